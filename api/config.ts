@@ -1,0 +1,86 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { z } from 'zod'
+import { parseBbox, type Bbox } from './domain/geo.js'
+
+/** The project root (one level above `api/`). */
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+/** Flevoland's land extent (lon 5.13–5.93, lat 52.27–52.87) plus about 10 km on every side. */
+export const DEFAULT_REGION_BBOX: Bbox = [4.95, 52.18, 6.1, 52.95]
+
+export interface Config {
+  readonly port: number
+  readonly host: string
+  /** When set, a real PostgreSQL + PostGIS; otherwise embedded PGlite in `dataDir`. */
+  readonly databaseUrl: string | undefined
+  readonly dataDir: string
+  /** Points outside this box are refused: [minLon, minLat, maxLon, maxLat], EPSG:4326. */
+  readonly regionBbox: Bbox
+  readonly regionName: string
+  readonly maxBodyBytes: number
+  readonly seedOnEmpty: boolean
+  readonly logLevel: 'silent' | 'error' | 'info' | 'debug'
+}
+
+const boolString = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  BUURTKAART_DATA_DIR: z.string().min(1).optional(),
+  BUURTKAART_REGION_BBOX: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return DEFAULT_REGION_BBOX
+      const bbox = parseBbox(v)
+      if (!bbox) {
+        ctx.addIssue({ code: 'custom', message: 'must be minLon,minLat,maxLon,maxLat in degrees' })
+        return z.NEVER
+      }
+      return bbox
+    }),
+  BUURTKAART_REGION_NAME: z.string().min(1).default('Flevoland'),
+  BUURTKAART_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
+  BUURTKAART_SEED: boolString.default(true),
+  LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
+})
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/**
+ * Reads and validates the configuration from an environment. The only reader of environment
+ * variables in the service; a bad value fails fast with a message naming the variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`,
+    )
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  const e = parsed.data
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.BUURTKAART_DATA_DIR ?? path.join(projectRoot, 'var', 'pglite')),
+    regionBbox: e.BUURTKAART_REGION_BBOX,
+    regionName: e.BUURTKAART_REGION_NAME,
+    maxBodyBytes: e.BUURTKAART_MAX_BODY_BYTES,
+    seedOnEmpty: e.BUURTKAART_SEED,
+    logLevel: e.LOG_LEVEL,
+  })
+}

@@ -1,0 +1,86 @@
+import fs from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import { postgis } from '@electric-sql/pglite-postgis'
+import { Kysely, Migrator, sql } from 'kysely'
+import { PostgresJSDialect } from 'kysely-postgres-js'
+import postgres from 'postgres'
+import type { DB, Database } from './database.js'
+import { migrations } from './migrations/index.js'
+import { PGliteDialect } from './pglite-dialect.js'
+
+export type Backend = 'pglite' | 'postgresql'
+
+export interface DatabaseHandle {
+  readonly db: Database
+  readonly backend: Backend
+  close(): Promise<void>
+}
+
+export interface OpenOptions {
+  /** A postgres:// URL; when absent, embedded PGlite in `dataDir`. */
+  readonly databaseUrl?: string | undefined
+  /** PGlite data directory (created when missing), or `memory://` for a throw-away database. */
+  readonly dataDir?: string | undefined
+  /** postgres.js pool size. */
+  readonly maxConnections?: number
+}
+
+/** Opens the database: the one place that knows PGlite from PostgreSQL. */
+export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    const client = postgres(options.databaseUrl, {
+      max: options.maxConnections ?? 10,
+      onnotice: () => {},
+      // int8 (counts, sums) as numbers, as PGlite returns them: one behaviour on both backends.
+      types: {
+        int8: { to: 20, from: [20], serialize: (v: number) => String(v), parse: Number },
+      },
+    })
+    const db = new Kysely<DB>({ dialect: new PostgresJSDialect({ postgres: client }) })
+    try {
+      await sql`select 1`.execute(db)
+    } catch (e) {
+      await db.destroy()
+      throw new Error(`Cannot reach PostgreSQL at ${redactUrl(options.databaseUrl)}: ${String(e)}`)
+    }
+    return { db, backend: 'postgresql', close: () => db.destroy() }
+  }
+
+  const dataDir = options.dataDir ?? 'memory://'
+  if (!dataDir.startsWith('memory://')) fs.mkdirSync(dataDir, { recursive: true })
+  const pg = await PGlite.create(dataDir, { extensions: { postgis } })
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pg) })
+  return { db, backend: 'pglite', close: () => db.destroy() }
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return '(unparseable DATABASE_URL)'
+  }
+}
+
+function migrator(db: Database): Migrator {
+  return new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } })
+}
+
+/** Runs every pending migration. Throws with the failing migration's error. */
+export async function migrateToLatest(db: Database): Promise<string[]> {
+  const { error, results } = await migrator(db).migrateToLatest()
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName
+    throw new Error(`Migration ${failed ?? '(unknown)'} failed: ${String(error)}`, { cause: error })
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
+
+/** The name of the newest applied migration, or null on an empty database. */
+export async function currentMigration(db: Database): Promise<string | null> {
+  const all = await migrator(db).getMigrations()
+  const applied = all.filter((m) => m.executedAt !== undefined)
+  return applied.at(-1)?.name ?? null
+}

@@ -1,0 +1,81 @@
+import type { ColumnType, Generated, Kysely } from 'kysely'
+
+declare const geometryBrand: unique symbol
+declare const jsonbBrand: unique symbol
+/** A value only the helpers in `postgis.ts` produce: a PostGIS geometry expression. */
+export interface GeometryValue {
+  readonly [geometryBrand]: true
+}
+/** A value only `jsonb()` in `postgis.ts` produces. */
+export interface JsonbValue {
+  readonly [jsonbBrand]: true
+}
+
+/** PostGIS geometry: never selected raw; read and written through the helpers in `postgis.ts`. */
+export type Geometry = ColumnType<unknown, GeometryValue, GeometryValue>
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+
+export interface AreasTable {
+  code: string
+  level: 'gemeente' | 'wijk' | 'buurt' | 'pc4'
+  name: string
+  gemeente_code: string | null
+  parent_code: string | null
+  inhabitants: number | null
+  inhabitants_year: number | null
+  source: string
+  geom: Geometry
+  imported_at: Timestamp
+}
+
+export interface AssetsTable {
+  id: string
+  name: string
+  kind: string
+  is_meeting_place: boolean
+  geom: Geometry
+  address: string | null
+  description: string | null
+  organisation: string | null
+  target_groups: string[]
+  activities: string[]
+  opening_hours: string | null
+  wheelchair: string
+  free_entry: boolean | null
+  capacity: number | null
+  status: string
+  location_precision: string
+  source: string
+  source_ref: string | null
+  gemeente_code: string | null
+  wijk_code: string | null
+  buurt_code: string | null
+  pc4_code: string | null
+  verified_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  created_at: Timestamp
+  created_by: string
+  updated_at: Timestamp
+  updated_by: string
+  version: number
+  deleted_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  deleted_by: string | null
+}
+
+export interface AssetHistoryTable {
+  id: Generated<number>
+  asset_id: string
+  version: number
+  action: 'create' | 'update' | 'delete' | 'restore' | 'import'
+  actor: string
+  at: Timestamp
+  before: ColumnType<unknown, JsonbValue, never>
+  after: ColumnType<unknown, JsonbValue, never>
+}
+
+export interface DB {
+  areas: AreasTable
+  assets: AssetsTable
+  asset_history: AssetHistoryTable
+}
+
+export type Database = Kysely<DB>

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely'
+import * as m20261121T1200 from './2026-11-21T1200_initial.js'
+
+/** Every migration, by name (sorted by time). Add new ones at the end; never edit old ones. */
+export const migrations: Record<string, Migration> = {
+  '2026-11-21T1200_initial': m20261121T1200,
+}

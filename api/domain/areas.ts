@@ -1,0 +1,221 @@
+import type { FieldError } from './errors.js'
+
+export const AREA_LEVELS = ['gemeente', 'wijk', 'buurt', 'pc4'] as const
+export type AreaLevel = (typeof AREA_LEVELS)[number]
+
+/** An area ready to store: geometry is a GeoJSON Polygon or MultiPolygon in EPSG:4326. */
+export interface AreaInput {
+  readonly code: string
+  readonly level: AreaLevel
+  readonly name: string
+  readonly gemeente_code: string | null
+  readonly parent_code: string | null
+  readonly inhabitants: number | null
+  readonly inhabitants_year: number | null
+  readonly source: string
+  readonly geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown }
+}
+
+export interface Area extends Omit<AreaInput, 'geometry'> {
+  readonly imported_at: string
+}
+
+/** Which properties hold the code, name and inhabitants. Matched case-insensitively, in order. */
+export interface AreaFieldNames {
+  readonly code: readonly string[]
+  readonly name: readonly string[]
+  readonly inhabitants: readonly string[]
+  readonly gemeente: readonly string[]
+}
+
+/**
+ * Defaults that cover the CBS Wijk- en Buurtkaart (old and new spellings), PDOK's OGC API
+ * Features, CBS PC4 files and the extracts in shared/data.
+ */
+export const DEFAULT_AREA_FIELDS: AreaFieldNames = {
+  code: [
+    'code',
+    'statcode',
+    'buurtcode',
+    'wijkcode',
+    'gemeentecode',
+    'bu_code',
+    'wk_code',
+    'gm_code',
+    'postcode',
+    'pc4',
+  ],
+  name: ['name', 'naam', 'statnaam', 'buurtnaam', 'wijknaam', 'gemeentenaam', 'bu_naam', 'wk_naam', 'gm_naam'],
+  inhabitants: ['population', 'aantal_inwoners', 'aantalinwoners', 'aant_inw', 'inwoners', 'bevolking'],
+  gemeente: ['gm_code', 'gemeentecode'],
+}
+
+/** The level a CBS code belongs to: GM…, WK…, BU…, or a four-digit postcode. */
+export function levelOfCode(code: string): AreaLevel | undefined {
+  if (/^GM\d{4}$/.test(code)) return 'gemeente'
+  if (/^WK\d{6}$/.test(code)) return 'wijk'
+  if (/^BU\d{8}$/.test(code)) return 'buurt'
+  if (/^\d{4}$/.test(code)) return 'pc4'
+  return undefined
+}
+
+/** Gemeente and parent codes implied by a CBS code (a PC4 area has neither in its code). */
+export function parentsOfCode(code: string, level: AreaLevel) {
+  switch (level) {
+    case 'gemeente':
+      return { gemeente_code: code, parent_code: null }
+    case 'wijk':
+      return { gemeente_code: `GM${code.slice(2, 6)}`, parent_code: `GM${code.slice(2, 6)}` }
+    case 'buurt':
+      return { gemeente_code: `GM${code.slice(2, 6)}`, parent_code: `WK${code.slice(2, 8)}` }
+    case 'pc4':
+      return { gemeente_code: null, parent_code: null }
+  }
+}
+
+function pick(props: Record<string, unknown>, names: readonly string[]): [string, unknown] | undefined {
+  const lower = new Map(Object.entries(props).map(([k, v]) => [k.toLowerCase(), [k, v] as const]))
+  for (const name of names) {
+    const hit = lower.get(name.toLowerCase())
+    if (hit && hit[1] !== null && hit[1] !== undefined && hit[1] !== '') return [hit[0], hit[1]]
+  }
+  return undefined
+}
+
+export interface AreaRowError {
+  readonly index: number
+  readonly code: string | null
+  readonly errors: readonly FieldError[]
+}
+
+export interface NormalisedAreas {
+  readonly areas: AreaInput[]
+  readonly errors: AreaRowError[]
+  /** Facts worth telling the person importing, e.g. CBS "secret" inhabitant values. */
+  readonly notes: string[]
+}
+
+function fieldError(pointer: string, code: string, nl: string, en: string): FieldError {
+  return { pointer, code, message: { nl, en } }
+}
+
+/**
+ * Maps a GeoJSON FeatureCollection of CBS areas to area inputs. Negative inhabitant counts are
+ * CBS codes for "secret" or "unknown" (e.g. -99999999) and become null. Pure: no I/O.
+ */
+export function normaliseAreas(
+  collection: unknown,
+  options: {
+    fields?: Partial<AreaFieldNames>
+    level?: AreaLevel | undefined
+    year: number | null
+    source: string
+  },
+): NormalisedAreas {
+  const fields = { ...DEFAULT_AREA_FIELDS, ...options.fields }
+  const areas: AreaInput[] = []
+  const errors: AreaRowError[] = []
+  const notes: string[] = []
+  const fc = collection as { type?: unknown; features?: unknown }
+  if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
+    errors.push({
+      index: -1,
+      code: null,
+      errors: [
+        fieldError(
+          '',
+          'not_feature_collection',
+          'Het bestand is geen GeoJSON FeatureCollection.',
+          'The file is not a GeoJSON FeatureCollection.',
+        ),
+      ],
+    })
+    return { areas, errors, notes }
+  }
+  const seen = new Set<string>()
+  let secret = 0
+  fc.features.forEach((raw: unknown, index) => {
+    const feature = raw as { properties?: Record<string, unknown>; geometry?: { type?: string; coordinates?: unknown } }
+    const props = feature?.properties ?? {}
+    const rowErrors: FieldError[] = []
+    const codeHit = pick(props, fields.code)
+    const code = codeHit ? String(codeHit[1]).trim() : null
+    const level = options.level ?? (code ? levelOfCode(code) : undefined)
+    if (!code) {
+      rowErrors.push(
+        fieldError(
+          '/properties',
+          'required',
+          `Geen code gevonden (gezocht in: ${fields.code.join(', ')}).`,
+          `No code found (looked for: ${fields.code.join(', ')}).`,
+        ),
+      )
+    } else if (!level) {
+      rowErrors.push(
+        fieldError(
+          `/properties/${codeHit?.[0]}`,
+          'unknown_level',
+          `Code ${code} is geen GM-, WK-, BU- of PC4-code; geef het niveau op.`,
+          `Code ${code} is not a GM, WK, BU or PC4 code; give the level.`,
+        ),
+      )
+    } else if (seen.has(code)) {
+      rowErrors.push(
+        fieldError(`/properties/${codeHit?.[0]}`, 'duplicate', `Code ${code} komt twee keer voor.`, `Code ${code} occurs twice.`),
+      )
+    }
+    const nameHit = pick(props, fields.name)
+    const inhabitantsHit = pick(props, fields.inhabitants)
+    let inhabitants: number | null = null
+    if (inhabitantsHit) {
+      const n = Number(inhabitantsHit[1])
+      if (!Number.isFinite(n) || !Number.isInteger(n)) {
+        rowErrors.push(
+          fieldError(
+            `/properties/${inhabitantsHit[0]}`,
+            'invalid_type',
+            'Het aantal inwoners moet een geheel getal zijn.',
+            'Inhabitants must be a whole number.',
+          ),
+        )
+      } else if (n < 0) {
+        secret++
+      } else {
+        inhabitants = n
+      }
+    }
+    const geometry = feature?.geometry
+    if (!geometry || (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon')) {
+      rowErrors.push(
+        fieldError(
+          '/geometry',
+          'invalid_geometry',
+          'Een gebied moet een Polygon of MultiPolygon zijn.',
+          'An area must be a Polygon or MultiPolygon.',
+        ),
+      )
+    }
+    if (rowErrors.length > 0 || !code || !level || !geometry) {
+      errors.push({ index, code, errors: rowErrors })
+      return
+    }
+    seen.add(code)
+    const gemeenteHit = level === 'pc4' ? pick(props, fields.gemeente) : undefined
+    const parents = parentsOfCode(code, level)
+    areas.push({
+      code,
+      level,
+      name: nameHit ? String(nameHit[1]) : code,
+      gemeente_code: gemeenteHit ? String(gemeenteHit[1]) : parents.gemeente_code,
+      parent_code: gemeenteHit ? String(gemeenteHit[1]) : parents.parent_code,
+      inhabitants,
+      inhabitants_year: inhabitants === null ? null : options.year,
+      source: options.source,
+      geometry: geometry as AreaInput['geometry'],
+    })
+  })
+  if (secret > 0) {
+    notes.push(`${secret} area(s) have a negative (secret/unknown) CBS inhabitants value; stored as unknown.`)
+  }
+  return { areas, errors, notes }
+}

@@ -1,0 +1,240 @@
+import OpeningHours from 'opening_hours'
+import { z } from 'zod'
+import type { Bilingual } from './errors.js'
+import { bboxContains, type Bbox } from './geo.js'
+import { KIND_CODES, TARGET_GROUP_CODES, type KindCode, type TargetGroupCode } from './kinds.js'
+
+export const WHEELCHAIR = ['yes', 'limited', 'no', 'unknown'] as const
+export const STATUSES = ['active', 'planned', 'closed'] as const
+export const PRECISIONS = ['exact', 'street', 'district', 'town'] as const
+export const SOURCES = ['user', 'osm', 'cbs', 'import', 'seed'] as const
+
+export type Wheelchair = (typeof WHEELCHAIR)[number]
+export type AssetStatus = (typeof STATUSES)[number]
+export type LocationPrecision = (typeof PRECISIONS)[number]
+export type AssetSource = (typeof SOURCES)[number]
+
+/** The attributes a person (or an import) sets on an asset. Snake case, as on the wire. */
+export interface AssetAttributes {
+  name: string
+  kind: KindCode
+  is_meeting_place: boolean
+  address: string | null
+  description: string | null
+  organisation: string | null
+  target_groups: TargetGroupCode[]
+  activities: string[]
+  opening_hours: string | null
+  wheelchair: Wheelchair
+  free_entry: boolean | null
+  capacity: number | null
+  status: AssetStatus
+  location_precision: LocationPrecision
+  source_ref: string | null
+  verified_at: string | null
+}
+
+/** An asset as the register holds it. Position in EPSG:4326 degrees. */
+export interface Asset extends AssetAttributes {
+  id: string
+  lon: number
+  lat: number
+  source: AssetSource
+  gemeente_code: string | null
+  wijk_code: string | null
+  buurt_code: string | null
+  pc4_code: string | null
+  version: number
+  created_at: string
+  created_by: string
+  updated_at: string
+  updated_by: string
+  deleted_at: string | null
+}
+
+/** Parameters that attach a bilingual message and a stable code to a custom Zod issue. */
+export interface IssueParams {
+  code: string
+  nl: string
+}
+
+/** The OSM `opening_hours` evaluation context: the Netherlands, for public holidays. */
+const OH_CONTEXT = { lat: 52.5, lon: 5.5, address: { country_code: 'nl', state: 'Flevoland' } }
+
+/** Returns why an OSM `opening_hours` value is invalid, or undefined when it parses. */
+export function openingHoursError(value: string): string | undefined {
+  try {
+    new OpeningHours(value, OH_CONTEXT)
+    return undefined
+  } catch (e) {
+    return String(e).replace(/\s+/g, ' ').trim()
+  }
+}
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullable()
+    .transform((v) => (v === '' ? null : v))
+
+/**
+ * The Zod schemas that validate asset input, for one configured region. The HTTP API, the
+ * importer and the OpenAPI document all use these.
+ */
+export function assetSchemas(region: { bbox: Bbox; name: string }) {
+  const position = z
+    .tuple([z.number(), z.number()], z.number())
+    .superRefine((pos, ctx) => {
+      const [lon, lat] = pos
+      if (pos.length > 3) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'A position has two numbers (longitude, latitude), optionally an elevation.',
+          params: {
+            code: 'invalid_position',
+            nl: 'Een positie heeft twee getallen (lengtegraad, breedtegraad).',
+          } satisfies IssueParams,
+        })
+        return
+      }
+      if (!Number.isFinite(lon) || lon < -180 || lon > 180) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [0],
+          message: 'Longitude must be between -180 and 180 degrees.',
+          params: {
+            code: 'out_of_range',
+            nl: 'De lengtegraad moet tussen -180 en 180 graden liggen.',
+          } satisfies IssueParams,
+        })
+        return
+      }
+      if (!Number.isFinite(lat) || lat < -90 || lat > 90) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [1],
+          message: 'Latitude must be between -90 and 90 degrees.',
+          params: {
+            code: 'out_of_range',
+            nl: 'De breedtegraad moet tussen -90 en 90 graden liggen.',
+          } satisfies IssueParams,
+        })
+        return
+      }
+      if (!bboxContains(region.bbox, [lon, lat])) {
+        const box = region.bbox.join(', ')
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            `The point (${lon}, ${lat}) is outside the region of this map: ${region.name} ` +
+            `plus a margin (lon/lat box ${box}). Check the order: longitude first, then latitude.`,
+          params: {
+            code: 'outside_region',
+            nl:
+              `Het punt (${lon}, ${lat}) ligt buiten het gebied van deze kaart: ${region.name} ` +
+              `met een marge (lengte/breedte ${box}). Let op de volgorde: eerst lengtegraad, dan breedtegraad.`,
+          } satisfies IssueParams,
+        })
+      }
+    })
+    .meta({ description: '[longitude, latitude] in degrees, WGS84', example: [5.4714, 52.5185] })
+
+  const point = z
+    .strictObject({ type: z.literal('Point'), coordinates: position })
+    .meta({ id: 'Point', description: 'GeoJSON Point (RFC 7946), WGS84 longitude/latitude' })
+
+  const openingHours = z
+    .string()
+    .trim()
+    .max(500)
+    .nullable()
+    .transform((v) => (v === '' ? null : v))
+    .superRefine((v, ctx) => {
+      if (v === null) return
+      const why = openingHoursError(v)
+      if (why) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `Not valid OpenStreetMap opening_hours syntax: ${why}`,
+          params: {
+            code: 'invalid_opening_hours',
+            nl: `Geen geldige openingstijden in OpenStreetMap-notatie (zoals "Mo-Fr 09:00-17:00"): ${why}`,
+          } satisfies IssueParams,
+        })
+      }
+    })
+    .meta({ description: 'OpenStreetMap opening_hours syntax', example: 'Mo-Fr 09:00-17:00' })
+
+  const fields = {
+    name: z.string().trim().min(1).max(200).meta({ example: 'Buurthuis De Schoor' }),
+    kind: z.enum(KIND_CODES),
+    is_meeting_place: z.boolean(),
+    address: optionalText(300),
+    description: optionalText(5000),
+    organisation: optionalText(200),
+    target_groups: z
+      .array(z.enum(TARGET_GROUP_CODES))
+      .max(TARGET_GROUP_CODES.length)
+      .transform((v) => [...new Set(v)]),
+    activities: z.array(z.string().trim().min(1).max(80)).max(30),
+    opening_hours: openingHours,
+    wheelchair: z.enum(WHEELCHAIR),
+    free_entry: z.boolean().nullable(),
+    capacity: z.number().int().min(0).max(100_000).nullable(),
+    status: z.enum(STATUSES),
+    location_precision: z.enum(PRECISIONS),
+    source_ref: optionalText(200),
+    verified_at: z.iso.datetime({ offset: true }).nullable(),
+  }
+
+  const createProperties = z
+    .strictObject({
+      ...fields,
+      is_meeting_place: fields.is_meeting_place.optional(),
+      address: fields.address.optional(),
+      description: fields.description.optional(),
+      organisation: fields.organisation.optional(),
+      target_groups: fields.target_groups.optional(),
+      activities: fields.activities.optional(),
+      opening_hours: fields.opening_hours.optional(),
+      wheelchair: fields.wheelchair.optional(),
+      free_entry: fields.free_entry.optional(),
+      capacity: fields.capacity.optional(),
+      status: fields.status.optional(),
+      location_precision: fields.location_precision.optional(),
+      source_ref: fields.source_ref.optional(),
+      verified_at: fields.verified_at.optional(),
+    })
+    .meta({ id: 'AssetCreateProperties' })
+
+  const patchProperties = z
+    .strictObject(fields)
+    .partial()
+    .meta({ id: 'AssetPatchProperties', description: 'Only the fields to change; null clears.' })
+
+  const create = z
+    .strictObject({
+      type: z.literal('Feature').optional(),
+      geometry: point,
+      properties: createProperties,
+    })
+    .meta({ id: 'AssetCreate' })
+
+  const patch = z
+    .strictObject({
+      type: z.literal('Feature').optional(),
+      geometry: point.optional(),
+      properties: patchProperties.optional(),
+    })
+    .meta({ id: 'AssetPatch' })
+
+  return { point, createProperties, patchProperties, create, patch }
+}
+
+export type AssetSchemas = ReturnType<typeof assetSchemas>
+export type AssetCreateInput = z.output<AssetSchemas['create']>
+export type AssetPatchInput = z.output<AssetSchemas['patch']>
+
+export const ASSET_LABEL: Bilingual = { nl: 'Plek', en: 'Asset' }

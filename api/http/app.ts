@@ -1,0 +1,96 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { serveStatic } from '@hono/node-server/serve-static'
+import { bodyLimit } from 'hono/body-limit'
+import path from 'node:path'
+import type { Config } from '../config.js'
+import { assetSchemas } from '../domain/asset.js'
+import type { Backend } from '../db/create-db.js'
+import type { Database } from '../db/database.js'
+import { createAssetService, systemClock, type Clock } from '../services/assets.js'
+import { areaRoutes } from './areas.js'
+import { assetRoutes } from './assets.js'
+import { metaRoutes } from './meta.js'
+import { fromZod, problem, toProblem, tooLarge } from './problem.js'
+import { transferRoutes } from './transfer.js'
+
+export type AppEnv = { Variables: Record<string, never> }
+
+export interface Logger {
+  info(message: string): void
+  error(message: string, error?: unknown): void
+}
+
+export const silentLogger: Logger = { info: () => {}, error: () => {} }
+
+export interface AppDeps {
+  readonly db: Database
+  readonly backend: Backend
+  readonly config: Pick<Config, 'regionBbox' | 'regionName' | 'maxBodyBytes'>
+  readonly clock?: Clock
+  readonly log?: Logger
+  /** Directory of the built web app to serve at `/`; absent in API-only tests. */
+  readonly webRoot?: string | undefined
+}
+
+/** Builds the HTTP app from its dependencies; tests call `app.request()` without a port. */
+export function createApp(deps: AppDeps) {
+  const clock = deps.clock ?? systemClock
+  const log = deps.log ?? silentLogger
+  const schemas = assetSchemas({ bbox: deps.config.regionBbox, name: deps.config.regionName })
+  const assets = createAssetService({ db: deps.db, clock })
+
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw fromZod(result.error, result.target)
+    },
+  })
+
+  app.onError((err, c) => toProblem(err, c, (e) => log.error(`${c.req.method} ${c.req.path} failed`, e)))
+  app.notFound((c) =>
+    toProblem(
+      problem(
+        'not_found',
+        { nl: 'Niet gevonden', en: 'Not found' },
+        { nl: `Er is niets op ${c.req.path}.`, en: `There is nothing at ${c.req.path}.` },
+      ),
+      c,
+      () => {},
+    ),
+  )
+
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: () => {
+        throw tooLarge()
+      },
+    }),
+  )
+
+  app.route('/api', metaRoutes({ db: deps.db, backend: deps.backend }))
+  app.route('/api', assetRoutes({ assets, schemas }))
+  app.route('/api', areaRoutes({ db: deps.db }))
+  app.route('/api', transferRoutes({ db: deps.db, clock, schemas }))
+
+  if (deps.webRoot) {
+    const root = path.relative(process.cwd(), deps.webRoot) || '.'
+    app.use('/*', async (c, next) => (c.req.path.startsWith('/api/') ? next() : serveStatic({ root })(c, next)))
+    app.get('/', serveStatic({ root, path: 'index.html' }))
+  }
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Buurtkaart API',
+      version: '0.1.0',
+      description:
+        'Shared register of neighbourhood assets in Flevoland. Geometry is GeoJSON (RFC 7946, WGS84). ' +
+        'Errors are application/problem+json (RFC 9457) in Dutch (default) or English (Accept-Language or ?lang=en).',
+    },
+  })
+
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

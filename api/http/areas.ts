@@ -1,0 +1,75 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { z } from 'zod'
+import { AREA_LEVELS } from '../domain/areas.js'
+import { notFound } from '../domain/errors.js'
+import type { Database } from '../db/database.js'
+import { getArea, listAreas } from '../repositories/areas.js'
+import type { AppEnv } from './app.js'
+import { assetFilterQuery } from './assets.js'
+import { problemContent } from './schemas.js'
+
+const AREA_LABEL = { nl: 'Gebied', en: 'Area' }
+
+export function areaRoutes(deps: { db: Database }) {
+  const app = new OpenAPIHono<AppEnv>()
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/areas',
+      summary: 'CBS areas (gemeente, wijk, buurt, PC4) with inhabitants, as GeoJSON',
+      request: {
+        query: z.strictObject({
+          level: z.enum(AREA_LEVELS).optional(),
+          gemeente: assetFilterQuery.gemeente,
+          bbox: assetFilterQuery.bbox,
+          lang: assetFilterQuery.lang,
+        }),
+      },
+      responses: {
+        200: { description: 'Areas', content: { 'application/geo+json': { schema: z.unknown() } } },
+        400: { description: 'Invalid parameter', content: problemContent },
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query')
+      const areas = await listAreas(deps.db, { level: q.level, gemeente: q.gemeente, bbox: q.bbox })
+      c.header('content-type', 'application/geo+json; charset=utf-8')
+      return c.json(
+        {
+          type: 'FeatureCollection' as const,
+          features: areas.map(({ geometry, ...properties }) => ({
+            type: 'Feature' as const,
+            id: properties.code,
+            geometry: JSON.parse(geometry) as unknown,
+            properties,
+          })),
+        },
+        200,
+      )
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/areas/{code}',
+      summary: 'One area with its land area and active assets per kind',
+      request: { params: z.object({ code: z.string().max(20) }) },
+      responses: {
+        200: { description: 'The area', content: { 'application/geo+json': { schema: z.unknown() } } },
+        404: { description: 'No such area', content: problemContent },
+      },
+    }),
+    async (c) => {
+      const { code } = c.req.valid('param')
+      const area = await getArea(deps.db, code)
+      if (!area) throw notFound(AREA_LABEL, code)
+      const { geometry, ...properties } = area
+      c.header('content-type', 'application/geo+json; charset=utf-8')
+      return c.json({ type: 'Feature' as const, id: code, geometry: JSON.parse(geometry) as unknown, properties }, 200)
+    },
+  )
+
+  return app
+}

@@ -1,0 +1,354 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { z } from 'zod'
+import { STATUSES, type AssetSchemas, type AssetStatus } from '../domain/asset.js'
+import { parseBbox } from '../domain/geo.js'
+import { isKindCode, type KindCode } from '../domain/kinds.js'
+import type { AssetCursor, AssetFilter } from '../repositories/assets.js'
+import type { AssetService } from '../services/assets.js'
+import type { AppEnv } from './app.js'
+import { problem } from './problem.js'
+import {
+  assetCollectionSchema,
+  assetFeatureSchema,
+  problemContent,
+  toFeature,
+} from './schemas.js'
+import { actorOf, etagOf, isUuid, parseIfMatch, requireJsonBody } from './util.js'
+
+const commaList = <T extends string>(isValid: (v: string) => v is T, what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return undefined
+      const values = text.split(',').map((v) => v.trim())
+      const bad = values.filter((v) => !isValid(v))
+      if (bad.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `Unknown ${what}: ${bad.join(', ')}.`,
+          params: { code: 'invalid_value', nl: `Onbekende waarde: ${bad.join(', ')}.` },
+        })
+        return z.NEVER
+      }
+      return values as T[]
+    })
+
+const isStatus = (v: string): v is AssetStatus => (STATUSES as readonly string[]).includes(v)
+
+/** The filters shared by the list and the exports. */
+export const assetFilterQuery = {
+  bbox: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return undefined
+      const bbox = parseBbox(text)
+      if (!bbox) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'Give bbox as minLon,minLat,maxLon,maxLat in degrees, e.g. 5.40,52.45,5.55,52.55.',
+          params: {
+            code: 'invalid_bbox',
+            nl: 'Geef bbox als minLon,minLat,maxLon,maxLat in graden, bijvoorbeeld 5.40,52.45,5.55,52.55.',
+          },
+        })
+        return z.NEVER
+      }
+      return bbox
+    })
+    .meta({ description: 'minLon,minLat,maxLon,maxLat (WGS84)', example: '5.40,52.45,5.55,52.55' }),
+  kind: commaList(isKindCode, 'kind').meta({ description: 'Comma-separated kind codes' }),
+  status: commaList(isStatus, 'status').meta({ description: 'Comma-separated: active,planned,closed' }),
+  q: z.string().trim().max(200).optional().meta({ description: 'Text in name, description, organisation or address' }),
+  gemeente: z
+    .string()
+    .regex(/^GM\d{4}$/)
+    .optional()
+    .meta({ description: 'CBS gemeente code, e.g. GM0995' }),
+  lang: z.enum(['nl', 'en']).optional(),
+}
+
+export function toFilter(q: {
+  bbox?: readonly [number, number, number, number] | undefined
+  kind?: KindCode[] | undefined
+  status?: AssetStatus[] | undefined
+  q?: string | undefined
+  gemeente?: string | undefined
+}): AssetFilter {
+  return { bbox: q.bbox, kinds: q.kind, statuses: q.status, q: q.q || undefined, gemeente: q.gemeente }
+}
+
+function encodeCursor(c: AssetCursor): string {
+  return Buffer.from(JSON.stringify([c.name, c.id])).toString('base64url')
+}
+
+function decodeCursor(text: string): AssetCursor | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && isUuid(value[1])) {
+      return { name: value[0], id: value[1] }
+    }
+  } catch {
+    // fall through: not a cursor of ours
+  }
+  return undefined
+}
+
+const idParam = z.object({ id: z.string().meta({ description: 'Asset id (uuid)' }) })
+
+const notFoundResponse = { description: 'No such asset', content: problemContent }
+
+export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas }) {
+  const { assets, schemas } = deps
+  const app = new OpenAPIHono<AppEnv>()
+
+  const requireId = (id: string) => {
+    if (!isUuid(id)) {
+      throw problem(
+        'not_found',
+        { nl: 'Niet gevonden', en: 'Not found' },
+        { nl: `Plek ${id} bestaat niet.`, en: `Asset ${id} does not exist.` },
+      )
+    }
+  }
+
+  const requireVersion = (header: string | undefined, required: boolean) => {
+    const v = parseIfMatch(header)
+    if (v === undefined && required) {
+      throw problem(
+        'precondition_required',
+        { nl: 'Versie ontbreekt', en: 'Version missing' },
+        {
+          nl: 'Stuur de versie die u bewerkt mee in de If-Match-header (de ETag van GET).',
+          en: 'Send the version you are editing in the If-Match header (the ETag from GET).',
+        },
+        [{ pointer: 'If-Match', in: 'header', code: 'required', message: { nl: 'Verplicht.', en: 'Required.' } }],
+      )
+    }
+    if (v === 'invalid') {
+      throw problem(
+        'invalid_parameter',
+        { nl: 'Ongeldige versie', en: 'Invalid version' },
+        { nl: 'If-Match moet een ETag zijn zoals "v3".', en: 'If-Match must be an ETag such as "v3".' },
+        [{ pointer: 'If-Match', in: 'header', code: 'invalid_format', message: { nl: 'Verwacht "v<nummer>".', en: 'Expected "v<number>".' } }],
+      )
+    }
+    return v
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/assets',
+      summary: 'List assets (GeoJSON FeatureCollection, paginated by cursor)',
+      request: {
+        query: z.strictObject({
+          ...assetFilterQuery,
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          cursor: z.string().max(2000).optional(),
+        }),
+      },
+      responses: {
+        200: { description: 'A page of assets', content: { 'application/geo+json': { schema: assetCollectionSchema } } },
+        400: { description: 'Invalid parameter', content: problemContent },
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid('query')
+      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
+      if (query.cursor !== undefined && !after) {
+        throw problem(
+          'invalid_parameter',
+          { nl: 'Ongeldige cursor', en: 'Invalid cursor' },
+          { nl: 'Gebruik de cursor uit next_cursor van de vorige pagina.', en: 'Use the cursor from next_cursor of the previous page.' },
+          [{ pointer: 'cursor', in: 'query', code: 'invalid_format', message: { nl: 'Onbekende cursor.', en: 'Unknown cursor.' } }],
+        )
+      }
+      const page = await assets.list(toFilter(query), { limit: query.limit + 1, after })
+      const hasMore = page.length > query.limit
+      const items = hasMore ? page.slice(0, query.limit) : page
+      const last = items.at(-1)
+      const next = hasMore && last ? encodeCursor(last) : null
+      const links = []
+      if (next) {
+        const url = new URL(c.req.url)
+        url.searchParams.set('cursor', next)
+        links.push({ rel: 'next', href: url.pathname + url.search, type: 'application/geo+json' })
+      }
+      c.header('content-type', 'application/geo+json; charset=utf-8')
+      return c.json({
+        type: 'FeatureCollection' as const,
+        features: items.map(toFeature),
+        numberReturned: items.length,
+        next_cursor: next,
+        links,
+      }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/assets/{id}',
+      summary: 'One asset, with its version as ETag',
+      request: { params: idParam },
+      responses: {
+        200: { description: 'The asset', content: { 'application/geo+json': { schema: assetFeatureSchema } } },
+        304: { description: 'Not modified (If-None-Match)' },
+        404: notFoundResponse,
+        410: { description: 'Deleted (restorable)', content: problemContent },
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      requireId(id)
+      const asset = await assets.get(id)
+      const etag = etagOf(asset.version)
+      c.header('etag', etag)
+      if (c.req.header('if-none-match') === etag) return c.body(null, 304)
+      c.header('content-type', 'application/geo+json; charset=utf-8')
+      return c.json(toFeature(asset), 200)
+    },
+  )
+
+  app.use('/assets', async (c, next) => (c.req.method === 'POST' ? requireJsonBody()(c, next) : next()))
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/assets',
+      summary: 'Add an asset',
+      request: { body: { required: true, content: { 'application/json': { schema: schemas.create } } } },
+      responses: {
+        201: { description: 'Created', content: { 'application/geo+json': { schema: assetFeatureSchema } } },
+        400: { description: 'Malformed JSON', content: problemContent },
+        413: { description: 'Body too large', content: problemContent },
+        415: { description: 'Not JSON', content: problemContent },
+        422: { description: 'Invalid fields', content: problemContent },
+      },
+    }),
+    async (c) => {
+      const created = await assets.create(c.req.valid('json'), actorOf(c))
+      c.header('location', `/api/assets/${created.id}`)
+      c.header('etag', etagOf(created.version))
+      c.header('content-type', 'application/geo+json; charset=utf-8')
+      return c.json(toFeature(created), 201)
+    },
+  )
+
+  app.use('/assets/:id', async (c, next) => (c.req.method === 'PATCH' ? requireJsonBody()(c, next) : next()))
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/assets/{id}',
+      summary: 'Change an asset (requires If-Match with the version you edited)',
+      request: {
+        params: idParam,
+        headers: z.object({ 'if-match': z.string().optional().meta({ description: 'ETag, e.g. "v3"' }) }),
+        body: { required: true, content: { 'application/json': { schema: schemas.patch } } },
+      },
+      responses: {
+        200: { description: 'Changed', content: { 'application/geo+json': { schema: assetFeatureSchema } } },
+        404: notFoundResponse,
+        410: { description: 'Deleted', content: problemContent },
+        412: { description: 'Stale version; the body holds the current asset', content: problemContent },
+        422: { description: 'Invalid fields', content: problemContent },
+        428: { description: 'If-Match missing', content: problemContent },
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      requireId(id)
+      const version = requireVersion(c.req.header('if-match'), true) as number | '*'
+      const updated = await assets.update(id, version, c.req.valid('json'), actorOf(c))
+      c.header('etag', etagOf(updated.version))
+      c.header('content-type', 'application/geo+json; charset=utf-8')
+      return c.json(toFeature(updated), 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/assets/{id}',
+      summary: 'Delete an asset (soft; restorable). If-Match is checked when sent.',
+      request: { params: idParam },
+      responses: {
+        204: { description: 'Deleted' },
+        404: notFoundResponse,
+        410: { description: 'Already deleted', content: problemContent },
+        412: { description: 'Stale version', content: problemContent },
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      requireId(id)
+      const version = requireVersion(c.req.header('if-match'), false) as number | '*' | undefined
+      const deleted = await assets.remove(id, version, actorOf(c))
+      c.header('etag', etagOf(deleted.version))
+      return c.body(null, 204)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/assets/{id}/restore',
+      summary: 'Bring back a deleted asset',
+      request: { params: idParam },
+      responses: {
+        200: { description: 'Restored', content: { 'application/geo+json': { schema: assetFeatureSchema } } },
+        404: notFoundResponse,
+        409: { description: 'Not deleted', content: problemContent },
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      requireId(id)
+      const restored = await assets.restore(id, actorOf(c))
+      c.header('etag', etagOf(restored.version))
+      c.header('content-type', 'application/geo+json; charset=utf-8')
+      return c.json(toFeature(restored), 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/assets/{id}/history',
+      summary: 'Every change to an asset, oldest first (append-only)',
+      request: { params: idParam },
+      responses: {
+        200: {
+          description: 'History entries',
+          content: {
+            'application/json': {
+              schema: z.object({
+                asset_id: z.string(),
+                entries: z.array(
+                  z.object({
+                    version: z.number().int(),
+                    action: z.enum(['create', 'update', 'delete', 'restore', 'import']),
+                    actor: z.string(),
+                    at: z.string(),
+                    before: z.unknown(),
+                    after: z.unknown(),
+                  }),
+                ),
+              }),
+            },
+          },
+        },
+        404: notFoundResponse,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param')
+      requireId(id)
+      const entries = await assets.history(id)
+      return c.json({ asset_id: id, entries: entries.map((e) => ({ ...e, before: e.before && toFeature(e.before), after: e.after && toFeature(e.after) })) }, 200)
+    },
+  )
+
+  return app
+}

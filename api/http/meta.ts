@@ -1,0 +1,126 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { sql } from 'kysely'
+import { z } from 'zod'
+import { PRECISIONS, STATUSES, WHEELCHAIR } from '../domain/asset.js'
+import { KINDS, TARGET_GROUPS } from '../domain/kinds.js'
+import type { Backend } from '../db/create-db.js'
+import { currentMigration } from '../db/create-db.js'
+import type { Database } from '../db/database.js'
+import type { AppEnv } from './app.js'
+import { problem } from './problem.js'
+import { problemContent } from './schemas.js'
+
+const label = (nl: string, en: string) => ({ nl, en })
+
+const ENUM_LABELS = {
+  wheelchair: {
+    yes: label('Rolstoeltoegankelijk', 'Wheelchair accessible'),
+    limited: label('Deels toegankelijk', 'Partly accessible'),
+    no: label('Niet toegankelijk', 'Not accessible'),
+    unknown: label('Onbekend', 'Unknown'),
+  },
+  status: {
+    active: label('Open', 'Active'),
+    planned: label('Gepland', 'Planned'),
+    closed: label('Gesloten', 'Closed'),
+  },
+  location_precision: {
+    exact: label('Precies', 'Exact'),
+    street: label('Straat', 'Street'),
+    district: label('Wijk', 'District'),
+    town: label('Plaats', 'Town'),
+  },
+} satisfies {
+  wheelchair: Record<(typeof WHEELCHAIR)[number], unknown>
+  status: Record<(typeof STATUSES)[number], unknown>
+  location_precision: Record<(typeof PRECISIONS)[number], unknown>
+}
+
+export function metaRoutes(deps: { db: Database; backend: Backend }) {
+  const app = new OpenAPIHono<AppEnv>()
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/health',
+      summary: 'Is the service and its database up?',
+      responses: {
+        200: {
+          description: 'Healthy',
+          content: {
+            'application/json': {
+              schema: z.object({
+                status: z.literal('ok'),
+                database: z.object({
+                  reachable: z.boolean(),
+                  backend: z.enum(['pglite', 'postgresql']),
+                  postgis: z.string(),
+                  migration: z.string().nullable(),
+                }),
+              }),
+            },
+          },
+        },
+        503: { description: 'Database unreachable', content: problemContent },
+      },
+    }),
+    async (c) => {
+      let postgis: string
+      try {
+        const r = await sql<{ v: string }>`select postgis_lib_version() as v`.execute(deps.db)
+        postgis = r.rows[0]?.v ?? 'unknown'
+      } catch {
+        throw problem(
+          'service_unavailable',
+          { nl: 'Database niet bereikbaar', en: 'Database unreachable' },
+          { nl: 'De database antwoordt niet. Probeer het zo opnieuw.', en: 'The database does not answer. Try again shortly.' },
+        )
+      }
+      return c.json(
+        {
+          status: 'ok' as const,
+          database: {
+            reachable: true,
+            backend: deps.backend,
+            postgis,
+            migration: await currentMigration(deps.db),
+          },
+        },
+        200,
+      )
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/kinds',
+      summary: 'The asset taxonomy and other value lists, with Dutch and English labels',
+      responses: { 200: { description: 'Taxonomy', content: { 'application/json': { schema: z.unknown() } } } },
+    }),
+    (c) => {
+      c.header('cache-control', 'public, max-age=3600')
+      return c.json(
+        {
+          kinds: KINDS.map((k) => ({
+            code: k.code,
+            label: k.label,
+            group: k.group,
+            is_meeting_place: k.meetingPlace,
+            osm_tags: k.osmTags,
+          })),
+          target_groups: TARGET_GROUPS,
+          ...Object.fromEntries(
+            Object.entries(ENUM_LABELS).map(([field, values]) => [
+              field,
+              Object.entries(values).map(([code, l]) => ({ code, label: l })),
+            ]),
+          ),
+        },
+        200,
+      )
+    },
+  )
+
+  return app
+}

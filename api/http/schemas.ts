@@ -1,0 +1,97 @@
+import { z } from 'zod'
+import { PRECISIONS, SOURCES, STATUSES, WHEELCHAIR, type Asset } from '../domain/asset.js'
+import { KIND_CODES, TARGET_GROUP_CODES } from '../domain/kinds.js'
+
+/** Response shapes for the OpenAPI document; request shapes come from `domain/asset.ts`. */
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    code: z.string(),
+    messages: z.object({
+      title: z.object({ nl: z.string(), en: z.string() }),
+      detail: z.object({ nl: z.string(), en: z.string() }),
+    }),
+    errors: z
+      .array(
+        z.object({
+          pointer: z.string(),
+          in: z.enum(['body', 'query', 'path', 'header']),
+          code: z.string(),
+          detail: z.string(),
+          messages: z.object({ nl: z.string(), en: z.string() }),
+        }),
+      )
+      .optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details, in Dutch or English' })
+
+export const problemContent = {
+  'application/problem+json': { schema: problemSchema },
+} as const
+
+export const assetPropertiesSchema = z
+  .object({
+    name: z.string(),
+    kind: z.enum(KIND_CODES),
+    is_meeting_place: z.boolean(),
+    address: z.string().nullable(),
+    description: z.string().nullable(),
+    organisation: z.string().nullable(),
+    target_groups: z.array(z.enum(TARGET_GROUP_CODES)),
+    activities: z.array(z.string()),
+    opening_hours: z.string().nullable(),
+    wheelchair: z.enum(WHEELCHAIR),
+    free_entry: z.boolean().nullable(),
+    capacity: z.number().int().nullable(),
+    status: z.enum(STATUSES),
+    location_precision: z.enum(PRECISIONS),
+    source: z.enum(SOURCES),
+    source_ref: z.string().nullable(),
+    gemeente_code: z.string().nullable().meta({ description: 'Derived by spatial join' }),
+    wijk_code: z.string().nullable(),
+    buurt_code: z.string().nullable(),
+    pc4_code: z.string().nullable(),
+    verified_at: z.string().nullable(),
+    version: z.number().int(),
+    created_at: z.string(),
+    created_by: z.string(),
+    updated_at: z.string(),
+    updated_by: z.string(),
+    deleted_at: z.string().nullable(),
+  })
+  .meta({ id: 'AssetProperties' })
+
+export const assetFeatureSchema = z
+  .object({
+    type: z.literal('Feature'),
+    id: z.uuid(),
+    geometry: z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]) }),
+    properties: assetPropertiesSchema,
+  })
+  .meta({ id: 'AssetFeature' })
+
+export const assetCollectionSchema = z
+  .object({
+    type: z.literal('FeatureCollection'),
+    features: z.array(assetFeatureSchema),
+    numberReturned: z.number().int(),
+    next_cursor: z.string().nullable(),
+    links: z.array(z.object({ rel: z.string(), href: z.string(), type: z.string() })),
+  })
+  .meta({ id: 'AssetCollection' })
+
+/** An asset as a GeoJSON Feature (RFC 7946). */
+export function toFeature(asset: Asset) {
+  const { id, lon, lat, ...properties } = asset
+  return {
+    type: 'Feature' as const,
+    id,
+    geometry: { type: 'Point' as const, coordinates: [lon, lat] as [number, number] },
+    properties,
+  }
+}

@@ -1,0 +1,146 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { stringify } from 'csv-stringify/sync'
+import { z } from 'zod'
+import type { Asset, AssetSchemas } from '../domain/asset.js'
+import type { Database } from '../db/database.js'
+import { listAssets } from '../repositories/assets.js'
+import type { Clock } from '../services/assets.js'
+import { importAssets } from '../services/import.js'
+import type { AppEnv } from './app.js'
+import { assetFilterQuery, toFilter } from './assets.js'
+import { fromZod, problem } from './problem.js'
+import { problemContent, toFeature } from './schemas.js'
+import { actorOf } from './util.js'
+
+/** CSV columns of the export; the same names the CSV import reads, so an export re-imports. */
+export const CSV_COLUMNS = [
+  'id',
+  'name',
+  'kind',
+  'is_meeting_place',
+  'lon',
+  'lat',
+  'address',
+  'description',
+  'organisation',
+  'target_groups',
+  'activities',
+  'opening_hours',
+  'wheelchair',
+  'free_entry',
+  'capacity',
+  'status',
+  'location_precision',
+  'source',
+  'source_ref',
+  'gemeente_code',
+  'wijk_code',
+  'buurt_code',
+  'pc4_code',
+  'verified_at',
+  'version',
+  'updated_at',
+] as const
+
+function csvRow(a: Asset): unknown[] {
+  return CSV_COLUMNS.map((col) => {
+    const v = (a as unknown as Record<string, unknown>)[col]
+    if (Array.isArray(v)) return v.join('|')
+    return v ?? ''
+  })
+}
+
+const importQuery = z.strictObject({
+  format: z.enum(['geojson', 'csv']).optional(),
+  dryRun: z.enum(['true', 'false', '1', '0']).optional(),
+  source: z.enum(['import', 'osm', 'cbs']).default('import'),
+  lang: z.enum(['nl', 'en']).optional(),
+})
+
+const exportQuery = z.strictObject(assetFilterQuery)
+
+/** Exports (same filters as the list, no paging) and the import endpoint. */
+export function transferRoutes(deps: { db: Database; clock: Clock; schemas: AssetSchemas }) {
+  const app = new OpenAPIHono<AppEnv>()
+
+  const exportFilter = (query: Record<string, string>) => {
+    const parsed = exportQuery.safeParse(query)
+    if (!parsed.success) throw fromZod(parsed.error, 'query')
+    return toFilter(parsed.data)
+  }
+
+  const allAssets = (filter: ReturnType<typeof toFilter>) => listAssets(deps.db, filter, { limit: 1_000_000 })
+
+  app.get('/export.geojson', async (c) => {
+    const assets = await allAssets(exportFilter(c.req.query()))
+    c.header('content-disposition', 'attachment; filename="buurtkaart-assets.geojson"')
+    c.header('content-type', 'application/geo+json; charset=utf-8')
+    return c.body(JSON.stringify({ type: 'FeatureCollection', features: assets.map(toFeature) }))
+  })
+
+  app.get('/export.csv', async (c) => {
+    const assets = await allAssets(exportFilter(c.req.query()))
+    c.header('content-disposition', 'attachment; filename="buurtkaart-assets.csv"')
+    c.header('content-type', 'text/csv; charset=utf-8')
+    return c.body(stringify([[...CSV_COLUMNS], ...assets.map(csvRow)]))
+  })
+
+  app.post('/import', async (c) => {
+    const parsed = importQuery.safeParse(c.req.query())
+    if (!parsed.success) throw fromZod(parsed.error, 'query')
+    const type = (c.req.header('content-type') ?? '').toLowerCase()
+    const format =
+      parsed.data.format ??
+      (type.startsWith('text/csv') ? 'csv' : /^application\/([a-z.+-]+\+)?json/.test(type) ? 'geojson' : undefined)
+    if (!format) {
+      throw problem(
+        'unsupported_media_type',
+        { nl: 'Onbekend formaat', en: 'Unknown format' },
+        {
+          nl: 'Stuur GeoJSON (application/geo+json) of CSV (text/csv), of geef ?format= op.',
+          en: 'Send GeoJSON (application/geo+json) or CSV (text/csv), or give ?format=.',
+        },
+      )
+    }
+    const dryRun = parsed.data.dryRun === 'true' || parsed.data.dryRun === '1'
+    const report = await importAssets(deps, await c.req.text(), {
+      format,
+      dryRun,
+      source: parsed.data.source,
+      actor: actorOf(c),
+    })
+    return c.json(report, 200)
+  })
+
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/api/import',
+    summary: 'Import assets from GeoJSON or CSV (all-or-nothing; dryRun reports per-row errors)',
+    request: {
+      query: importQuery,
+      body: {
+        content: {
+          'application/geo+json': { schema: z.unknown() },
+          'text/csv': { schema: z.string() },
+        },
+      },
+    },
+    responses: {
+      200: { description: 'Import report', content: { 'application/json': { schema: z.unknown() } } },
+      422: { description: 'Invalid rows; nothing was saved', content: problemContent },
+    },
+  })
+  for (const [path, type] of [
+    ['/api/export.geojson', 'application/geo+json'],
+    ['/api/export.csv', 'text/csv'],
+  ] as const) {
+    app.openAPIRegistry.registerPath({
+      method: 'get',
+      path,
+      summary: 'Export all live assets matching the filters',
+      request: { query: exportQuery },
+      responses: { 200: { description: 'Export', content: { [type]: { schema: z.unknown() } } } },
+    })
+  }
+  return app
+}

@@ -1,0 +1,116 @@
+import { sql } from 'kysely'
+import type { Area, AreaInput, AreaLevel } from '../domain/areas.js'
+import { asGeoJson, intersectsBbox, isValid, multiPolygonFromGeoJson } from '../db/postgis.js'
+import type { Bbox } from '../domain/geo.js'
+import type { Executor } from './assets.js'
+
+const COLUMNS = [
+  'code',
+  'level',
+  'name',
+  'gemeente_code',
+  'parent_code',
+  'inhabitants',
+  'inhabitants_year',
+  'source',
+  'imported_at',
+] as const
+
+type AreaRow = {
+  code: string
+  level: AreaLevel
+  name: string
+  gemeente_code: string | null
+  parent_code: string | null
+  inhabitants: number | null
+  inhabitants_year: number | null
+  source: string
+  imported_at: Date | string
+}
+
+function toArea(row: AreaRow): Area {
+  return {
+    ...row,
+    imported_at: (row.imported_at instanceof Date ? row.imported_at : new Date(row.imported_at)).toISOString(),
+  }
+}
+
+/** Inserts or replaces areas by code. Returns the codes whose geometry PostGIS finds invalid. */
+export async function upsertAreas(db: Executor, areas: readonly AreaInput[], at: Date): Promise<string[]> {
+  for (const area of areas) {
+    const { geometry, ...rest } = area
+    const values = { ...rest, geom: multiPolygonFromGeoJson(geometry), imported_at: at }
+    await db
+      .insertInto('areas')
+      .values(values)
+      .onConflict((oc) => oc.column('code').doUpdateSet(values))
+      .execute()
+  }
+  const codes = areas.map((a) => a.code)
+  if (codes.length === 0) return []
+  const invalid = await db
+    .selectFrom('areas')
+    .select('code')
+    .where('code', 'in', codes)
+    .where(isValid('geom'), '=', false)
+    .execute()
+  return invalid.map((r) => r.code)
+}
+
+/** Fills PC4 areas' gemeente from the gemeente that holds their point on surface. */
+export async function assignPc4Gemeenten(db: Executor): Promise<void> {
+  await db
+    .updateTable('areas')
+    .set({
+      gemeente_code: sql<string | null>`(select g.code from areas g where g.level = 'gemeente'
+        and ST_Intersects(g.geom, ST_PointOnSurface(areas.geom)) order by g.code limit 1)`,
+    })
+    .where('level', '=', 'pc4')
+    .where('gemeente_code', 'is', null)
+    .execute()
+}
+
+export async function listAreas(
+  db: Executor,
+  filter: { level?: AreaLevel | undefined; gemeente?: string | undefined; bbox?: Bbox | undefined },
+): Promise<(Area & { geometry: string })[]> {
+  let query = db
+    .selectFrom('areas')
+    .select(COLUMNS)
+    .select(asGeoJson('geom', 6).as('geometry'))
+  if (filter.level) query = query.where('level', '=', filter.level)
+  if (filter.gemeente) query = query.where('gemeente_code', '=', filter.gemeente)
+  if (filter.bbox) query = query.where(intersectsBbox('geom', filter.bbox), '=', true)
+  const rows = await query.orderBy('code').execute()
+  return rows.map((r) => ({ ...toArea(r), geometry: r.geometry }))
+}
+
+/** One area with its geometry, land area (km², computed in RD New) and live asset counts. */
+export async function getArea(db: Executor, code: string) {
+  const row = await db
+    .selectFrom('areas')
+    .select(COLUMNS)
+    .select([
+      asGeoJson('geom', 6).as('geometry'),
+      sql<number>`ST_Area(ST_Transform(geom, 28992)) / 1e6`.as('area_km2'),
+    ])
+    .where('code', '=', code)
+    .executeTakeFirst()
+  if (!row) return undefined
+  const column = { gemeente: 'gemeente_code', wijk: 'wijk_code', buurt: 'buurt_code', pc4: 'pc4_code' } as const
+  const counts = await db
+    .selectFrom('assets')
+    .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
+    .where(column[row.level], '=', code)
+    .where('deleted_at', 'is', null)
+    .where('status', '=', 'active')
+    .groupBy('kind')
+    .orderBy('kind')
+    .execute()
+  return {
+    ...toArea(row),
+    geometry: row.geometry,
+    area_km2: Math.round(Number(row.area_km2) * 1000) / 1000,
+    active_assets_by_kind: Object.fromEntries(counts.map((c) => [c.kind, Number(c.n)])),
+  }
+}

@@ -1,0 +1,280 @@
+import { sql, type ExpressionBuilder, type Transaction } from 'kysely'
+import type { Asset, AssetAttributes, AssetSource, AssetStatus } from '../domain/asset.js'
+import type { Bbox } from '../domain/geo.js'
+import type { KindCode, TargetGroupCode } from '../domain/kinds.js'
+import type { DB, Database } from '../db/database.js'
+import { intersectsBbox, latOf, lonOf, pointFromLonLat } from '../db/postgis.js'
+
+/** A database or a transaction: every repository function takes one first. */
+export type Executor = Database | Transaction<DB>
+
+export interface AssetFilter {
+  readonly bbox?: Bbox | undefined
+  readonly kinds?: readonly KindCode[] | undefined
+  readonly statuses?: readonly AssetStatus[] | undefined
+  /** Case-insensitive text search in name, description, organisation and address. */
+  readonly q?: string | undefined
+  readonly gemeente?: string | undefined
+}
+
+/** Keyset position: the list is ordered by (name, id). */
+export interface AssetCursor {
+  readonly name: string
+  readonly id: string
+}
+
+const COLUMNS = [
+  'id',
+  'name',
+  'kind',
+  'is_meeting_place',
+  'address',
+  'description',
+  'organisation',
+  'target_groups',
+  'activities',
+  'opening_hours',
+  'wheelchair',
+  'free_entry',
+  'capacity',
+  'status',
+  'location_precision',
+  'source',
+  'source_ref',
+  'gemeente_code',
+  'wijk_code',
+  'buurt_code',
+  'pc4_code',
+  'verified_at',
+  'created_at',
+  'created_by',
+  'updated_at',
+  'updated_by',
+  'version',
+  'deleted_at',
+] as const
+
+function selectAssets(db: Executor) {
+  return db
+    .selectFrom('assets')
+    .select(COLUMNS)
+    .select([lonOf('geom').as('lon'), latOf('geom').as('lat')])
+}
+
+type AssetRow = Awaited<ReturnType<ReturnType<typeof selectAssets>['executeTakeFirstOrThrow']>>
+
+const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString()
+
+function toAsset(row: AssetRow): Asset {
+  return {
+    ...row,
+    kind: row.kind as KindCode,
+    target_groups: row.target_groups as TargetGroupCode[],
+    wheelchair: row.wheelchair as Asset['wheelchair'],
+    status: row.status as Asset['status'],
+    location_precision: row.location_precision as Asset['location_precision'],
+    source: row.source as AssetSource,
+    lon: Number(row.lon),
+    lat: Number(row.lat),
+    verified_at: row.verified_at ? iso(row.verified_at) : null,
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+    deleted_at: row.deleted_at ? iso(row.deleted_at) : null,
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => '\\' + c)
+}
+
+function applyFilter(eb: ExpressionBuilder<DB, 'assets'>, filter: AssetFilter) {
+  const conditions = [eb('deleted_at', 'is', null)]
+  if (filter.bbox) conditions.push(eb(intersectsBbox('geom', filter.bbox), '=', true))
+  if (filter.kinds?.length) conditions.push(eb('kind', 'in', filter.kinds))
+  if (filter.statuses?.length) conditions.push(eb('status', 'in', filter.statuses))
+  if (filter.gemeente) conditions.push(eb('gemeente_code', '=', filter.gemeente))
+  if (filter.q) {
+    const pattern = `%${escapeLike(filter.q)}%`
+    conditions.push(
+      eb.or([
+        eb('name', 'ilike', pattern),
+        eb('description', 'ilike', pattern),
+        eb('organisation', 'ilike', pattern),
+        eb('address', 'ilike', pattern),
+      ]),
+    )
+  }
+  return eb.and(conditions)
+}
+
+/** One asset, also when it is soft-deleted (check `deleted_at`). */
+export async function findAsset(db: Executor, id: string): Promise<Asset | undefined> {
+  const row = await selectAssets(db).where('id', '=', id).executeTakeFirst()
+  return row && toAsset(row)
+}
+
+/** Live assets matching the filter, ordered by name then id, after the cursor. */
+export async function listAssets(
+  db: Executor,
+  filter: AssetFilter,
+  page: { limit: number; after?: AssetCursor | undefined },
+): Promise<Asset[]> {
+  let query = selectAssets(db).where((eb) => applyFilter(eb, filter))
+  const after = page.after
+  if (after) {
+    query = query.where((eb) =>
+      eb(eb.refTuple('name', 'id'), '>', eb.tuple(after.name, after.id)),
+    )
+  }
+  const rows = await query.orderBy('name').orderBy('id').limit(page.limit).execute()
+  return rows.map(toAsset)
+}
+
+export async function countAssets(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('assets')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** Assets (live or deleted) of one source with the given references. */
+export async function findBySourceRefs(
+  db: Executor,
+  source: AssetSource,
+  refs: readonly string[],
+): Promise<Map<string, Asset>> {
+  const found = new Map<string, Asset>()
+  for (let i = 0; i < refs.length; i += 1000) {
+    const chunk = refs.slice(i, i + 1000)
+    const rows = await selectAssets(db)
+      .where('source', '=', source)
+      .where('source_ref', 'in', chunk)
+      .execute()
+    for (const row of rows) found.set(row.source_ref as string, toAsset(row))
+  }
+  return found
+}
+
+export interface NewAsset extends AssetAttributes {
+  readonly id: string
+  readonly lon: number
+  readonly lat: number
+  readonly source: AssetSource
+}
+
+function attributeValues(a: AssetAttributes) {
+  return {
+    name: a.name,
+    kind: a.kind,
+    is_meeting_place: a.is_meeting_place,
+    address: a.address,
+    description: a.description,
+    organisation: a.organisation,
+    target_groups: sql<string[]>`${a.target_groups}::text[]`,
+    activities: sql<string[]>`${a.activities}::text[]`,
+    opening_hours: a.opening_hours,
+    wheelchair: a.wheelchair,
+    free_entry: a.free_entry,
+    capacity: a.capacity,
+    status: a.status,
+    location_precision: a.location_precision,
+    source_ref: a.source_ref,
+    verified_at: a.verified_at,
+  }
+}
+
+export async function insertAsset(
+  db: Executor,
+  asset: NewAsset,
+  actor: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .insertInto('assets')
+    .values({
+      id: asset.id,
+      ...attributeValues(asset),
+      geom: pointFromLonLat(asset.lon, asset.lat),
+      source: asset.source,
+      created_at: at,
+      created_by: actor,
+      updated_at: at,
+      updated_by: actor,
+      version: 1,
+    })
+    .execute()
+}
+
+/**
+ * Writes new attributes and position when the stored version is `expectedVersion`, and bumps the
+ * version. Returns false when the version did not match (or the asset is gone).
+ */
+export async function updateAsset(
+  db: Executor,
+  id: string,
+  expectedVersion: number,
+  next: AssetAttributes & { lon: number; lat: number },
+  actor: string,
+  at: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('assets')
+    .set({
+      ...attributeValues(next),
+      geom: pointFromLonLat(next.lon, next.lat),
+      updated_at: at,
+      updated_by: actor,
+      version: expectedVersion + 1,
+    })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/** Sets or clears the soft-delete mark when the version matches; bumps the version. */
+export async function setDeleted(
+  db: Executor,
+  id: string,
+  expectedVersion: number,
+  deleted: boolean,
+  actor: string,
+  at: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('assets')
+    .set({
+      deleted_at: deleted ? at : null,
+      deleted_by: deleted ? actor : null,
+      updated_at: at,
+      updated_by: actor,
+      version: expectedVersion + 1,
+    })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .where('deleted_at', deleted ? 'is' : 'is not', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/**
+ * Derives gemeente, wijk, buurt and PC4 codes by spatial join with the areas table, for the
+ * given assets or (without ids) for all of them. Where areas overlap, the lowest code wins.
+ */
+export async function assignAreaCodes(db: Executor, ids?: readonly string[]): Promise<void> {
+  if (ids && ids.length === 0) return
+  const codeAt = (level: 'gemeente' | 'wijk' | 'buurt' | 'pc4') =>
+    sql<string | null>`(select ar.code from areas ar
+      where ar.level = ${level} and ST_Intersects(ar.geom, assets.geom)
+      order by ar.code limit 1)`
+  let query = db.updateTable('assets').set({
+    gemeente_code: codeAt('gemeente'),
+    wijk_code: codeAt('wijk'),
+    buurt_code: codeAt('buurt'),
+    pc4_code: codeAt('pc4'),
+  })
+  if (ids) query = query.where('id', 'in', ids)
+  await query.execute()
+}

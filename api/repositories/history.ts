@@ -1,0 +1,59 @@
+import type { Asset } from '../domain/asset.js'
+import { jsonb } from '../db/postgis.js'
+import type { Executor } from './assets.js'
+
+export type HistoryAction = 'create' | 'update' | 'delete' | 'restore' | 'import'
+
+export interface HistoryEntry {
+  readonly version: number
+  readonly action: HistoryAction
+  readonly actor: string
+  readonly at: string
+  readonly before: Asset | null
+  readonly after: Asset | null
+}
+
+/** Appends one entry; the table refuses updates and deletes (see the initial migration). */
+export async function appendHistory(
+  db: Executor,
+  entry: { assetId: string } & Omit<HistoryEntry, 'at'> & { at: Date },
+): Promise<void> {
+  await db
+    .insertInto('asset_history')
+    .values({
+      asset_id: entry.assetId,
+      version: entry.version,
+      action: entry.action,
+      actor: entry.actor,
+      at: entry.at,
+      before: jsonb(entry.before),
+      after: jsonb(entry.after),
+    })
+    .execute()
+}
+
+/** The full history of an asset, oldest first. */
+export async function listHistory(db: Executor, assetId: string): Promise<HistoryEntry[]> {
+  const rows = await db
+    .selectFrom('asset_history')
+    .select(['version', 'action', 'actor', 'at', 'before', 'after'])
+    .where('asset_id', '=', assetId)
+    .orderBy('version')
+    .execute()
+  return rows.map((r) => ({
+    version: r.version,
+    action: r.action,
+    actor: r.actor,
+    at: (r.at instanceof Date ? r.at : new Date(r.at)).toISOString(),
+    before: (r.before ?? null) as Asset | null,
+    after: (r.after ?? null) as Asset | null,
+  }))
+}
+
+export async function countHistory(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('asset_history')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}

@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto'
+import {
+  ASSET_LABEL,
+  type Asset,
+  type AssetAttributes,
+  type AssetCreateInput,
+  type AssetPatchInput,
+} from '../domain/asset.js'
+import { DomainError, notFound } from '../domain/errors.js'
+import { roundLonLat } from '../domain/geo.js'
+import { defaultMeetingPlace } from '../domain/kinds.js'
+import type { Database } from '../db/database.js'
+import {
+  assignAreaCodes,
+  findAsset,
+  insertAsset,
+  listAssets,
+  setDeleted,
+  updateAsset,
+  type AssetCursor,
+  type AssetFilter,
+  type Executor,
+} from '../repositories/assets.js'
+import { appendHistory, listHistory, type HistoryEntry } from '../repositories/history.js'
+
+/** Where time comes from; tests pass a fixed clock. */
+export interface Clock {
+  now(): Date
+}
+
+export const systemClock: Clock = { now: () => new Date() }
+
+export interface AssetServiceDeps {
+  readonly db: Database
+  readonly clock: Clock
+}
+
+/** The attributes of a new asset: input plus the defaults a person would expect. */
+export function attributesFromInput(p: AssetCreateInput['properties']): AssetAttributes {
+  return {
+    name: p.name,
+    kind: p.kind,
+    is_meeting_place: p.is_meeting_place ?? defaultMeetingPlace(p.kind),
+    address: p.address ?? null,
+    description: p.description ?? null,
+    organisation: p.organisation ?? null,
+    target_groups: p.target_groups ?? [],
+    activities: p.activities ?? [],
+    opening_hours: p.opening_hours ?? null,
+    wheelchair: p.wheelchair ?? 'unknown',
+    free_entry: p.free_entry ?? null,
+    capacity: p.capacity ?? null,
+    status: p.status ?? 'active',
+    location_precision: p.location_precision ?? 'exact',
+    source_ref: p.source_ref ?? null,
+    verified_at: p.verified_at ? new Date(p.verified_at).toISOString() : null,
+  }
+}
+
+export function attributesOf(asset: Asset): AssetAttributes {
+  return {
+    name: asset.name,
+    kind: asset.kind,
+    is_meeting_place: asset.is_meeting_place,
+    address: asset.address,
+    description: asset.description,
+    organisation: asset.organisation,
+    target_groups: asset.target_groups,
+    activities: asset.activities,
+    opening_hours: asset.opening_hours,
+    wheelchair: asset.wheelchair,
+    free_entry: asset.free_entry,
+    capacity: asset.capacity,
+    status: asset.status,
+    location_precision: asset.location_precision,
+    source_ref: asset.source_ref,
+    verified_at: asset.verified_at,
+  }
+}
+
+/** Applies a patch. A kind change carries `is_meeting_place` along unless it was overridden. */
+export function applyPatch(current: Asset, patch: AssetPatchInput['properties']): AssetAttributes {
+  const base = attributesOf(current)
+  const p = patch ?? {}
+  const next: AssetAttributes = { ...base }
+  for (const [key, value] of Object.entries(p)) {
+    if (value !== undefined) (next as unknown as Record<string, unknown>)[key] = value
+  }
+  if (p.verified_at) next.verified_at = new Date(p.verified_at).toISOString()
+  if (p.kind && p.kind !== current.kind && p.is_meeting_place === undefined) {
+    const followsDefault = current.is_meeting_place === defaultMeetingPlace(current.kind)
+    if (followsDefault) next.is_meeting_place = defaultMeetingPlace(p.kind)
+  }
+  return next
+}
+
+/** True when two attribute sets and positions are the same (positions compared at 1e-7°). */
+export function sameContent(
+  a: AssetAttributes & { lon: number; lat: number },
+  b: AssetAttributes & { lon: number; lat: number },
+): boolean {
+  const pa = roundLonLat([a.lon, a.lat])
+  const pb = roundLonLat([b.lon, b.lat])
+  if (pa[0] !== pb[0] || pa[1] !== pb[1]) return false
+  return JSON.stringify(attributesOf(a as Asset)) === JSON.stringify(attributesOf(b as Asset))
+}
+
+const gone = (id: string) =>
+  new DomainError(
+    'gone',
+    { nl: 'Verwijderd', en: 'Deleted' },
+    {
+      nl: `Plek ${id} is verwijderd. Zet hem terug met POST /api/assets/${id}/restore.`,
+      en: `Asset ${id} was deleted. Bring it back with POST /api/assets/${id}/restore.`,
+    },
+  )
+
+const versionConflict = (current: Asset, expected: number) =>
+  new DomainError(
+    'version_conflict',
+    { nl: 'Iemand anders was u voor', en: 'Someone else changed this first' },
+    {
+      nl: `U bewerkte versie ${expected}, maar de plek is intussen gewijzigd (nu versie ${current.version}). Bekijk de wijziging en probeer het opnieuw.`,
+      en: `You edited version ${expected}, but the asset has changed since (now version ${current.version}). Review the change and try again.`,
+    },
+    [],
+    { current },
+  )
+
+/** Reads an asset that must exist and be live; throws the matching domain error otherwise. */
+async function requireLive(db: Executor, id: string): Promise<Asset> {
+  const asset = await findAsset(db, id)
+  if (!asset) throw notFound(ASSET_LABEL, id)
+  if (asset.deleted_at) throw gone(id)
+  return asset
+}
+
+export function createAssetService({ db, clock }: AssetServiceDeps) {
+  return {
+    list(filter: AssetFilter, page: { limit: number; after?: AssetCursor | undefined }) {
+      return listAssets(db, filter, page)
+    },
+
+    get(id: string): Promise<Asset> {
+      return requireLive(db, id)
+    },
+
+    async create(input: AssetCreateInput, actor: string): Promise<Asset> {
+      const [lon, lat] = roundLonLat([input.geometry.coordinates[0], input.geometry.coordinates[1]])
+      const id = randomUUID()
+      const at = clock.now()
+      return db.transaction().execute(async (trx) => {
+        await insertAsset(trx, { id, lon, lat, source: 'user', ...attributesFromInput(input.properties) }, actor, at)
+        await assignAreaCodes(trx, [id])
+        const created = (await findAsset(trx, id)) as Asset
+        await appendHistory(trx, { assetId: id, version: 1, action: 'create', actor, at, before: null, after: created })
+        return created
+      })
+    },
+
+    /**
+     * Changes an asset when `expectedVersion` is its current version (optimistic locking);
+     * a stale version fails with `version_conflict` carrying the current asset.
+     */
+    async update(id: string, expectedVersion: number | '*', patch: AssetPatchInput, actor: string): Promise<Asset> {
+      return db.transaction().execute(async (trx) => {
+        const current = await requireLive(trx, id)
+        const expected = expectedVersion === '*' ? current.version : expectedVersion
+        if (current.version !== expected) throw versionConflict(current, expected)
+        const position = patch.geometry
+          ? roundLonLat([patch.geometry.coordinates[0], patch.geometry.coordinates[1]])
+          : ([current.lon, current.lat] as const)
+        const next = { ...applyPatch(current, patch.properties), lon: position[0], lat: position[1] }
+        if (sameContent(current, next)) return current
+        const at = clock.now()
+        if (!(await updateAsset(trx, id, expected, next, actor, at))) {
+          throw versionConflict((await findAsset(trx, id)) as Asset, expected)
+        }
+        if (patch.geometry) await assignAreaCodes(trx, [id])
+        const updated = (await findAsset(trx, id)) as Asset
+        await appendHistory(trx, {
+          assetId: id,
+          version: updated.version,
+          action: 'update',
+          actor,
+          at,
+          before: current,
+          after: updated,
+        })
+        return updated
+      })
+    },
+
+    /** Soft-deletes an asset; it stays in the history and can be restored. */
+    async remove(id: string, expectedVersion: number | '*' | undefined, actor: string): Promise<Asset> {
+      return db.transaction().execute(async (trx) => {
+        const current = await requireLive(trx, id)
+        const expected = expectedVersion === undefined || expectedVersion === '*' ? current.version : expectedVersion
+        if (current.version !== expected) throw versionConflict(current, expected)
+        const at = clock.now()
+        if (!(await setDeleted(trx, id, expected, true, actor, at))) {
+          throw versionConflict((await findAsset(trx, id)) as Asset, expected)
+        }
+        const deleted = (await findAsset(trx, id)) as Asset
+        await appendHistory(trx, { assetId: id, version: deleted.version, action: 'delete', actor, at, before: current, after: deleted })
+        return deleted
+      })
+    },
+
+    async restore(id: string, actor: string): Promise<Asset> {
+      return db.transaction().execute(async (trx) => {
+        const current = await findAsset(trx, id)
+        if (!current) throw notFound(ASSET_LABEL, id)
+        if (!current.deleted_at) {
+          throw new DomainError(
+            'conflict',
+            { nl: 'Niet verwijderd', en: 'Not deleted' },
+            { nl: `Plek ${id} is niet verwijderd.`, en: `Asset ${id} is not deleted.` },
+          )
+        }
+        const at = clock.now()
+        if (!(await setDeleted(trx, id, current.version, false, actor, at))) {
+          throw versionConflict((await findAsset(trx, id)) as Asset, current.version)
+        }
+        const restored = (await findAsset(trx, id)) as Asset
+        await appendHistory(trx, { assetId: id, version: restored.version, action: 'restore', actor, at, before: current, after: restored })
+        return restored
+      })
+    },
+
+    /** The history of a live or deleted asset. */
+    async history(id: string): Promise<HistoryEntry[]> {
+      const asset = await findAsset(db, id)
+      if (!asset) throw notFound(ASSET_LABEL, id)
+      return listHistory(db, id)
+    },
+  }
+}
+
+export type AssetService = ReturnType<typeof createAssetService>

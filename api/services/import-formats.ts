@@ -1,0 +1,200 @@
+import { parse as parseCsv } from 'csv-parse/sync'
+import type { FieldError } from '../domain/errors.js'
+import { isPlausibleRd, rdToLonLat } from '../domain/geo.js'
+
+export type ImportFormat = 'geojson' | 'csv'
+
+/** One record of an import file, before validation: the shape of a create request. */
+export interface ImportCandidate {
+  /** 1-based feature number (GeoJSON) or data line number (CSV, header is line 1). */
+  readonly row: number
+  readonly input: { geometry: unknown; properties: Record<string, unknown> }
+  /** Problems found while reading the row (coordinates), before schema validation. */
+  readonly errors: FieldError[]
+}
+
+export interface ParsedImport {
+  readonly candidates: ImportCandidate[]
+  /** Columns or properties that are not asset fields and were left out. */
+  readonly ignoredFields: string[]
+  /** A problem with the file as a whole (not JSON, no header…); nothing else is reported then. */
+  readonly fileError?: FieldError
+}
+
+/** The asset fields an import may set. */
+const IMPORT_FIELDS = new Set([
+  'name',
+  'kind',
+  'is_meeting_place',
+  'address',
+  'description',
+  'organisation',
+  'target_groups',
+  'activities',
+  'opening_hours',
+  'wheelchair',
+  'free_entry',
+  'capacity',
+  'status',
+  'location_precision',
+  'source_ref',
+  'verified_at',
+])
+const BOOLEAN_FIELDS = new Set(['is_meeting_place', 'free_entry'])
+const LIST_FIELDS = new Set(['target_groups', 'activities'])
+const LON = ['lon', 'lng', 'longitude', 'lengtegraad']
+const LAT = ['lat', 'latitude', 'breedtegraad']
+const RD_X = ['x', 'rd_x', 'x_rd']
+const RD_Y = ['y', 'rd_y', 'y_rd']
+const COORDINATE_COLUMNS = new Set([...LON, ...LAT, ...RD_X, ...RD_Y])
+
+function fileError(nl: string, en: string): ParsedImport {
+  return { candidates: [], ignoredFields: [], fileError: { pointer: '', code: 'invalid_file', message: { nl, en } } }
+}
+
+/** Reads a GeoJSON FeatureCollection of Point features. `feature.id` is a fallback reference. */
+export function parseGeoJsonImport(text: string): ParsedImport {
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch (e) {
+    return fileError(`Geen geldige JSON: ${String(e)}`, `Not valid JSON: ${String(e)}`)
+  }
+  const fc = doc as { type?: unknown; features?: unknown }
+  if (!fc || typeof fc !== 'object' || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
+    return fileError('Verwacht een GeoJSON FeatureCollection.', 'Expected a GeoJSON FeatureCollection.')
+  }
+  const ignored = new Set<string>()
+  const candidates = fc.features.map((raw: unknown, i): ImportCandidate => {
+    const f = (raw && typeof raw === 'object' ? raw : {}) as {
+      id?: unknown
+      geometry?: unknown
+      properties?: unknown
+    }
+    const props =
+      f.properties && typeof f.properties === 'object' && !Array.isArray(f.properties)
+        ? (f.properties as Record<string, unknown>)
+        : {}
+    const properties: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(props)) {
+      if (IMPORT_FIELDS.has(key)) properties[key] = value
+      else ignored.add(key)
+    }
+    if (properties.source_ref === undefined && (typeof f.id === 'string' || typeof f.id === 'number')) {
+      properties.source_ref = String(f.id)
+    }
+    return { row: i + 1, input: { geometry: f.geometry, properties }, errors: [] }
+  })
+  return { candidates, ignoredFields: [...ignored].sort() }
+}
+
+function parseNumber(text: string): number {
+  // Dutch spreadsheets write decimal commas ("5,4714").
+  return Number(/^-?\d+,\d+$/.test(text) ? text.replace(',', '.') : text)
+}
+
+function convertCell(field: string, value: string): unknown {
+  if (BOOLEAN_FIELDS.has(field)) {
+    const v = value.toLowerCase()
+    if (['true', 'ja', 'yes', '1', 'j', 'y'].includes(v)) return true
+    if (['false', 'nee', 'no', '0', 'n'].includes(v)) return false
+    return value
+  }
+  if (LIST_FIELDS.has(field)) {
+    return value
+      .split('|')
+      .map((s) => s.trim())
+      .filter((s) => s !== '')
+  }
+  if (field === 'capacity') return /^-?\d+$/.test(value) ? Number(value) : value
+  return value
+}
+
+function column(header: readonly string[], names: readonly string[]): string | undefined {
+  return header.find((h) => names.includes(h.toLowerCase()))
+}
+
+/**
+ * Reads CSV with a header line, comma or semicolon separated. Coordinates from lon/lat columns
+ * (WGS84 degrees) or x/y columns (RD New metres, EPSG:28992). Lists are separated by `|`.
+ */
+export function parseCsvImport(text: string): ParsedImport {
+  let records: Record<string, string>[]
+  try {
+    records = parseCsv(text, {
+      columns: (h: string[]) => h.map((c) => c.trim()),
+      bom: true,
+      delimiter: [',', ';'],
+      skip_empty_lines: true,
+      trim: true,
+    }) as Record<string, string>[]
+  } catch (e) {
+    return fileError(`Het CSV-bestand is niet te lezen: ${String(e)}`, `Cannot read the CSV file: ${String(e)}`)
+  }
+  const header = Object.keys(records[0] ?? {})
+  const lonCol = column(header, LON)
+  const latCol = column(header, LAT)
+  const xCol = column(header, RD_X)
+  const yCol = column(header, RD_Y)
+  const useRd = !(lonCol && latCol) && xCol !== undefined && yCol !== undefined
+  if (records.length > 0 && !(lonCol && latCol) && !useRd) {
+    return fileError(
+      'Geen coördinaten: geef kolommen lon en lat (WGS84) of x en y (RD New).',
+      'No coordinates: give columns lon and lat (WGS84) or x and y (RD New).',
+    )
+  }
+  const ignored = header.filter((h) => !IMPORT_FIELDS.has(h) && !COORDINATE_COLUMNS.has(h.toLowerCase()))
+  const candidates = records.map((rec, i): ImportCandidate => {
+    const errors: FieldError[] = []
+    const properties: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(rec)) {
+      if (IMPORT_FIELDS.has(key) && value !== '') properties[key] = convertCell(key, value)
+    }
+    let geometry: unknown = undefined
+    if (useRd) {
+      const x = parseNumber(rec[xCol] ?? '')
+      const y = parseNumber(rec[yCol] ?? '')
+      if (!Number.isFinite(x) || !Number.isFinite(y) || !isPlausibleRd(x, y)) {
+        errors.push({
+          pointer: `/${xCol}`,
+          code: 'invalid_coordinates',
+          message: {
+            nl: `x/y (${rec[xCol]}, ${rec[yCol]}) zijn geen RD-coördinaten in Nederland.`,
+            en: `x/y (${rec[xCol]}, ${rec[yCol]}) are not RD New coordinates in the Netherlands.`,
+          },
+        })
+      } else {
+        geometry = { type: 'Point', coordinates: [...rdToLonLat(x, y)] }
+      }
+    } else if (lonCol && latCol) {
+      const lon = parseNumber(rec[lonCol] ?? '')
+      const lat = parseNumber(rec[latCol] ?? '')
+      if (!Number.isFinite(lon) || !Number.isFinite(lat)) {
+        errors.push({
+          pointer: `/${lonCol}`,
+          code: 'invalid_coordinates',
+          message: {
+            nl: `lon/lat (${rec[lonCol]}, ${rec[latCol]}) zijn geen getallen.`,
+            en: `lon/lat (${rec[lonCol]}, ${rec[latCol]}) are not numbers.`,
+          },
+        })
+      } else {
+        geometry = { type: 'Point', coordinates: [lon, lat] }
+      }
+    }
+    return { row: i + 2, input: { geometry, properties }, errors }
+  })
+  return { candidates, ignoredFields: ignored }
+}
+
+export function parseImport(format: ImportFormat, text: string): ParsedImport {
+  return format === 'csv' ? parseCsvImport(text) : parseGeoJsonImport(text)
+}
+
+/** Guesses the format from a file name. */
+export function formatOfFileName(name: string): ImportFormat | undefined {
+  const lower = name.toLowerCase()
+  if (lower.endsWith('.csv')) return 'csv'
+  if (lower.endsWith('.geojson') || lower.endsWith('.json')) return 'geojson'
+  return undefined
+}

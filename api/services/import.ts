@@ -1,0 +1,187 @@
+import { createHash, randomUUID } from 'node:crypto'
+import type { AssetSchemas, AssetSource } from '../domain/asset.js'
+import { DomainError, type FieldError } from '../domain/errors.js'
+import { roundLonLat } from '../domain/geo.js'
+import { zodToFieldErrors } from '../domain/validation.js'
+import type { Database } from '../db/database.js'
+import {
+  assignAreaCodes,
+  findAsset,
+  findBySourceRefs,
+  insertAsset,
+  updateAsset,
+  type Executor,
+} from '../repositories/assets.js'
+import type { Asset } from '../domain/asset.js'
+import { appendHistory } from '../repositories/history.js'
+import { attributesFromInput, sameContent, type Clock } from './assets.js'
+import { parseImport, type ImportFormat } from './import-formats.js'
+
+export interface RowError {
+  readonly row: number
+  readonly source_ref: string | null
+  readonly errors: readonly FieldError[]
+}
+
+export interface ImportReport {
+  readonly dry_run: boolean
+  readonly source: AssetSource
+  readonly total: number
+  readonly valid: number
+  readonly created: number
+  readonly updated: number
+  readonly unchanged: number
+  /** Rows whose asset a person deleted in Buurtkaart: left deleted, not brought back. */
+  readonly skipped_deleted: number
+  readonly ignored_fields: readonly string[]
+  readonly errors: readonly RowError[]
+}
+
+export type ProgressReporter = (done: number, total: number) => void
+
+export interface ImportOptions {
+  readonly format: ImportFormat
+  readonly dryRun: boolean
+  readonly source: Extract<AssetSource, 'import' | 'osm' | 'cbs' | 'seed'>
+  readonly actor: string
+  readonly onProgress?: ProgressReporter | undefined
+}
+
+/**
+ * A stable reference for a row without one, so importing the same file twice does not
+ * duplicate: a hash of kind, name and position (rounded to about 10 cm).
+ */
+export function contentRef(kind: unknown, name: unknown, lon: number, lat: number): string {
+  const key = `${String(kind)}|${String(name).trim().toLowerCase()}|${lon.toFixed(6)}|${lat.toFixed(6)}`
+  return 'auto:' + createHash('sha256').update(key).digest('hex').slice(0, 16)
+}
+
+/**
+ * Imports assets from GeoJSON or CSV. Every row is validated with the same schema as the API. A
+ * dry run reports per-row errors and what would change; a real import is all-or-nothing in one
+ * transaction and idempotent by (source, source_ref).
+ */
+export async function importAssets(
+  deps: { db: Database; clock: Clock; schemas: AssetSchemas },
+  text: string,
+  options: ImportOptions,
+): Promise<ImportReport> {
+  const parsed = parseImport(options.format, text)
+  if (parsed.fileError) {
+    throw new DomainError(
+      'validation_failed',
+      { nl: 'Bestand niet te lezen', en: 'Unreadable file' },
+      parsed.fileError.message,
+      [parsed.fileError],
+    )
+  }
+  const errors: RowError[] = []
+  const rows: { row: number; ref: string; input: ReturnType<AssetSchemas['create']['parse']> }[] = []
+  const seenRefs = new Map<string, number>()
+  for (const candidate of parsed.candidates) {
+    const result = deps.schemas.create.safeParse(candidate.input)
+    const rowErrors = [...candidate.errors, ...(result.success ? [] : zodToFieldErrors(result.error))]
+    const explicitRef = candidate.input.properties.source_ref
+    let ref = typeof explicitRef === 'string' && explicitRef.trim() !== '' ? explicitRef.trim() : null
+    if (result.success && rowErrors.length === 0) {
+      const [lon, lat] = result.data.geometry.coordinates
+      ref ??= contentRef(result.data.properties.kind, result.data.properties.name, lon, lat)
+      const first = seenRefs.get(ref)
+      if (first !== undefined) {
+        rowErrors.push({
+          pointer: '/properties/source_ref',
+          code: 'duplicate',
+          message: {
+            nl: `Dezelfde referentie (${ref}) staat ook in rij ${first}.`,
+            en: `The same reference (${ref}) is also in row ${first}.`,
+          },
+        })
+      } else {
+        seenRefs.set(ref, candidate.row)
+        rows.push({ row: candidate.row, ref, input: result.data })
+      }
+    }
+    if (rowErrors.length > 0) errors.push({ row: candidate.row, source_ref: ref, errors: rowErrors })
+  }
+
+  const { db, clock } = deps
+  const total = parsed.candidates.length
+  const count = { created: 0, updated: 0, unchanged: 0, skipped_deleted: 0 }
+  const report = (): ImportReport => ({
+    dry_run: options.dryRun,
+    source: options.source,
+    total,
+    valid: rows.length,
+    ...count,
+    ignored_fields: parsed.ignoredFields,
+    errors,
+  })
+
+  if (errors.length > 0 && !options.dryRun) {
+    throw new DomainError(
+      'validation_failed',
+      { nl: 'Import niet uitgevoerd', en: 'Import not carried out' },
+      {
+        nl: `${errors.length} van ${total} rijen zijn niet goed; er is niets opgeslagen. Verbeter ze en probeer opnieuw (of kijk eerst met dryRun).`,
+        en: `${errors.length} of ${total} rows are not valid; nothing was saved. Fix them and try again (or check first with dryRun).`,
+      },
+      [],
+      { report: report() },
+    )
+  }
+
+  const run = async (trx: Executor) => {
+    const existing = await findBySourceRefs(trx, options.source, rows.map((r) => r.ref))
+    const at = clock.now()
+    const touched: string[] = []
+    const writes: { id: string; before: Asset | null }[] = []
+    let done = 0
+    for (const { ref, input } of rows) {
+      const [lon, lat] = roundLonLat([input.geometry.coordinates[0], input.geometry.coordinates[1]])
+      const attributes = { ...attributesFromInput(input.properties), source_ref: ref }
+      const current = existing.get(ref)
+      if (!current) {
+        count.created++
+        if (!options.dryRun) {
+          const id = randomUUID()
+          await insertAsset(trx, { id, lon, lat, source: options.source, ...attributes }, options.actor, at)
+          touched.push(id)
+          writes.push({ id, before: null })
+        }
+      } else if (current.deleted_at) {
+        count.skipped_deleted++
+      } else if (sameContent(current, { ...attributes, lon, lat })) {
+        count.unchanged++
+      } else {
+        count.updated++
+        if (!options.dryRun) {
+          await updateAsset(trx, current.id, current.version, { ...attributes, lon, lat }, options.actor, at)
+          touched.push(current.id)
+          writes.push({ id: current.id, before: current })
+        }
+      }
+      done++
+      if (done % 500 === 0) options.onProgress?.(done, rows.length)
+    }
+    if (!options.dryRun) {
+      await assignAreaCodes(trx, touched)
+      for (const w of writes) {
+        const after = (await findAsset(trx, w.id)) as Asset
+        await appendHistory(trx, {
+          assetId: w.id,
+          version: after.version,
+          action: 'import',
+          actor: options.actor,
+          at,
+          before: w.before,
+          after,
+        })
+      }
+    }
+    options.onProgress?.(rows.length, rows.length)
+  }
+
+  if (options.dryRun) await run(db)
+  else await db.transaction().execute((trx) => run(trx))
+  return report()
+}

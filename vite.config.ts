@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config'
+
+// One config for the web build (Vite) and the test runner (Vitest).
+export default defineConfig({
+  root: 'web',
+  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
+  server: { proxy: { '/api': 'http://localhost:3000' } },
+  test: {
+    root: '.',
+    include: ['tests/**/*.test.ts'],
+    globalSetup: ['tests/helpers/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+})
