@@ -33,17 +33,18 @@ export interface AreaFieldNames {
  * Features, CBS PC4 files and the extracts in shared/data.
  */
 export const DEFAULT_AREA_FIELDS: AreaFieldNames = {
+  // Finest level first: a buurt or PC4 feature also carries its gemeente's code.
   code: [
     'code',
     'statcode',
     'buurtcode',
-    'wijkcode',
-    'gemeentecode',
     'bu_code',
-    'wk_code',
-    'gm_code',
     'postcode',
     'pc4',
+    'wijkcode',
+    'wk_code',
+    'gemeentecode',
+    'gm_code',
   ],
   name: ['name', 'naam', 'statnaam', 'buurtnaam', 'wijknaam', 'gemeentenaam', 'bu_naam', 'wk_naam', 'gm_naam'],
   inhabitants: ['population', 'aantal_inwoners', 'aantalinwoners', 'aant_inw', 'inwoners', 'bevolking'],

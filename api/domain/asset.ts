@@ -71,11 +71,25 @@ export function openingHoursError(value: string): string | undefined {
   }
 }
 
-const optionalText = (max: number) =>
+/** C0 control characters other than tab, newline and carriage return; PostgreSQL refuses NUL. */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
+
+/** A trimmed string of at most `max` characters without control characters. */
+const text = (max: number) =>
   z
     .string()
     .trim()
     .max(max)
+    .refine((v) => !CONTROL_CHARACTERS.test(v), {
+      message: 'Contains a control character (such as NUL); remove it.',
+      params: {
+        code: 'control_character',
+        nl: 'Bevat een onzichtbaar stuurteken (zoals NUL); haal het weg.',
+      } satisfies IssueParams,
+    })
+
+const optionalText = (max: number) =>
+  text(max)
     .nullable()
     .transform((v) => (v === '' ? null : v))
 
@@ -145,10 +159,7 @@ export function assetSchemas(region: { bbox: Bbox; name: string }) {
     .strictObject({ type: z.literal('Point'), coordinates: position })
     .meta({ id: 'Point', description: 'GeoJSON Point (RFC 7946), WGS84 longitude/latitude' })
 
-  const openingHours = z
-    .string()
-    .trim()
-    .max(500)
+  const openingHours = text(500)
     .nullable()
     .transform((v) => (v === '' ? null : v))
     .superRefine((v, ctx) => {
@@ -168,7 +179,7 @@ export function assetSchemas(region: { bbox: Bbox; name: string }) {
     .meta({ description: 'OpenStreetMap opening_hours syntax', example: 'Mo-Fr 09:00-17:00' })
 
   const fields = {
-    name: z.string().trim().min(1).max(200).meta({ example: 'Buurthuis De Schoor' }),
+    name: text(200).pipe(z.string().min(1)).meta({ example: 'Buurthuis De Schoor' }),
     kind: z.enum(KIND_CODES),
     is_meeting_place: z.boolean(),
     address: optionalText(300),
@@ -178,7 +189,7 @@ export function assetSchemas(region: { bbox: Bbox; name: string }) {
       .array(z.enum(TARGET_GROUP_CODES))
       .max(TARGET_GROUP_CODES.length)
       .transform((v) => [...new Set(v)]),
-    activities: z.array(z.string().trim().min(1).max(80)).max(30),
+    activities: z.array(text(80).pipe(z.string().min(1))).max(30),
     opening_hours: openingHours,
     wheelchair: z.enum(WHEELCHAIR),
     free_entry: z.boolean().nullable(),

@@ -6,7 +6,7 @@ import type { Database } from '../db/database.js'
 import { getArea, listAreas } from '../repositories/areas.js'
 import type { AppEnv } from './app.js'
 import { assetFilterQuery } from './assets.js'
-import { problemContent } from './schemas.js'
+import { GEOJSON, problemContent } from './schemas.js'
 
 const AREA_LABEL = { nl: 'Gebied', en: 'Area' }
 
@@ -34,7 +34,6 @@ export function areaRoutes(deps: { db: Database }) {
     async (c) => {
       const q = c.req.valid('query')
       const areas = await listAreas(deps.db, { level: q.level, gemeente: q.gemeente, bbox: q.bbox })
-      c.header('content-type', 'application/geo+json; charset=utf-8')
       return c.json(
         {
           type: 'FeatureCollection' as const,
@@ -46,6 +45,7 @@ export function areaRoutes(deps: { db: Database }) {
           })),
         },
         200,
+        GEOJSON,
       )
     },
   )
@@ -66,8 +66,7 @@ export function areaRoutes(deps: { db: Database }) {
       const area = await getArea(deps.db, code)
       if (!area) throw notFound(AREA_LABEL, code)
       const { geometry, ...properties } = area
-      c.header('content-type', 'application/geo+json; charset=utf-8')
-      return c.json({ type: 'Feature' as const, id: code, geometry: JSON.parse(geometry) as unknown, properties }, 200)
+      return c.json({ type: 'Feature' as const, id: code, geometry: JSON.parse(geometry) as unknown, properties }, 200, GEOJSON)
     },
   )
 

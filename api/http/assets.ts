@@ -10,6 +10,7 @@ import { problem } from './problem.js'
 import {
   assetCollectionSchema,
   assetFeatureSchema,
+  GEOJSON,
   problemContent,
   toFeature,
 } from './schemas.js'
@@ -176,14 +177,13 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
         url.searchParams.set('cursor', next)
         links.push({ rel: 'next', href: url.pathname + url.search, type: 'application/geo+json' })
       }
-      c.header('content-type', 'application/geo+json; charset=utf-8')
       return c.json({
         type: 'FeatureCollection' as const,
         features: items.map(toFeature),
         numberReturned: items.length,
         next_cursor: next,
         links,
-      }, 200)
+      }, 200, GEOJSON)
     },
   )
 
@@ -207,8 +207,7 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
       const etag = etagOf(asset.version)
       c.header('etag', etag)
       if (c.req.header('if-none-match') === etag) return c.body(null, 304)
-      c.header('content-type', 'application/geo+json; charset=utf-8')
-      return c.json(toFeature(asset), 200)
+      return c.json(toFeature(asset), 200, GEOJSON)
     },
   )
 
@@ -231,8 +230,7 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
       const created = await assets.create(c.req.valid('json'), actorOf(c))
       c.header('location', `/api/assets/${created.id}`)
       c.header('etag', etagOf(created.version))
-      c.header('content-type', 'application/geo+json; charset=utf-8')
-      return c.json(toFeature(created), 201)
+      return c.json(toFeature(created), 201, GEOJSON)
     },
   )
 
@@ -262,8 +260,7 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
       const version = requireVersion(c.req.header('if-match'), true) as number | '*'
       const updated = await assets.update(id, version, c.req.valid('json'), actorOf(c))
       c.header('etag', etagOf(updated.version))
-      c.header('content-type', 'application/geo+json; charset=utf-8')
-      return c.json(toFeature(updated), 200)
+      return c.json(toFeature(updated), 200, GEOJSON)
     },
   )
 
@@ -307,8 +304,7 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
       requireId(id)
       const restored = await assets.restore(id, actorOf(c))
       c.header('etag', etagOf(restored.version))
-      c.header('content-type', 'application/geo+json; charset=utf-8')
-      return c.json(toFeature(restored), 200)
+      return c.json(toFeature(restored), 200, GEOJSON)
     },
   )
 

@@ -30,6 +30,9 @@ export const problemSchema = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details, in Dutch or English' })
 
+/** Response headers for GeoJSON bodies (RFC 7946 media type). */
+export const GEOJSON = { 'content-type': 'application/geo+json; charset=utf-8' } as const
+
 export const problemContent = {
   'application/problem+json': { schema: problemSchema },
 } as const

@@ -114,6 +114,12 @@ function column(header: readonly string[], names: readonly string[]): string | u
   return header.find((h) => names.includes(h.toLowerCase()))
 }
 
+/** The separator of the header line: Dutch spreadsheets write `;`, others `,`. */
+function delimiterOf(text: string): ',' | ';' {
+  const header = text.slice(0, text.indexOf('\n') === -1 ? undefined : text.indexOf('\n'))
+  return header.split(';').length > header.split(',').length ? ';' : ','
+}
+
 /**
  * Reads CSV with a header line, comma or semicolon separated. Coordinates from lon/lat columns
  * (WGS84 degrees) or x/y columns (RD New metres, EPSG:28992). Lists are separated by `|`.
@@ -124,7 +130,7 @@ export function parseCsvImport(text: string): ParsedImport {
     records = parseCsv(text, {
       columns: (h: string[]) => h.map((c) => c.trim()),
       bom: true,
-      delimiter: [',', ';'],
+      delimiter: delimiterOf(text),
       skip_empty_lines: true,
       trim: true,
     }) as Record<string, string>[]

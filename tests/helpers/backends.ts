@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { sql } from 'kysely'
+import { afterAll, beforeAll, beforeEach, describe, inject } from 'vitest'
+import { DEFAULT_REGION_BBOX } from '../../api/config.js'
+import { assetSchemas } from '../../api/domain/asset.js'
+import { openDatabase, type Backend, type DatabaseHandle } from '../../api/db/create-db.js'
+import { createApp, type App } from '../../api/http/app.js'
+import type { Clock } from '../../api/services/assets.js'
+
+export const TEST_CONFIG = {
+  regionBbox: DEFAULT_REGION_BBOX,
+  regionName: 'Flevoland',
+  maxBodyBytes: 256 * 1024,
+} as const
+
+export const testSchemas = assetSchemas({ bbox: TEST_CONFIG.regionBbox, name: TEST_CONFIG.regionName })
+
+/** A clock that starts at 2026-11-21 10:00 UTC and moves one second each time it is read. */
+export function steppingClock(): Clock {
+  let t = Date.parse('2026-11-21T10:00:00Z')
+  return { now: () => new Date((t += 1000)) }
+}
+
+/** The backends this run tests: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
+export function backends(): Backend[] {
+  return inject('postgresTemplateUrl') ? ['pglite', 'postgresql'] : ['pglite']
+}
+
+/** Opens a private, migrated database for one test file, cloned from the global template. */
+export async function openTestDatabase(backend: Backend): Promise<{ handle: DatabaseHandle; dispose(): Promise<void> }> {
+  if (backend === 'pglite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-test-'))
+    fs.cpSync(inject('pgliteTemplate'), dir, { recursive: true })
+    const handle = await openDatabase({ dataDir: dir })
+    return {
+      handle,
+      dispose: async () => {
+        await handle.close()
+        fs.rmSync(dir, { recursive: true, force: true })
+      },
+    }
+  }
+  const templateUrl = inject('postgresTemplateUrl')
+  if (!templateUrl) throw new Error('no PostgreSQL template')
+  const name = `buurtkaart_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`
+  const admin = await openDatabase({ databaseUrl: templateUrl.replace(/\/[^/]*$/, '/postgres'), maxConnections: 1 })
+  const template = new URL(templateUrl).pathname.slice(1)
+  await sql`create database ${sql.id(name)} template ${sql.id(template)}`.execute(admin.db)
+  const u = new URL(templateUrl)
+  u.pathname = `/${name}`
+  const handle = await openDatabase({ databaseUrl: u.toString(), maxConnections: 5 })
+  return {
+    handle,
+    dispose: async () => {
+      await handle.close()
+      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db)
+      await admin.close()
+    },
+  }
+}
+
+export interface TestContext {
+  readonly backend: Backend
+  readonly handle: DatabaseHandle
+  readonly app: App
+  readonly clock: Clock
+}
+
+/** Empties every table, so no state is shared between tests. */
+export async function resetDatabase(handle: DatabaseHandle): Promise<void> {
+  await sql`truncate asset_history, assets, areas restart identity cascade`.execute(handle.db)
+}
+
+/**
+ * Runs the same suite on every backend, with one database per file and a reset before each test.
+ * A result that differs between the backends is a bug.
+ */
+export function describeBackends(name: string, suite: (ctx: () => TestContext) => void): void {
+  describe.each(backends())(`${name} [%s]`, (backend) => {
+    let ctx: TestContext | undefined
+    let dispose: (() => Promise<void>) | undefined
+    beforeAll(async () => {
+      const opened = await openTestDatabase(backend)
+      dispose = opened.dispose
+      const clock = steppingClock()
+      ctx = { backend, handle: opened.handle, clock, app: createApp({ db: opened.handle.db, backend, config: TEST_CONFIG, clock }) }
+    })
+    afterAll(async () => {
+      await dispose?.()
+    })
+    beforeEach(async () => {
+      if (ctx) await resetDatabase(ctx.handle)
+    })
+    suite(() => {
+      if (!ctx) throw new Error('database not open')
+      return ctx
+    })
+  })
+}
+
+/** JSON request helper for `app.request()`. */
+export async function call(
+  app: App,
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; json: any; text: string }> {
+  const init: RequestInit = { method, headers: { ...headers } }
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body)
+    ;(init.headers as Record<string, string>)['content-type'] ??= 'application/json'
+  }
+  const res = await app.request(url, init)
+  const text = await res.text()
+  let json: unknown = undefined
+  try {
+    json = text ? JSON.parse(text) : undefined
+  } catch {
+    json = undefined
+  }
+  return { status: res.status, headers: res.headers, json, text }
+}
+
+/** A valid create body; override properties as needed. */
+export function assetBody(properties: Record<string, unknown> = {}, coordinates: [number, number] = [5.4714, 52.5185]) {
+  return {
+    type: 'Feature',
+    geometry: { type: 'Point', coordinates },
+    properties: { name: 'Buurthuis De Kern', kind: 'community_centre', ...properties },
+  }
+}
+
+/** shared/data beside the project. In CI a test that needs it fails when it is missing. */
+export const SHARED_DATA = path.resolve(process.env.BUURTKAART_SHARED_DATA ?? path.join(import.meta.dirname, '..', '..', '..', 'shared', 'data'))
+
+export function requireSharedData(file: string): string {
+  const full = path.join(SHARED_DATA, file)
+  if (!fs.existsSync(full)) {
+    throw new Error(`Real data file missing: ${full}. Put shared/data beside the project (or set BUURTKAART_SHARED_DATA).`)
+  }
+  return full
+}
+
+/** True when the real data is there; outside CI a test that needs it is skipped without it. */
+export function needsSharedData(): boolean {
+  return Boolean(process.env.CI) || fs.existsSync(SHARED_DATA)
+}
