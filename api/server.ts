@@ -8,8 +8,8 @@ import { createApp } from './http/app.js'
 import { consoleLogger } from './logger.js'
 import { systemClock } from './services/assets.js'
 import { seedIfEmpty } from './services/seed.js'
+import { SEED_FILE } from './seed-file.js'
 
-export const SEED_FILE = path.join(projectRoot, 'data', 'seed', 'research-places.geojson')
 
 async function main() {
   let config

@@ -39,17 +39,25 @@ const EXPECTED: Record<string, Bilingual> = {
   null: { nl: 'null', en: 'null' },
 }
 
-function bilingualFor(issue: z.core.$ZodIssue): { code: string; message: Bilingual } {
+/** The value at a path in the original input (Zod 4 leaves it out of issues by default). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value: unknown = input
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined
+    value = (value as Record<PropertyKey, unknown>)[key]
+  }
+  return value
+}
+
+function bilingualFor(issue: z.core.$ZodIssue, input: unknown): { code: string; message: Bilingual } {
+  const given = valueAt(input, issue.path)
+  if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && given === undefined) {
+    return { code: 'required', message: { nl: 'Dit veld is verplicht.', en: 'This field is required.' } }
+  }
   switch (issue.code) {
     case 'invalid_type': {
       const want = EXPECTED[issue.expected] ?? { nl: issue.expected, en: issue.expected }
-      if (issue.input === undefined) {
-        return {
-          code: 'required',
-          message: { nl: 'Dit veld is verplicht.', en: 'This field is required.' },
-        }
-      }
-      const got = typeName(issue.input)
+      const got = typeName(given)
       return {
         code: 'invalid_type',
         message: {
@@ -136,7 +144,10 @@ function bilingualFor(issue: z.core.$ZodIssue): { code: string; message: Bilingu
   }
 }
 
-/** Turns a Zod error into field errors with JSON Pointers below `prefix` and bilingual messages. */
-export function zodToFieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
-  return error.issues.map((issue) => ({ pointer: toPointer(issue.path, prefix), ...bilingualFor(issue) }))
+/**
+ * Turns a Zod error into field errors with JSON Pointers below `prefix` and bilingual messages.
+ * `input` is the value that was parsed: it tells a missing field from one of the wrong type.
+ */
+export function zodToFieldErrors(error: z.ZodError, input: unknown, prefix = ''): FieldError[] {
+  return error.issues.map((issue) => ({ pointer: toPointer(issue.path, prefix), ...bilingualFor(issue, input) }))
 }

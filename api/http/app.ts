@@ -41,7 +41,8 @@ export function createApp(deps: AppDeps) {
 
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (!result.success) throw fromZod(result.error, result.target)
+      // The validator passes the raw input as `data` on failure too; its type leaves it out.
+      if (!result.success) throw fromZod(result.error, result.target, (result as { data?: unknown }).data)
     },
   })
 

@@ -73,9 +73,9 @@ export function problem(
 }
 
 /** A Zod failure on a request part: body problems are 422, parameter problems 400. */
-export function fromZod(error: ZodError, target: string): DomainError {
+export function fromZod(error: ZodError, target: string, input: unknown): DomainError {
   if (target === 'json') {
-    const fields = zodToFieldErrors(error)
+    const fields = zodToFieldErrors(error, input)
     const n = fields.length
     return new DomainError(
       'validation_failed',
@@ -88,7 +88,7 @@ export function fromZod(error: ZodError, target: string): DomainError {
     )
   }
   const where = target === 'param' ? 'path' : target === 'header' ? 'header' : 'query'
-  const fields = zodToFieldErrors(error).map((f) => ({ ...f, pointer: f.pointer.replace(/^\//, ''), in: where }) as FieldError)
+  const fields = zodToFieldErrors(error, input).map((f) => ({ ...f, pointer: f.pointer.replace(/^\//, ''), in: where }) as FieldError)
   return new DomainError(
     'invalid_parameter',
     { nl: 'Ongeldige parameter', en: 'Invalid parameter' },

@@ -65,7 +65,7 @@ export function transferRoutes(deps: { db: Database; clock: Clock; schemas: Asse
 
   const exportFilter = (query: Record<string, string>) => {
     const parsed = exportQuery.safeParse(query)
-    if (!parsed.success) throw fromZod(parsed.error, 'query')
+    if (!parsed.success) throw fromZod(parsed.error, 'query', query)
     return toFilter(parsed.data)
   }
 
@@ -86,8 +86,9 @@ export function transferRoutes(deps: { db: Database; clock: Clock; schemas: Asse
   })
 
   app.post('/import', async (c) => {
-    const parsed = importQuery.safeParse(c.req.query())
-    if (!parsed.success) throw fromZod(parsed.error, 'query')
+    const query = c.req.query()
+    const parsed = importQuery.safeParse(query)
+    if (!parsed.success) throw fromZod(parsed.error, 'query', query)
     const type = (c.req.header('content-type') ?? '').toLowerCase()
     const format =
       parsed.data.format ??
@@ -114,7 +115,7 @@ export function transferRoutes(deps: { db: Database; clock: Clock; schemas: Asse
 
   app.openAPIRegistry.registerPath({
     method: 'post',
-    path: '/api/import',
+    path: '/import',
     summary: 'Import assets from GeoJSON or CSV (all-or-nothing; dryRun reports per-row errors)',
     request: {
       query: importQuery,
@@ -131,8 +132,8 @@ export function transferRoutes(deps: { db: Database; clock: Clock; schemas: Asse
     },
   })
   for (const [path, type] of [
-    ['/api/export.geojson', 'application/geo+json'],
-    ['/api/export.csv', 'text/csv'],
+    ['/export.geojson', 'application/geo+json'],
+    ['/export.csv', 'text/csv'],
   ] as const) {
     app.openAPIRegistry.registerPath({
       method: 'get',

@@ -80,7 +80,7 @@ export async function importAssets(
   const seenRefs = new Map<string, number>()
   for (const candidate of parsed.candidates) {
     const result = deps.schemas.create.safeParse(candidate.input)
-    const rowErrors = [...candidate.errors, ...(result.success ? [] : zodToFieldErrors(result.error))]
+    const rowErrors = [...candidate.errors, ...(result.success ? [] : zodToFieldErrors(result.error, candidate.input))]
     const explicitRef = candidate.input.properties.source_ref
     let ref = typeof explicitRef === 'string' && explicitRef.trim() !== '' ? explicitRef.trim() : null
     if (result.success && rowErrors.length === 0) {

@@ -1,0 +1,73 @@
+import fs from 'node:fs'
+import { expect, it } from 'vitest'
+import { SEED_FILE } from '../../api/seed-file.js'
+import { seedIfEmpty } from '../../api/services/seed.js'
+import { call, describeBackends, testSchemas } from '../helpers/backends.js'
+
+describeBackends('health, taxonomy, OpenAPI and seed', (ctx) => {
+  it('reports health with the backend, PostGIS and migration version', async () => {
+    const res = await call(ctx().app, 'GET', '/api/health')
+    expect(res.status).toBe(200)
+    expect(res.json).toEqual({
+      status: 'ok',
+      database: {
+        reachable: true,
+        backend: ctx().backend,
+        postgis: expect.stringMatching(/^3\.\d+/) as unknown,
+        migration: '2026-11-21T1200_initial',
+      },
+    })
+  })
+
+  it('serves the taxonomy with Dutch and English labels and meeting-place defaults', async () => {
+    const res = await call(ctx().app, 'GET', '/api/kinds')
+    expect(res.status).toBe(200)
+    const byCode = Object.fromEntries(res.json.kinds.map((k: { code: string }) => [k.code, k]))
+    expect(byCode.community_centre).toMatchObject({
+      label: { nl: 'Buurthuis / wijkcentrum', en: 'Community centre' },
+      is_meeting_place: true,
+      osm_tags: ['amenity=community_centre'],
+    })
+    expect(byCode.bench.is_meeting_place).toBe(false)
+    expect(res.json.wheelchair.map((w: { code: string }) => w.code)).toEqual(['yes', 'limited', 'no', 'unknown'])
+    expect(res.json.target_groups.length).toBeGreaterThan(5)
+  })
+
+  it('publishes an OpenAPI 3.1 document generated from the validating schemas', async () => {
+    const res = await call(ctx().app, 'GET', '/api/openapi.json')
+    expect(res.status).toBe(200)
+    expect(res.json.openapi).toBe('3.1.0')
+    for (const path of ['/api/assets', '/api/assets/{id}', '/api/assets/{id}/restore', '/api/assets/{id}/history', '/api/import', '/api/export.csv', '/api/areas', '/api/areas/{code}', '/api/kinds', '/api/health']) {
+      expect(Object.keys(res.json.paths), path).toContain(path)
+    }
+    const create = JSON.stringify(res.json.paths['/api/assets'].post.requestBody)
+    const schemas = JSON.stringify(res.json.components?.schemas ?? {})
+    expect(create + schemas).toContain('opening_hours')
+    expect(schemas).toContain('community_centre')
+  })
+
+  it('answers unknown routes with a problem in the requested language', async () => {
+    const nl = await call(ctx().app, 'GET', '/api/nothing-here')
+    expect(nl.status).toBe(404)
+    expect(nl.headers.get('content-type')).toContain('application/problem+json')
+    expect(nl.json.title).toBe('Niet gevonden')
+    const en = await call(ctx().app, 'GET', '/api/nothing-here', undefined, { 'accept-language': 'en-GB,en;q=0.9' })
+    expect(en.json.title).toBe('Not found')
+  })
+
+  it('seeds an empty register once with the research places and their honest precision', async () => {
+    const deps = { db: ctx().handle.db, clock: ctx().clock, schemas: testSchemas }
+    const seed = fs.readFileSync(SEED_FILE, 'utf8')
+    const first = await seedIfEmpty(deps, seed)
+    expect(first).toMatchObject({ created: 16, errors: [] })
+    expect(await seedIfEmpty(deps, seed)).toBeUndefined()
+    const list = await call(ctx().app, 'GET', '/api/assets?limit=100')
+    expect(list.json.features).toHaveLength(16)
+    for (const f of list.json.features) {
+      expect(f.properties.source).toBe('seed')
+      expect(['town', 'district']).toContain(f.properties.location_precision)
+    }
+    const homerus = list.json.features.find((f: { properties: { name: string } }) => f.properties.name === 'Homerushuis')
+    expect(homerus.properties.status).toBe('planned')
+  })
+})
