@@ -5,6 +5,7 @@ export default defineConfig({
   root: 'web',
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
   server: { proxy: { '/api': 'http://localhost:3000' } },
+  worker: { format: 'es' },
   test: {
     root: '.',
     include: ['tests/**/*.test.ts'],

@@ -9,7 +9,8 @@ export function consoleLogger(level: keyof typeof ORDER): Logger {
       if (ORDER[level] >= ORDER.info) console.log(`${new Date().toISOString()} ${message}`)
     },
     error: (message, error) => {
-      if (ORDER[level] >= ORDER.error) console.error(`${new Date().toISOString()} ERROR ${message}`, error ?? '')
+      if (ORDER[level] >= ORDER.error)
+        console.error(`${new Date().toISOString()} ERROR ${message}`, error ?? '')
     },
   }
 }

@@ -10,7 +10,6 @@ import { systemClock } from './services/assets.js'
 import { seedIfEmpty } from './services/seed.js'
 import { SEED_FILE } from './seed-file.js'
 
-
 async function main() {
   let config
   try {
@@ -34,7 +33,11 @@ async function main() {
   if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`)
   if (config.seedOnEmpty) {
     const seeded = await seedIfEmpty(
-      { db: handle.db, clock: systemClock, schemas: assetSchemas({ bbox: config.regionBbox, name: config.regionName }) },
+      {
+        db: handle.db,
+        clock: systemClock,
+        schemas: assetSchemas({ bbox: config.regionBbox, name: config.regionName }),
+      },
       fs.readFileSync(SEED_FILE, 'utf8'),
     )
     if (seeded) log.info(`Empty register: loaded ${seeded.created} seed places`)
@@ -48,7 +51,9 @@ async function main() {
     webRoot: fs.existsSync(path.join(webRoot, 'index.html')) ? webRoot : undefined,
   })
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    log.info(`Buurtkaart (${handle.backend}) ready in ${Date.now() - started} ms on http://localhost:${info.port}`)
+    log.info(
+      `Buurtkaart (${handle.backend}) ready in ${Date.now() - started} ms on http://localhost:${info.port}`,
+    )
   })
 
   let closing = false

@@ -10,7 +10,11 @@ export async function openForScript(): Promise<{ config: Config; handle: Databas
     if (e instanceof ConfigError) fail(e.message)
     throw e
   }
-  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, maxConnections: 2 })
+  const handle = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    maxConnections: 2,
+  })
   await migrateToLatest(handle.db)
   return { config, handle }
 }
@@ -28,7 +32,9 @@ export function progressBar(label: string): (done: number, total: number) => voi
     if (process.stderr.isTTY) {
       const width = 30
       const filled = Math.round(fraction * width)
-      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`)
+      process.stderr.write(
+        `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`,
+      )
       if (done === total) process.stderr.write('\n')
     } else {
       const decile = Math.floor(fraction * 10)

@@ -32,7 +32,8 @@ const { values, positionals } = parseArgs({
 const file = positionals[0]
 if (values.help || !file) fail(usage)
 if (!fs.existsSync(file)) fail(`No such file: ${file}`)
-if (values.level && !(AREA_LEVELS as readonly string[]).includes(values.level)) fail(`--level must be one of ${AREA_LEVELS.join(', ')}`)
+if (values.level && !(AREA_LEVELS as readonly string[]).includes(values.level))
+  fail(`--level must be one of ${AREA_LEVELS.join(', ')}`)
 
 /** The year of the inhabitants count, from --year or the file name. */
 function yearOf(name: string): number | null {
@@ -65,14 +66,31 @@ try {
       ...(values['inhabitants-field'] ? { inhabitants: [values['inhabitants-field']] } : {}),
     },
   })
-  const levels = Object.entries(report.by_level).map(([l, n]) => `${n} ${l}`).join(', ')
-  console.log(`Loaded ${report.imported} areas (${levels}); inhabitants in total ${report.inhabitants_total.toLocaleString('nl-NL')}`)
+  const levels = Object.entries(report.by_level)
+    .map(([l, n]) => `${n} ${l}`)
+    .join(', ')
+  console.log(
+    `Loaded ${report.imported} areas (${levels}); inhabitants in total ${report.inhabitants_total.toLocaleString('nl-NL')}`,
+  )
   for (const note of report.notes) console.log(`Note: ${note}`)
 } catch (e) {
   if (e instanceof DomainError) {
     console.error(e.detail.en)
-    const rows = (e.extra as { rows?: { row: number; source_ref: string | null; errors: { pointer: string; message: { en: string } }[] }[] }).rows ?? []
-    for (const r of rows.slice(0, 50)) for (const err of r.errors) console.error(`  feature ${r.row} (${r.source_ref ?? '?'}) ${err.pointer}: ${err.message.en}`)
+    const rows =
+      (
+        e.extra as {
+          rows?: {
+            row: number
+            source_ref: string | null
+            errors: { pointer: string; message: { en: string } }[]
+          }[]
+        }
+      ).rows ?? []
+    for (const r of rows.slice(0, 50))
+      for (const err of r.errors)
+        console.error(
+          `  feature ${r.row} (${r.source_ref ?? '?'}) ${err.pointer}: ${err.message.en}`,
+        )
     process.exitCode = 1
   } else {
     throw e

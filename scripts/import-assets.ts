@@ -25,7 +25,8 @@ const { values, positionals } = parseArgs({
 const file = positionals[0]
 if (values.help || !file) fail(usage)
 const format = (values.format ?? formatOfFileName(file)) as 'geojson' | 'csv' | undefined
-if (format !== 'geojson' && format !== 'csv') fail(`Cannot tell the format of ${file}; give --format geojson|csv`)
+if (format !== 'geojson' && format !== 'csv')
+  fail(`Cannot tell the format of ${file}; give --format geojson|csv`)
 if (!['import', 'osm', 'cbs'].includes(values.source)) fail('--source must be import, osm or cbs')
 if (!fs.existsSync(file)) fail(`No such file: ${file}`)
 
@@ -44,7 +45,11 @@ function printReport(r: ImportReport) {
 const { config, handle } = await openForScript()
 try {
   const report = await importAssets(
-    { db: handle.db, clock: systemClock, schemas: assetSchemas({ bbox: config.regionBbox, name: config.regionName }) },
+    {
+      db: handle.db,
+      clock: systemClock,
+      schemas: assetSchemas({ bbox: config.regionBbox, name: config.regionName }),
+    },
     fs.readFileSync(file, 'utf8'),
     {
       format,

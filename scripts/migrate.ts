@@ -2,7 +2,11 @@ import { loadConfig } from '../api/config.js'
 import { currentMigration, migrateToLatest, openDatabase } from '../api/db/create-db.js'
 
 const config = loadConfig()
-const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, maxConnections: 1 })
+const handle = await openDatabase({
+  databaseUrl: config.databaseUrl,
+  dataDir: config.dataDir,
+  maxConnections: 1,
+})
 try {
   const applied = await migrateToLatest(handle.db)
   console.log(applied.length > 0 ? `Applied: ${applied.join(', ')}` : 'Nothing to apply.')

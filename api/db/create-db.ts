@@ -41,7 +41,12 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       await sql`select 1`.execute(db)
     } catch (e) {
       await db.destroy()
-      throw new Error(`Cannot reach PostgreSQL at ${redactUrl(options.databaseUrl)}: ${String(e)}`)
+      throw new Error(
+        `Cannot reach PostgreSQL at ${redactUrl(options.databaseUrl)}: ${messageOf(e)}`,
+        {
+          cause: e,
+        },
+      )
     }
     return { db, backend: 'postgresql', close: () => db.destroy() }
   }
@@ -51,6 +56,10 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   const pg = await PGlite.create(dataDir, { extensions: { postgis } })
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pg) })
   return { db, backend: 'pglite', close: () => db.destroy() }
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : JSON.stringify(e)
 }
 
 /** The URL without its password, for messages and logs. */
@@ -73,7 +82,9 @@ export async function migrateToLatest(db: Database): Promise<string[]> {
   const { error, results } = await migrator(db).migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName
-    throw new Error(`Migration ${failed ?? '(unknown)'} failed: ${String(error)}`, { cause: error })
+    throw new Error(`Migration ${failed ?? '(unknown)'} failed: ${messageOf(error)}`, {
+      cause: error,
+    })
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }

@@ -46,8 +46,25 @@ export const DEFAULT_AREA_FIELDS: AreaFieldNames = {
     'gemeentecode',
     'gm_code',
   ],
-  name: ['name', 'naam', 'statnaam', 'buurtnaam', 'wijknaam', 'gemeentenaam', 'bu_naam', 'wk_naam', 'gm_naam'],
-  inhabitants: ['population', 'aantal_inwoners', 'aantalinwoners', 'aant_inw', 'inwoners', 'bevolking'],
+  name: [
+    'name',
+    'naam',
+    'statnaam',
+    'buurtnaam',
+    'wijknaam',
+    'gemeentenaam',
+    'bu_naam',
+    'wk_naam',
+    'gm_naam',
+  ],
+  inhabitants: [
+    'population',
+    'aantal_inwoners',
+    'aantalinwoners',
+    'aant_inw',
+    'inwoners',
+    'bevolking',
+  ],
   gemeente: ['gm_code', 'gemeentecode'],
 }
 
@@ -74,7 +91,10 @@ export function parentsOfCode(code: string, level: AreaLevel) {
   }
 }
 
-function pick(props: Record<string, unknown>, names: readonly string[]): [string, unknown] | undefined {
+function pick(
+  props: Record<string, unknown>,
+  names: readonly string[],
+): [string, unknown] | undefined {
   const lower = new Map(Object.entries(props).map(([k, v]) => [k.toLowerCase(), [k, v] as const]))
   for (const name of names) {
     const hit = lower.get(name.toLowerCase())
@@ -136,7 +156,10 @@ export function normaliseAreas(
   const seen = new Set<string>()
   let secret = 0
   fc.features.forEach((raw: unknown, index) => {
-    const feature = raw as { properties?: Record<string, unknown>; geometry?: { type?: string; coordinates?: unknown } }
+    const feature = raw as {
+      properties?: Record<string, unknown>
+      geometry?: { type?: string; coordinates?: unknown }
+    }
     const props = feature?.properties ?? {}
     const rowErrors: FieldError[] = []
     const codeHit = pick(props, fields.code)
@@ -162,7 +185,12 @@ export function normaliseAreas(
       )
     } else if (seen.has(code)) {
       rowErrors.push(
-        fieldError(`/properties/${codeHit?.[0]}`, 'duplicate', `Code ${code} komt twee keer voor.`, `Code ${code} occurs twice.`),
+        fieldError(
+          `/properties/${codeHit?.[0]}`,
+          'duplicate',
+          `Code ${code} komt twee keer voor.`,
+          `Code ${code} occurs twice.`,
+        ),
       )
     }
     const nameHit = pick(props, fields.name)
@@ -216,7 +244,9 @@ export function normaliseAreas(
     })
   })
   if (secret > 0) {
-    notes.push(`${secret} area(s) have a negative (secret/unknown) CBS inhabitants value; stored as unknown.`)
+    notes.push(
+      `${secret} area(s) have a negative (secret/unknown) CBS inhabitants value; stored as unknown.`,
+    )
   }
   return { areas, errors, notes }
 }

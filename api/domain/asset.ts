@@ -72,6 +72,7 @@ export function openingHoursError(value: string): string | undefined {
 }
 
 /** C0 control characters other than tab, newline and carriage return; PostgreSQL refuses NUL. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 
 /** A trimmed string of at most `max` characters without control characters. */

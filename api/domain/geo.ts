@@ -20,7 +20,7 @@ const rdToWgs84 = proj4(RD_NEW, 'WGS84')
 /** Converts RD New x/y (metres, EPSG:28992) to [lon, lat] (degrees, EPSG:4326). */
 export function rdToLonLat(x: number, y: number): LonLat {
   const [lon, lat] = rdToWgs84.forward([x, y])
-  return [lon as number, lat as number]
+  return [lon, lat]
 }
 
 /** True when the RD New coordinate lies in the Netherlands' RD validity box. */

@@ -130,9 +130,18 @@ export const TARGET_GROUPS = [
   { code: 'children', label: { nl: 'Kinderen', en: 'Children' } },
   { code: 'families', label: { nl: 'Gezinnen', en: 'Families' } },
   { code: 'disability', label: { nl: 'Mensen met een beperking', en: 'People with a disability' } },
-  { code: 'lvb', label: { nl: 'Mensen met een LVB', en: 'People with a mild intellectual disability' } },
+  {
+    code: 'lvb',
+    label: { nl: 'Mensen met een LVB', en: 'People with a mild intellectual disability' },
+  },
   { code: 'nah', label: { nl: 'Mensen met NAH', en: 'People with acquired brain injury' } },
-  { code: 'ggz', label: { nl: 'Mensen met psychische kwetsbaarheid (GGZ)', en: 'People with mental health needs' } },
+  {
+    code: 'ggz',
+    label: {
+      nl: 'Mensen met psychische kwetsbaarheid (GGZ)',
+      en: 'People with mental health needs',
+    },
+  },
   { code: 'newcomers', label: { nl: 'Nieuwkomers', en: 'Newcomers' } },
 ] as const
 

@@ -5,8 +5,7 @@ import type { Bilingual, FieldError } from './errors.js'
 /** Builds a JSON Pointer (RFC 6901) from a path of keys, below an optional prefix. */
 export function toPointer(path: readonly PropertyKey[], prefix = ''): string {
   return (
-    prefix +
-    path.map((k) => '/' + String(k).replaceAll('~', '~0').replaceAll('/', '~1')).join('')
+    prefix + path.map((k) => '/' + String(k).replaceAll('~', '~0').replaceAll('/', '~1')).join('')
   )
 }
 
@@ -49,10 +48,16 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return value
 }
 
-function bilingualFor(issue: z.core.$ZodIssue, input: unknown): { code: string; message: Bilingual } {
+function bilingualFor(
+  issue: z.core.$ZodIssue,
+  input: unknown,
+): { code: string; message: Bilingual } {
   const given = valueAt(input, issue.path)
   if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && given === undefined) {
-    return { code: 'required', message: { nl: 'Dit veld is verplicht.', en: 'This field is required.' } }
+    return {
+      code: 'required',
+      message: { nl: 'Dit veld is verplicht.', en: 'This field is required.' },
+    }
   }
   switch (issue.code) {
     case 'invalid_type': {
@@ -122,7 +127,10 @@ function bilingualFor(issue: z.core.$ZodIssue, input: unknown): { code: string; 
                 nl: 'Verwacht een datum en tijd zoals 2026-11-21T10:00:00Z.',
                 en: 'Expected a date-time such as 2026-11-21T10:00:00Z.',
               }
-            : { nl: `Ongeldig formaat (${issue.format}).`, en: `Invalid format (${issue.format}).` },
+            : {
+                nl: `Ongeldig formaat (${issue.format}).`,
+                en: `Invalid format (${issue.format}).`,
+              },
       }
     case 'not_multiple_of':
       return {
@@ -149,5 +157,8 @@ function bilingualFor(issue: z.core.$ZodIssue, input: unknown): { code: string; 
  * `input` is the value that was parsed: it tells a missing field from one of the wrong type.
  */
 export function zodToFieldErrors(error: z.ZodError, input: unknown, prefix = ''): FieldError[] {
-  return error.issues.map((issue) => ({ pointer: toPointer(issue.path, prefix), ...bilingualFor(issue, input) }))
+  return error.issues.map((issue) => ({
+    pointer: toPointer(issue.path, prefix),
+    ...bilingualFor(issue, input),
+  }))
 }

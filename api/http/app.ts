@@ -42,11 +42,14 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       // The validator passes the raw input as `data` on failure too; its type leaves it out.
-      if (!result.success) throw fromZod(result.error, result.target, (result as { data?: unknown }).data)
+      if (!result.success)
+        throw fromZod(result.error, result.target, (result as { data?: unknown }).data)
     },
   })
 
-  app.onError((err, c) => toProblem(err, c, (e) => log.error(`${c.req.method} ${c.req.path} failed`, e)))
+  app.onError((err, c) =>
+    toProblem(err, c, (e) => log.error(`${c.req.method} ${c.req.path} failed`, e)),
+  )
   app.notFound((c) =>
     toProblem(
       problem(
@@ -76,7 +79,8 @@ export function createApp(deps: AppDeps) {
 
   if (deps.webRoot) {
     const root = path.relative(process.cwd(), deps.webRoot) || '.'
-    app.use('/*', async (c, next) => (c.req.path.startsWith('/api/') ? next() : serveStatic({ root })(c, next)))
+    // After the API routes: only paths they did not answer reach the files.
+    app.use('/*', serveStatic({ root }))
     app.get('/', serveStatic({ root, path: 'index.html' }))
   }
 

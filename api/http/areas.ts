@@ -57,7 +57,10 @@ export function areaRoutes(deps: { db: Database }) {
       summary: 'One area with its land area and active assets per kind',
       request: { params: z.object({ code: z.string().max(20) }) },
       responses: {
-        200: { description: 'The area', content: { 'application/geo+json': { schema: z.unknown() } } },
+        200: {
+          description: 'The area',
+          content: { 'application/geo+json': { schema: z.unknown() } },
+        },
         404: { description: 'No such area', content: problemContent },
       },
     }),
@@ -66,7 +69,16 @@ export function areaRoutes(deps: { db: Database }) {
       const area = await getArea(deps.db, code)
       if (!area) throw notFound(AREA_LABEL, code)
       const { geometry, ...properties } = area
-      return c.json({ type: 'Feature' as const, id: code, geometry: JSON.parse(geometry) as unknown, properties }, 200, GEOJSON)
+      return c.json(
+        {
+          type: 'Feature' as const,
+          id: code,
+          geometry: JSON.parse(geometry) as unknown,
+          properties,
+        },
+        200,
+        GEOJSON,
+      )
     },
   )
 

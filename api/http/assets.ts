@@ -48,7 +48,8 @@ export const assetFilterQuery = {
       if (!bbox) {
         ctx.addIssue({
           code: 'custom',
-          message: 'Give bbox as minLon,minLat,maxLon,maxLat in degrees, e.g. 5.40,52.45,5.55,52.55.',
+          message:
+            'Give bbox as minLon,minLat,maxLon,maxLat in degrees, e.g. 5.40,52.45,5.55,52.55.',
           params: {
             code: 'invalid_bbox',
             nl: 'Geef bbox als minLon,minLat,maxLon,maxLat in graden, bijvoorbeeld 5.40,52.45,5.55,52.55.',
@@ -60,8 +61,15 @@ export const assetFilterQuery = {
     })
     .meta({ description: 'minLon,minLat,maxLon,maxLat (WGS84)', example: '5.40,52.45,5.55,52.55' }),
   kind: commaList(isKindCode, 'kind').meta({ description: 'Comma-separated kind codes' }),
-  status: commaList(isStatus, 'status').meta({ description: 'Comma-separated: active,planned,closed' }),
-  q: z.string().trim().max(200).optional().meta({ description: 'Text in name, description, organisation or address' }),
+  status: commaList(isStatus, 'status').meta({
+    description: 'Comma-separated: active,planned,closed',
+  }),
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .meta({ description: 'Text in name, description, organisation or address' }),
   gemeente: z
     .string()
     .regex(/^GM\d{4}$/)
@@ -77,7 +85,13 @@ export function toFilter(q: {
   q?: string | undefined
   gemeente?: string | undefined
 }): AssetFilter {
-  return { bbox: q.bbox, kinds: q.kind, statuses: q.status, q: q.q || undefined, gemeente: q.gemeente }
+  return {
+    bbox: q.bbox,
+    kinds: q.kind,
+    statuses: q.status,
+    q: q.q || undefined,
+    gemeente: q.gemeente,
+  }
 }
 
 function encodeCursor(c: AssetCursor): string {
@@ -87,7 +101,13 @@ function encodeCursor(c: AssetCursor): string {
 function decodeCursor(text: string): AssetCursor | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && isUuid(value[1])) {
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string' &&
+      isUuid(value[1])
+    ) {
       return { name: value[0], id: value[1] }
     }
   } catch {
@@ -124,15 +144,32 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
           nl: 'Stuur de versie die u bewerkt mee in de If-Match-header (de ETag van GET).',
           en: 'Send the version you are editing in the If-Match header (the ETag from GET).',
         },
-        [{ pointer: 'If-Match', in: 'header', code: 'required', message: { nl: 'Verplicht.', en: 'Required.' } }],
+        [
+          {
+            pointer: 'If-Match',
+            in: 'header',
+            code: 'required',
+            message: { nl: 'Verplicht.', en: 'Required.' },
+          },
+        ],
       )
     }
     if (v === 'invalid') {
       throw problem(
         'invalid_parameter',
         { nl: 'Ongeldige versie', en: 'Invalid version' },
-        { nl: 'If-Match moet een ETag zijn zoals "v3".', en: 'If-Match must be an ETag such as "v3".' },
-        [{ pointer: 'If-Match', in: 'header', code: 'invalid_format', message: { nl: 'Verwacht "v<nummer>".', en: 'Expected "v<number>".' } }],
+        {
+          nl: 'If-Match moet een ETag zijn zoals "v3".',
+          en: 'If-Match must be an ETag such as "v3".',
+        },
+        [
+          {
+            pointer: 'If-Match',
+            in: 'header',
+            code: 'invalid_format',
+            message: { nl: 'Verwacht "v<nummer>".', en: 'Expected "v<number>".' },
+          },
+        ],
       )
     }
     return v
@@ -151,7 +188,10 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
         }),
       },
       responses: {
-        200: { description: 'A page of assets', content: { 'application/geo+json': { schema: assetCollectionSchema } } },
+        200: {
+          description: 'A page of assets',
+          content: { 'application/geo+json': { schema: assetCollectionSchema } },
+        },
         400: { description: 'Invalid parameter', content: problemContent },
       },
     }),
@@ -162,8 +202,18 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
         throw problem(
           'invalid_parameter',
           { nl: 'Ongeldige cursor', en: 'Invalid cursor' },
-          { nl: 'Gebruik de cursor uit next_cursor van de vorige pagina.', en: 'Use the cursor from next_cursor of the previous page.' },
-          [{ pointer: 'cursor', in: 'query', code: 'invalid_format', message: { nl: 'Onbekende cursor.', en: 'Unknown cursor.' } }],
+          {
+            nl: 'Gebruik de cursor uit next_cursor van de vorige pagina.',
+            en: 'Use the cursor from next_cursor of the previous page.',
+          },
+          [
+            {
+              pointer: 'cursor',
+              in: 'query',
+              code: 'invalid_format',
+              message: { nl: 'Onbekende cursor.', en: 'Unknown cursor.' },
+            },
+          ],
         )
       }
       const page = await assets.list(toFilter(query), { limit: query.limit + 1, after })
@@ -177,13 +227,17 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
         url.searchParams.set('cursor', next)
         links.push({ rel: 'next', href: url.pathname + url.search, type: 'application/geo+json' })
       }
-      return c.json({
-        type: 'FeatureCollection' as const,
-        features: items.map(toFeature),
-        numberReturned: items.length,
-        next_cursor: next,
-        links,
-      }, 200, GEOJSON)
+      return c.json(
+        {
+          type: 'FeatureCollection' as const,
+          features: items.map(toFeature),
+          numberReturned: items.length,
+          next_cursor: next,
+          links,
+        },
+        200,
+        GEOJSON,
+      )
     },
   )
 
@@ -194,7 +248,10 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
       summary: 'One asset, with its version as ETag',
       request: { params: idParam },
       responses: {
-        200: { description: 'The asset', content: { 'application/geo+json': { schema: assetFeatureSchema } } },
+        200: {
+          description: 'The asset',
+          content: { 'application/geo+json': { schema: assetFeatureSchema } },
+        },
         304: { description: 'Not modified (If-None-Match)' },
         404: notFoundResponse,
         410: { description: 'Deleted (restorable)', content: problemContent },
@@ -211,15 +268,20 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
     },
   )
 
-  app.use('/assets', async (c, next) => (c.req.method === 'POST' ? requireJsonBody()(c, next) : next()))
+  app.use('/assets', requireJsonBody('POST'))
   app.openapi(
     createRoute({
       method: 'post',
       path: '/assets',
       summary: 'Add an asset',
-      request: { body: { required: true, content: { 'application/json': { schema: schemas.create } } } },
+      request: {
+        body: { required: true, content: { 'application/json': { schema: schemas.create } } },
+      },
       responses: {
-        201: { description: 'Created', content: { 'application/geo+json': { schema: assetFeatureSchema } } },
+        201: {
+          description: 'Created',
+          content: { 'application/geo+json': { schema: assetFeatureSchema } },
+        },
         400: { description: 'Malformed JSON', content: problemContent },
         413: { description: 'Body too large', content: problemContent },
         415: { description: 'Not JSON', content: problemContent },
@@ -234,7 +296,7 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
     },
   )
 
-  app.use('/assets/:id', async (c, next) => (c.req.method === 'PATCH' ? requireJsonBody()(c, next) : next()))
+  app.use('/assets/:id', requireJsonBody('PATCH'))
   app.openapi(
     createRoute({
       method: 'patch',
@@ -242,14 +304,22 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
       summary: 'Change an asset (requires If-Match with the version you edited)',
       request: {
         params: idParam,
-        headers: z.object({ 'if-match': z.string().optional().meta({ description: 'ETag, e.g. "v3"' }) }),
+        headers: z.object({
+          'if-match': z.string().optional().meta({ description: 'ETag, e.g. "v3"' }),
+        }),
         body: { required: true, content: { 'application/json': { schema: schemas.patch } } },
       },
       responses: {
-        200: { description: 'Changed', content: { 'application/geo+json': { schema: assetFeatureSchema } } },
+        200: {
+          description: 'Changed',
+          content: { 'application/geo+json': { schema: assetFeatureSchema } },
+        },
         404: notFoundResponse,
         410: { description: 'Deleted', content: problemContent },
-        412: { description: 'Stale version; the body holds the current asset', content: problemContent },
+        412: {
+          description: 'Stale version; the body holds the current asset',
+          content: problemContent,
+        },
         422: { description: 'Invalid fields', content: problemContent },
         428: { description: 'If-Match missing', content: problemContent },
       },
@@ -280,7 +350,7 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
     async (c) => {
       const { id } = c.req.valid('param')
       requireId(id)
-      const version = requireVersion(c.req.header('if-match'), false) as number | '*' | undefined
+      const version = requireVersion(c.req.header('if-match'), false)
       const deleted = await assets.remove(id, version, actorOf(c))
       c.header('etag', etagOf(deleted.version))
       return c.body(null, 204)
@@ -294,7 +364,10 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
       summary: 'Bring back a deleted asset',
       request: { params: idParam },
       responses: {
-        200: { description: 'Restored', content: { 'application/geo+json': { schema: assetFeatureSchema } } },
+        200: {
+          description: 'Restored',
+          content: { 'application/geo+json': { schema: assetFeatureSchema } },
+        },
         404: notFoundResponse,
         409: { description: 'Not deleted', content: problemContent },
       },
@@ -342,7 +415,17 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
       const { id } = c.req.valid('param')
       requireId(id)
       const entries = await assets.history(id)
-      return c.json({ asset_id: id, entries: entries.map((e) => ({ ...e, before: e.before && toFeature(e.before), after: e.after && toFeature(e.after) })) }, 200)
+      return c.json(
+        {
+          asset_id: id,
+          entries: entries.map((e) => ({
+            ...e,
+            before: e.before && toFeature(e.before),
+            after: e.after && toFeature(e.after),
+          })),
+        },
+        200,
+      )
     },
   )
 

@@ -1,10 +1,9 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { sql } from 'kysely'
 import { z } from 'zod'
-import { PRECISIONS, STATUSES, WHEELCHAIR } from '../domain/asset.js'
+import type { PRECISIONS, STATUSES, WHEELCHAIR } from '../domain/asset.js'
 import { KINDS, TARGET_GROUPS } from '../domain/kinds.js'
-import type { Backend } from '../db/create-db.js'
-import { currentMigration } from '../db/create-db.js'
+import { currentMigration, type Backend } from '../db/create-db.js'
 import type { Database } from '../db/database.js'
 import type { AppEnv } from './app.js'
 import { problem } from './problem.js'
@@ -73,7 +72,10 @@ export function metaRoutes(deps: { db: Database; backend: Backend }) {
         throw problem(
           'service_unavailable',
           { nl: 'Database niet bereikbaar', en: 'Database unreachable' },
-          { nl: 'De database antwoordt niet. Probeer het zo opnieuw.', en: 'The database does not answer. Try again shortly.' },
+          {
+            nl: 'De database antwoordt niet. Probeer het zo opnieuw.',
+            en: 'The database does not answer. Try again shortly.',
+          },
         )
       }
       return c.json(
@@ -96,7 +98,9 @@ export function metaRoutes(deps: { db: Database; backend: Backend }) {
       method: 'get',
       path: '/kinds',
       summary: 'The asset taxonomy and other value lists, with Dutch and English labels',
-      responses: { 200: { description: 'Taxonomy', content: { 'application/json': { schema: z.unknown() } } } },
+      responses: {
+        200: { description: 'Taxonomy', content: { 'application/json': { schema: z.unknown() } } },
+      },
     }),
     (c) => {
       c.header('cache-control', 'public, max-age=3600')

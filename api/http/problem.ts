@@ -2,7 +2,13 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { ZodError } from 'zod'
-import { DomainError, type Bilingual, type ErrorCode, type FieldError, type Lang } from '../domain/errors.js'
+import {
+  DomainError,
+  type Bilingual,
+  type ErrorCode,
+  type FieldError,
+  type Lang,
+} from '../domain/errors.js'
 import { zodToFieldErrors } from '../domain/validation.js'
 
 /** Each domain error code maps to one HTTP status, here and nowhere else. */
@@ -58,7 +64,9 @@ export function problemResponse(c: Context, error: DomainError): Response {
       : {}),
     ...error.extra,
   }
-  const headers: Record<string, string> = { 'content-type': 'application/problem+json; charset=utf-8' }
+  const headers: Record<string, string> = {
+    'content-type': 'application/problem+json; charset=utf-8',
+  }
   if (status === 503) headers['retry-after'] = '5'
   return c.body(JSON.stringify(body), status, headers)
 }
@@ -87,8 +95,13 @@ export function fromZod(error: ZodError, target: string, input: unknown): Domain
       fields,
     )
   }
-  const where = target === 'param' ? 'path' : target === 'header' ? 'header' : 'query'
-  const fields = zodToFieldErrors(error, input).map((f) => ({ ...f, pointer: f.pointer.replace(/^\//, ''), in: where }) as FieldError)
+  const where: FieldError['in'] =
+    target === 'param' ? 'path' : target === 'header' ? 'header' : 'query'
+  const fields = zodToFieldErrors(error, input).map((f) => ({
+    ...f,
+    pointer: f.pointer.replace(/^\//, ''),
+    in: where,
+  }))
   return new DomainError(
     'invalid_parameter',
     { nl: 'Ongeldige parameter', en: 'Invalid parameter' },
@@ -114,7 +127,8 @@ export const malformedJson = (why: string) =>
 export function toProblem(err: unknown, c: Context, log: (e: unknown) => void): Response {
   if (err instanceof DomainError) return problemResponse(c, err)
   if (err instanceof HTTPException && err.status < 500) {
-    if (err.status === 400 && /json/i.test(err.message)) return problemResponse(c, malformedJson(err.message))
+    if (err.status === 400 && /json/i.test(err.message))
+      return problemResponse(c, malformedJson(err.message))
     if (err.status === 413) return problemResponse(c, tooLarge())
     return problemResponse(
       c,
@@ -135,7 +149,9 @@ export function toProblem(err: unknown, c: Context, log: (e: unknown) => void): 
         ? 'Something went wrong on our side. Nothing was changed. Please try again.'
         : 'Er ging bij ons iets mis. Er is niets gewijzigd. Probeer het opnieuw.',
   }
-  return c.body(JSON.stringify(body), 500, { 'content-type': 'application/problem+json; charset=utf-8' })
+  return c.body(JSON.stringify(body), 500, {
+    'content-type': 'application/problem+json; charset=utf-8',
+  })
 }
 
 export const tooLarge = () =>

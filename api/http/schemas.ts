@@ -73,7 +73,10 @@ export const assetFeatureSchema = z
   .object({
     type: z.literal('Feature'),
     id: z.uuid(),
-    geometry: z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]) }),
+    geometry: z.object({
+      type: z.literal('Point'),
+      coordinates: z.tuple([z.number(), z.number()]),
+    }),
     properties: assetPropertiesSchema,
   })
   .meta({ id: 'AssetFeature' })

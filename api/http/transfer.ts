@@ -69,7 +69,8 @@ export function transferRoutes(deps: { db: Database; clock: Clock; schemas: Asse
     return toFilter(parsed.data)
   }
 
-  const allAssets = (filter: ReturnType<typeof toFilter>) => listAssets(deps.db, filter, { limit: 1_000_000 })
+  const allAssets = (filter: ReturnType<typeof toFilter>) =>
+    listAssets(deps.db, filter, { limit: 1_000_000 })
 
   app.get('/export.geojson', async (c) => {
     const assets = await allAssets(exportFilter(c.req.query()))
@@ -92,7 +93,11 @@ export function transferRoutes(deps: { db: Database; clock: Clock; schemas: Asse
     const type = (c.req.header('content-type') ?? '').toLowerCase()
     const format =
       parsed.data.format ??
-      (type.startsWith('text/csv') ? 'csv' : /^application\/([a-z.+-]+\+)?json/.test(type) ? 'geojson' : undefined)
+      (type.startsWith('text/csv')
+        ? 'csv'
+        : /^application\/([a-z.+-]+\+)?json/.test(type)
+          ? 'geojson'
+          : undefined)
     if (!format) {
       throw problem(
         'unsupported_media_type',
@@ -127,7 +132,10 @@ export function transferRoutes(deps: { db: Database; clock: Clock; schemas: Asse
       },
     },
     responses: {
-      200: { description: 'Import report', content: { 'application/json': { schema: z.unknown() } } },
+      200: {
+        description: 'Import report',
+        content: { 'application/json': { schema: z.unknown() } },
+      },
       422: { description: 'Invalid rows; nothing was saved', content: problemContent },
     },
   })

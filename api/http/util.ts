@@ -24,9 +24,10 @@ export function parseIfMatch(header: string | undefined): number | '*' | undefin
   return m ? Number(m[1]) : 'invalid'
 }
 
-/** Refuses a body that is not JSON (415) before anything reads it. */
-export function requireJsonBody(): MiddlewareHandler {
+/** Refuses a `method` request whose body is not JSON (415) before anything reads it. */
+export function requireJsonBody(method: string): MiddlewareHandler {
   return async (c, next) => {
+    if (c.req.method !== method) return next()
     const type = c.req.header('content-type') ?? ''
     if (!/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(type)) {
       throw problem(

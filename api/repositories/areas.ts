@@ -31,12 +31,19 @@ type AreaRow = {
 function toArea(row: AreaRow): Area {
   return {
     ...row,
-    imported_at: (row.imported_at instanceof Date ? row.imported_at : new Date(row.imported_at)).toISOString(),
+    imported_at: (row.imported_at instanceof Date
+      ? row.imported_at
+      : new Date(row.imported_at)
+    ).toISOString(),
   }
 }
 
 /** Inserts or replaces areas by code. Returns the codes whose geometry PostGIS finds invalid. */
-export async function upsertAreas(db: Executor, areas: readonly AreaInput[], at: Date): Promise<string[]> {
+export async function upsertAreas(
+  db: Executor,
+  areas: readonly AreaInput[],
+  at: Date,
+): Promise<string[]> {
   for (const area of areas) {
     const { geometry, ...rest } = area
     const values = { ...rest, geom: multiPolygonFromGeoJson(geometry), imported_at: at }
@@ -74,10 +81,7 @@ export async function listAreas(
   db: Executor,
   filter: { level?: AreaLevel | undefined; gemeente?: string | undefined; bbox?: Bbox | undefined },
 ): Promise<(Area & { geometry: string })[]> {
-  let query = db
-    .selectFrom('areas')
-    .select(COLUMNS)
-    .select(asGeoJson('geom', 6).as('geometry'))
+  let query = db.selectFrom('areas').select(COLUMNS).select(asGeoJson('geom', 6).as('geometry'))
   if (filter.level) query = query.where('level', '=', filter.level)
   if (filter.gemeente) query = query.where('gemeente_code', '=', filter.gemeente)
   if (filter.bbox) query = query.where(intersectsBbox('geom', filter.bbox), '=', true)
@@ -97,7 +101,12 @@ export async function getArea(db: Executor, code: string) {
     .where('code', '=', code)
     .executeTakeFirst()
   if (!row) return undefined
-  const column = { gemeente: 'gemeente_code', wijk: 'wijk_code', buurt: 'buurt_code', pc4: 'pc4_code' } as const
+  const column = {
+    gemeente: 'gemeente_code',
+    wijk: 'wijk_code',
+    buurt: 'buurt_code',
+    pc4: 'pc4_code',
+  } as const
   const counts = await db
     .selectFrom('assets')
     .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])

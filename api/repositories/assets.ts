@@ -122,9 +122,7 @@ export async function listAssets(
   let query = selectAssets(db).where((eb) => applyFilter(eb, filter))
   const after = page.after
   if (after) {
-    query = query.where((eb) =>
-      eb(eb.refTuple('name', 'id'), '>', eb.tuple(after.name, after.id)),
-    )
+    query = query.where((eb) => eb(eb.refTuple('name', 'id'), '>', eb.tuple(after.name, after.id)))
   }
   const rows = await query.orderBy('name').orderBy('id').limit(page.limit).execute()
   return rows.map(toAsset)

@@ -54,7 +54,13 @@ export async function importAreas(
           en: 'The geometry is invalid (for example a self-intersecting ring).',
         },
       }
-      throw fail(invalid.map((code) => ({ row: areas.findIndex((a) => a.code === code) + 1, source_ref: code, errors: [error] })))
+      throw fail(
+        invalid.map((code) => ({
+          row: areas.findIndex((a) => a.code === code) + 1,
+          source_ref: code,
+          errors: [error],
+        })),
+      )
     }
     await assignPc4Gemeenten(trx)
     await assignAreaCodes(trx)

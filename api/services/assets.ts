@@ -150,10 +150,23 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
       const id = randomUUID()
       const at = clock.now()
       return db.transaction().execute(async (trx) => {
-        await insertAsset(trx, { id, lon, lat, source: 'user', ...attributesFromInput(input.properties) }, actor, at)
+        await insertAsset(
+          trx,
+          { id, lon, lat, source: 'user', ...attributesFromInput(input.properties) },
+          actor,
+          at,
+        )
         await assignAreaCodes(trx, [id])
         const created = (await findAsset(trx, id)) as Asset
-        await appendHistory(trx, { assetId: id, version: 1, action: 'create', actor, at, before: null, after: created })
+        await appendHistory(trx, {
+          assetId: id,
+          version: 1,
+          action: 'create',
+          actor,
+          at,
+          before: null,
+          after: created,
+        })
         return created
       })
     },
@@ -162,7 +175,12 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
      * Changes an asset when `expectedVersion` is its current version (optimistic locking);
      * a stale version fails with `version_conflict` carrying the current asset.
      */
-    async update(id: string, expectedVersion: number | '*', patch: AssetPatchInput, actor: string): Promise<Asset> {
+    async update(
+      id: string,
+      expectedVersion: number | '*',
+      patch: AssetPatchInput,
+      actor: string,
+    ): Promise<Asset> {
       return db.transaction().execute(async (trx) => {
         const current = await requireLive(trx, id)
         const expected = expectedVersion === '*' ? current.version : expectedVersion
@@ -170,7 +188,11 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
         const position = patch.geometry
           ? roundLonLat([patch.geometry.coordinates[0], patch.geometry.coordinates[1]])
           : ([current.lon, current.lat] as const)
-        const next = { ...applyPatch(current, patch.properties), lon: position[0], lat: position[1] }
+        const next = {
+          ...applyPatch(current, patch.properties),
+          lon: position[0],
+          lat: position[1],
+        }
         if (sameContent(current, next)) return current
         const at = clock.now()
         if (!(await updateAsset(trx, id, expected, next, actor, at))) {
@@ -192,17 +214,32 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
     },
 
     /** Soft-deletes an asset; it stays in the history and can be restored. */
-    async remove(id: string, expectedVersion: number | '*' | undefined, actor: string): Promise<Asset> {
+    async remove(
+      id: string,
+      expectedVersion: number | '*' | undefined,
+      actor: string,
+    ): Promise<Asset> {
       return db.transaction().execute(async (trx) => {
         const current = await requireLive(trx, id)
-        const expected = expectedVersion === undefined || expectedVersion === '*' ? current.version : expectedVersion
+        const expected =
+          expectedVersion === undefined || expectedVersion === '*'
+            ? current.version
+            : expectedVersion
         if (current.version !== expected) throw versionConflict(current, expected)
         const at = clock.now()
         if (!(await setDeleted(trx, id, expected, true, actor, at))) {
           throw versionConflict((await findAsset(trx, id)) as Asset, expected)
         }
         const deleted = (await findAsset(trx, id)) as Asset
-        await appendHistory(trx, { assetId: id, version: deleted.version, action: 'delete', actor, at, before: current, after: deleted })
+        await appendHistory(trx, {
+          assetId: id,
+          version: deleted.version,
+          action: 'delete',
+          actor,
+          at,
+          before: current,
+          after: deleted,
+        })
         return deleted
       })
     },
@@ -223,7 +260,15 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
           throw versionConflict((await findAsset(trx, id)) as Asset, current.version)
         }
         const restored = (await findAsset(trx, id)) as Asset
-        await appendHistory(trx, { assetId: id, version: restored.version, action: 'restore', actor, at, before: current, after: restored })
+        await appendHistory(trx, {
+          assetId: id,
+          version: restored.version,
+          action: 'restore',
+          actor,
+          at,
+          before: current,
+          after: restored,
+        })
         return restored
       })
     },

@@ -49,7 +49,11 @@ const RD_Y = ['y', 'rd_y', 'y_rd']
 const COORDINATE_COLUMNS = new Set([...LON, ...LAT, ...RD_X, ...RD_Y])
 
 function fileError(nl: string, en: string): ParsedImport {
-  return { candidates: [], ignoredFields: [], fileError: { pointer: '', code: 'invalid_file', message: { nl, en } } }
+  return {
+    candidates: [],
+    ignoredFields: [],
+    fileError: { pointer: '', code: 'invalid_file', message: { nl, en } },
+  }
 }
 
 /** Reads a GeoJSON FeatureCollection of Point features. `feature.id` is a fallback reference. */
@@ -61,8 +65,16 @@ export function parseGeoJsonImport(text: string): ParsedImport {
     return fileError(`Geen geldige JSON: ${String(e)}`, `Not valid JSON: ${String(e)}`)
   }
   const fc = doc as { type?: unknown; features?: unknown }
-  if (!fc || typeof fc !== 'object' || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
-    return fileError('Verwacht een GeoJSON FeatureCollection.', 'Expected a GeoJSON FeatureCollection.')
+  if (
+    !fc ||
+    typeof fc !== 'object' ||
+    fc.type !== 'FeatureCollection' ||
+    !Array.isArray(fc.features)
+  ) {
+    return fileError(
+      'Verwacht een GeoJSON FeatureCollection.',
+      'Expected a GeoJSON FeatureCollection.',
+    )
   }
   const ignored = new Set<string>()
   const candidates = fc.features.map((raw: unknown, i): ImportCandidate => {
@@ -80,7 +92,10 @@ export function parseGeoJsonImport(text: string): ParsedImport {
       if (IMPORT_FIELDS.has(key)) properties[key] = value
       else ignored.add(key)
     }
-    if (properties.source_ref === undefined && (typeof f.id === 'string' || typeof f.id === 'number')) {
+    if (
+      properties.source_ref === undefined &&
+      (typeof f.id === 'string' || typeof f.id === 'number')
+    ) {
       properties.source_ref = String(f.id)
     }
     return { row: i + 1, input: { geometry: f.geometry, properties }, errors: [] }
@@ -127,15 +142,18 @@ function delimiterOf(text: string): ',' | ';' {
 export function parseCsvImport(text: string): ParsedImport {
   let records: Record<string, string>[]
   try {
-    records = parseCsv(text, {
+    records = parseCsv<Record<string, string>>(text, {
       columns: (h: string[]) => h.map((c) => c.trim()),
       bom: true,
       delimiter: delimiterOf(text),
       skip_empty_lines: true,
       trim: true,
-    }) as Record<string, string>[]
+    })
   } catch (e) {
-    return fileError(`Het CSV-bestand is niet te lezen: ${String(e)}`, `Cannot read the CSV file: ${String(e)}`)
+    return fileError(
+      `Het CSV-bestand is niet te lezen: ${String(e)}`,
+      `Cannot read the CSV file: ${String(e)}`,
+    )
   }
   const header = Object.keys(records[0] ?? {})
   const lonCol = column(header, LON)
@@ -149,7 +167,9 @@ export function parseCsvImport(text: string): ParsedImport {
       'No coordinates: give columns lon and lat (WGS84) or x and y (RD New).',
     )
   }
-  const ignored = header.filter((h) => !IMPORT_FIELDS.has(h) && !COORDINATE_COLUMNS.has(h.toLowerCase()))
+  const ignored = header.filter(
+    (h) => !IMPORT_FIELDS.has(h) && !COORDINATE_COLUMNS.has(h.toLowerCase()),
+  )
   const candidates = records.map((rec, i): ImportCandidate => {
     const errors: FieldError[] = []
     const properties: Record<string, unknown> = {}

@@ -76,13 +76,18 @@ export async function importAssets(
     )
   }
   const errors: RowError[] = []
-  const rows: { row: number; ref: string; input: ReturnType<AssetSchemas['create']['parse']> }[] = []
+  const rows: { row: number; ref: string; input: ReturnType<AssetSchemas['create']['parse']> }[] =
+    []
   const seenRefs = new Map<string, number>()
   for (const candidate of parsed.candidates) {
     const result = deps.schemas.create.safeParse(candidate.input)
-    const rowErrors = [...candidate.errors, ...(result.success ? [] : zodToFieldErrors(result.error, candidate.input))]
+    const rowErrors = [
+      ...candidate.errors,
+      ...(result.success ? [] : zodToFieldErrors(result.error, candidate.input)),
+    ]
     const explicitRef = candidate.input.properties.source_ref
-    let ref = typeof explicitRef === 'string' && explicitRef.trim() !== '' ? explicitRef.trim() : null
+    let ref =
+      typeof explicitRef === 'string' && explicitRef.trim() !== '' ? explicitRef.trim() : null
     if (result.success && rowErrors.length === 0) {
       const [lon, lat] = result.data.geometry.coordinates
       ref ??= contentRef(result.data.properties.kind, result.data.properties.name, lon, lat)
@@ -101,7 +106,8 @@ export async function importAssets(
         rows.push({ row: candidate.row, ref, input: result.data })
       }
     }
-    if (rowErrors.length > 0) errors.push({ row: candidate.row, source_ref: ref, errors: rowErrors })
+    if (rowErrors.length > 0)
+      errors.push({ row: candidate.row, source_ref: ref, errors: rowErrors })
   }
 
   const { db, clock } = deps
@@ -131,7 +137,11 @@ export async function importAssets(
   }
 
   const run = async (trx: Executor) => {
-    const existing = await findBySourceRefs(trx, options.source, rows.map((r) => r.ref))
+    const existing = await findBySourceRefs(
+      trx,
+      options.source,
+      rows.map((r) => r.ref),
+    )
     const at = clock.now()
     const touched: string[] = []
     const writes: { id: string; before: Asset | null }[] = []
@@ -144,7 +154,12 @@ export async function importAssets(
         count.created++
         if (!options.dryRun) {
           const id = randomUUID()
-          await insertAsset(trx, { id, lon, lat, source: options.source, ...attributes }, options.actor, at)
+          await insertAsset(
+            trx,
+            { id, lon, lat, source: options.source, ...attributes },
+            options.actor,
+            at,
+          )
           touched.push(id)
           writes.push({ id, before: null })
         }
@@ -155,7 +170,14 @@ export async function importAssets(
       } else {
         count.updated++
         if (!options.dryRun) {
-          await updateAsset(trx, current.id, current.version, { ...attributes, lon, lat }, options.actor, at)
+          await updateAsset(
+            trx,
+            current.id,
+            current.version,
+            { ...attributes, lon, lat },
+            options.actor,
+            at,
+          )
           touched.push(current.id)
           writes.push({ id: current.id, before: current })
         }

@@ -16,7 +16,10 @@ export const TEST_CONFIG = {
   maxBodyBytes: 256 * 1024,
 } as const
 
-export const testSchemas = assetSchemas({ bbox: TEST_CONFIG.regionBbox, name: TEST_CONFIG.regionName })
+export const testSchemas = assetSchemas({
+  bbox: TEST_CONFIG.regionBbox,
+  name: TEST_CONFIG.regionName,
+})
 
 /** A clock that starts at 2026-11-21 10:00 UTC and moves one second each time it is read. */
 export function steppingClock(): Clock {
@@ -30,7 +33,9 @@ export function backends(): Backend[] {
 }
 
 /** Opens a private, migrated database for one test file, cloned from the global template. */
-export async function openTestDatabase(backend: Backend): Promise<{ handle: DatabaseHandle; dispose(): Promise<void> }> {
+export async function openTestDatabase(
+  backend: Backend,
+): Promise<{ handle: DatabaseHandle; dispose: () => Promise<void> }> {
   if (backend === 'pglite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-test-'))
     fs.cpSync(inject('pgliteTemplate'), dir, { recursive: true })
@@ -46,7 +51,10 @@ export async function openTestDatabase(backend: Backend): Promise<{ handle: Data
   const templateUrl = inject('postgresTemplateUrl')
   if (!templateUrl) throw new Error('no PostgreSQL template')
   const name = `buurtkaart_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`
-  const admin = await openDatabase({ databaseUrl: templateUrl.replace(/\/[^/]*$/, '/postgres'), maxConnections: 1 })
+  const admin = await openDatabase({
+    databaseUrl: templateUrl.replace(/\/[^/]*$/, '/postgres'),
+    maxConnections: 1,
+  })
   const template = new URL(templateUrl).pathname.slice(1)
   await sql`create database ${sql.id(name)} template ${sql.id(template)}`.execute(admin.db)
   const u = new URL(templateUrl)
@@ -86,7 +94,12 @@ export function describeBackends(name: string, suite: (ctx: () => TestContext) =
       const opened = await openTestDatabase(backend)
       dispose = opened.dispose
       const clock = steppingClock()
-      ctx = { backend, handle: opened.handle, clock, app: createApp({ db: opened.handle.db, backend, config: TEST_CONFIG, clock }) }
+      ctx = {
+        backend,
+        handle: opened.handle,
+        clock,
+        app: createApp({ db: opened.handle.db, backend, config: TEST_CONFIG, clock }),
+      }
     })
     afterAll(async () => {
       await dispose?.()
@@ -116,7 +129,7 @@ export async function call(
   }
   const res = await app.request(url, init)
   const text = await res.text()
-  let json: unknown = undefined
+  let json: unknown
   try {
     json = text ? JSON.parse(text) : undefined
   } catch {
@@ -126,7 +139,10 @@ export async function call(
 }
 
 /** A valid create body; override properties as needed. */
-export function assetBody(properties: Record<string, unknown> = {}, coordinates: [number, number] = [5.4714, 52.5185]) {
+export function assetBody(
+  properties: Record<string, unknown> = {},
+  coordinates: [number, number] = [5.4714, 52.5185],
+) {
   return {
     type: 'Feature',
     geometry: { type: 'Point', coordinates },
@@ -135,12 +151,17 @@ export function assetBody(properties: Record<string, unknown> = {}, coordinates:
 }
 
 /** shared/data beside the project. In CI a test that needs it fails when it is missing. */
-export const SHARED_DATA = path.resolve(process.env.BUURTKAART_SHARED_DATA ?? path.join(import.meta.dirname, '..', '..', '..', 'shared', 'data'))
+export const SHARED_DATA = path.resolve(
+  process.env.BUURTKAART_SHARED_DATA ??
+    path.join(import.meta.dirname, '..', '..', '..', 'shared', 'data'),
+)
 
 export function requireSharedData(file: string): string {
   const full = path.join(SHARED_DATA, file)
   if (!fs.existsSync(full)) {
-    throw new Error(`Real data file missing: ${full}. Put shared/data beside the project (or set BUURTKAART_SHARED_DATA).`)
+    throw new Error(
+      `Real data file missing: ${full}. Put shared/data beside the project (or set BUURTKAART_SHARED_DATA).`,
+    )
   }
   return full
 }

@@ -18,11 +18,22 @@ export const POSTGRES_TEMPLATE_DB = 'buurtkaart_test_template'
 
 /** A migrated PGlite data directory, built once per set of migrations and copied per test file. */
 async function pgliteTemplate(): Promise<string> {
-  const pglite = JSON.parse(fs.readFileSync(path.join(projectRoot, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }
+  const pglite = JSON.parse(
+    fs.readFileSync(
+      path.join(projectRoot, 'node_modules/@electric-sql/pglite/package.json'),
+      'utf8',
+    ),
+  ) as { version: string }
   const migrationSource = Object.keys(migrations)
-    .map((name) => fs.readFileSync(path.join(projectRoot, 'api/db/migrations', `${name}.ts`), 'utf8'))
+    .map((name) =>
+      fs.readFileSync(path.join(projectRoot, 'api/db/migrations', `${name}.ts`), 'utf8'),
+    )
     .join('\n')
-  const key = createHash('sha256').update(pglite.version).update(migrationSource).digest('hex').slice(0, 12)
+  const key = createHash('sha256')
+    .update(pglite.version)
+    .update(migrationSource)
+    .digest('hex')
+    .slice(0, 12)
   const dir = path.join(projectRoot, '.cache', `pglite-template-${key}`)
   if (fs.existsSync(path.join(dir, 'PG_VERSION'))) return dir
   const building = `${dir}.building-${process.pid}`
@@ -39,7 +50,9 @@ async function pgliteTemplate(): Promise<string> {
 async function postgresTemplate(url: string): Promise<string> {
   const admin = await openDatabase({ databaseUrl: url, maxConnections: 1 })
   try {
-    await sql`drop database if exists ${sql.id(POSTGRES_TEMPLATE_DB)} with (force)`.execute(admin.db)
+    await sql`drop database if exists ${sql.id(POSTGRES_TEMPLATE_DB)} with (force)`.execute(
+      admin.db,
+    )
     await sql`create database ${sql.id(POSTGRES_TEMPLATE_DB)}`.execute(admin.db)
   } finally {
     await admin.close()
@@ -63,7 +76,9 @@ export function withDatabase(url: string, database: string): string {
 export default async function setup(project: TestProject) {
   const url = process.env.TEST_DATABASE_URL
   if (!url && process.env.CI) {
-    throw new Error('TEST_DATABASE_URL must be set in CI: the integration suite runs on PGlite and PostgreSQL.')
+    throw new Error(
+      'TEST_DATABASE_URL must be set in CI: the integration suite runs on PGlite and PostgreSQL.',
+    )
   }
   project.provide('pgliteTemplate', await pgliteTemplate())
   project.provide('postgresTemplateUrl', url ? await postgresTemplate(url) : null)

@@ -2,7 +2,14 @@ import fs from 'node:fs'
 import { expect, it } from 'vitest'
 import { systemClock } from '../../api/services/assets.js'
 import { importAreas } from '../../api/services/areas.js'
-import { assetBody, call, describeBackends, needsSharedData, requireSharedData, type TestContext } from '../helpers/backends.js'
+import {
+  assetBody,
+  call,
+  describeBackends,
+  needsSharedData,
+  requireSharedData,
+  type TestContext,
+} from '../helpers/backends.js'
 
 const load = (ctx: TestContext, file: string, year: number) =>
   importAreas(
@@ -12,76 +19,170 @@ const load = (ctx: TestContext, file: string, year: number) =>
   )
 
 describeBackends('CBS areas (real files in shared/data)', (ctx) => {
-  it.runIf(needsSharedData())('loads the 6 gemeenten, 103 wijken and 94 PC4 areas with their exact totals', async () => {
-    const gemeenten = await load(ctx(), 'flevoland_gemeenten_2022.geojson', 2022)
-    expect(gemeenten).toMatchObject({ imported: 6, by_level: { gemeente: 6 }, inhabitants_total: 434_771 })
-    const wijken = await load(ctx(), 'flevoland_wijken_2022.geojson', 2022)
-    expect(wijken).toMatchObject({ imported: 103, by_level: { wijk: 103 }, inhabitants_total: 434_715 })
-    const pc4 = await load(ctx(), 'flevoland_pc4_2020geom_pop2021.geojson', 2021)
-    expect(pc4).toMatchObject({ imported: 94, by_level: { pc4: 94 }, inhabitants_total: 428_210 })
+  it.runIf(needsSharedData())(
+    'loads the 6 gemeenten, 103 wijken and 94 PC4 areas with their exact totals',
+    async () => {
+      const gemeenten = await load(ctx(), 'flevoland_gemeenten_2022.geojson', 2022)
+      expect(gemeenten).toMatchObject({
+        imported: 6,
+        by_level: { gemeente: 6 },
+        inhabitants_total: 434_771,
+      })
+      const wijken = await load(ctx(), 'flevoland_wijken_2022.geojson', 2022)
+      expect(wijken).toMatchObject({
+        imported: 103,
+        by_level: { wijk: 103 },
+        inhabitants_total: 434_715,
+      })
+      const pc4 = await load(ctx(), 'flevoland_pc4_2020geom_pop2021.geojson', 2021)
+      expect(pc4).toMatchObject({ imported: 94, by_level: { pc4: 94 }, inhabitants_total: 428_210 })
 
-    const list = await call(ctx().app, 'GET', '/api/areas?level=wijk&gemeente=GM0995')
-    expect(list.status).toBe(200)
-    expect(list.json.features.length).toBeGreaterThan(5)
-    expect(list.json.features.every((f: { properties: { code: string } }) => f.properties.code.startsWith('WK0995'))).toBe(true)
-    const pc4Lelystad = await call(ctx().app, 'GET', '/api/areas?level=pc4&gemeente=GM0995')
-    expect(pc4Lelystad.json.features).toHaveLength(20)
+      const list = await call(ctx().app, 'GET', '/api/areas?level=wijk&gemeente=GM0995')
+      expect(list.status).toBe(200)
+      expect(list.json.features.length).toBeGreaterThan(5)
+      expect(
+        list.json.features.every((f: { properties: { code: string } }) =>
+          f.properties.code.startsWith('WK0995'),
+        ),
+      ).toBe(true)
+      const pc4Lelystad = await call(ctx().app, 'GET', '/api/areas?level=pc4&gemeente=GM0995')
+      expect(pc4Lelystad.json.features).toHaveLength(20)
 
-    const lelystad = await call(ctx().app, 'GET', '/api/areas/GM0995')
-    expect(lelystad.json.properties).toMatchObject({ name: 'Lelystad', level: 'gemeente', inhabitants: 81_214, inhabitants_year: 2022 })
-    // Land area of the generalised boundary, computed in RD New; CBS gives about 230 km² of land.
-    expect(lelystad.json.properties.area_km2).toBeGreaterThan(200)
-    expect(lelystad.json.properties.area_km2).toBeLessThan(260)
-  })
+      const lelystad = await call(ctx().app, 'GET', '/api/areas/GM0995')
+      expect(lelystad.json.properties).toMatchObject({
+        name: 'Lelystad',
+        level: 'gemeente',
+        inhabitants: 81_214,
+        inhabitants_year: 2022,
+      })
+      // Land area of the generalised boundary, computed in RD New; CBS gives about 230 km² of land.
+      expect(lelystad.json.properties.area_km2).toBeGreaterThan(200)
+      expect(lelystad.json.properties.area_km2).toBeLessThan(260)
+    },
+  )
 
-  it.runIf(needsSharedData())('derives gemeente, wijk and PC4 codes of assets by spatial join, before and after loading', async () => {
-    // Lelystad station area and Emmeloord's Poldertoren.
-    const lelystad = await call(ctx().app, 'POST', '/api/assets', assetBody({ name: 'Bieb Lelystad', kind: 'library' }, [5.4733, 52.5089]))
-    expect(lelystad.json.properties.gemeente_code).toBeNull()
-    await load(ctx(), 'flevoland_gemeenten_2022.geojson', 2022)
-    await load(ctx(), 'flevoland_wijken_2022.geojson', 2022)
-    await load(ctx(), 'flevoland_pc4_2020geom_pop2021.geojson', 2021)
-    const after = await call(ctx().app, 'GET', `/api/assets/${lelystad.json.id}`)
-    expect(after.json.properties.gemeente_code).toBe('GM0995')
-    expect(after.json.properties.wijk_code).toMatch(/^WK0995\d\d$/)
-    expect(after.json.properties.pc4_code).toMatch(/^82\d\d$/)
-    const emmeloord = await call(ctx().app, 'POST', '/api/assets', assetBody({ name: 'Poldertoren', kind: 'park_square' }, [5.7466, 52.7105]))
-    expect(emmeloord.json.properties).toMatchObject({ gemeente_code: 'GM0171', wijk_code: 'WK017101' })
-    const filtered = await call(ctx().app, 'GET', '/api/assets?gemeente=GM0171')
-    expect(filtered.json.features.map((f: { properties: { name: string } }) => f.properties.name)).toEqual(['Poldertoren'])
-    const counts = await call(ctx().app, 'GET', '/api/areas/GM0171')
-    expect(counts.json.properties.active_assets_by_kind).toEqual({ park_square: 1 })
-  })
+  it.runIf(needsSharedData())(
+    'derives gemeente, wijk and PC4 codes of assets by spatial join, before and after loading',
+    async () => {
+      // Lelystad station area and Emmeloord's Poldertoren.
+      const lelystad = await call(
+        ctx().app,
+        'POST',
+        '/api/assets',
+        assetBody({ name: 'Bieb Lelystad', kind: 'library' }, [5.4733, 52.5089]),
+      )
+      expect(lelystad.json.properties.gemeente_code).toBeNull()
+      await load(ctx(), 'flevoland_gemeenten_2022.geojson', 2022)
+      await load(ctx(), 'flevoland_wijken_2022.geojson', 2022)
+      await load(ctx(), 'flevoland_pc4_2020geom_pop2021.geojson', 2021)
+      const after = await call(ctx().app, 'GET', `/api/assets/${lelystad.json.id}`)
+      expect(after.json.properties.gemeente_code).toBe('GM0995')
+      expect(after.json.properties.wijk_code).toMatch(/^WK0995\d\d$/)
+      expect(after.json.properties.pc4_code).toMatch(/^82\d\d$/)
+      const emmeloord = await call(
+        ctx().app,
+        'POST',
+        '/api/assets',
+        assetBody({ name: 'Poldertoren', kind: 'park_square' }, [5.7466, 52.7105]),
+      )
+      expect(emmeloord.json.properties).toMatchObject({
+        gemeente_code: 'GM0171',
+        wijk_code: 'WK017101',
+      })
+      const filtered = await call(ctx().app, 'GET', '/api/assets?gemeente=GM0171')
+      expect(
+        filtered.json.features.map((f: { properties: { name: string } }) => f.properties.name),
+      ).toEqual(['Poldertoren'])
+      const counts = await call(ctx().app, 'GET', '/api/areas/GM0171')
+      expect(counts.json.properties.active_assets_by_kind).toEqual({ park_square: 1 })
+    },
+  )
 
   it('rolls back an area import with one invalid feature', async () => {
-    const square = (x: number) => [[[x, 52.5], [x + 0.01, 52.5], [x + 0.01, 52.51], [x, 52.51], [x, 52.5]]]
-    const good = { type: 'Feature', properties: { code: 'GM9001', name: 'Goed', population: 10 }, geometry: { type: 'Polygon', coordinates: square(5.5) } }
+    const square = (x: number) => [
+      [
+        [x, 52.5],
+        [x + 0.01, 52.5],
+        [x + 0.01, 52.51],
+        [x, 52.51],
+        [x, 52.5],
+      ],
+    ]
+    const good = {
+      type: 'Feature',
+      properties: { code: 'GM9001', name: 'Goed', population: 10 },
+      geometry: { type: 'Polygon', coordinates: square(5.5) },
+    }
     const bowtie = {
       type: 'Feature',
       properties: { code: 'GM9002', name: 'Vlinderdas', population: 10 },
-      geometry: { type: 'Polygon', coordinates: [[[5.6, 52.5], [5.61, 52.51], [5.61, 52.5], [5.6, 52.51], [5.6, 52.5]]] },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [5.6, 52.5],
+            [5.61, 52.51],
+            [5.61, 52.5],
+            [5.6, 52.51],
+            [5.6, 52.5],
+          ],
+        ],
+      },
     }
     await expect(
-      importAreas({ db: ctx().handle.db, clock: systemClock }, { type: 'FeatureCollection', features: [good, bowtie] }, { year: 2022, source: 'test' }),
-    ).rejects.toMatchObject({ code: 'validation_failed', extra: { rows: [{ source_ref: 'GM9002' }] } })
+      importAreas(
+        { db: ctx().handle.db, clock: systemClock },
+        { type: 'FeatureCollection', features: [good, bowtie] },
+        { year: 2022, source: 'test' },
+      ),
+    ).rejects.toMatchObject({
+      code: 'validation_failed',
+      extra: { rows: [{ source_ref: 'GM9002' }] },
+    })
     const noCode = { ...good, properties: { name: 'Zonder code' } }
     await expect(
-      importAreas({ db: ctx().handle.db, clock: systemClock }, { type: 'FeatureCollection', features: [good, noCode] }, { year: 2022, source: 'test' }),
+      importAreas(
+        { db: ctx().handle.db, clock: systemClock },
+        { type: 'FeatureCollection', features: [good, noCode] },
+        { year: 2022, source: 'test' },
+      ),
     ).rejects.toMatchObject({ code: 'validation_failed' })
     const list = await call(ctx().app, 'GET', '/api/areas')
     expect(list.json.features).toHaveLength(0)
   })
 
   it('stores negative CBS inhabitant codes as unknown, not as a count', async () => {
-    const square = [[[5.5, 52.5], [5.51, 52.5], [5.51, 52.51], [5.5, 52.51], [5.5, 52.5]]]
+    const square = [
+      [
+        [5.5, 52.5],
+        [5.51, 52.5],
+        [5.51, 52.51],
+        [5.5, 52.51],
+        [5.5, 52.5],
+      ],
+    ]
     const report = await importAreas(
       { db: ctx().handle.db, clock: systemClock },
-      { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { statcode: 'BU09950101', statnaam: 'Geheim', aantal_inwoners: -99999999 }, geometry: { type: 'Polygon', coordinates: square } }] },
+      {
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            properties: { statcode: 'BU09950101', statnaam: 'Geheim', aantal_inwoners: -99999999 },
+            geometry: { type: 'Polygon', coordinates: square },
+          },
+        ],
+      },
       { year: 2023, source: 'test' },
     )
     expect(report.notes).toHaveLength(1)
     const area = await call(ctx().app, 'GET', '/api/areas/BU09950101')
-    expect(area.json.properties).toMatchObject({ level: 'buurt', inhabitants: null, gemeente_code: 'GM0995', parent_code: 'WK099501' })
+    expect(area.json.properties).toMatchObject({
+      level: 'buurt',
+      inhabitants: null,
+      gemeente_code: 'GM0995',
+      parent_code: 'WK099501',
+    })
   })
 
   it('answers 404 for an unknown area and 400 for an unknown level', async () => {

@@ -9,7 +9,10 @@ describeBackends('asset register', (ctx) => {
   }
 
   it('creates an asset with defaults, Location and ETag', async () => {
-    const res = await create({ opening_hours: 'Mo-Fr 09:00-17:00', target_groups: ['elderly', 'elderly'] })
+    const res = await create({
+      opening_hours: 'Mo-Fr 09:00-17:00',
+      target_groups: ['elderly', 'elderly'],
+    })
     expect(res.headers.get('location')).toBe(`/api/assets/${res.json.id}`)
     expect(res.headers.get('etag')).toBe('"v1"')
     expect(res.headers.get('content-type')).toContain('application/geo+json')
@@ -42,12 +45,18 @@ describeBackends('asset register', (ctx) => {
     const got = await call(ctx().app, 'GET', `/api/assets/${json.id}`)
     expect(got.status).toBe(200)
     expect(got.json).toEqual(json)
-    const again = await call(ctx().app, 'GET', `/api/assets/${json.id}`, undefined, { 'if-none-match': '"v1"' })
+    const again = await call(ctx().app, 'GET', `/api/assets/${json.id}`, undefined, {
+      'if-none-match': '"v1"',
+    })
     expect(again.status).toBe(304)
   })
 
   it('answers 404 problem+json for unknown and malformed ids', async () => {
-    for (const id of ['7d5f3b8e-0000-4000-8000-000000000000', 'not-a-uuid', "1'; drop table assets;--"]) {
+    for (const id of [
+      '7d5f3b8e-0000-4000-8000-000000000000',
+      'not-a-uuid',
+      "1'; drop table assets;--",
+    ]) {
       const res = await call(ctx().app, 'GET', `/api/assets/${encodeURIComponent(id)}`)
       expect(res.status).toBe(404)
       expect(res.headers.get('content-type')).toContain('application/problem+json')
@@ -61,15 +70,24 @@ describeBackends('asset register', (ctx) => {
       ctx().app,
       'PATCH',
       `/api/assets/${json.id}`,
-      { properties: { name: 'Buurthuis De Kern (nieuw)', capacity: 40 }, geometry: { type: 'Point', coordinates: [5.48, 52.52] } },
+      {
+        properties: { name: 'Buurthuis De Kern (nieuw)', capacity: 40 },
+        geometry: { type: 'Point', coordinates: [5.48, 52.52] },
+      },
       { 'if-match': '"v1"' },
     )
     expect(res.status, res.text).toBe(200)
     expect(res.headers.get('etag')).toBe('"v2"')
-    expect(res.json.properties).toMatchObject({ name: 'Buurthuis De Kern (nieuw)', capacity: 40, version: 2 })
+    expect(res.json.properties).toMatchObject({
+      name: 'Buurthuis De Kern (nieuw)',
+      capacity: 40,
+      version: 2,
+    })
     expect(res.json.geometry.coordinates).toEqual([5.48, 52.52])
     const history = await call(ctx().app, 'GET', `/api/assets/${json.id}/history`)
-    expect(history.json.entries.map((e: { action: string; version: number }) => [e.action, e.version])).toEqual([
+    expect(
+      history.json.entries.map((e: { action: string; version: number }) => [e.action, e.version]),
+    ).toEqual([
       ['create', 1],
       ['update', 2],
     ])
@@ -81,9 +99,21 @@ describeBackends('asset register', (ctx) => {
 
   it('refuses a stale version with 412 and the current asset, and changes nothing', async () => {
     const { json } = await create()
-    const first = await call(ctx().app, 'PATCH', `/api/assets/${json.id}`, { properties: { name: 'Eerste' } }, { 'if-match': '"v1"' })
+    const first = await call(
+      ctx().app,
+      'PATCH',
+      `/api/assets/${json.id}`,
+      { properties: { name: 'Eerste' } },
+      { 'if-match': '"v1"' },
+    )
     expect(first.status).toBe(200)
-    const stale = await call(ctx().app, 'PATCH', `/api/assets/${json.id}`, { properties: { name: 'Tweede' } }, { 'if-match': '"v1"' })
+    const stale = await call(
+      ctx().app,
+      'PATCH',
+      `/api/assets/${json.id}`,
+      { properties: { name: 'Tweede' } },
+      { 'if-match': '"v1"' },
+    )
     expect(stale.status).toBe(412)
     expect(stale.headers.get('content-type')).toContain('application/problem+json')
     expect(stale.json.current.version).toBe(2)
@@ -94,16 +124,30 @@ describeBackends('asset register', (ctx) => {
 
   it('requires If-Match on PATCH (428) and rejects a malformed one (400)', async () => {
     const { json } = await create()
-    const missing = await call(ctx().app, 'PATCH', `/api/assets/${json.id}`, { properties: { name: 'X' } })
+    const missing = await call(ctx().app, 'PATCH', `/api/assets/${json.id}`, {
+      properties: { name: 'X' },
+    })
     expect(missing.status).toBe(428)
-    const bad = await call(ctx().app, 'PATCH', `/api/assets/${json.id}`, { properties: { name: 'X' } }, { 'if-match': 'yesterday' })
+    const bad = await call(
+      ctx().app,
+      'PATCH',
+      `/api/assets/${json.id}`,
+      { properties: { name: 'X' } },
+      { 'if-match': 'yesterday' },
+    )
     expect(bad.status).toBe(400)
     expect((await call(ctx().app, 'GET', `/api/assets/${json.id}`)).json.properties.version).toBe(1)
   })
 
   it('does not bump the version for a patch that changes nothing', async () => {
     const { json } = await create()
-    const res = await call(ctx().app, 'PATCH', `/api/assets/${json.id}`, { properties: { name: 'Buurthuis De Kern' } }, { 'if-match': '"v1"' })
+    const res = await call(
+      ctx().app,
+      'PATCH',
+      `/api/assets/${json.id}`,
+      { properties: { name: 'Buurthuis De Kern' } },
+      { 'if-match': '"v1"' },
+    )
     expect(res.status).toBe(200)
     expect(res.json.properties.version).toBe(1)
     const history = await call(ctx().app, 'GET', `/api/assets/${json.id}/history`)
@@ -112,18 +156,42 @@ describeBackends('asset register', (ctx) => {
 
   it('moves is_meeting_place along with a kind change unless it was overridden', async () => {
     const { json } = await create({ kind: 'bench', name: 'Bank' })
-    const res = await call(ctx().app, 'PATCH', `/api/assets/${json.id}`, { properties: { kind: 'picnic_table' } }, { 'if-match': '"v1"' })
+    const res = await call(
+      ctx().app,
+      'PATCH',
+      `/api/assets/${json.id}`,
+      { properties: { kind: 'picnic_table' } },
+      { 'if-match': '"v1"' },
+    )
     expect(res.json.properties.is_meeting_place).toBe(false)
-    const toCafe = await call(ctx().app, 'PATCH', `/api/assets/${json.id}`, { properties: { kind: 'cafe' } }, { 'if-match': '"v2"' })
+    const toCafe = await call(
+      ctx().app,
+      'PATCH',
+      `/api/assets/${json.id}`,
+      { properties: { kind: 'cafe' } },
+      { 'if-match': '"v2"' },
+    )
     expect(toCafe.json.properties.is_meeting_place).toBe(true)
-    const override = await create({ kind: 'cafe', name: 'Café zonder buurtfunctie', is_meeting_place: false })
-    const toLibrary = await call(ctx().app, 'PATCH', `/api/assets/${override.json.id}`, { properties: { kind: 'library' } }, { 'if-match': '"v1"' })
+    const override = await create({
+      kind: 'cafe',
+      name: 'Café zonder buurtfunctie',
+      is_meeting_place: false,
+    })
+    const toLibrary = await call(
+      ctx().app,
+      'PATCH',
+      `/api/assets/${override.json.id}`,
+      { properties: { kind: 'library' } },
+      { 'if-match': '"v1"' },
+    )
     expect(toLibrary.json.properties.is_meeting_place).toBe(false)
   })
 
   it('soft-deletes (410 afterwards), restores, and records both in the history', async () => {
     const { json } = await create()
-    const del = await call(ctx().app, 'DELETE', `/api/assets/${json.id}`, undefined, { 'if-match': '"v1"' })
+    const del = await call(ctx().app, 'DELETE', `/api/assets/${json.id}`, undefined, {
+      'if-match': '"v1"',
+    })
     expect(del.status).toBe(204)
     expect((await call(ctx().app, 'GET', `/api/assets/${json.id}`)).status).toBe(410)
     const list = await call(ctx().app, 'GET', '/api/assets')
@@ -134,13 +202,25 @@ describeBackends('asset register', (ctx) => {
     expect(restored.json.properties).toMatchObject({ version: 3, deleted_at: null })
     expect((await call(ctx().app, 'POST', `/api/assets/${json.id}/restore`)).status).toBe(409)
     const history = await call(ctx().app, 'GET', `/api/assets/${json.id}/history`)
-    expect(history.json.entries.map((e: { action: string }) => e.action)).toEqual(['create', 'delete', 'restore'])
+    expect(history.json.entries.map((e: { action: string }) => e.action)).toEqual([
+      'create',
+      'delete',
+      'restore',
+    ])
   })
 
   it('refuses a delete with a stale If-Match', async () => {
     const { json } = await create()
-    await call(ctx().app, 'PATCH', `/api/assets/${json.id}`, { properties: { name: 'Nieuw' } }, { 'if-match': '"v1"' })
-    const del = await call(ctx().app, 'DELETE', `/api/assets/${json.id}`, undefined, { 'if-match': '"v1"' })
+    await call(
+      ctx().app,
+      'PATCH',
+      `/api/assets/${json.id}`,
+      { properties: { name: 'Nieuw' } },
+      { 'if-match': '"v1"' },
+    )
+    const del = await call(ctx().app, 'DELETE', `/api/assets/${json.id}`, undefined, {
+      'if-match': '"v1"',
+    })
     expect(del.status).toBe(412)
     expect((await call(ctx().app, 'GET', `/api/assets/${json.id}`)).status).toBe(200)
   })
@@ -148,22 +228,40 @@ describeBackends('asset register', (ctx) => {
   it('the database itself refuses to rewrite history', async () => {
     const { json } = await create()
     const { sql } = await import('kysely')
-    await expect(sql`update asset_history set actor = 'someone else'`.execute(ctx().handle.db)).rejects.toThrow(/append-only/)
-    await expect(sql`delete from asset_history`.execute(ctx().handle.db)).rejects.toThrow(/append-only/)
+    await expect(
+      sql`update asset_history set actor = 'someone else'`.execute(ctx().handle.db),
+    ).rejects.toThrow(/append-only/)
+    await expect(sql`delete from asset_history`.execute(ctx().handle.db)).rejects.toThrow(
+      /append-only/,
+    )
     const history = await call(ctx().app, 'GET', `/api/assets/${json.id}/history`)
     expect(history.json.entries[0].actor).toBe('anonymous')
   })
 
   it('filters by bbox, kind, status and text, and pages with a cursor in name order', async () => {
     await create({ name: 'Bibliotheek Lelystad', kind: 'library' }, [5.475, 52.51])
-    await create({ name: 'Café De Waag', kind: 'cafe', organisation: 'Stichting Buurtkracht' }, [5.47, 52.515])
+    await create(
+      { name: 'Café De Waag', kind: 'cafe', organisation: 'Stichting Buurtkracht' },
+      [5.47, 52.515],
+    )
     await create({ name: 'Bankje Emmeloord', kind: 'bench' }, [5.748, 52.71])
-    await create({ name: 'Nieuw buurthuis Almere', kind: 'community_centre', status: 'planned' }, [5.22, 52.37])
-    await create({ name: '100% inloop_huis', kind: 'living_room', description: 'Koffie en een praatje' }, [5.2, 52.36])
+    await create(
+      { name: 'Nieuw buurthuis Almere', kind: 'community_centre', status: 'planned' },
+      [5.22, 52.37],
+    )
+    await create(
+      { name: '100% inloop_huis', kind: 'living_room', description: 'Koffie en een praatje' },
+      [5.2, 52.36],
+    )
     const names = async (query: string) =>
-      (await call(ctx().app, 'GET', `/api/assets?${query}`)).json.features.map((f: { properties: { name: string } }) => f.properties.name)
+      (await call(ctx().app, 'GET', `/api/assets?${query}`)).json.features.map(
+        (f: { properties: { name: string } }) => f.properties.name,
+      )
 
-    expect(await names('bbox=5.4,52.45,5.55,52.55')).toEqual(['Bibliotheek Lelystad', 'Café De Waag'])
+    expect(await names('bbox=5.4,52.45,5.55,52.55')).toEqual([
+      'Bibliotheek Lelystad',
+      'Café De Waag',
+    ])
     expect(await names('kind=bench,library')).toEqual(['Bankje Emmeloord', 'Bibliotheek Lelystad'])
     expect(await names('status=planned')).toEqual(['Nieuw buurthuis Almere'])
     expect(await names('q=buurtkracht')).toEqual(['Café De Waag'])
@@ -175,8 +273,13 @@ describeBackends('asset register', (ctx) => {
     let url: string | null = '/api/assets?limit=2'
     let pages = 0
     while (url) {
-      const page: { json: { features: { properties: { name: string } }[]; links: { rel: string; href: string }[]; numberReturned: number } } =
-        await call(ctx().app, 'GET', url)
+      const page: {
+        json: {
+          features: { properties: { name: string } }[]
+          links: { rel: string; href: string }[]
+          numberReturned: number
+        }
+      } = await call(ctx().app, 'GET', url)
       expect(page.json.numberReturned).toBeLessThanOrEqual(2)
       seen.push(...page.json.features.map((f) => f.properties.name))
       url = page.json.links.find((l) => l.rel === 'next')?.href ?? null
@@ -193,7 +296,16 @@ describeBackends('asset register', (ctx) => {
   })
 
   it('rejects bad list parameters with 400 and the parameter named', async () => {
-    for (const query of ['bbox=1,2,3', 'bbox=5,53,4,52', 'kind=castle', 'status=open', 'limit=0', 'limit=abc', 'cursor=zzz', 'kinds=cafe']) {
+    for (const query of [
+      'bbox=1,2,3',
+      'bbox=5,53,4,52',
+      'kind=castle',
+      'status=open',
+      'limit=0',
+      'limit=abc',
+      'cursor=zzz',
+      'kinds=cafe',
+    ]) {
       const res = await call(ctx().app, 'GET', `/api/assets?${query}`)
       expect(res.status, query).toBe(400)
       expect(res.headers.get('content-type')).toContain('application/problem+json')

@@ -2,7 +2,13 @@ import fc from 'fast-check'
 import { expect, it } from 'vitest'
 import { countAssets } from '../../api/repositories/assets.js'
 import { countHistory } from '../../api/repositories/history.js'
-import { assetBody, call, describeBackends, TEST_CONFIG, type TestContext } from '../helpers/backends.js'
+import {
+  assetBody,
+  call,
+  describeBackends,
+  TEST_CONFIG,
+  type TestContext,
+} from '../helpers/backends.js'
 
 /** Values that have broken APIs before: wrong types, extremes, injection strings, deep nesting. */
 const hostileValue = fc.oneof(
@@ -31,7 +37,13 @@ const hostileValue = fc.oneof(
     { type: 'Point', coordinates: [5.47] },
     { type: 'Point', coordinates: [5.47, 52.51, 0, 0] },
     { type: 'Point', coordinates: ['5.47', '52.51'] },
-    { type: 'LineString', coordinates: [[5.47, 52.51], [5.48, 52.52]] },
+    {
+      type: 'LineString',
+      coordinates: [
+        [5.47, 52.51],
+        [5.48, 52.52],
+      ],
+    },
     { type: 'Point', coordinates: [52.51, 5.47] },
     { type: 'Point', coordinates: [181, 52.5] },
   ),
@@ -56,7 +68,10 @@ const FIELDS = [
 
 /** A valid body with one part replaced by something hostile. */
 const mutatedBody = fc
-  .record({ where: fc.constantFrom('geometry', 'properties', 'root', ...FIELDS), value: hostileValue })
+  .record({
+    where: fc.constantFrom('geometry', 'properties', 'root', ...FIELDS),
+    value: hostileValue,
+  })
   .map(({ where, value }) => {
     const body: Record<string, unknown> = assetBody()
     if (where === 'geometry' || where === 'properties') body[where] = value
@@ -97,7 +112,10 @@ describeBackends('hostile input (property-based)', (ctx) => {
         const before = await snapshot(ctx())
         const res = await call(ctx().app, 'POST', '/api/assets', JSON.stringify(body))
         if (res.status === 201) {
-          expect(await snapshot(ctx())).toEqual({ assets: before.assets + 1, history: before.history + 1 })
+          expect(await snapshot(ctx())).toEqual({
+            assets: before.assets + 1,
+            history: before.history + 1,
+          })
           const [lon, lat] = res.json.geometry.coordinates
           expect(lon).toBeGreaterThanOrEqual(TEST_CONFIG.regionBbox[0])
           expect(lat).toBeLessThanOrEqual(TEST_CONFIG.regionBbox[3])
@@ -120,9 +138,13 @@ describeBackends('hostile input (property-based)', (ctx) => {
         async (body, ifMatch) => {
           const current = await call(ctx().app, 'GET', `/api/assets/${id}`)
           const before = await snapshot(ctx())
-          const res = await call(ctx().app, 'PATCH', `/api/assets/${id}`, JSON.stringify(body), { 'if-match': ifMatch })
+          const res = await call(ctx().app, 'PATCH', `/api/assets/${id}`, JSON.stringify(body), {
+            'if-match': ifMatch,
+          })
           if (res.status === 200) {
-            expect(res.json.properties.version).toBeGreaterThanOrEqual(current.json.properties.version)
+            expect(res.json.properties.version).toBeGreaterThanOrEqual(
+              current.json.properties.version,
+            )
           } else {
             expectProblem(res)
             expect(await snapshot(ctx())).toEqual(before)
@@ -136,14 +158,24 @@ describeBackends('hostile input (property-based)', (ctx) => {
 
   it('malformed JSON, wrong content types and non-UTF-8 bytes get a 4xx problem', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string(), fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', ''), async (text, type) => {
-        const before = await snapshot(ctx())
-        const res = await call(ctx().app, 'POST', '/api/assets', text, type ? { 'content-type': type } : {})
-        if (res.status !== 201) {
-          expectProblem(res)
-          expect(await snapshot(ctx())).toEqual(before)
-        }
-      }),
+      fc.asyncProperty(
+        fc.string(),
+        fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', ''),
+        async (text, type) => {
+          const before = await snapshot(ctx())
+          const res = await call(
+            ctx().app,
+            'POST',
+            '/api/assets',
+            text,
+            type ? { 'content-type': type } : {},
+          )
+          if (res.status !== 201) {
+            expectProblem(res)
+            expect(await snapshot(ctx())).toEqual(before)
+          }
+        },
+      ),
       { numRuns: 100 },
     )
     const bytes = await ctx().app.request('/api/assets', {
@@ -165,12 +197,21 @@ describeBackends('hostile input (property-based)', (ctx) => {
       })),
       fc
         .array(fc.tuple(fc.string(), fc.string(), fc.string(), fc.string()), { maxLength: 5 })
-        .map((rows) => ({ body: ['name,kind,lon,lat', ...rows.map((r) => r.join(','))].join('\n'), type: 'text/csv' })),
+        .map((rows) => ({
+          body: ['name,kind,lon,lat', ...rows.map((r) => r.join(','))].join('\n'),
+          type: 'text/csv',
+        })),
     )
     await fc.assert(
       fc.asyncProperty(hostileFile, fc.boolean(), async ({ body, type }, dryRun) => {
         const before = await snapshot(ctx())
-        const res = await call(ctx().app, 'POST', `/api/import${dryRun ? '?dryRun=true' : ''}`, body, { 'content-type': type })
+        const res = await call(
+          ctx().app,
+          'POST',
+          `/api/import${dryRun ? '?dryRun=true' : ''}`,
+          body,
+          { 'content-type': type },
+        )
         if (res.status === 200) {
           const after = await snapshot(ctx())
           if (dryRun) expect(after).toEqual(before)

@@ -4,14 +4,20 @@ import { countAssets } from '../../api/repositories/assets.js'
 import { countHistory } from '../../api/repositories/history.js'
 import { call, describeBackends } from '../helpers/backends.js'
 
-const feature = (ref: string, name: string, coordinates: [number, number], extra: Record<string, unknown> = {}) => ({
+const feature = (
+  ref: string,
+  name: string,
+  coordinates: [number, number],
+  extra: Record<string, unknown> = {},
+) => ({
   type: 'Feature',
   id: ref,
   geometry: { type: 'Point', coordinates },
   properties: { name, kind: 'bench', ...extra },
 })
 
-const collection = (...features: unknown[]) => JSON.stringify({ type: 'FeatureCollection', features })
+const collection = (...features: unknown[]) =>
+  JSON.stringify({ type: 'FeatureCollection', features })
 
 describeBackends('import and export', (ctx) => {
   const post = (query: string, body: string, type = 'application/geo+json') =>
@@ -24,7 +30,14 @@ describeBackends('import and export', (ctx) => {
     )
     const first = await post('', file)
     expect(first.status, first.text).toBe(200)
-    expect(first.json).toMatchObject({ dry_run: false, total: 2, created: 2, updated: 0, unchanged: 0, ignored_fields: ['fid'] })
+    expect(first.json).toMatchObject({
+      dry_run: false,
+      total: 2,
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+      ignored_fields: ['fid'],
+    })
     const second = await post('', file)
     expect(second.json).toMatchObject({ created: 0, updated: 0, unchanged: 2 })
     expect(await countAssets(ctx().handle.db)).toBe(2)
@@ -37,9 +50,17 @@ describeBackends('import and export', (ctx) => {
     expect(res.json).toMatchObject({ created: 0, updated: 1 })
     const list = await call(ctx().app, 'GET', '/api/assets')
     const asset = list.json.features[0]
-    expect(asset.properties).toMatchObject({ name: 'Bankje (nieuw geverfd)', version: 2, source: 'import', source_ref: 'b1' })
+    expect(asset.properties).toMatchObject({
+      name: 'Bankje (nieuw geverfd)',
+      version: 2,
+      source: 'import',
+      source_ref: 'b1',
+    })
     const history = await call(ctx().app, 'GET', `/api/assets/${asset.id}/history`)
-    expect(history.json.entries.map((e: { action: string }) => e.action)).toEqual(['import', 'import'])
+    expect(history.json.entries.map((e: { action: string }) => e.action)).toEqual([
+      'import',
+      'import',
+    ])
     expect(history.json.entries[1].before.properties.name).toBe('Bankje')
   })
 
@@ -62,13 +83,22 @@ describeBackends('import and export', (ctx) => {
     expect(res.status).toBe(200)
     expect(res.json).toMatchObject({ dry_run: true, total: 3, valid: 1, created: 1 })
     expect(res.json.errors.map((e: { row: number }) => e.row)).toEqual([2, 3])
-    expect(res.json.errors[0].errors[0]).toMatchObject({ pointer: '/geometry/coordinates', code: 'outside_region' })
-    expect(res.json.errors[1].errors.map((e: { code: string }) => e.code).sort()).toEqual(['invalid_opening_hours', 'required'])
+    expect(res.json.errors[0].errors[0]).toMatchObject({
+      pointer: '/geometry/coordinates',
+      code: 'outside_region',
+    })
+    expect(res.json.errors[1].errors.map((e: { code: string }) => e.code).sort()).toEqual([
+      'invalid_opening_hours',
+      'required',
+    ])
     expect(await countAssets(ctx().handle.db)).toBe(0)
   })
 
   it('saves nothing when one row of a real import is invalid', async () => {
-    const file = collection(feature('a', 'Bankje A', [5.47, 52.51]), feature('b', 'Bankje B', [5.47, 52.51], { capacity: -1 }))
+    const file = collection(
+      feature('a', 'Bankje A', [5.47, 52.51]),
+      feature('b', 'Bankje B', [5.47, 52.51], { capacity: -1 }),
+    )
     const res = await post('', file)
     expect(res.status).toBe(422)
     expect(res.headers.get('content-type')).toContain('application/problem+json')
@@ -78,7 +108,10 @@ describeBackends('import and export', (ctx) => {
   })
 
   it('refuses duplicate references in one file', async () => {
-    const res = await post('', collection(feature('same', 'Een', [5.47, 52.51]), feature('same', 'Twee', [5.48, 52.51])))
+    const res = await post(
+      '',
+      collection(feature('same', 'Een', [5.47, 52.51]), feature('same', 'Twee', [5.48, 52.51])),
+    )
     expect(res.status).toBe(422)
     expect(res.json.report.errors[0].errors[0].code).toBe('duplicate')
   })
@@ -94,13 +127,21 @@ describeBackends('import and export', (ctx) => {
     expect(res.json).toMatchObject({ created: 2, ignored_fields: ['naam_intern'] })
     const list = await call(ctx().app, 'GET', '/api/assets?q=Atolwijk')
     expect(list.json.features[0].geometry.coordinates).toEqual([5.46, 52.52])
-    expect(list.json.features[0].properties).toMatchObject({ free_entry: true, target_groups: ['elderly', 'everyone'], activities: ['koffie', 'handwerk'] })
+    expect(list.json.features[0].properties).toMatchObject({
+      free_entry: true,
+      target_groups: ['elderly', 'everyone'],
+      activities: ['koffie', 'handwerk'],
+    })
     expect(list.json.features[0].properties.source_ref).toMatch(/^auto:/)
     expect((await post('', csv, 'text/csv')).json).toMatchObject({ created: 0, unchanged: 2 })
   })
 
   it('converts RD New x/y in CSV like PostGIS does (within a metre)', async () => {
-    const res = await post('', 'source_ref,name,kind,x,y\nrd1,Stadhuis,community_centre,160620.91,502482.80\n', 'text/csv')
+    const res = await post(
+      '',
+      'source_ref,name,kind,x,y\nrd1,Stadhuis,community_centre,160620.91,502482.80\n',
+      'text/csv',
+    )
     expect(res.status, res.text).toBe(200)
     const [asset] = (await call(ctx().app, 'GET', '/api/assets')).json.features
     const check = await sql<{ d: number }>`select ST_Distance(
@@ -118,10 +159,18 @@ describeBackends('import and export', (ctx) => {
   })
 
   it('exports GeoJSON and CSV with the list filters, and the CSV export re-imports unchanged', async () => {
-    await post('', collection(feature('a', 'Bankje A', [5.47, 52.51], { target_groups: ['elderly', 'youth'] }), feature('c', 'Café C', [5.75, 52.71], { kind: 'cafe' })))
+    await post(
+      '',
+      collection(
+        feature('a', 'Bankje A', [5.47, 52.51], { target_groups: ['elderly', 'youth'] }),
+        feature('c', 'Café C', [5.75, 52.71], { kind: 'cafe' }),
+      ),
+    )
     const geojson = await call(ctx().app, 'GET', '/api/export.geojson?kind=cafe')
     expect(geojson.headers.get('content-disposition')).toContain('attachment')
-    expect(geojson.json.features.map((f: { properties: { name: string } }) => f.properties.name)).toEqual(['Café C'])
+    expect(
+      geojson.json.features.map((f: { properties: { name: string } }) => f.properties.name),
+    ).toEqual(['Café C'])
     const csv = await call(ctx().app, 'GET', '/api/export.csv')
     expect(csv.headers.get('content-type')).toContain('text/csv')
     expect(csv.text.split('\n')[0]).toContain('id,name,kind,is_meeting_place,lon,lat')

@@ -29,7 +29,12 @@ describeBackends('health, taxonomy, OpenAPI and seed', (ctx) => {
       osm_tags: ['amenity=community_centre'],
     })
     expect(byCode.bench.is_meeting_place).toBe(false)
-    expect(res.json.wheelchair.map((w: { code: string }) => w.code)).toEqual(['yes', 'limited', 'no', 'unknown'])
+    expect(res.json.wheelchair.map((w: { code: string }) => w.code)).toEqual([
+      'yes',
+      'limited',
+      'no',
+      'unknown',
+    ])
     expect(res.json.target_groups.length).toBeGreaterThan(5)
   })
 
@@ -37,7 +42,18 @@ describeBackends('health, taxonomy, OpenAPI and seed', (ctx) => {
     const res = await call(ctx().app, 'GET', '/api/openapi.json')
     expect(res.status).toBe(200)
     expect(res.json.openapi).toBe('3.1.0')
-    for (const path of ['/api/assets', '/api/assets/{id}', '/api/assets/{id}/restore', '/api/assets/{id}/history', '/api/import', '/api/export.csv', '/api/areas', '/api/areas/{code}', '/api/kinds', '/api/health']) {
+    for (const path of [
+      '/api/assets',
+      '/api/assets/{id}',
+      '/api/assets/{id}/restore',
+      '/api/assets/{id}/history',
+      '/api/import',
+      '/api/export.csv',
+      '/api/areas',
+      '/api/areas/{code}',
+      '/api/kinds',
+      '/api/health',
+    ]) {
       expect(Object.keys(res.json.paths), path).toContain(path)
     }
     const create = JSON.stringify(res.json.paths['/api/assets'].post.requestBody)
@@ -51,7 +67,9 @@ describeBackends('health, taxonomy, OpenAPI and seed', (ctx) => {
     expect(nl.status).toBe(404)
     expect(nl.headers.get('content-type')).toContain('application/problem+json')
     expect(nl.json.title).toBe('Niet gevonden')
-    const en = await call(ctx().app, 'GET', '/api/nothing-here', undefined, { 'accept-language': 'en-GB,en;q=0.9' })
+    const en = await call(ctx().app, 'GET', '/api/nothing-here', undefined, {
+      'accept-language': 'en-GB,en;q=0.9',
+    })
     expect(en.json.title).toBe('Not found')
   })
 
@@ -67,7 +85,9 @@ describeBackends('health, taxonomy, OpenAPI and seed', (ctx) => {
       expect(f.properties.source).toBe('seed')
       expect(['town', 'district']).toContain(f.properties.location_precision)
     }
-    const homerus = list.json.features.find((f: { properties: { name: string } }) => f.properties.name === 'Homerushuis')
+    const homerus = list.json.features.find(
+      (f: { properties: { name: string } }) => f.properties.name === 'Homerushuis',
+    )
     expect(homerus.properties.status).toBe('planned')
   })
 })

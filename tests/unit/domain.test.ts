@@ -91,21 +91,43 @@ describe('CBS areas', () => {
   })
 
   it('reports features without code or polygon, and duplicates', () => {
-    const poly = { type: 'Polygon', coordinates: [[[5, 52], [5.1, 52], [5.1, 52.1], [5, 52]]] }
+    const poly = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [5, 52],
+          [5.1, 52],
+          [5.1, 52.1],
+          [5, 52],
+        ],
+      ],
+    }
     const result = normaliseAreas(
       {
         type: 'FeatureCollection',
         features: [
-          { type: 'Feature', properties: { code: 'GM0995', name: 'Lelystad', population: 10 }, geometry: poly },
+          {
+            type: 'Feature',
+            properties: { code: 'GM0995', name: 'Lelystad', population: 10 },
+            geometry: poly,
+          },
           { type: 'Feature', properties: { code: 'GM0995', name: 'Twee keer' }, geometry: poly },
           { type: 'Feature', properties: { name: 'Geen code' }, geometry: poly },
-          { type: 'Feature', properties: { code: 'GM0034' }, geometry: { type: 'Point', coordinates: [5, 52] } },
+          {
+            type: 'Feature',
+            properties: { code: 'GM0034' },
+            geometry: { type: 'Point', coordinates: [5, 52] },
+          },
         ],
       },
       { year: 2022, source: 'test' },
     )
     expect(result.areas.map((a) => a.code)).toEqual(['GM0995'])
-    expect(result.errors.map((e) => e.errors[0]?.code)).toEqual(['duplicate', 'required', 'invalid_geometry'])
+    expect(result.errors.map((e) => e.errors[0]?.code)).toEqual([
+      'duplicate',
+      'required',
+      'invalid_geometry',
+    ])
   })
 })
 
@@ -119,15 +141,24 @@ describe('import formats', () => {
   })
 
   it('makes a stable reference from kind, name and position', () => {
-    expect(contentRef('bench', 'Bank', 5.47, 52.51)).toBe(contentRef('bench', ' bank ', 5.47, 52.51))
-    expect(contentRef('bench', 'Bank', 5.47, 52.51)).not.toBe(contentRef('bench', 'Bank', 5.471, 52.51))
+    expect(contentRef('bench', 'Bank', 5.47, 52.51)).toBe(
+      contentRef('bench', ' bank ', 5.47, 52.51),
+    )
+    expect(contentRef('bench', 'Bank', 5.47, 52.51)).not.toBe(
+      contentRef('bench', 'Bank', 5.471, 52.51),
+    )
   })
 })
 
 describe('configuration', () => {
   it('has working defaults', () => {
     const config = loadConfig({})
-    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, seedOnEmpty: true, regionBbox: DEFAULT_REGION_BBOX })
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      seedOnEmpty: true,
+      regionBbox: DEFAULT_REGION_BBOX,
+    })
     expect(config.dataDir).toMatch(/var[/\\]pglite$/)
   })
 

@@ -1,0 +1,92 @@
+import fs from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { serve, type ServerType } from '@hono/node-server'
+import { chromium, type Browser } from 'playwright-core'
+import { build } from 'vite'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { projectRoot } from '../../api/config.js'
+import { createApp } from '../../api/http/app.js'
+import { SEED_FILE } from '../../api/seed-file.js'
+import { systemClock } from '../../api/services/assets.js'
+import { importAreas } from '../../api/services/areas.js'
+import { seedIfEmpty } from '../../api/services/seed.js'
+import {
+  describeBackends,
+  requireSharedData,
+  TEST_CONFIG,
+  testSchemas,
+} from '../helpers/backends.js'
+
+const SCREENSHOTS = path.join(projectRoot, 'test-results')
+const WEB_ROOT = path.join(projectRoot, 'web', 'dist')
+
+let browser: Browser
+
+beforeAll(async () => {
+  await build({ configFile: path.join(projectRoot, 'vite.config.ts'), logLevel: 'warn' })
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  })
+  fs.mkdirSync(SCREENSHOTS, { recursive: true })
+})
+
+afterAll(async () => {
+  await browser?.close()
+})
+
+describeBackends('web app in Chromium', (ctx) => {
+  let server: ServerType
+  let base: string
+
+  beforeAll(async () => {
+    const app = createApp({
+      db: ctx().handle.db,
+      backend: ctx().backend,
+      config: TEST_CONFIG,
+      clock: ctx().clock,
+      webRoot: WEB_ROOT,
+    })
+    await new Promise<void>((resolve) => {
+      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve())
+    })
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve))
+  })
+
+  it('opens on Flevoland and shows the gemeenten and the seed register on the map', async () => {
+    const gemeenten = JSON.parse(
+      fs.readFileSync(requireSharedData('flevoland_gemeenten_2022.geojson'), 'utf8'),
+    ) as unknown
+    await importAreas({ db: ctx().handle.db, clock: systemClock }, gemeenten, {
+      year: 2022,
+      source: 'CBS / Kadaster',
+    })
+    await seedIfEmpty(
+      { db: ctx().handle.db, clock: ctx().clock, schemas: testSchemas },
+      fs.readFileSync(SEED_FILE, 'utf8'),
+    )
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text())
+    })
+    const failed: string[] = []
+    page.on('response', (r) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`)
+    })
+    await page.goto(base + '/')
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+    expect(await page.textContent('#status')).toBe('16 plekken op de kaart')
+    expect(await page.locator('#map canvas').count()).toBe(1)
+    await page.screenshot({ path: path.join(SCREENSHOTS, `map-${ctx().backend}.png`) })
+    expect(errors).toEqual([])
+    expect(failed).toEqual([])
+    await page.close()
+  })
+})
