@@ -26,7 +26,9 @@ async function main() {
   log.info(
     config.databaseUrl
       ? `Opening PostgreSQL at ${redactUrl(config.databaseUrl)}`
-      : `Opening embedded PGlite + PostGIS in ${config.dataDir} (the first start unpacks PostGIS and takes a few seconds)`,
+      : fs.existsSync(path.join(config.dataDir, 'PG_VERSION'))
+        ? `Opening embedded PGlite + PostGIS in ${config.dataDir}`
+        : `Creating embedded PGlite + PostGIS in ${config.dataDir} (first start: unpacking PostGIS takes about 10 s)`,
   )
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   const applied = await migrateToLatest(handle.db)

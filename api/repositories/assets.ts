@@ -182,26 +182,53 @@ function attributeValues(a: AssetAttributes) {
   }
 }
 
-export async function insertAsset(
+/** Rows per multi-row statement: well under PostgreSQL's 65,535 bind parameters. */
+const CHUNK = 500
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+/** Inserts new assets (version 1), in multi-row statements. */
+export async function insertAssets(
   db: Executor,
-  asset: NewAsset,
+  assets: readonly NewAsset[],
   actor: string,
   at: Date,
 ): Promise<void> {
-  await db
-    .insertInto('assets')
-    .values({
-      id: asset.id,
-      ...attributeValues(asset),
-      geom: pointFromLonLat(asset.lon, asset.lat),
-      source: asset.source,
-      created_at: at,
-      created_by: actor,
-      updated_at: at,
-      updated_by: actor,
-      version: 1,
-    })
-    .execute()
+  for (const chunk of chunks(assets)) {
+    await db
+      .insertInto('assets')
+      .values(
+        chunk.map((asset) => ({
+          id: asset.id,
+          ...attributeValues(asset),
+          geom: pointFromLonLat(asset.lon, asset.lat),
+          source: asset.source,
+          created_at: at,
+          created_by: actor,
+          updated_at: at,
+          updated_by: actor,
+          version: 1,
+        })),
+      )
+      .execute()
+  }
+}
+
+/** Assets (live or deleted) by id. */
+export async function findAssets(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, Asset>> {
+  const found = new Map<string, Asset>()
+  for (const chunk of chunks(ids, 1000)) {
+    const rows = await selectAssets(db).where('id', 'in', chunk).execute()
+    for (const row of rows) found.set(row.id, toAsset(row))
+  }
+  return found
 }
 
 /**
@@ -262,7 +289,14 @@ export async function setDeleted(
  * given assets or (without ids) for all of them. Where areas overlap, the lowest code wins.
  */
 export async function assignAreaCodes(db: Executor, ids?: readonly string[]): Promise<void> {
-  if (ids && ids.length === 0) return
+  if (ids) {
+    for (const chunk of chunks(ids, 1000)) await assignCodes(db, chunk)
+  } else {
+    await assignCodes(db, undefined)
+  }
+}
+
+async function assignCodes(db: Executor, ids: readonly string[] | undefined): Promise<void> {
   const codeAt = (level: 'gemeente' | 'wijk' | 'buurt' | 'pc4') =>
     sql<string | null>`(select ar.code from areas ar
       where ar.level = ${level} and ST_Intersects(ar.geom, assets.geom)

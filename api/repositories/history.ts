@@ -13,23 +13,29 @@ export interface HistoryEntry {
   readonly after: Asset | null
 }
 
-/** Appends one entry; the table refuses updates and deletes (see the initial migration). */
+export type NewHistoryEntry = { assetId: string } & Omit<HistoryEntry, 'at'> & { at: Date }
+
+/** Appends entries; the table refuses updates and deletes (see the initial migration). */
 export async function appendHistory(
   db: Executor,
-  entry: { assetId: string } & Omit<HistoryEntry, 'at'> & { at: Date },
+  ...entries: readonly NewHistoryEntry[]
 ): Promise<void> {
-  await db
-    .insertInto('asset_history')
-    .values({
-      asset_id: entry.assetId,
-      version: entry.version,
-      action: entry.action,
-      actor: entry.actor,
-      at: entry.at,
-      before: jsonb(entry.before),
-      after: jsonb(entry.after),
-    })
-    .execute()
+  for (let i = 0; i < entries.length; i += 500) {
+    await db
+      .insertInto('asset_history')
+      .values(
+        entries.slice(i, i + 500).map((entry) => ({
+          asset_id: entry.assetId,
+          version: entry.version,
+          action: entry.action,
+          actor: entry.actor,
+          at: entry.at,
+          before: jsonb(entry.before),
+          after: jsonb(entry.after),
+        })),
+      )
+      .execute()
+  }
 }
 
 /** The full history of an asset, oldest first. */

@@ -13,7 +13,7 @@ import type { Database } from '../db/database.js'
 import {
   assignAreaCodes,
   findAsset,
-  insertAsset,
+  insertAssets,
   listAssets,
   setDeleted,
   updateAsset,
@@ -150,9 +150,9 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
       const id = randomUUID()
       const at = clock.now()
       return db.transaction().execute(async (trx) => {
-        await insertAsset(
+        await insertAssets(
           trx,
-          { id, lon, lat, source: 'user', ...attributesFromInput(input.properties) },
+          [{ id, lon, lat, source: 'user', ...attributesFromInput(input.properties) }],
           actor,
           at,
         )

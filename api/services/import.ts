@@ -6,13 +6,14 @@ import { zodToFieldErrors } from '../domain/validation.js'
 import type { Database } from '../db/database.js'
 import {
   assignAreaCodes,
-  findAsset,
+  findAssets,
   findBySourceRefs,
-  insertAsset,
+  insertAssets,
   updateAsset,
   type Executor,
+  type NewAsset,
 } from '../repositories/assets.js'
-import type { Asset } from '../domain/asset.js'
+import type { Asset, AssetAttributes } from '../domain/asset.js'
 import { appendHistory } from '../repositories/history.js'
 import { attributesFromInput, sameContent, type Clock } from './assets.js'
 import { parseImport, type ImportFormat } from './import-formats.js'
@@ -136,6 +137,7 @@ export async function importAssets(
     )
   }
 
+  /** Decides per row, then writes in batches: inserts, updates, area codes, history. */
   const run = async (trx: Executor) => {
     const existing = await findBySourceRefs(
       trx,
@@ -143,64 +145,53 @@ export async function importAssets(
       rows.map((r) => r.ref),
     )
     const at = clock.now()
-    const touched: string[] = []
-    const writes: { id: string; before: Asset | null }[] = []
-    let done = 0
+    const inserts: NewAsset[] = []
+    const updates: { current: Asset; next: AssetAttributes & { lon: number; lat: number } }[] = []
     for (const { ref, input } of rows) {
       const [lon, lat] = roundLonLat([input.geometry.coordinates[0], input.geometry.coordinates[1]])
-      const attributes = { ...attributesFromInput(input.properties), source_ref: ref }
+      const next = { ...attributesFromInput(input.properties), source_ref: ref, lon, lat }
       const current = existing.get(ref)
-      if (!current) {
-        count.created++
-        if (!options.dryRun) {
-          const id = randomUUID()
-          await insertAsset(
-            trx,
-            { id, lon, lat, source: options.source, ...attributes },
-            options.actor,
-            at,
-          )
-          touched.push(id)
-          writes.push({ id, before: null })
-        }
-      } else if (current.deleted_at) {
-        count.skipped_deleted++
-      } else if (sameContent(current, { ...attributes, lon, lat })) {
-        count.unchanged++
-      } else {
-        count.updated++
-        if (!options.dryRun) {
-          await updateAsset(
-            trx,
-            current.id,
-            current.version,
-            { ...attributes, lon, lat },
-            options.actor,
-            at,
-          )
-          touched.push(current.id)
-          writes.push({ id: current.id, before: current })
-        }
-      }
-      done++
-      if (done % 500 === 0) options.onProgress?.(done, rows.length)
+      if (!current) inserts.push({ id: randomUUID(), source: options.source, ...next })
+      else if (current.deleted_at) count.skipped_deleted++
+      else if (sameContent(current, next)) count.unchanged++
+      else updates.push({ current, next })
     }
-    if (!options.dryRun) {
-      await assignAreaCodes(trx, touched)
-      for (const w of writes) {
-        const after = (await findAsset(trx, w.id)) as Asset
-        await appendHistory(trx, {
-          assetId: w.id,
-          version: after.version,
-          action: 'import',
+    count.created = inserts.length
+    count.updated = updates.length
+    if (options.dryRun) return
+
+    const total = inserts.length + updates.length
+    let done = 0
+    for (let i = 0; i < inserts.length; i += 500) {
+      const chunk = inserts.slice(i, i + 500)
+      await insertAssets(trx, chunk, options.actor, at)
+      done += chunk.length
+      options.onProgress?.(done, total)
+    }
+    for (const { current, next } of updates) {
+      await updateAsset(trx, current.id, current.version, next, options.actor, at)
+      if (++done % 500 === 0) options.onProgress?.(done, total)
+    }
+    const ids = [...inserts.map((a) => a.id), ...updates.map((u) => u.current.id)]
+    await assignAreaCodes(trx, ids)
+    const after = await findAssets(trx, ids)
+    const before = new Map(updates.map((u) => [u.current.id, u.current]))
+    await appendHistory(
+      trx,
+      ...ids.map((id) => {
+        const asset = after.get(id) as Asset
+        return {
+          assetId: id,
+          version: asset.version,
+          action: 'import' as const,
           actor: options.actor,
           at,
-          before: w.before,
-          after,
-        })
-      }
-    }
-    options.onProgress?.(rows.length, rows.length)
+          before: before.get(id) ?? null,
+          after: asset,
+        }
+      }),
+    )
+    options.onProgress?.(total, total)
   }
 
   if (options.dryRun) await run(db)
