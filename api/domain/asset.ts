@@ -34,6 +34,36 @@ export interface AssetAttributes {
   verified_at: string | null
 }
 
+/** The attribute names, in the order exports list them. */
+export const ATTRIBUTE_FIELDS = [
+  'name',
+  'kind',
+  'is_meeting_place',
+  'address',
+  'description',
+  'organisation',
+  'target_groups',
+  'activities',
+  'opening_hours',
+  'wheelchair',
+  'free_entry',
+  'capacity',
+  'status',
+  'location_precision',
+  'source_ref',
+  'verified_at',
+] as const satisfies readonly (keyof AssetAttributes)[]
+
+/** Codes of the CBS areas an asset lies in, derived by spatial join, never typed. */
+export const AREA_CODE_FIELDS = ['gemeente_code', 'wijk_code', 'buurt_code', 'pc4_code'] as const
+
+/** Just the attributes of an asset (or of anything that has them). */
+export function pickAttributes(a: AssetAttributes): AssetAttributes {
+  const out: Partial<Record<keyof AssetAttributes, unknown>> = {}
+  for (const field of ATTRIBUTE_FIELDS) out[field] = a[field]
+  return out as AssetAttributes
+}
+
 /** An asset as the register holds it. Position in EPSG:4326 degrees. */
 export interface Asset extends AssetAttributes {
   id: string

@@ -1,7 +1,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { stringify } from 'csv-stringify/sync'
 import { z } from 'zod'
-import type { Asset, AssetSchemas } from '../domain/asset.js'
+import {
+  AREA_CODE_FIELDS,
+  ATTRIBUTE_FIELDS,
+  type Asset,
+  type AssetSchemas,
+} from '../domain/asset.js'
 import type { Database } from '../db/database.js'
 import { listAssets } from '../repositories/assets.js'
 import type { Clock } from '../services/assets.js'
@@ -15,29 +20,11 @@ import { actorOf } from './util.js'
 /** CSV columns of the export; the same names the CSV import reads, so an export re-imports. */
 export const CSV_COLUMNS = [
   'id',
-  'name',
-  'kind',
-  'is_meeting_place',
   'lon',
   'lat',
-  'address',
-  'description',
-  'organisation',
-  'target_groups',
-  'activities',
-  'opening_hours',
-  'wheelchair',
-  'free_entry',
-  'capacity',
-  'status',
-  'location_precision',
+  ...ATTRIBUTE_FIELDS,
   'source',
-  'source_ref',
-  'gemeente_code',
-  'wijk_code',
-  'buurt_code',
-  'pc4_code',
-  'verified_at',
+  ...AREA_CODE_FIELDS,
   'version',
   'updated_at',
 ] as const

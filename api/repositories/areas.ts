@@ -1,4 +1,5 @@
-import { sql } from 'kysely'
+import { sql, type Selectable } from 'kysely'
+import type { AreasTable } from '../db/database.js'
 import type { Area, AreaInput, AreaLevel } from '../domain/areas.js'
 import { asGeoJson, intersectsBbox, isValid, multiPolygonFromGeoJson } from '../db/postgis.js'
 import type { Bbox } from '../domain/geo.js'
@@ -16,17 +17,7 @@ const COLUMNS = [
   'imported_at',
 ] as const
 
-type AreaRow = {
-  code: string
-  level: AreaLevel
-  name: string
-  gemeente_code: string | null
-  parent_code: string | null
-  inhabitants: number | null
-  inhabitants_year: number | null
-  source: string
-  imported_at: Date | string
-}
+type AreaRow = Omit<Selectable<AreasTable>, 'geom'>
 
 function toArea(row: AreaRow): Area {
   return {

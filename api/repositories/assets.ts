@@ -1,5 +1,12 @@
 import { sql, type ExpressionBuilder, type Transaction } from 'kysely'
-import type { Asset, AssetAttributes, AssetSource, AssetStatus } from '../domain/asset.js'
+import {
+  AREA_CODE_FIELDS,
+  ATTRIBUTE_FIELDS,
+  type Asset,
+  type AssetAttributes,
+  type AssetSource,
+  type AssetStatus,
+} from '../domain/asset.js'
 import type { Bbox } from '../domain/geo.js'
 import type { KindCode, TargetGroupCode } from '../domain/kinds.js'
 import type { DB, Database } from '../db/database.js'
@@ -25,27 +32,9 @@ export interface AssetCursor {
 
 const COLUMNS = [
   'id',
-  'name',
-  'kind',
-  'is_meeting_place',
-  'address',
-  'description',
-  'organisation',
-  'target_groups',
-  'activities',
-  'opening_hours',
-  'wheelchair',
-  'free_entry',
-  'capacity',
-  'status',
-  'location_precision',
+  ...ATTRIBUTE_FIELDS,
   'source',
-  'source_ref',
-  'gemeente_code',
-  'wijk_code',
-  'buurt_code',
-  'pc4_code',
-  'verified_at',
+  ...AREA_CODE_FIELDS,
   'created_at',
   'created_by',
   'updated_at',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import {
   ASSET_LABEL,
+  pickAttributes,
   type Asset,
   type AssetAttributes,
   type AssetCreateInput,
@@ -57,30 +58,9 @@ export function attributesFromInput(p: AssetCreateInput['properties']): AssetAtt
   }
 }
 
-export function attributesOf(asset: Asset): AssetAttributes {
-  return {
-    name: asset.name,
-    kind: asset.kind,
-    is_meeting_place: asset.is_meeting_place,
-    address: asset.address,
-    description: asset.description,
-    organisation: asset.organisation,
-    target_groups: asset.target_groups,
-    activities: asset.activities,
-    opening_hours: asset.opening_hours,
-    wheelchair: asset.wheelchair,
-    free_entry: asset.free_entry,
-    capacity: asset.capacity,
-    status: asset.status,
-    location_precision: asset.location_precision,
-    source_ref: asset.source_ref,
-    verified_at: asset.verified_at,
-  }
-}
-
 /** Applies a patch. A kind change carries `is_meeting_place` along unless it was overridden. */
 export function applyPatch(current: Asset, patch: AssetPatchInput['properties']): AssetAttributes {
-  const base = attributesOf(current)
+  const base = pickAttributes(current)
   const p = patch ?? {}
   const next: AssetAttributes = { ...base }
   for (const [key, value] of Object.entries(p)) {
@@ -102,7 +82,7 @@ export function sameContent(
   const pa = roundLonLat([a.lon, a.lat])
   const pb = roundLonLat([b.lon, b.lat])
   if (pa[0] !== pb[0] || pa[1] !== pb[1]) return false
-  return JSON.stringify(attributesOf(a as Asset)) === JSON.stringify(attributesOf(b as Asset))
+  return JSON.stringify(pickAttributes(a)) === JSON.stringify(pickAttributes(b))
 }
 
 const gone = (id: string) =>

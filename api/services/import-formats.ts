@@ -1,4 +1,5 @@
 import { parse as parseCsv } from 'csv-parse/sync'
+import { ATTRIBUTE_FIELDS } from '../domain/asset.js'
 import type { FieldError } from '../domain/errors.js'
 import { isPlausibleRd, rdToLonLat } from '../domain/geo.js'
 
@@ -22,24 +23,7 @@ export interface ParsedImport {
 }
 
 /** The asset fields an import may set. */
-const IMPORT_FIELDS = new Set([
-  'name',
-  'kind',
-  'is_meeting_place',
-  'address',
-  'description',
-  'organisation',
-  'target_groups',
-  'activities',
-  'opening_hours',
-  'wheelchair',
-  'free_entry',
-  'capacity',
-  'status',
-  'location_precision',
-  'source_ref',
-  'verified_at',
-])
+const IMPORT_FIELDS = new Set<string>(ATTRIBUTE_FIELDS)
 const BOOLEAN_FIELDS = new Set(['is_meeting_place', 'free_entry'])
 const LIST_FIELDS = new Set(['target_groups', 'activities'])
 const LON = ['lon', 'lng', 'longitude', 'lengtegraad']

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { expect, it } from 'vitest'
+import { ATTRIBUTE_FIELDS } from '../../api/domain/asset.js'
 import { countAssets } from '../../api/repositories/assets.js'
 import { countHistory } from '../../api/repositories/history.js'
 import {
@@ -49,22 +50,7 @@ const hostileValue = fc.oneof(
   ),
 )
 
-const FIELDS = [
-  'name',
-  'kind',
-  'is_meeting_place',
-  'address',
-  'opening_hours',
-  'wheelchair',
-  'free_entry',
-  'capacity',
-  'status',
-  'location_precision',
-  'target_groups',
-  'activities',
-  'verified_at',
-  'unknown_field',
-]
+const FIELDS = [...ATTRIBUTE_FIELDS, 'unknown_field']
 
 /** A valid body with one part replaced by something hostile. */
 const mutatedBody = fc
