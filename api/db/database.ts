@@ -72,10 +72,50 @@ export interface AssetHistoryTable {
   after: ColumnType<unknown, JsonbValue, never>
 }
 
+export interface DataVersionTable {
+  id: number
+  assets: number
+  areas: number
+}
+
+export interface PopulationMetaTable {
+  id: number
+  source_level: string
+  sources: ColumnType<unknown, JsonbValue, JsonbValue>
+  inhabitants: number
+  areas_version: number
+  built_at: Timestamp
+}
+
+export interface PopulationCellsTable {
+  res: number
+  cell: string
+  inhabitants: number
+  lon: number
+  lat: number
+  x: number
+  y: number
+}
+
+export interface PopulationPortionsTable {
+  res: number
+  cell: string
+  area_code: string
+  inhabitants: number
+  gemeente_code: string | null
+  wijk_code: string | null
+  buurt_code: string | null
+  pc4_code: string | null
+}
+
 export interface DB {
   areas: AreasTable
   assets: AssetsTable
   asset_history: AssetHistoryTable
+  data_version: DataVersionTable
+  population_meta: PopulationMetaTable
+  population_cells: PopulationCellsTable
+  population_portions: PopulationPortionsTable
 }
 
 export type Database = Kysely<DB>

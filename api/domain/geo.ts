@@ -17,6 +17,14 @@ const RD_NEW =
 
 const rdToWgs84 = proj4(RD_NEW, 'WGS84')
 
+const wgs84ToRd = proj4('WGS84', RD_NEW)
+
+/** Converts [lon, lat] (degrees, EPSG:4326) to RD New x/y (metres, EPSG:28992). */
+export function lonLatToRd(lon: number, lat: number): [number, number] {
+  const [x, y] = wgs84ToRd.forward([lon, lat])
+  return [x, y]
+}
+
 /** Converts RD New x/y (metres, EPSG:28992) to [lon, lat] (degrees, EPSG:4326). */
 export function rdToLonLat(x: number, y: number): LonLat {
   const [lon, lat] = rdToWgs84.forward([x, y])

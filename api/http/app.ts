@@ -7,6 +7,9 @@ import { assetSchemas } from '../domain/asset.js'
 import type { Backend } from '../db/create-db.js'
 import type { Database } from '../db/database.js'
 import { createAssetService, systemClock, type Clock } from '../services/assets.js'
+import { straightLine, type DistanceMethod, type Mode } from '../domain/reach.js'
+import { createAnalysis } from '../services/analysis.js'
+import { analysisRoutes } from './analysis.js'
 import { areaRoutes } from './areas.js'
 import { assetRoutes } from './assets.js'
 import { metaRoutes } from './meta.js'
@@ -30,6 +33,8 @@ export interface AppDeps {
   readonly log?: Logger
   /** Directory of the built web app to serve at `/`; absent in API-only tests. */
   readonly webRoot?: string | undefined
+  /** Distance methods by mode; straight line by default (the network issue adds walk and bike). */
+  readonly distanceMethods?: Partial<Record<Mode, DistanceMethod>>
 }
 
 /** Builds the HTTP app from its dependencies; tests call `app.request()` without a port. */
@@ -38,6 +43,12 @@ export function createApp(deps: AppDeps) {
   const log = deps.log ?? silentLogger
   const schemas = assetSchemas({ bbox: deps.config.regionBbox, name: deps.config.regionName })
   const assets = createAssetService({ db: deps.db, clock })
+  const analysis = createAnalysis({
+    db: deps.db,
+    clock,
+    methods: deps.distanceMethods ?? { line: straightLine() },
+    regionName: deps.config.regionName,
+  })
 
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
@@ -76,6 +87,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', assetRoutes({ assets, schemas }))
   app.route('/api', areaRoutes({ db: deps.db }))
   app.route('/api', transferRoutes({ db: deps.db, clock, schemas }))
+  app.route('/api', analysisRoutes({ analysis, clock }))
 
   if (deps.webRoot) {
     const root = path.relative(process.cwd(), deps.webRoot) || '.'

@@ -139,6 +139,20 @@ export function toProblem(err: unknown, c: Context, log: (e: unknown) => void): 
       ),
     )
   }
+  if ((err as { code?: unknown } | null)?.code === '23505') {
+    // A unique constraint caught what a check could not (two writers at once): a conflict.
+    return problemResponse(
+      c,
+      problem(
+        'conflict',
+        { nl: 'Bestaat al', en: 'Already exists' },
+        {
+          nl: 'Dit bestaat al (iemand anders was u net voor). Laad opnieuw en probeer het nog eens.',
+          en: 'This already exists (someone else was just ahead of you). Reload and try again.',
+        },
+      ),
+    )
+  }
   log(err)
   const body = {
     type: 'about:blank',

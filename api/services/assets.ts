@@ -14,6 +14,7 @@ import type { Database } from '../db/database.js'
 import {
   assignAreaCodes,
   findAsset,
+  findBySourceRefs,
   insertAssets,
   listAssets,
   setDeleted,
@@ -107,6 +108,31 @@ const versionConflict = (current: Asset, expected: number) =>
     { current },
   )
 
+/** Refuses a source reference that another asset of the same source already has. */
+async function requireFreeRef(db: Executor, ref: string | null, self?: string): Promise<void> {
+  if (ref === null) return
+  const other = (await findBySourceRefs(db, 'user', [ref])).get(ref)
+  if (!other || other.id === self) return
+  throw new DomainError(
+    'conflict',
+    { nl: 'Referentie al in gebruik', en: 'Reference already used' },
+    {
+      nl: `Een andere plek heeft al bronreferentie "${ref}".`,
+      en: `Another asset already has source reference "${ref}".`,
+    },
+    [
+      {
+        pointer: '/properties/source_ref',
+        code: 'duplicate',
+        message: {
+          nl: `Al in gebruik door plek ${other.id}.`,
+          en: `Already used by asset ${other.id}.`,
+        },
+      },
+    ],
+  )
+}
+
 /** Reads an asset that must exist and be live; throws the matching domain error otherwise. */
 async function requireLive(db: Executor, id: string): Promise<Asset> {
   const asset = await findAsset(db, id)
@@ -130,6 +156,7 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
       const id = randomUUID()
       const at = clock.now()
       return db.transaction().execute(async (trx) => {
+        await requireFreeRef(trx, input.properties.source_ref ?? null)
         await insertAssets(
           trx,
           [{ id, lon, lat, source: 'user', ...attributesFromInput(input.properties) }],
@@ -174,6 +201,7 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
           lat: position[1],
         }
         if (sameContent(current, next)) return current
+        if (current.source === 'user') await requireFreeRef(trx, next.source_ref, id)
         const at = clock.now()
         if (!(await updateAsset(trx, id, expected, next, actor, at))) {
           throw versionConflict((await findAsset(trx, id)) as Asset, expected)

@@ -9,14 +9,8 @@ import { projectRoot } from '../../api/config.js'
 import { createApp } from '../../api/http/app.js'
 import { SEED_FILE } from '../../api/seed-file.js'
 import { systemClock } from '../../api/services/assets.js'
-import { importAreas } from '../../api/services/areas.js'
 import { seedIfEmpty } from '../../api/services/seed.js'
-import {
-  describeBackends,
-  requireSharedData,
-  TEST_CONFIG,
-  testSchemas,
-} from '../helpers/backends.js'
+import { describeBackends, loadRealAreas, TEST_CONFIG, testSchemas } from '../helpers/backends.js'
 
 const SCREENSHOTS = path.join(projectRoot, 'test-results')
 const WEB_ROOT = path.join(projectRoot, 'web', 'dist')
@@ -59,13 +53,7 @@ describeBackends('web app in Chromium', (ctx) => {
   })
 
   it('opens on Flevoland and shows the gemeenten and the seed register on the map', async () => {
-    const gemeenten = JSON.parse(
-      fs.readFileSync(requireSharedData('flevoland_gemeenten_2022.geojson'), 'utf8'),
-    ) as unknown
-    await importAreas({ db: ctx().handle.db, clock: systemClock }, gemeenten, {
-      year: 2022,
-      source: 'CBS / Kadaster',
-    })
+    await loadRealAreas(ctx().handle, systemClock, ['gemeenten'])
     await seedIfEmpty(
       { db: ctx().handle.db, clock: ctx().clock, schemas: testSchemas },
       fs.readFileSync(SEED_FILE, 'utf8'),

@@ -79,7 +79,8 @@ export interface TestContext {
 
 /** Empties every table, so no state is shared between tests. */
 export async function resetDatabase(handle: DatabaseHandle): Promise<void> {
-  await sql`truncate asset_history, assets, areas restart identity cascade`.execute(handle.db)
+  await sql`truncate asset_history, assets, areas, population_portions, population_cells, population_meta
+    restart identity cascade`.execute(handle.db)
 }
 
 /**
@@ -169,4 +170,33 @@ export function requireSharedData(file: string): string {
 /** True when the real data is there; outside CI a test that needs it is skipped without it. */
 export function needsSharedData(): boolean {
   return Boolean(process.env.CI) || fs.existsSync(SHARED_DATA)
+}
+
+/** The real CBS files in shared/data, with the year of their inhabitant counts. */
+export const REAL_AREAS = {
+  gemeenten: ['flevoland_gemeenten_2022.geojson', 2022],
+  wijken: ['flevoland_wijken_2022.geojson', 2022],
+  pc4: ['flevoland_pc4_2020geom_pop2021.geojson', 2021],
+} as const
+
+/** Loads real CBS files from shared/data in one import (one surface rebuild). */
+export async function loadRealAreas(
+  handle: DatabaseHandle,
+  clock: Clock,
+  names: readonly (keyof typeof REAL_AREAS)[],
+  populationLevel: 'auto' | 'gemeente' | 'wijk' | 'pc4' = 'auto',
+) {
+  const { importAreas } = await import('../../api/services/areas.js')
+  return importAreas(
+    { db: handle.db, clock },
+    names.map((name) => {
+      const [file, year] = REAL_AREAS[name]
+      return {
+        collection: JSON.parse(fs.readFileSync(requireSharedData(file), 'utf8')) as unknown,
+        year,
+        source: `CBS / Kadaster (${file})`,
+      }
+    }),
+    { populationLevel },
+  )
 }

@@ -1,4 +1,4 @@
-import fs from 'node:fs'
+import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { systemClock } from '../../api/services/assets.js'
 import { importAreas } from '../../api/services/areas.js'
@@ -6,36 +6,30 @@ import {
   assetBody,
   call,
   describeBackends,
+  loadRealAreas,
   needsSharedData,
-  requireSharedData,
-  type TestContext,
 } from '../helpers/backends.js'
-
-const load = (ctx: TestContext, file: string, year: number) =>
-  importAreas(
-    { db: ctx.handle.db, clock: systemClock },
-    JSON.parse(fs.readFileSync(requireSharedData(file), 'utf8')),
-    { year, source: `CBS / Kadaster (${file})` },
-  )
 
 describeBackends('CBS areas (real files in shared/data)', (ctx) => {
   it.runIf(needsSharedData())(
     'loads the 6 gemeenten, 103 wijken and 94 PC4 areas with their exact totals',
     async () => {
-      const gemeenten = await load(ctx(), 'flevoland_gemeenten_2022.geojson', 2022)
-      expect(gemeenten).toMatchObject({
-        imported: 6,
-        by_level: { gemeente: 6 },
-        inhabitants_total: 434_771,
+      const report = await loadRealAreas(ctx().handle, systemClock, ['gemeenten', 'wijken', 'pc4'])
+      expect(report).toMatchObject({
+        imported: 203,
+        by_level: { gemeente: 6, wijk: 103, pc4: 94 },
+        inhabitants_total: 434_771 + 434_715 + 428_210,
+        surface: { source_level: 'pc4', inhabitants: 428_210 },
       })
-      const wijken = await load(ctx(), 'flevoland_wijken_2022.geojson', 2022)
-      expect(wijken).toMatchObject({
-        imported: 103,
-        by_level: { wijk: 103 },
-        inhabitants_total: 434_715,
-      })
-      const pc4 = await load(ctx(), 'flevoland_pc4_2020geom_pop2021.geojson', 2021)
-      expect(pc4).toMatchObject({ imported: 94, by_level: { pc4: 94 }, inhabitants_total: 428_210 })
+      const perLevel = await sql<{ level: string; total: number }>`
+        select level, sum(inhabitants)::int as total from areas group by level order by level`.execute(
+        ctx().handle.db,
+      )
+      expect(perLevel.rows).toEqual([
+        { level: 'gemeente', total: 434_771 },
+        { level: 'pc4', total: 428_210 },
+        { level: 'wijk', total: 434_715 },
+      ])
 
       const list = await call(ctx().app, 'GET', '/api/areas?level=wijk&gemeente=GM0995')
       expect(list.status).toBe(200)
@@ -72,9 +66,7 @@ describeBackends('CBS areas (real files in shared/data)', (ctx) => {
         assetBody({ name: 'Bieb Lelystad', kind: 'library' }, [5.4733, 52.5089]),
       )
       expect(lelystad.json.properties.gemeente_code).toBeNull()
-      await load(ctx(), 'flevoland_gemeenten_2022.geojson', 2022)
-      await load(ctx(), 'flevoland_wijken_2022.geojson', 2022)
-      await load(ctx(), 'flevoland_pc4_2020geom_pop2021.geojson', 2021)
+      await loadRealAreas(ctx().handle, systemClock, ['gemeenten', 'wijken', 'pc4'])
       const after = await call(ctx().app, 'GET', `/api/assets/${lelystad.json.id}`)
       expect(after.json.properties.gemeente_code).toBe('GM0995')
       expect(after.json.properties.wijk_code).toMatch(/^WK0995\d\d$/)
@@ -130,22 +122,26 @@ describeBackends('CBS areas (real files in shared/data)', (ctx) => {
       },
     }
     await expect(
-      importAreas(
-        { db: ctx().handle.db, clock: systemClock },
-        { type: 'FeatureCollection', features: [good, bowtie] },
-        { year: 2022, source: 'test' },
-      ),
+      importAreas({ db: ctx().handle.db, clock: systemClock }, [
+        {
+          collection: { type: 'FeatureCollection', features: [good, bowtie] },
+          year: 2022,
+          source: 'test',
+        },
+      ]),
     ).rejects.toMatchObject({
       code: 'validation_failed',
       extra: { rows: [{ source_ref: 'GM9002' }] },
     })
     const noCode = { ...good, properties: { name: 'Zonder code' } }
     await expect(
-      importAreas(
-        { db: ctx().handle.db, clock: systemClock },
-        { type: 'FeatureCollection', features: [good, noCode] },
-        { year: 2022, source: 'test' },
-      ),
+      importAreas({ db: ctx().handle.db, clock: systemClock }, [
+        {
+          collection: { type: 'FeatureCollection', features: [good, noCode] },
+          year: 2022,
+          source: 'test',
+        },
+      ]),
     ).rejects.toMatchObject({ code: 'validation_failed' })
     const list = await call(ctx().app, 'GET', '/api/areas')
     expect(list.json.features).toHaveLength(0)
@@ -161,20 +157,19 @@ describeBackends('CBS areas (real files in shared/data)', (ctx) => {
         [5.5, 52.5],
       ],
     ]
-    const report = await importAreas(
-      { db: ctx().handle.db, clock: systemClock },
-      {
-        type: 'FeatureCollection',
-        features: [
-          {
-            type: 'Feature',
-            properties: { statcode: 'BU09950101', statnaam: 'Geheim', aantal_inwoners: -99999999 },
-            geometry: { type: 'Polygon', coordinates: square },
-          },
-        ],
-      },
-      { year: 2023, source: 'test' },
-    )
+    const collection = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { statcode: 'BU09950101', statnaam: 'Geheim', aantal_inwoners: -99999999 },
+          geometry: { type: 'Polygon', coordinates: square },
+        },
+      ],
+    }
+    const report = await importAreas({ db: ctx().handle.db, clock: systemClock }, [
+      { collection, year: 2023, source: 'test' },
+    ])
     expect(report.notes).toHaveLength(1)
     const area = await call(ctx().app, 'GET', '/api/areas/BU09950101')
     expect(area.json.properties).toMatchObject({

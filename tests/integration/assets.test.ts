@@ -209,6 +209,33 @@ describeBackends('asset register', (ctx) => {
     ])
   })
 
+  it('refuses a source reference another asset already has (409), on create and on change', async () => {
+    const first = await create({ source_ref: 'kvk-123' })
+    const dup = await call(ctx().app, 'POST', '/api/assets', assetBody({ source_ref: 'kvk-123' }))
+    expect(dup.status).toBe(409)
+    expect(dup.json.errors[0]).toMatchObject({
+      pointer: '/properties/source_ref',
+      code: 'duplicate',
+    })
+    const other = await create({ name: 'Ander', source_ref: 'kvk-456' })
+    const clash = await call(
+      ctx().app,
+      'PATCH',
+      `/api/assets/${other.json.id}`,
+      { properties: { source_ref: 'kvk-123' } },
+      { 'if-match': '"v1"' },
+    )
+    expect(clash.status).toBe(409)
+    const same = await call(
+      ctx().app,
+      'PATCH',
+      `/api/assets/${first.json.id}`,
+      { properties: { source_ref: 'kvk-123', name: 'Zelfde ref' } },
+      { 'if-match': '"v1"' },
+    )
+    expect(same.status).toBe(200)
+  })
+
   it('refuses a delete with a stale If-Match', async () => {
     const { json } = await create()
     await call(

@@ -1,0 +1,410 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { z } from 'zod'
+import { STATUSES, type AssetStatus } from '../domain/asset.js'
+import { BAND_EDGES } from '../domain/coverage.js'
+import { notFound } from '../domain/errors.js'
+import { parseBbox, bboxContains } from '../domain/geo.js'
+import { isKindCode, type KindCode } from '../domain/kinds.js'
+import {
+  DEFAULT_PLACE_FILTER,
+  localTimeInNetherlands,
+  parseLocalTime,
+  type LocalTime,
+  type PlaceFilter,
+} from '../domain/places.js'
+import { MODES, type Mode } from '../domain/reach.js'
+import type { SurfaceResolution } from '../domain/surface.js'
+import type { Analysis } from '../services/analysis.js'
+import { DEFAULT_THRESHOLD } from '../services/analysis.js'
+import type { Clock } from '../services/assets.js'
+import type { AppEnv } from './app.js'
+import { problem } from './problem.js'
+import { problemContent } from './schemas.js'
+
+const issue = (message: string, nl: string) => ({
+  code: 'custom' as const,
+  message,
+  params: { code: 'invalid_value', nl },
+})
+
+const list = <T extends string>(valid: (v: string) => v is T, what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return undefined
+      const values = text.split(',').map((v) => v.trim())
+      const bad = values.filter((v) => !valid(v))
+      if (bad.length > 0) {
+        ctx.addIssue(
+          issue(`Unknown ${what}: ${bad.join(', ')}.`, `Onbekende waarde: ${bad.join(', ')}.`),
+        )
+        return z.NEVER
+      }
+      return values as T[]
+    })
+
+const isStatus = (v: string): v is AssetStatus => (STATUSES as readonly string[]).includes(v)
+
+/** Query parameters that choose which places count; the same on every analysis endpoint. */
+const filterQuery = {
+  kind: list(isKindCode, 'kind').meta({
+    description: 'Comma-separated kinds that count (default: all)',
+  }),
+  meetingPlacesOnly: z
+    .enum(['true', 'false'])
+    .optional()
+    .meta({ description: 'Count only assets marked as meeting place (default true)' }),
+  status: list(isStatus, 'status').meta({
+    description: 'Comma-separated statuses that count (default: active)',
+  }),
+  wheelchair: z
+    .enum(['yes', 'limited'])
+    .optional()
+    .meta({ description: 'yes: accessible; limited: at least partly' }),
+  freeEntry: z.enum(['true', 'false']).optional(),
+  openAt: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text === 'now') return text
+      const t = parseLocalTime(text)
+      if (!t) {
+        ctx.addIssue(
+          issue(
+            'Give a local time in the Netherlands as 2026-11-23T10:00, or now.',
+            'Geef een tijd in Nederland als 2026-11-23T10:00, of now.',
+          ),
+        )
+        return z.NEVER
+      }
+      return t
+    })
+    .meta({
+      description: 'Count only places open at this local time (e.g. 2026-11-23T10:00) or now',
+    }),
+  openUnknown: z
+    .enum(['include', 'exclude'])
+    .optional()
+    .meta({ description: 'With openAt: count places without opening hours (default include)' }),
+  lang: z.enum(['nl', 'en']).optional(),
+}
+
+const modeQuery = {
+  mode: z.enum(MODES).default('line').meta({ description: 'line (straight), walk or bike' }),
+  threshold: z.coerce
+    .number()
+    .min(50)
+    .max(50_000)
+    .optional()
+    .meta({ description: 'Metres; default walk 800, bike 2500, line 800' }),
+}
+
+type FilterQuery = {
+  kind?: KindCode[] | undefined
+  meetingPlacesOnly?: 'true' | 'false' | undefined
+  status?: AssetStatus[] | undefined
+  wheelchair?: 'yes' | 'limited' | undefined
+  freeEntry?: 'true' | 'false' | undefined
+  openAt?: LocalTime | 'now' | undefined
+  openUnknown?: 'include' | 'exclude' | undefined
+}
+
+function toPlaceFilter(q: FilterQuery, clock: Clock): PlaceFilter {
+  return {
+    kinds: q.kind,
+    meetingPlacesOnly: q.meetingPlacesOnly !== 'false',
+    statuses: q.status ?? DEFAULT_PLACE_FILTER.statuses,
+    wheelchair: q.wheelchair,
+    freeEntry: q.freeEntry === undefined ? undefined : q.freeEntry === 'true',
+    openAt: q.openAt === 'now' ? localTimeInNetherlands(clock.now()) : q.openAt,
+    openUnknown: q.openUnknown ?? 'include',
+  }
+}
+
+const pad = (n: number) => String(n).padStart(2, '0')
+const formatLocal = (t: LocalTime) =>
+  `${t.year}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}`
+
+/** The filter as explicit query parameters: part of every permalink. */
+function filterParams(f: PlaceFilter): Record<string, string> {
+  return {
+    ...(f.kinds?.length ? { kind: [...f.kinds].sort().join(',') } : {}),
+    meetingPlacesOnly: String(f.meetingPlacesOnly),
+    status: [...f.statuses].sort().join(','),
+    ...(f.wheelchair ? { wheelchair: f.wheelchair } : {}),
+    ...(f.freeEntry === undefined ? {} : { freeEntry: String(f.freeEntry) }),
+    ...(f.openAt ? { openAt: formatLocal(f.openAt), openUnknown: f.openUnknown } : {}),
+  }
+}
+
+const round = (v: number | null, decimals: number) =>
+  v === null ? null : Number(v.toFixed(decimals))
+
+const DISTANCE_METHOD: Record<Mode, string> = {
+  line: 'straight line in RD New (EPSG:28992) metres, from the populated centre of each cell',
+  walk: 'shortest walking route over the OpenStreetMap network',
+  bike: 'shortest cycling route over the OpenStreetMap network',
+}
+
+export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
+  const { analysis, clock } = deps
+  const app = new OpenAPIHono<AppEnv>()
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/coverage',
+      summary: 'Coverage and gaps of an area: who lives within reach of a counted meeting place',
+      request: {
+        query: z.strictObject({
+          area: z
+            .string()
+            .min(1)
+            .max(20)
+            .meta({ description: 'Area code (GM0995, WK099501, BU…, 8232) or province' }),
+          res: z.coerce
+            .number()
+            .int()
+            .min(7)
+            .max(10)
+            .default(9)
+            .meta({ description: 'H3 resolution 7–10' }),
+          ...modeQuery,
+          gaps: z.coerce
+            .number()
+            .int()
+            .min(0)
+            .max(1000)
+            .default(50)
+            .meta({ description: 'How many gap cells to list' }),
+          ...filterQuery,
+        }),
+      },
+      responses: {
+        200: {
+          description: 'Coverage figures with their inputs',
+          content: { 'application/json': { schema: z.unknown() } },
+        },
+        400: { description: 'Invalid parameter', content: problemContent },
+        404: { description: 'Unknown area', content: problemContent },
+        409: {
+          description: 'No inhabitants loaded, or no network for the mode',
+          content: problemContent,
+        },
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query')
+      const area = await analysis.area(q.area)
+      if (!area) throw notFound({ nl: 'Gebied', en: 'Area' }, q.area)
+      const res = q.res as SurfaceResolution
+      const threshold = q.threshold ?? DEFAULT_THRESHOLD[q.mode]
+      const filter = toPlaceFilter(q, clock)
+      const result = await analysis.coverageOf(area, res, q.mode, threshold, filter)
+      const { figures, surface, version } = result
+      const names = await analysis.areaNames()
+      const nameOf = (code: string | null) =>
+        code ? { code, name: names.get(code)?.name ?? code } : null
+      const params = new URLSearchParams({
+        area: area.code,
+        res: String(res),
+        mode: q.mode,
+        threshold: String(threshold),
+        gaps: String(q.gaps),
+        ...filterParams(filter),
+      })
+      return c.json(
+        {
+          area,
+          inhabitants: figures.inhabitants,
+          inhabitantsWithin: figures.inhabitantsWithin,
+          share: round(figures.share, 6),
+          unreachableInhabitants: figures.unreachableInhabitants,
+          places: result.placesInArea,
+          placesPer10k:
+            figures.inhabitants > 0
+              ? round((result.placesInArea * 10_000) / figures.inhabitants, 2)
+              : null,
+          meanDistanceM: round(figures.meanDistanceM, 1),
+          meanPlacesWithin: {
+            '1km': round(figures.meanPlacesWithin['1km'], 3),
+            '3km': round(figures.meanPlacesWithin['3km'], 3),
+            '5km': round(figures.meanPlacesWithin['5km'], 3),
+          },
+          bands: figures.bands,
+          gapCount: figures.gaps.length,
+          gapInhabitants: figures.gaps.reduce((s, g) => s + g.inhabitants, 0),
+          gaps: figures.gaps.slice(0, q.gaps).map((g) => ({
+            cell: surface.cells[g.cell],
+            lon: round(surface.points.lon[g.cell] as number, 6),
+            lat: round(surface.points.lat[g.cell] as number, 6),
+            inhabitants: g.inhabitants,
+            distanceM: round(g.distanceM, 1),
+            severity: round(g.severity, 0),
+            wijk: nameOf(surface.wijk[g.cell] ?? null),
+            buurt: nameOf(surface.buurt[g.cell] ?? null),
+          })),
+          inputs: {
+            population: {
+              level: surface.meta.source_level,
+              sources: surface.meta.sources,
+              inhabitants: surface.meta.inhabitants,
+              builtAt: surface.meta.built_at,
+              method:
+                'Inhabitants spread onto H3 resolution-10 cells by overlapping area, summed to coarser cells, ' +
+                'rounded per area by largest remainder.',
+            },
+            resolution: res,
+            mode: q.mode,
+            thresholdM: threshold,
+            distance: DISTANCE_METHOD[q.mode],
+            bandEdgesM: BAND_EDGES,
+            places: { filter: filterParams(filter), counted: result.counted.length },
+            dataVersion: {
+              assets: version.assets,
+              areas: version.areas,
+              fingerprint: analysis.fingerprint(version, surface.meta),
+            },
+            computedAt: clock.now().toISOString(),
+            permalink: `/api/coverage?${params.toString()}`,
+          },
+        },
+        200,
+      )
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/hexes',
+      summary: 'Compact cell data (H3 index + values) for a metric; the client draws the cells',
+      request: {
+        query: z.strictObject({
+          metric: z.enum(['population', 'density', 'distance', 'gap']),
+          res: z.coerce.number().int().min(6).max(10).default(9),
+          bbox: z
+            .string()
+            .optional()
+            .transform((text, ctx) => {
+              if (text === undefined) return undefined
+              const bbox = parseBbox(text)
+              if (!bbox) {
+                ctx.addIssue(
+                  issue(
+                    'Give bbox as minLon,minLat,maxLon,maxLat.',
+                    'Geef bbox als minLon,minLat,maxLon,maxLat.',
+                  ),
+                )
+                return z.NEVER
+              }
+              return bbox
+            }),
+          ...modeQuery,
+          ...filterQuery,
+        }),
+      },
+      responses: {
+        200: {
+          description: 'Cells and values as parallel arrays',
+          content: { 'application/json': { schema: z.unknown() } },
+        },
+        400: { description: 'Invalid parameter', content: problemContent },
+        409: {
+          description: 'No inhabitants loaded, or no network for the mode',
+          content: problemContent,
+        },
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query')
+      const filter = toPlaceFilter(q, clock)
+      const inBox = (lon: number, lat: number) => !q.bbox || bboxContains(q.bbox, [lon, lat])
+      if (q.metric === 'density') {
+        const cells = await analysis.density(q.res, {
+          kinds: filter.kinds,
+          statuses: filter.statuses,
+        })
+        const ids = [...cells.keys()].sort()
+        return c.json(
+          {
+            metric: q.metric,
+            res: q.res,
+            count: ids.length,
+            cells: ids,
+            total: ids.map((id) => cells.get(id)?.total ?? 0),
+            meetingPlaces: ids.map((id) => cells.get(id)?.meetingPlaces ?? 0),
+            byKind: ids.map((id) => cells.get(id)?.byKind ?? {}),
+            inputs: { filter: { kinds: filter.kinds ?? null, statuses: filter.statuses } },
+          },
+          200,
+        )
+      }
+      if (q.res < 7) {
+        throw problem(
+          'invalid_parameter',
+          { nl: 'Ongeldige resolutie', en: 'Invalid resolution' },
+          {
+            nl: `Inwoners en afstanden zijn er voor resolutie 7 tot en met 10, niet ${q.res}.`,
+            en: `Inhabitants and distances exist for resolutions 7 to 10, not ${q.res}.`,
+          },
+          [
+            {
+              pointer: 'res',
+              in: 'query',
+              code: 'out_of_range',
+              message: { nl: 'Kies 7–10.', en: 'Choose 7–10.' },
+            },
+          ],
+        )
+      }
+      const res = q.res as SurfaceResolution
+      const threshold = q.threshold ?? DEFAULT_THRESHOLD[q.mode]
+      const { surface, reach, counted } = await analysis.reachFor(res, q.mode, filter)
+      const picked: number[] = []
+      for (let i = 0; i < surface.cells.length; i++) {
+        if (!inBox(surface.points.lon[i] as number, surface.points.lat[i] as number)) continue
+        if (q.metric === 'gap' && !((reach.nearest[i] as number) > threshold)) continue
+        picked.push(i)
+      }
+      const distance = (i: number) => {
+        const d = reach.nearest[i] as number
+        return Number.isFinite(d) ? Math.round(d) : null
+      }
+      return c.json(
+        {
+          metric: q.metric,
+          res,
+          count: picked.length,
+          cells: picked.map((i) => surface.cells[i]),
+          inhabitants: picked.map((i) => surface.inhabitants[i]),
+          ...(q.metric === 'population'
+            ? {}
+            : {
+                distanceM: picked.map(distance),
+                ...(q.metric === 'gap'
+                  ? {
+                      severity: picked.map((i) => {
+                        const d = distance(i)
+                        return d === null
+                          ? null
+                          : Math.round((surface.inhabitants[i] as number) * (d - threshold))
+                      }),
+                    }
+                  : {}),
+              }),
+          inputs: {
+            mode: q.mode,
+            thresholdM: threshold,
+            populationLevel: surface.meta.source_level,
+            places: { filter: filterParams(filter), counted: counted.length },
+          },
+        },
+        200,
+      )
+    },
+  )
+
+  return app
+}
