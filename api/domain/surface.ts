@@ -1,11 +1,4 @@
-import {
-  area as turfArea,
-  bbox as turfBbox,
-  bboxClip,
-  featureCollection,
-  intersect,
-  polygon as turfPolygon,
-} from '@turf/turf'
+import { bbox as turfBbox, bboxClip, polygon as turfPolygon } from '@turf/turf'
 import {
   cellArea,
   cellToBoundary,
@@ -47,8 +40,72 @@ export interface Share {
   readonly inhabitants: number
 }
 
-/** Overlap (m²) of every resolution-10 cell that touches the polygon rings. */
-function overlapWeights(rings: number[][][], weights: Map<string, number>): void {
+/** Boundary cells are grouped by their ancestor at this resolution, which clips the polygon once. */
+const CLIP_RESOLUTION = 8
+
+type Ring = number[][]
+
+/** Twice the signed area of a ring in degrees², longitudes scaled by `kx` (shoelace). */
+function signedArea2(ring: Ring, kx: number): number {
+  let sum = 0
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const a = ring[j] as number[]
+    const b = ring[i] as number[]
+    sum += (a[0] as number) * kx * (b[1] as number) - (b[0] as number) * kx * (a[1] as number)
+  }
+  return sum
+}
+
+/**
+ * Sutherland–Hodgman: the part of `ring` inside the convex, counter-clockwise `clip`. Exact for
+ * area even when `ring` is not convex (the result may have zero-width seams, which add no area).
+ */
+function clipToConvex(ring: Ring, clip: Ring): Ring {
+  let output = ring
+  for (let e = 0; e < clip.length && output.length > 0; e++) {
+    const [ax, ay] = clip[e] as [number, number]
+    const [bx, by] = clip[(e + 1) % clip.length] as [number, number]
+    const side = (p: number[]) =>
+      (bx - ax) * ((p[1] as number) - ay) - (by - ay) * ((p[0] as number) - ax)
+    const input = output
+    output = []
+    for (let i = 0; i < input.length; i++) {
+      const cur = input[i] as number[]
+      const prev = input[(i + input.length - 1) % input.length] as number[]
+      const sc = side(cur)
+      const sp = side(prev)
+      if (sc >= 0) {
+        if (sp < 0) output.push(crossing(prev, cur, sp, sc))
+        output.push(cur)
+      } else if (sp >= 0) {
+        output.push(crossing(prev, cur, sp, sc))
+      }
+    }
+  }
+  return output
+}
+
+function crossing(p: number[], q: number[], sp: number, sq: number): number[] {
+  const t = sp / (sp - sq)
+  return [
+    (p[0] as number) + t * ((q[0] as number) - (p[0] as number)),
+    (p[1] as number) + t * ((q[1] as number) - (p[1] as number)),
+  ]
+}
+
+/** The open ring (no repeated closing vertex) of a cell, counter-clockwise. */
+function cellRing(cell: string): Ring {
+  const ring = cellToBoundary(cell, true).slice(0, -1)
+  return signedArea2(ring, 1) < 0 ? ring.reverse() : ring
+}
+
+/**
+ * Overlap (m²) of every resolution-10 cell that touches the polygon rings: the whole cell inside;
+ * on the boundary, the share of the hexagon the polygon covers (outer ring minus holes, clipped
+ * to the hexagon) times the cell's area. The polygon is first cut to the (padded) box of each
+ * resolution-8 ancestor, so each boundary cell clips a small piece instead of the whole polygon.
+ */
+function overlapWeights(rings: Ring[], weights: Map<string, number>): void {
   const overlapping = polygonToCellsExperimental(
     rings,
     BASE_RESOLUTION,
@@ -63,20 +120,49 @@ function overlapWeights(rings: number[][][], weights: Map<string, number>): void
       true,
     ),
   )
-  const shape = turfPolygon(rings)
+  const boundary = new Map<string, string[]>()
   for (const cell of overlapping) {
-    let m2: number
     if (inside.has(cell)) {
-      m2 = cellArea(cell, 'm2')
-    } else {
-      const hex = turfPolygon([cellToBoundary(cell, true)])
-      const clipped = bboxClip(shape, turfBbox(hex))
-      if (clipped.geometry.coordinates.length === 0) continue
-      const part = intersect(featureCollection([hex, clipped as typeof hex]))
-      m2 = part ? turfArea(part) : 0
+      weights.set(cell, (weights.get(cell) ?? 0) + cellArea(cell, 'm2'))
+      continue
     }
-    if (m2 > 0) weights.set(cell, (weights.get(cell) ?? 0) + m2)
+    const parent = cellToParent(cell, CLIP_RESOLUTION)
+    const group = boundary.get(parent)
+    if (group) group.push(cell)
+    else boundary.set(parent, [cell])
   }
+  const shape = turfPolygon(rings)
+  for (const [parent, cells] of boundary) {
+    // Children reach a little beyond their parent's outline (H3 is not exactly nested): pad.
+    const [w, south, e, n] = turfBbox(turfPolygon([cellToBoundary(parent, true)]))
+    const padX = (e - w) * 0.25
+    const padY = (n - south) * 0.25
+    const piece = bboxClip(shape, [w - padX, south - padY, e + padX, n + padY]).geometry
+      .coordinates as Ring[]
+    if (piece.length === 0) continue
+    const kx = Math.cos((((south + n) / 2) * Math.PI) / 180)
+    for (const cell of cells) {
+      const hex = cellRing(cell)
+      let covered = 0
+      piece.forEach((ring, r) => {
+        if (ring.length < 3) return
+        const part = Math.abs(signedArea2(clipToConvex(ring.slice(0, -1), hex), kx))
+        covered += r === 0 ? part : -part
+      })
+      const share = Math.min(1, Math.max(0, covered / Math.abs(signedArea2(hex, kx))))
+      if (share > 0) weights.set(cell, (weights.get(cell) ?? 0) + share * cellArea(cell, 'm2'))
+    }
+  }
+}
+
+/** Square metres of a (Multi)Polygon that each resolution-10 cell covers. */
+export function cellOverlaps(geometry: AreaPopulation['geometry']): Map<string, number> {
+  const polygons = (
+    geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates
+  ) as Ring[][]
+  const weights = new Map<string, number>()
+  for (const rings of polygons) overlapWeights(rings, weights)
+  return weights
 }
 
 /**
@@ -91,8 +177,7 @@ export function spreadAreas(areas: readonly AreaPopulation[]): Share[] {
     const polygons = (
       area.geometry.type === 'Polygon' ? [area.geometry.coordinates] : area.geometry.coordinates
     ) as number[][][][]
-    const weights = new Map<string, number>()
-    for (const rings of polygons) overlapWeights(rings, weights)
+    const weights = cellOverlaps(area.geometry)
     if (weights.size === 0) {
       const [lon, lat] = polygons[0]?.[0]?.[0] ?? [0, 0]
       weights.set(latLngToCell(lat as number, lon as number, BASE_RESOLUTION), 1)

@@ -3,7 +3,8 @@ import { cellToParent } from 'h3-js'
 import { describe, expect, it } from 'vitest'
 import { coverage, type Selection } from '../../api/domain/coverage.js'
 import { RADII, straightLine, type Points } from '../../api/domain/reach.js'
-import { largestRemainder, spreadAreas, surfaces } from '../../api/domain/surface.js'
+import { area as turfArea } from '@turf/turf'
+import { cellOverlaps, largestRemainder, spreadAreas, surfaces } from '../../api/domain/surface.js'
 
 const pts = (xy: [number, number][]): Points => ({
   x: Float64Array.from(xy, (p) => p[0]),
@@ -239,6 +240,33 @@ describe('population surface', () => {
       ),
       { numRuns: 25 },
     )
+  })
+
+  it('finds exactly the polygon area in the cell overlaps, holes subtracted', () => {
+    const withHole = {
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          [5.5, 52.5],
+          [5.53, 52.5],
+          [5.53, 52.52],
+          [5.5, 52.52],
+          [5.5, 52.5],
+        ],
+        [
+          [5.51, 52.505],
+          [5.51, 52.512],
+          [5.52, 52.512],
+          [5.52, 52.505],
+          [5.51, 52.505],
+        ],
+      ],
+    }
+    for (const geometry of [square(5.5, 52.5, 0.013), withHole]) {
+      const total = [...cellOverlaps(geometry).values()].reduce((a, b) => a + b, 0)
+      const expected = turfArea({ type: 'Feature', properties: {}, geometry })
+      expect(Math.abs(total - expected) / expected).toBeLessThan(0.002)
+    }
   })
 
   it('spreads by overlapping area: a square twice the size of another gets twice the cells', () => {
