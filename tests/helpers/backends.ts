@@ -87,7 +87,18 @@ export async function resetDatabase(handle: DatabaseHandle): Promise<void> {
  * Runs the same suite on every backend, with one database per file and a reset before each test.
  * A result that differs between the backends is a bug.
  */
-export function describeBackends(name: string, suite: (ctx: () => TestContext) => void): void {
+export interface SuiteOptions {
+  /** Runs once per backend after the database opens (e.g. load the real areas). */
+  readonly setup?: (ctx: TestContext) => Promise<void>
+  /** What to empty before each test: everything (default), or only assets and their history. */
+  readonly reset?: 'all' | 'assets'
+}
+
+export function describeBackends(
+  name: string,
+  suite: (ctx: () => TestContext) => void,
+  options: SuiteOptions = {},
+): void {
   describe.each(backends())(`${name} [%s]`, (backend) => {
     let ctx: TestContext | undefined
     let dispose: (() => Promise<void>) | undefined
@@ -105,8 +116,19 @@ export function describeBackends(name: string, suite: (ctx: () => TestContext) =
     afterAll(async () => {
       await dispose?.()
     })
+    beforeAll(async () => {
+      if (ctx) {
+        await resetDatabase(ctx.handle)
+        await options.setup?.(ctx)
+      }
+    })
     beforeEach(async () => {
-      if (ctx) await resetDatabase(ctx.handle)
+      if (!ctx) return
+      if (options.reset === 'assets') {
+        await sql`truncate asset_history, assets restart identity cascade`.execute(ctx.handle.db)
+      } else {
+        await resetDatabase(ctx.handle)
+      }
     })
     suite(() => {
       if (!ctx) throw new Error('database not open')

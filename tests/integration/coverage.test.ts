@@ -1,0 +1,260 @@
+import { sql } from 'kysely'
+import { expect, it } from 'vitest'
+import { systemClock } from '../../api/services/assets.js'
+import {
+  assetBody,
+  call,
+  describeBackends,
+  loadRealAreas,
+  needsSharedData,
+} from '../helpers/backends.js'
+
+/** A reproducible spread of meeting places over Flevoland (LCG, fixed seed). */
+function places(count: number, seed = 42): [number, number][] {
+  let state = seed
+  const next = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31
+  return Array.from(
+    { length: count },
+    () => [5.15 + next() * 0.75, 52.3 + next() * 0.55] as [number, number],
+  )
+}
+
+const WIJK_TOTAL = 434_715
+
+describeBackends(
+  'gap analysis on the real Flevoland areas',
+  (ctx) => {
+    const addPlaces = async (points: [number, number][], props: Record<string, unknown> = {}) => {
+      for (const [i, p] of points.entries()) {
+        const res = await call(
+          ctx().app,
+          'POST',
+          '/api/assets',
+          assetBody({ name: `Plek ${i}`, ...props }, p),
+        )
+        expect(res.status, res.text).toBe(201)
+      }
+    }
+    const coverage = async (query: string) => {
+      const res = await call(ctx().app, 'GET', `/api/coverage?${query}`)
+      expect(res.status, res.text).toBe(200)
+      return res.json
+    }
+
+    it.runIf(needsSharedData())(
+      'conserves the wijk counts exactly at every resolution',
+      async () => {
+        const perRes = await sql<{ res: number; total: number }>`
+        select res, sum(inhabitants)::int as total from population_cells group by res order by res`.execute(
+          ctx().handle.db,
+        )
+        expect(perRes.rows).toEqual([7, 8, 9, 10].map((res) => ({ res, total: WIJK_TOTAL })))
+        const mismatched = await sql<{ n: number }>`
+        select count(*)::int as n from (
+          select a.code, a.inhabitants, coalesce(sum(p.inhabitants), 0) as spread
+          from areas a left join population_portions p on p.area_code = a.code and p.res = 9
+          where a.level = 'wijk' group by a.code, a.inhabitants) t
+        where t.spread <> t.inhabitants`.execute(ctx().handle.db)
+        expect(mismatched.rows[0]?.n).toBe(0)
+        const province = await coverage('area=province')
+        expect(province.inhabitants).toBe(WIJK_TOTAL)
+        expect(province.inputs.population).toMatchObject({ level: 'wijk', inhabitants: WIJK_TOTAL })
+      },
+    )
+
+    it.runIf(needsSharedData())(
+      'reports the figures with their inputs and a permalink that reproduces them',
+      async () => {
+        await addPlaces(places(60))
+        const lelystad = await coverage('area=GM0995&mode=line&threshold=800')
+        expect(lelystad.area).toEqual({ code: 'GM0995', name: 'Lelystad', level: 'gemeente' })
+        expect(lelystad.inhabitants).toBeGreaterThan(75_000)
+        expect(lelystad.share).toBeCloseTo(lelystad.inhabitantsWithin / lelystad.inhabitants, 5)
+        expect(
+          lelystad.bands.reduce((s: number, b: { inhabitants: number }) => s + b.inhabitants, 0),
+        ).toBe(lelystad.inhabitants)
+        expect(lelystad.bands[0].inhabitants + lelystad.bands[1].inhabitants).toBe(
+          lelystad.inhabitantsWithin,
+        )
+        expect(lelystad.placesPer10k).toBeCloseTo(
+          (lelystad.places * 10_000) / lelystad.inhabitants,
+          2,
+        )
+        expect(lelystad.meanPlacesWithin['1km']).toBeLessThanOrEqual(
+          lelystad.meanPlacesWithin['3km'],
+        )
+        expect(lelystad.gaps.length).toBeGreaterThan(0)
+        const severities = lelystad.gaps.map((g: { severity: number }) => g.severity)
+        expect(severities).toEqual([...severities].sort((a, b) => b - a))
+        for (const gap of lelystad.gaps) {
+          expect(gap.distanceM).toBeGreaterThan(800)
+          expect(gap.wijk.code).toMatch(/^WK0995/)
+          expect(gap.wijk.name).not.toBe(gap.wijk.code)
+        }
+        expect(lelystad.inputs).toMatchObject({
+          resolution: 9,
+          mode: 'line',
+          thresholdM: 800,
+          places: { counted: 60, filter: { meetingPlacesOnly: 'true', status: 'active' } },
+          population: { level: 'wijk', sources: [{ year: 2022, areas: 103 }] },
+        })
+        expect(lelystad.inputs.dataVersion.fingerprint).toMatch(/^[0-9a-f]{16}$/)
+        const again = await call(ctx().app, 'GET', lelystad.inputs.permalink)
+        const { inputs: _a, ...figures } = lelystad
+        const { inputs: _b, ...reproduced } = again.json
+        expect(reproduced).toEqual(figures)
+        expect(again.json.inputs.dataVersion).toEqual(lelystad.inputs.dataVersion)
+      },
+    )
+
+    it.runIf(needsSharedData())(
+      'sees a place added, moved and closed on the next request',
+      async () => {
+        await addPlaces(places(20))
+        const base = await coverage('area=GM0995')
+        const created = await call(
+          ctx().app,
+          'POST',
+          '/api/assets',
+          assetBody({ name: 'Nieuwe huiskamer', kind: 'living_room' }, [5.4714, 52.5185]),
+        )
+        const added = await coverage('area=GM0995')
+        expect(added.inhabitantsWithin).toBeGreaterThan(base.inhabitantsWithin)
+        expect(added.inputs.dataVersion.fingerprint).not.toBe(base.inputs.dataVersion.fingerprint)
+        const moved = await call(
+          ctx().app,
+          'PATCH',
+          `/api/assets/${created.json.id}`,
+          { geometry: { type: 'Point', coordinates: [5.8, 52.8] } },
+          { 'if-match': '"v1"' },
+        )
+        expect(moved.status).toBe(200)
+        expect((await coverage('area=GM0995')).inhabitantsWithin).toBe(base.inhabitantsWithin)
+        await call(
+          ctx().app,
+          'PATCH',
+          `/api/assets/${created.json.id}`,
+          {
+            geometry: { type: 'Point', coordinates: [5.4714, 52.5185] },
+            properties: { status: 'closed' },
+          },
+          { 'if-match': '"v2"' },
+        )
+        expect((await coverage('area=GM0995')).inhabitantsWithin).toBe(base.inhabitantsWithin)
+      },
+    )
+
+    it.runIf(needsSharedData())('counts only the places the filter names', async () => {
+      await addPlaces([[5.4714, 52.5185]], {
+        kind: 'cafe',
+        wheelchair: 'no',
+        opening_hours: 'Mo-Fr 09:00-17:00',
+        free_entry: false,
+      })
+      await addPlaces([[5.4714, 52.5185]], { kind: 'bench' })
+      const all = await coverage('area=GM0995')
+      expect(all.inputs.places.counted).toBe(1)
+      const benchesToo = await coverage('area=GM0995&meetingPlacesOnly=false')
+      expect(benchesToo.inputs.places.counted).toBe(2)
+      expect((await coverage('area=GM0995&wheelchair=limited')).inputs.places.counted).toBe(0)
+      expect((await coverage('area=GM0995&freeEntry=true')).inputs.places.counted).toBe(0)
+      expect((await coverage('area=GM0995&kind=library')).inputs.places.counted).toBe(0)
+      // Monday 23 November 2026: open at 10:00, closed at 20:00 and on Sunday.
+      expect((await coverage('area=GM0995&openAt=2026-11-23T10:00')).inputs.places.counted).toBe(1)
+      expect((await coverage('area=GM0995&openAt=2026-11-23T20:00')).inputs.places.counted).toBe(0)
+      const sunday = await coverage('area=GM0995&openAt=2026-11-22T10:00&meetingPlacesOnly=false')
+      expect(sunday.inputs.places.counted).toBe(1)
+      const strict = await coverage(
+        'area=GM0995&openAt=2026-11-22T10:00&meetingPlacesOnly=false&openUnknown=exclude',
+      )
+      expect(strict.inputs.places.counted).toBe(0)
+      expect(strict.inputs.permalink).toContain('openAt=2026-11-22T10%3A00')
+      const none = await coverage('area=GM0995&kind=library')
+      expect(none).toMatchObject({ inhabitantsWithin: 0, share: 0, meanDistanceM: null })
+      expect(none.unreachableInhabitants).toBe(none.inhabitants)
+    })
+
+    it.runIf(needsSharedData())(
+      'serves compact hexes whose values agree with coverage',
+      async () => {
+        await addPlaces(places(30))
+        const population = await call(ctx().app, 'GET', '/api/hexes?metric=population&res=8')
+        expect(population.status).toBe(200)
+        expect(population.json.cells.length).toBe(population.json.count)
+        expect(population.json.inhabitants.reduce((a: number, b: number) => a + b, 0)).toBe(
+          WIJK_TOTAL,
+        )
+        const gaps = await call(ctx().app, 'GET', '/api/hexes?metric=gap&res=9&threshold=800')
+        const province = await coverage('area=province&res=9&threshold=800')
+        expect(gaps.json.inhabitants.reduce((a: number, b: number) => a + b, 0)).toBe(
+          province.gapInhabitants,
+        )
+        expect(gaps.json.distanceM.every((d: number) => d > 800)).toBe(true)
+        const box = await call(
+          ctx().app,
+          'GET',
+          '/api/hexes?metric=distance&res=9&bbox=5.40,52.45,5.55,52.55',
+        )
+        expect(box.json.count).toBeGreaterThan(100)
+        expect(box.json.count).toBeLessThan(population.json.count * 7)
+        const density9 = await call(ctx().app, 'GET', '/api/hexes?metric=density&res=9')
+        const density8 = await call(ctx().app, 'GET', '/api/hexes?metric=density&res=8')
+        const sum = (r: { json: { total: number[] } }) => r.json.total.reduce((a, b) => a + b, 0)
+        expect(sum(density9)).toBe(30)
+        expect(sum(density8)).toBe(30)
+      },
+    )
+
+    it.runIf(needsSharedData())(
+      'agrees with the same coverage computed directly in PostGIS (within 0.1 pp)',
+      async () => {
+        await addPlaces(places(150, 7))
+        const direct = await sql<{ gemeente: string; share: number }>`
+        with counted as (
+          select ST_Transform(geom, 28992) as g from assets
+          where deleted_at is null and is_meeting_place and status = 'active'),
+        cells as (
+          select c.cell, ST_Transform(ST_SetSRID(ST_MakePoint(c.lon, c.lat), 4326), 28992) as g
+          from population_cells c where c.res = 9),
+        dist as (
+          select cells.cell, (select min(ST_Distance(cells.g, counted.g)) from counted) as d from cells)
+        select p.gemeente_code as gemeente,
+          sum(p.inhabitants) filter (where dist.d <= 800)::float8 / sum(p.inhabitants) as share
+        from population_portions p join dist on dist.cell = p.cell
+        where p.res = 9 group by p.gemeente_code order by 1`.execute(ctx().handle.db)
+        expect(direct.rows).toHaveLength(6)
+        for (const row of direct.rows) {
+          const service = await coverage(`area=${row.gemeente}&res=9&mode=line&threshold=800`)
+          expect(Math.abs(service.share - Number(row.share)) * 100, row.gemeente).toBeLessThan(0.1)
+        }
+      },
+    )
+
+    it('refuses what it cannot answer, with a problem', async () => {
+      const unknown = await call(ctx().app, 'GET', '/api/coverage?area=GM9999')
+      expect(unknown.status).toBe(404)
+      const walk = await call(ctx().app, 'GET', '/api/coverage?area=province&mode=walk')
+      expect(walk.status).toBe(409)
+      expect(walk.json.messages.detail.nl).toContain('wegennet')
+      for (const bad of [
+        'area=province&res=12',
+        'area=province&threshold=-5',
+        'area=province&openAt=maandag',
+        'area=province&kind=castle',
+        'area=province&colour=red',
+      ]) {
+        const res = await call(ctx().app, 'GET', `/api/coverage?${bad}`)
+        expect(res.status, bad).toBe(400)
+        expect(res.headers.get('content-type')).toContain('application/problem+json')
+      }
+      expect((await call(ctx().app, 'GET', '/api/hexes?metric=population&res=6')).status).toBe(400)
+      expect((await call(ctx().app, 'GET', '/api/hexes?metric=rainfall')).status).toBe(400)
+    })
+  },
+  {
+    reset: 'assets',
+    setup: async (ctx) => {
+      if (needsSharedData()) await loadRealAreas(ctx.handle, systemClock, ['gemeenten', 'wijken'])
+    },
+  },
+)
