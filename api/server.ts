@@ -7,6 +7,7 @@ import { migrateToLatest, openDatabase, redactUrl } from './db/create-db.js'
 import { createApp } from './http/app.js'
 import { consoleLogger } from './logger.js'
 import { systemClock } from './services/assets.js'
+import { parallelStraightLine } from './services/parallel-reach.js'
 import { seedIfEmpty } from './services/seed.js'
 import { SEED_FILE } from './seed-file.js'
 
@@ -44,6 +45,7 @@ async function main() {
     )
     if (seeded) log.info(`Empty register: loaded ${seeded.created} seed places`)
   }
+  const line = parallelStraightLine()
   const webRoot = path.join(projectRoot, 'web', 'dist')
   const app = createApp({
     db: handle.db,
@@ -51,6 +53,7 @@ async function main() {
     config,
     log,
     webRoot: fs.existsSync(path.join(webRoot, 'index.html')) ? webRoot : undefined,
+    distanceMethods: { line },
   })
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     log.info(
@@ -64,7 +67,7 @@ async function main() {
     closing = true
     log.info(`${signal}: finishing open requests, then closing the database`)
     server.close(() => {
-      handle.close().then(
+      Promise.all([line.close(), handle.close()]).then(
         () => process.exit(0),
         (e: unknown) => {
           log.error('closing the database failed', e)

@@ -48,49 +48,116 @@ export interface Coverage {
     readonly '5km': number | null
   }
   readonly bands: readonly Band[]
-  /** Every populated cell beyond the threshold, most severe first. */
+  /** Populated cells beyond the threshold, and the inhabitants in them. */
+  readonly gapCount: number
+  readonly gapInhabitants: number
+  /** The most severe gaps (at most `maxGaps`), most severe first. */
   readonly gaps: readonly Gap[]
 }
 
-/** Coverage of one selection for a threshold in metres (within means distance ≤ threshold). */
-export function coverage(selection: Selection, reach: Reach, thresholdM: number): Coverage {
+/** A zeroed scratch index per Reach, reused by every coverage computed on it (left zeroed). */
+const scratch = new WeakMap<Float64Array, Int32Array>()
+function scratchFor(reach: Reach): Int32Array {
+  let slots = scratch.get(reach.nearest)
+  if (!slots) scratch.set(reach.nearest, (slots = new Int32Array(reach.nearest.length)))
+  return slots
+}
+
+/** Severity for ranking: unreachable cells first. */
+const rankSeverity = (d: number, n: number, threshold: number) =>
+  Number.isFinite(d) ? n * (d - threshold) : Infinity
+
+/**
+ * Coverage of one selection for a threshold in metres (within means distance ≤ threshold).
+ * Sums are additive over the selection's portions; gap cells are merged per cell, and only the
+ * `maxGaps` most severe are ranked and returned (totals cover all of them).
+ */
+export function coverage(
+  selection: Selection,
+  reach: Reach,
+  thresholdM: number,
+  maxGaps = Infinity,
+): Coverage {
+  const { nearest } = reach
+  const [w1, w3, w5] = reach.within
   let inhabitants = 0
   let within = 0
   let unreachable = 0
   let distanceSum = 0
-  const placesSum = [0, 0, 0]
+  let p1 = 0
+  let p3 = 0
+  let p5 = 0
   const bands = new Float64Array(BAND_EDGES.length + 1)
-  const gaps: Gap[] = []
-  const cells = new Map<number, number>()
+  const [e0, e1, e2, e3] = BAND_EDGES
+  // Gap cells, merged: a cell may hold portions of several source areas of the same area.
+  const slotOf = scratchFor(reach) // slot + 1 of each gap cell; 0: none yet
+  const gapCell: number[] = []
+  const gapInhabitants: number[] = []
   for (let i = 0; i < selection.cell.length; i++) {
-    const c = selection.cell[i] as number
-    cells.set(c, (cells.get(c) ?? 0) + (selection.inhabitants[i] as number))
-  }
-  for (const [c, n] of cells) {
+    const n = selection.inhabitants[i] as number
     if (n <= 0) continue
-    const d = reach.nearest[c] as number
+    const c = selection.cell[i] as number
+    const d = nearest[c] as number
     inhabitants += n
-    for (let r = 0; r < 3; r++)
-      placesSum[r] = (placesSum[r] as number) + n * (reach.within[r]?.[c] as number)
+    p1 += n * (w1[c] as number)
+    p3 += n * (w3[c] as number)
+    p5 += n * (w5[c] as number)
+    let band: number
     if (!Number.isFinite(d)) {
       unreachable += n
-      bands[BAND_EDGES.length] = (bands[BAND_EDGES.length] as number) + n
-      gaps.push({ cell: c, inhabitants: n, distanceM: null, severity: null })
-      continue
+      band = 4
+    } else {
+      distanceSum += n * d
+      band = d <= e0 ? 0 : d <= e1 ? 1 : d <= e2 ? 2 : d <= e3 ? 3 : 4
+      if (d <= thresholdM) {
+        within += n
+        bands[band] = (bands[band] as number) + n
+        continue
+      }
     }
-    distanceSum += n * d
-    let band = BAND_EDGES.findIndex((edge) => d <= edge)
-    if (band === -1) band = BAND_EDGES.length
     bands[band] = (bands[band] as number) + n
-    if (d <= thresholdM) within += n
-    else gaps.push({ cell: c, inhabitants: n, distanceM: d, severity: n * (d - thresholdM) })
+    const slot = (slotOf[c] as number) - 1
+    if (slot < 0) {
+      gapCell.push(c)
+      slotOf[c] = gapCell.length
+      gapInhabitants.push(n)
+    } else {
+      gapInhabitants[slot] = (gapInhabitants[slot] as number) + n
+    }
   }
-  gaps.sort(
-    (a, b) =>
-      (b.severity ?? Infinity) - (a.severity ?? Infinity) ||
-      b.inhabitants - a.inhabitants ||
-      a.cell - b.cell,
-  )
+
+  // Rank: most severe first (unreachable before all), then more inhabitants, then cell order.
+  const better = (a: number, b: number) => {
+    const na = gapInhabitants[a] as number
+    const nb = gapInhabitants[b] as number
+    const sa = rankSeverity(nearest[gapCell[a] as number] as number, na, thresholdM)
+    const sb = rankSeverity(nearest[gapCell[b] as number] as number, nb, thresholdM)
+    if (sa !== sb) return sa > sb
+    if (na !== nb) return na > nb
+    return (gapCell[a] as number) < (gapCell[b] as number)
+  }
+  for (const c of gapCell) slotOf[c] = 0
+  const k = Math.min(maxGaps, gapCell.length)
+  let top: number[]
+  if (k > 64) {
+    top = Array.from(gapCell.keys())
+      .sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0))
+      .slice(0, k)
+  } else {
+    // A few of many: keep a short sorted list instead of sorting everything.
+    top = []
+    for (let g = 0; g < gapCell.length && k > 0; g++) {
+      if (top.length === k && !better(g, top[k - 1] as number)) continue
+      let pos = top.length === k ? k - 1 : top.length
+      if (top.length < k) top.push(g)
+      while (pos > 0 && better(g, top[pos - 1] as number)) {
+        top[pos] = top[pos - 1] as number
+        pos--
+      }
+      top[pos] = g
+    }
+  }
+
   const reachable = inhabitants - unreachable
   const mean = (sum: number, over: number) => (over > 0 ? sum / over : null)
   return {
@@ -100,15 +167,24 @@ export function coverage(selection: Selection, reach: Reach, thresholdM: number)
     unreachableInhabitants: unreachable,
     meanDistanceM: mean(distanceSum, reachable),
     meanPlacesWithin: {
-      '1km': mean(placesSum[0] as number, inhabitants),
-      '3km': mean(placesSum[1] as number, inhabitants),
-      '5km': mean(placesSum[2] as number, inhabitants),
+      '1km': mean(p1, inhabitants),
+      '3km': mean(p3, inhabitants),
+      '5km': mean(p5, inhabitants),
     },
     bands: [...bands].map((n, i) => ({
       fromM: i === 0 ? 0 : (BAND_EDGES[i - 1] as number),
       toM: i < BAND_EDGES.length ? (BAND_EDGES[i] as number) : null,
       inhabitants: n,
     })),
-    gaps,
+    gapCount: gapCell.length,
+    gapInhabitants: gapInhabitants.reduce((a, b) => a + b, 0),
+    gaps: top.map((g) => {
+      const cell = gapCell[g] as number
+      const n = gapInhabitants[g] as number
+      const d = nearest[cell] as number
+      return Number.isFinite(d)
+        ? { cell, inhabitants: n, distanceM: d, severity: n * (d - thresholdM) }
+        : { cell, inhabitants: n, distanceM: null, severity: null }
+    }),
   }
 }

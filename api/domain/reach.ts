@@ -28,6 +28,12 @@ export interface Reach {
 
 export interface DistanceMethod {
   readonly mode: Mode
+  /** May answer asynchronously (a worker pool, a routing engine). */
+  measure(origins: Points, places: Points): Reach | Promise<Reach>
+}
+
+/** A method that answers at once. */
+export interface SyncDistanceMethod extends DistanceMethod {
   measure(origins: Points, places: Points): Reach
 }
 
@@ -40,14 +46,177 @@ export function pointsFromArrays(x: number[], y: number[], lon?: number[], lat?:
   }
 }
 
+/** Places (or origins) sorted into square buckets of `size` metres: a counting sort. */
+interface Grid {
+  readonly minX: number
+  readonly minY: number
+  readonly size: number
+  readonly w: number
+  readonly h: number
+  /** Items of bucket b are order[start[b]] … order[start[b + 1] - 1]. */
+  readonly start: Int32Array
+  readonly order: Int32Array
+  /** The bucket of each item. */
+  readonly bucketOf: Int32Array
+  /** Coordinates in bucket order, for cache-friendly scans. */
+  readonly x: Float64Array
+  readonly y: Float64Array
+}
+
+function buildGrid(px: Float64Array, py: Float64Array, size: number): Grid {
+  const m = px.length
+  let minX = Infinity
+  let minY = Infinity
+  let maxX = -Infinity
+  let maxY = -Infinity
+  for (let j = 0; j < m; j++) {
+    const x = px[j] as number
+    const y = py[j] as number
+    if (x < minX) minX = x
+    if (x > maxX) maxX = x
+    if (y < minY) minY = y
+    if (y > maxY) maxY = y
+  }
+  const w = Math.floor((maxX - minX) / size) + 1
+  const h = Math.floor((maxY - minY) / size) + 1
+  const start = new Int32Array(w * h + 1)
+  const bucketOf = new Int32Array(m)
+  for (let j = 0; j < m; j++) {
+    const b =
+      Math.floor(((py[j] as number) - minY) / size) * w +
+      Math.floor(((px[j] as number) - minX) / size)
+    bucketOf[j] = b
+    start[b + 1] = (start[b + 1] as number) + 1
+  }
+  for (let b = 0; b < w * h; b++) start[b + 1] = (start[b + 1] as number) + (start[b] as number)
+  const fill = start.slice(0, w * h)
+  const order = new Int32Array(m)
+  const x = new Float64Array(m)
+  const y = new Float64Array(m)
+  for (let j = 0; j < m; j++) {
+    const b = bucketOf[j] as number
+    const slot = fill[b] as number
+    fill[b] = slot + 1
+    order[slot] = j
+    x[slot] = px[j] as number
+    y[slot] = py[j] as number
+  }
+  return { minX, minY, size, w, h, start, order, bucketOf, x, y }
+}
+
+/**
+ * Nearest place per origin: search rings of place buckets around the origin's bucket, outwards,
+ * until the next ring cannot hold anything nearer than the best found.
+ */
+function nearestByRings(origins: Points, grid: Grid, out: Float64Array): void {
+  const { minX, minY, size: G, w, h, start, x: px, y: py } = grid
+  for (let i = 0; i < out.length; i++) {
+    const ox = origins.x[i] as number
+    const oy = origins.y[i] as number
+    const bx = Math.floor((ox - minX) / G)
+    const by = Math.floor((oy - minY) / G)
+    const maxRing = Math.max(bx, w - 1 - bx, by, h - 1 - by, 0)
+    let best = Infinity
+    for (let r = 0; r <= maxRing; r++) {
+      const gap = (r - 1) * G
+      if (r > 0 && gap > 0 && gap * gap > best) break
+      for (let gy = by - r; gy <= by + r; gy++) {
+        if (gy < 0 || gy >= h) continue
+        const edge = gy === by - r || gy === by + r
+        const step = edge ? 1 : 2 * r
+        for (let gx = bx - r; gx <= bx + r; gx += step || 1) {
+          if (gx < 0 || gx >= w) continue
+          const b = gy * w + gx
+          for (let k = start[b] as number, e = start[b + 1] as number; k < e; k++) {
+            const dx = (px[k] as number) - ox
+            const dy = (py[k] as number) - oy
+            const d = dx * dx + dy * dy
+            if (d < best) best = d
+          }
+        }
+      }
+    }
+    out[i] = Math.sqrt(best)
+  }
+}
+
+/**
+ * Places within each radius of every origin, counted from the places' side: each place visits the
+ * buckets of origins within 5 km; a bucket wholly inside a radius gets one bucket-level count,
+ * and only buckets that a circle's rim crosses look at their origins one by one.
+ */
+function countWithin(
+  origins: Points,
+  places: Points,
+  grid: Grid,
+  within: readonly Int32Array[],
+): void {
+  const { minX, minY, size: G, w, h, start, order, bucketOf, x: ox, y: oy } = grid
+  const radii = RADII.map((r) => r * r)
+  const bucketCounts = RADII.map(() => new Int32Array(w * h))
+  const R = RADII[RADII.length - 1] as number
+  for (let j = 0; j < places.x.length; j++) {
+    const px = places.x[j] as number
+    const py = places.y[j] as number
+    const gy0 = Math.max(0, Math.floor((py - R - minY) / G))
+    const gy1 = Math.min(h - 1, Math.floor((py + R - minY) / G))
+    for (let gy = gy0; gy <= gy1; gy++) {
+      const y0 = minY + gy * G
+      const y1 = y0 + G
+      const dy = py < y0 ? y0 - py : py > y1 ? py - y1 : 0
+      if (dy > R) continue
+      const fy = py - y0 > y1 - py ? py - y0 : y1 - py
+      const reach = Math.sqrt(R * R - dy * dy)
+      const gx0 = Math.max(0, Math.floor((px - reach - minX) / G))
+      const gx1 = Math.min(w - 1, Math.floor((px + reach - minX) / G))
+      for (let gx = gx0; gx <= gx1; gx++) {
+        const b = gy * w + gx
+        const s = start[b] as number
+        const e = start[b + 1] as number
+        if (s === e) continue
+        const x0 = minX + gx * G
+        const x1 = x0 + G
+        const dx = px < x0 ? x0 - px : px > x1 ? px - x1 : 0
+        const fx = px - x0 > x1 - px ? px - x0 : x1 - px
+        const dmin = dx * dx + dy * dy
+        const dmax = fx * fx + fy * fy
+        for (let k = 0; k < radii.length; k++) {
+          const r2 = radii[k] as number
+          if (dmin > r2) continue
+          if (dmax <= r2) {
+            const counts = bucketCounts[k] as Int32Array
+            counts[b] = (counts[b] as number) + 1
+            continue
+          }
+          const target = within[k] as Int32Array
+          for (let q = s; q < e; q++) {
+            const ddx = (ox[q] as number) - px
+            const ddy = (oy[q] as number) - py
+            if (ddx * ddx + ddy * ddy <= r2) {
+              const o = order[q] as number
+              target[o] = (target[o] as number) + 1
+            }
+          }
+        }
+      }
+    }
+  }
+  for (let k = 0; k < radii.length; k++) {
+    const counts = bucketCounts[k] as Int32Array
+    const target = within[k] as Int32Array
+    for (let i = 0; i < origins.x.length; i++) {
+      target[i] = (target[i] as number) + (counts[bucketOf[i] as number] as number)
+    }
+  }
+}
+
 /**
  * Straight-line distance in RD New metres (a conformal projection: within a metre of the
- * geodesic over Flevoland's distances). Places go into a uniform grid of `bucketM` buckets; each
- * origin visits the buckets within 5 km, adds whole buckets that lie inside a radius without
- * looking at their points, and checks points only where a bucket straddles a radius or may hold
- * a nearer place. An origin with no place within 5 km falls back to a scan of all places.
+ * geodesic over Flevoland's distances). The nearest place comes from a ring search over a grid
+ * of places (`placeBucketM`); the counts within 1, 3 and 5 km from the places' side over a finer
+ * grid of origins (`originBucketM`), which suits many more origins than places.
  */
-export function straightLine(bucketM = 1250): DistanceMethod {
+export function straightLine(placeBucketM = 1200, originBucketM = 1000): SyncDistanceMethod {
   return {
     mode: 'line',
     measure(origins, places) {
@@ -58,120 +227,12 @@ export function straightLine(bucketM = 1250): DistanceMethod {
         new Int32Array(n),
         new Int32Array(n),
       ]
-      const m = places.x.length
-      if (m === 0) return { nearest, within }
-
-      // Bucket the places (counting sort), copying coordinates bucket by bucket for locality.
-      let minX = Infinity
-      let minY = Infinity
-      let maxX = -Infinity
-      let maxY = -Infinity
-      for (let j = 0; j < m; j++) {
-        const px = places.x[j] as number
-        const py = places.y[j] as number
-        if (px < minX) minX = px
-        if (px > maxX) maxX = px
-        if (py < minY) minY = py
-        if (py > maxY) maxY = py
-      }
-      const G = bucketM
-      const gw = Math.floor((maxX - minX) / G) + 1
-      const gh = Math.floor((maxY - minY) / G) + 1
-      const starts = new Int32Array(gw * gh + 1)
-      const bucketOf = new Int32Array(m)
-      for (let j = 0; j < m; j++) {
-        const b =
-          Math.floor(((places.y[j] as number) - minY) / G) * gw +
-          Math.floor(((places.x[j] as number) - minX) / G)
-        bucketOf[j] = b
-        starts[b + 1] = (starts[b + 1] as number) + 1
-      }
-      for (let b = 0; b < gw * gh; b++)
-        starts[b + 1] = (starts[b + 1] as number) + (starts[b] as number)
-      const fill = starts.slice(0, gw * gh)
-      const px = new Float64Array(m)
-      const py = new Float64Array(m)
-      for (let j = 0; j < m; j++) {
-        const bucket = bucketOf[j] as number
-        const slot = fill[bucket] as number
-        fill[bucket] = slot + 1
-        px[slot] = places.x[j] as number
-        py[slot] = places.y[j] as number
-      }
-
-      const [r1, r3, r5] = RADII
-      const R1 = r1 * r1
-      const R3 = r3 * r3
-      const R5 = r5 * r5
-      const K = Math.ceil(r5 / G)
-      const [w1, w3, w5] = within
-
-      for (let i = 0; i < n; i++) {
-        const ox = origins.x[i] as number
-        const oy = origins.y[i] as number
-        const bx = Math.floor((ox - minX) / G)
-        const by = Math.floor((oy - minY) / G)
-        let best = Infinity
-        let c1 = 0
-        let c3 = 0
-        let c5 = 0
-        const gy0 = Math.max(0, by - K)
-        const gy1 = Math.min(gh - 1, by + K)
-        const gx0 = Math.max(0, bx - K)
-        const gx1 = Math.min(gw - 1, bx + K)
-        for (let gy = gy0; gy <= gy1; gy++) {
-          const y0 = minY + gy * G
-          const y1 = y0 + G
-          const dy = oy < y0 ? y0 - oy : oy > y1 ? oy - y1 : 0
-          const fy = Math.max(Math.abs(oy - y0), Math.abs(oy - y1))
-          const row = gy * gw
-          for (let gx = gx0; gx <= gx1; gx++) {
-            const b = row + gx
-            const s = starts[b] as number
-            const e = starts[b + 1] as number
-            if (s === e) continue
-            const x0 = minX + gx * G
-            const x1 = x0 + G
-            const dx = ox < x0 ? x0 - ox : ox > x1 ? ox - x1 : 0
-            const dmin = dx * dx + dy * dy
-            if (dmin > R5 && dmin >= best) continue
-            const fx = Math.max(Math.abs(ox - x0), Math.abs(ox - x1))
-            const dmax = fx * fx + fy * fy
-            const in1 = dmax <= R1
-            const in3 = dmax <= R3
-            const in5 = dmax <= R5
-            const count = e - s
-            if (in1) c1 += count
-            if (in3) c3 += count
-            if (in5) c5 += count
-            const scan =
-              dmin < best || (!in1 && dmin <= R1) || (!in3 && dmin <= R3) || (!in5 && dmin <= R5)
-            if (!scan) continue
-            for (let k = s; k < e; k++) {
-              const ddx = (px[k] as number) - ox
-              const ddy = (py[k] as number) - oy
-              const d = ddx * ddx + ddy * ddy
-              if (d < best) best = d
-              if (!in1 && d <= R1) c1++
-              if (!in3 && d <= R3) c3++
-              if (!in5 && d <= R5) c5++
-            }
-          }
-        }
-        if (best > R5) {
-          // No place within 5 km: the window cannot prove the nearest, so look at all of them.
-          for (let k = 0; k < m; k++) {
-            const ddx = (px[k] as number) - ox
-            const ddy = (py[k] as number) - oy
-            const d = ddx * ddx + ddy * ddy
-            if (d < best) best = d
-          }
-        }
-        nearest[i] = Math.sqrt(best)
-        w1[i] = c1
-        w3[i] = c3
-        w5[i] = c5
-      }
+      if (places.x.length === 0 || n === 0) return { nearest, within }
+      const placeGrid = buildGrid(places.x, places.y, placeBucketM)
+      nearestByRings(origins, placeGrid, nearest)
+      // Places in grid order: consecutive places touch the same origin buckets (cache-friendly).
+      const sorted = { x: placeGrid.x, y: placeGrid.y, lon: places.lon, lat: places.lat }
+      countWithin(origins, sorted, buildGrid(origins.x, origins.y, originBucketM), within)
       return { nearest, within }
     },
   }

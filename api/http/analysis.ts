@@ -201,7 +201,7 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
       const res = q.res as SurfaceResolution
       const threshold = q.threshold ?? DEFAULT_THRESHOLD[q.mode]
       const filter = toPlaceFilter(q, clock)
-      const result = await analysis.coverageOf(area, res, q.mode, threshold, filter)
+      const result = await analysis.coverageOf(area, res, q.mode, threshold, filter, q.gaps)
       const { figures, surface, version } = result
       const names = await analysis.areaNames()
       const nameOf = (code: string | null) =>
@@ -233,9 +233,9 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
             '5km': round(figures.meanPlacesWithin['5km'], 3),
           },
           bands: figures.bands,
-          gapCount: figures.gaps.length,
-          gapInhabitants: figures.gaps.reduce((s, g) => s + g.inhabitants, 0),
-          gaps: figures.gaps.slice(0, q.gaps).map((g) => ({
+          gapCount: figures.gapCount,
+          gapInhabitants: figures.gapInhabitants,
+          gaps: figures.gaps.map((g) => ({
             cell: surface.cells[g.cell],
             lon: round(surface.points.lon[g.cell] as number, 6),
             lat: round(surface.points.lat[g.cell] as number, 6),

@@ -238,7 +238,7 @@ export function createAnalysis(deps: AnalysisDeps) {
     if (hit) return hit
     const [surface, loaded] = await Promise.all([surfaceFor(res, version), placesFor(version)])
     const counted = countedPlaces(loaded.records, filter)
-    const reach = method.measure(
+    const reach = await method.measure(
       surface.points,
       toPoints(
         counted.map((p) => p.lon),
@@ -270,13 +270,14 @@ export function createAnalysis(deps: AnalysisDeps) {
       mode: Mode,
       thresholdM: number,
       filter: PlaceFilter,
+      maxGaps = Infinity,
     ) {
       const result = await reachFor(res, mode, filter)
       const selection = result.surface.selections.get(area.code) ?? {
         cell: new Int32Array(0),
         inhabitants: new Int32Array(0),
       }
-      const figures = coverage(selection, result.reach, thresholdM)
+      const figures = coverage(selection, result.reach, thresholdM, maxGaps)
       const level = area.level
       const inArea =
         level === 'province'

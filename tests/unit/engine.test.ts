@@ -3,6 +3,7 @@ import { cellToParent } from 'h3-js'
 import { describe, expect, it } from 'vitest'
 import { coverage, type Selection } from '../../api/domain/coverage.js'
 import { RADII, straightLine, type Points } from '../../api/domain/reach.js'
+import { parallelStraightLine } from '../../api/services/parallel-reach.js'
 import { area as turfArea } from '@turf/turf'
 import { cellOverlaps, largestRemainder, spreadAreas, surfaces } from '../../api/domain/surface.js'
 
@@ -126,14 +127,33 @@ describe('straight-line reach (properties)', () => {
               expect(cov.share).toBeLessThanOrEqual(1)
             }
             expect(cov.bands.reduce((s, b) => s + b.inhabitants, 0)).toBe(cov.inhabitants)
-            expect(cov.inhabitantsWithin + cov.gaps.reduce((s, g) => s + g.inhabitants, 0)).toBe(
-              cov.inhabitants,
-            )
+            expect(cov.inhabitantsWithin + cov.gapInhabitants).toBe(cov.inhabitants)
+          }
+          for (const k of [0, 1, 3]) {
+            expect(coverage(selection, after, threshold, k).gaps).toEqual(covAfter.gaps.slice(0, k))
           }
         },
       ),
       { numRuns: 300 },
     )
+  })
+})
+
+describe('straight-line reach on worker threads', () => {
+  it('gives exactly the single-threaded answer', async () => {
+    const random = fc.sample(rdPoint, { numRuns: 3000, seed: 7 })
+    const origins = pts(random.slice(0, 2500))
+    const places = pts(random.slice(2500))
+    const parallel = parallelStraightLine({ threads: 2, minOrigins: 0 })
+    try {
+      const expected = straightLine(1200, 1000).measure(origins, places)
+      const actual = await parallel.measure(origins, places)
+      expect([...actual.nearest]).toEqual([...expected.nearest])
+      for (let k = 0; k < 3; k++)
+        expect([...(actual.within[k] ?? [])]).toEqual([...(expected.within[k] ?? [])])
+    } finally {
+      await parallel.close()
+    }
   })
 })
 
@@ -165,6 +185,8 @@ describe('coverage (golden)', () => {
       { cell: 2, inhabitants: 10, distanceM: 2000, severity: 12_000 },
       { cell: 1, inhabitants: 30, distanceM: 900, severity: 3000 },
     ])
+    expect(cov).toMatchObject({ gapCount: 3, gapInhabitants: 45 })
+    expect(coverage(selection, reach, 800, 1).gaps).toEqual([cov.gaps[0]])
   })
 
   it('reports no share for an area without inhabitants', () => {
