@@ -1,9 +1,9 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
-import { STATUSES, type AssetStatus } from '../domain/asset.js'
+import type { AssetStatus } from '../domain/asset.js'
 import { BAND_EDGES } from '../domain/coverage.js'
 import { notFound } from '../domain/errors.js'
-import { parseBbox, bboxContains } from '../domain/geo.js'
+import { bboxContains } from '../domain/geo.js'
 import { isKindCode, type KindCode } from '../domain/kinds.js'
 import {
   DEFAULT_PLACE_FILTER,
@@ -19,43 +19,19 @@ import { DEFAULT_THRESHOLD } from '../services/analysis.js'
 import type { Clock } from '../services/assets.js'
 import type { AppEnv } from './app.js'
 import { problem } from './problem.js'
+import { bboxQuery, commaList, isStatus, issue } from './query.js'
 import { problemContent } from './schemas.js'
-
-const issue = (message: string, nl: string) => ({
-  code: 'custom' as const,
-  message,
-  params: { code: 'invalid_value', nl },
-})
-
-const list = <T extends string>(valid: (v: string) => v is T, what: string) =>
-  z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      if (text === undefined || text.trim() === '') return undefined
-      const values = text.split(',').map((v) => v.trim())
-      const bad = values.filter((v) => !valid(v))
-      if (bad.length > 0) {
-        ctx.addIssue(
-          issue(`Unknown ${what}: ${bad.join(', ')}.`, `Onbekende waarde: ${bad.join(', ')}.`),
-        )
-        return z.NEVER
-      }
-      return values as T[]
-    })
-
-const isStatus = (v: string): v is AssetStatus => (STATUSES as readonly string[]).includes(v)
 
 /** Query parameters that choose which places count; the same on every analysis endpoint. */
 const filterQuery = {
-  kind: list(isKindCode, 'kind').meta({
+  kind: commaList(isKindCode, 'kind').meta({
     description: 'Comma-separated kinds that count (default: all)',
   }),
   meetingPlacesOnly: z
     .enum(['true', 'false'])
     .optional()
     .meta({ description: 'Count only assets marked as meeting place (default true)' }),
-  status: list(isStatus, 'status').meta({
+  status: commaList(isStatus, 'status').meta({
     description: 'Comma-separated statuses that count (default: active)',
   }),
   wheelchair: z
@@ -284,23 +260,7 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
         query: z.strictObject({
           metric: z.enum(['population', 'density', 'distance', 'gap']),
           res: z.coerce.number().int().min(6).max(10).default(9),
-          bbox: z
-            .string()
-            .optional()
-            .transform((text, ctx) => {
-              if (text === undefined) return undefined
-              const bbox = parseBbox(text)
-              if (!bbox) {
-                ctx.addIssue(
-                  issue(
-                    'Give bbox as minLon,minLat,maxLon,maxLat.',
-                    'Geef bbox als minLon,minLat,maxLon,maxLat.',
-                  ),
-                )
-                return z.NEVER
-              }
-              return bbox
-            }),
+          bbox: bboxQuery,
           ...modeQuery,
           ...filterQuery,
         }),

@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
-import { STATUSES, type AssetSchemas, type AssetStatus } from '../domain/asset.js'
-import { parseBbox } from '../domain/geo.js'
+import type { AssetSchemas, AssetStatus } from '../domain/asset.js'
 import { isKindCode, type KindCode } from '../domain/kinds.js'
 import type { AssetCursor, AssetFilter } from '../repositories/assets.js'
 import type { AssetService } from '../services/assets.js'
@@ -14,52 +13,12 @@ import {
   problemContent,
   toFeature,
 } from './schemas.js'
+import { bboxQuery, commaList, isStatus } from './query.js'
 import { actorOf, etagOf, isUuid, parseIfMatch, requireJsonBody } from './util.js'
-
-const commaList = <T extends string>(isValid: (v: string) => v is T, what: string) =>
-  z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      if (text === undefined || text.trim() === '') return undefined
-      const values = text.split(',').map((v) => v.trim())
-      const bad = values.filter((v) => !isValid(v))
-      if (bad.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `Unknown ${what}: ${bad.join(', ')}.`,
-          params: { code: 'invalid_value', nl: `Onbekende waarde: ${bad.join(', ')}.` },
-        })
-        return z.NEVER
-      }
-      return values as T[]
-    })
-
-const isStatus = (v: string): v is AssetStatus => (STATUSES as readonly string[]).includes(v)
 
 /** The filters shared by the list and the exports. */
 export const assetFilterQuery = {
-  bbox: z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      if (text === undefined) return undefined
-      const bbox = parseBbox(text)
-      if (!bbox) {
-        ctx.addIssue({
-          code: 'custom',
-          message:
-            'Give bbox as minLon,minLat,maxLon,maxLat in degrees, e.g. 5.40,52.45,5.55,52.55.',
-          params: {
-            code: 'invalid_bbox',
-            nl: 'Geef bbox als minLon,minLat,maxLon,maxLat in graden, bijvoorbeeld 5.40,52.45,5.55,52.55.',
-          },
-        })
-        return z.NEVER
-      }
-      return bbox
-    })
-    .meta({ description: 'minLon,minLat,maxLon,maxLat (WGS84)', example: '5.40,52.45,5.55,52.55' }),
+  bbox: bboxQuery,
   kind: commaList(isKindCode, 'kind').meta({ description: 'Comma-separated kind codes' }),
   status: commaList(isStatus, 'status').meta({
     description: 'Comma-separated: active,planned,closed',

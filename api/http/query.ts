@@ -1,0 +1,53 @@
+import { z } from 'zod'
+import { STATUSES, type AssetStatus } from '../domain/asset.js'
+import { parseBbox } from '../domain/geo.js'
+
+/** Query-string schemas shared by the routes. */
+
+/** A custom Zod issue with a stable code and a Dutch message. */
+export const issue = (message: string, nl: string, code = 'invalid_value') => ({
+  code: 'custom' as const,
+  message,
+  params: { code, nl },
+})
+
+/** "a,b,c" → the values, each checked; empty or absent → undefined. */
+export const commaList = <T extends string>(isValid: (v: string) => v is T, what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return undefined
+      const values = text.split(',').map((v) => v.trim())
+      const bad = values.filter((v) => !isValid(v))
+      if (bad.length > 0) {
+        ctx.addIssue(
+          issue(`Unknown ${what}: ${bad.join(', ')}.`, `Onbekende waarde: ${bad.join(', ')}.`),
+        )
+        return z.NEVER
+      }
+      return values as T[]
+    })
+
+export const isStatus = (v: string): v is AssetStatus => (STATUSES as readonly string[]).includes(v)
+
+/** "minLon,minLat,maxLon,maxLat" in degrees (WGS84). */
+export const bboxQuery = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined) return undefined
+    const bbox = parseBbox(text)
+    if (!bbox) {
+      ctx.addIssue(
+        issue(
+          'Give bbox as minLon,minLat,maxLon,maxLat in degrees, e.g. 5.40,52.45,5.55,52.55.',
+          'Geef bbox als minLon,minLat,maxLon,maxLat in graden, bijvoorbeeld 5.40,52.45,5.55,52.55.',
+          'invalid_bbox',
+        ),
+      )
+      return z.NEVER
+    }
+    return bbox
+  })
+  .meta({ description: 'minLon,minLat,maxLon,maxLat (WGS84)', example: '5.40,52.45,5.55,52.55' })
