@@ -59,6 +59,7 @@ async function main() {
     log.info(
       `Buurtkaart (${handle.backend}) ready in ${Date.now() - started} ms on http://localhost:${info.port}`,
     )
+    void app.warm()
   })
 
   let closing = false

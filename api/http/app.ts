@@ -107,7 +107,10 @@ export function createApp(deps: AppDeps) {
     },
   })
 
-  return app
+  return Object.assign(app, {
+    /** Loads the default resolution in the background; silent when nothing is loaded yet. */
+    warm: () => analysis.warm(9).catch(() => {}),
+  })
 }
 
 export type App = ReturnType<typeof createApp>

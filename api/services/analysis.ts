@@ -254,6 +254,12 @@ export function createAnalysis(deps: AnalysisDeps) {
   return {
     reachFor,
 
+    /** Loads the surface of a resolution and the places ahead of the first request. */
+    async warm(res: SurfaceResolution): Promise<void> {
+      const version = await dataVersion(deps.db)
+      await Promise.all([surfaceFor(res, version), placesFor(version), areas(version)])
+    },
+
     async area(code: string): Promise<AreaRef | undefined> {
       if (code === 'province') return { code, name: deps.regionName, level: 'province' }
       return (await areas(await dataVersion(deps.db))).get(code)
