@@ -30,51 +30,99 @@ afterAll(async () => {
   await browser?.close()
 })
 
-describeBackends('web app in Chromium', (ctx) => {
-  let server: ServerType
-  let base: string
+describeBackends(
+  'web app in Chromium',
+  (ctx) => {
+    let server: ServerType
+    let base: string
 
-  beforeAll(async () => {
-    const app = createApp({
-      db: ctx().handle.db,
-      backend: ctx().backend,
-      config: TEST_CONFIG,
-      clock: ctx().clock,
-      webRoot: WEB_ROOT,
+    beforeAll(async () => {
+      const app = createApp({
+        db: ctx().handle.db,
+        backend: ctx().backend,
+        config: TEST_CONFIG,
+        clock: ctx().clock,
+        webRoot: WEB_ROOT,
+      })
+      await new Promise<void>((resolve) => {
+        server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve())
+      })
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
     })
-    await new Promise<void>((resolve) => {
-      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve())
-    })
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  })
 
-  afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve))
-  })
+    afterAll(async () => {
+      await new Promise((resolve) => server.close(resolve))
+    })
 
-  it('opens on Flevoland and shows the gemeenten and the seed register on the map', async () => {
-    await loadRealAreas(ctx().handle, systemClock, ['gemeenten'])
-    await seedIfEmpty(
-      { db: ctx().handle.db, clock: ctx().clock, schemas: testSchemas },
-      fs.readFileSync(SEED_FILE, 'utf8'),
-    )
-    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
-    const errors: string[] = []
-    page.on('pageerror', (e) => errors.push(e.message))
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text())
+    it('opens on Flevoland and shows the gemeenten and the seed register on the map', async () => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
+      const errors: string[] = []
+      page.on('pageerror', (e) => errors.push(e.message))
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text())
+      })
+      const failed: string[] = []
+      page.on('response', (r) => {
+        if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`)
+      })
+      await page.goto(base + '/')
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      expect(await page.textContent('#status')).toBe('16 plekken op de kaart')
+      expect(await page.locator('#map canvas').count()).toBe(1)
+      await page.screenshot({ path: path.join(SCREENSHOTS, `map-${ctx().backend}.png`) })
+      expect(errors).toEqual([])
+      expect(failed).toEqual([])
+      await page.close()
     })
-    const failed: string[] = []
-    page.on('response', (r) => {
-      if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`)
+
+    it('draws the distance layer from a permalink, with legend and a read-out on hover', async () => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
+      const errors: string[] = []
+      page.on('pageerror', (e) => errors.push(e.message))
+      await page.goto(`${base}/?layer=distance&threshold=800#10.5/52.51/5.47`)
+      await page.waitForSelector('body[data-layer="distance"]', { timeout: 30_000 })
+      expect(await page.inputValue('#layer')).toBe('distance')
+    // 16 seed places; the planned Homerushuis does not count (active places only).
+      expect(await page.textContent('#layer-status')).toMatch(
+        /^[\d.]+ cellen, 15 ontmoetingsplekken geteld$/,
+      )
+      expect(await page.textContent('#hex-legend')).toContain('400 m – 800 m ← grens')
+      // Hover the map until the pointer is over a populated cell.
+      let text = ''
+      for (const [x, y] of [
+        [760, 400],
+        [700, 350],
+        [820, 450],
+        [640, 420],
+        [900, 380],
+      ] as const) {
+        await page.mouse.move(x, y)
+        await page.waitForTimeout(150)
+        if (await page.isVisible('#readout')) {
+          text = (await page.textContent('#readout')) ?? ''
+          break
+        }
+      }
+      expect(text).toMatch(
+        /^[\d.]+ inwoners?, [\d,]+ (m|km) naar de dichtstbijzijnde ontmoetingsplek$/,
+      )
+      await page.screenshot({ path: path.join(SCREENSHOTS, `distance-${ctx().backend}.png`) })
+      await page.selectOption('#layer', 'gap')
+      await page.waitForSelector('body[data-layer="gap"]')
+      expect(new URL(page.url()).searchParams.get('layer')).toBe('gap')
+      expect(errors).toEqual([])
+      await page.close()
     })
-    await page.goto(base + '/')
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
-    expect(await page.textContent('#status')).toBe('16 plekken op de kaart')
-    expect(await page.locator('#map canvas').count()).toBe(1)
-    await page.screenshot({ path: path.join(SCREENSHOTS, `map-${ctx().backend}.png`) })
-    expect(errors).toEqual([])
-    expect(failed).toEqual([])
-    await page.close()
-  })
-})
+  },
+  {
+    // Both browser tests look at one loaded state: the real areas and the seed register.
+    reset: 'none',
+    setup: async (ctx) => {
+      await loadRealAreas(ctx.handle, systemClock, ['gemeenten', 'wijken'])
+      await seedIfEmpty(
+        { db: ctx.handle.db, clock: ctx.clock, schemas: testSchemas },
+        fs.readFileSync(SEED_FILE, 'utf8'),
+      )
+    },
+  },
+)

@@ -90,8 +90,8 @@ export async function resetDatabase(handle: DatabaseHandle): Promise<void> {
 export interface SuiteOptions {
   /** Runs once per backend after the database opens (e.g. load the real areas). */
   readonly setup?: (ctx: TestContext) => Promise<void>
-  /** What to empty before each test: everything (default), or only assets and their history. */
-  readonly reset?: 'all' | 'assets'
+  /** What to empty before each test: everything (default), only assets and their history, or nothing. */
+  readonly reset?: 'all' | 'assets' | 'none'
 }
 
 export function describeBackends(
@@ -123,7 +123,7 @@ export function describeBackends(
       }
     })
     beforeEach(async () => {
-      if (!ctx) return
+      if (!ctx || options.reset === 'none') return
       if (options.reset === 'assets') {
         await sql`truncate asset_history, assets restart identity cascade`.execute(ctx.handle.db)
       } else {

@@ -1,12 +1,18 @@
-import { api } from './api-client/index.js'
+import { api, ApiError, type HexMetric } from './api-client/index.js'
 import { nl } from './i18n/nl.js'
-import { COLORS } from './map/layers.js'
+import { COLORS, describeCell, legendFor, resolutionForZoom } from './map/layers.js'
 import { createMap } from './map/index.js'
 
-const status = document.getElementById('status') as HTMLElement
-const legend = document.getElementById('legend') as HTMLElement
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
+const status = byId<HTMLElement>('status')
+const layerSelect = byId<HTMLSelectElement>('layer')
+const thresholdSelect = byId<HTMLSelectElement>('threshold')
+const modeSelect = byId<HTMLSelectElement>('mode')
+const hexLegend = byId<HTMLElement>('hex-legend')
+const layerStatus = byId<HTMLElement>('layer-status')
+const readout = byId<HTMLElement>('readout')
 
-legend.innerHTML = [
+byId<HTMLElement>('legend').innerHTML = [
   [COLORS.meetingPlace, nl.meetingPlace],
   [COLORS.other, nl.other],
 ]
@@ -15,12 +21,104 @@ legend.innerHTML = [
   )
   .join('')
 
-const view = createMap(document.getElementById('map') as HTMLElement)
+// The URL holds the state: the view in the hash (MapLibre), the layer choices in the query.
+const params = new URLSearchParams(location.search)
+const pick = (select: HTMLSelectElement, value: string | null) => {
+  if (value && [...select.options].some((o) => o.value === value && !o.disabled))
+    select.value = value
+}
+pick(layerSelect, params.get('layer'))
+thresholdSelect.value = '800'
+pick(thresholdSelect, params.get('threshold'))
+pick(modeSelect, params.get('mode'))
+
+function writeUrl() {
+  const q = new URLSearchParams({
+    layer: layerSelect.value,
+    threshold: thresholdSelect.value,
+    mode: modeSelect.value,
+  })
+  history.replaceState(null, '', `?${q.toString()}${location.hash}`)
+}
+
+const view = createMap(byId<HTMLElement>('map'))
+let inFlight: AbortController | undefined
+
+function renderLegend(metric: HexMetric | 'none', threshold: number) {
+  if (metric === 'none') {
+    hexLegend.innerHTML = ''
+    return
+  }
+  const legend = legendFor(metric, threshold)
+  const item = (i: { color: string; label: string; opacity?: number }) =>
+    `<li><span class="chip" style="background:${i.color};opacity:${i.opacity ?? 0.8}"></span>${i.label}</li>`
+  hexLegend.innerHTML = `<h3>${legend.title}</h3><ul>${legend.items.map(item).join('')}</ul><p class="note">${legend.note}</p>`
+}
+
+async function refreshHexes() {
+  writeUrl()
+  const metric = layerSelect.value as HexMetric | 'none'
+  const threshold = Number(thresholdSelect.value)
+  renderLegend(metric, threshold)
+  inFlight?.abort()
+  if (metric === 'none') {
+    await view.showHexes(undefined, 'population')
+    layerStatus.textContent = ''
+    return
+  }
+  const controller = new AbortController()
+  inFlight = controller
+  layerStatus.textContent = 'Laag laden…'
+  try {
+    const res = resolutionForZoom(view.map.getZoom())
+    const hexes = await api.hexes(
+      { metric, res, mode: modeSelect.value, threshold, bbox: view.bounds() },
+      controller.signal,
+    )
+    await view.showHexes(hexes, metric)
+    const counted = hexes.inputs?.places?.counted
+    layerStatus.textContent =
+      `${hexes.count.toLocaleString('nl-NL')} cellen` +
+      (counted === undefined ? '' : `, ${counted} ontmoetingsplekken geteld`)
+    document.body.dataset.layer = metric
+  } catch (e) {
+    if (controller.signal.aborted) return
+    await view.showHexes(undefined, metric)
+    layerStatus.textContent =
+      e instanceof ApiError ? e.message : 'Deze laag kon niet laden. Probeer het opnieuw.'
+  }
+}
+
+let timer: ReturnType<typeof setTimeout> | undefined
+const refreshSoon = () => {
+  clearTimeout(timer)
+  timer = setTimeout(() => void refreshHexes(), 150)
+}
+for (const select of [layerSelect, thresholdSelect, modeSelect])
+  select.addEventListener('change', refreshSoon)
+view.onViewChange(refreshSoon)
+view.onHexHover((properties, point) => {
+  const metric = layerSelect.value as HexMetric | 'none'
+  if (!properties || metric === 'none') {
+    readout.hidden = true
+    return
+  }
+  readout.textContent = describeCell(metric, properties)
+  readout.hidden = false
+  // Keep it on screen: flip to the left of the pointer near the right edge.
+  const room = view.map.getContainer().clientWidth - point.x
+  readout.style.left =
+    room < readout.offsetWidth + 30
+      ? `${point.x - readout.offsetWidth - 14}px`
+      : `${point.x + 14}px`
+  readout.style.top = `${point.y + 14}px`
+})
 
 async function load() {
   const [gemeenten, assets] = await Promise.all([api.gemeenten(), api.allAssets()])
   await Promise.all([view.showGemeenten(gemeenten), view.showAssets(assets)])
   status.textContent = nl.places(assets.features.length)
+  await refreshHexes()
   document.body.dataset.ready = 'true'
 }
 

@@ -1,3 +1,4 @@
+import { cellToBoundary } from 'h3-js'
 import {
   Map as MapLibreMap,
   NavigationControl,
@@ -6,23 +7,49 @@ import {
 } from 'maplibre-gl'
 // MapLibre 6 runs its parsing in a module worker; Vite bundles it and gives its URL.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url'
-import type { FeatureCollection } from '../api-client/index.js'
-import { assetLayers, baseStyle, FLEVOLAND_BOUNDS } from './layers.js'
+import type { FeatureCollection, Hexes } from '../api-client/index.js'
+import { assetLayers, baseStyle, FLEVOLAND_BOUNDS, hexPaint, type HexMetric } from './layers.js'
 
 type GeoJsonData = Parameters<GeoJSONSource['setData']>[0]
+
+/** Hexagons as GeoJSON polygons, drawn from the compact cell data with h3-js. */
+function hexFeatures(hexes: Hexes): GeoJsonData {
+  return {
+    type: 'FeatureCollection',
+    features: hexes.cells.map((cell, i) => ({
+      type: 'Feature',
+      properties: {
+        cell,
+        inhabitants: hexes.inhabitants?.[i],
+        distanceM: hexes.distanceM?.[i] ?? null,
+        total: hexes.total?.[i],
+      },
+      geometry: { type: 'Polygon', coordinates: [cellToBoundary(cell, true)] },
+    })),
+  }
+}
 
 /** The only MapLibre code of the app. */
 export function createMap(container: HTMLElement) {
   setWorkerUrl(workerUrl)
+  const hasView = /^#\d/.test(location.hash)
   const map = new MapLibreMap({
     container,
     style: baseStyle,
-    bounds: FLEVOLAND_BOUNDS,
-    fitBoundsOptions: { padding: 20 },
+    hash: true,
+    ...(hasView ? {} : { bounds: FLEVOLAND_BOUNDS, fitBoundsOptions: { padding: 20 } }),
     attributionControl: { compact: false, customAttribution: 'CBS / Kadaster' },
   })
   map.addControl(new NavigationControl({ showCompass: false }))
   const loaded = new Promise<void>((resolve) => map.once('load', () => resolve()))
+
+  loaded
+    .then(() => {
+      map.addSource('hexes', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } })
+      // Beneath the outlines and places, above the background.
+      map.addLayer({ id: 'hexes-fill', type: 'fill', source: 'hexes', paint: {} }, 'gemeenten-line')
+    })
+    .catch(() => {})
 
   return {
     map,
@@ -34,6 +61,37 @@ export function createMap(container: HTMLElement) {
       await loaded
       await (map.getSource('assets') as GeoJSONSource).setData(data as GeoJsonData)
       for (const layer of assetLayers) if (!map.getLayer(layer.id)) map.addLayer(layer)
+    },
+    async showHexes(hexes: Hexes | undefined, metric: HexMetric) {
+      await loaded
+      for (const [property, value] of Object.entries(hexPaint(metric))) {
+        map.setPaintProperty('hexes-fill', property as 'fill-color', value as never)
+      }
+      await (map.getSource('hexes') as GeoJSONSource).setData(
+        hexes ? hexFeatures(hexes) : { type: 'FeatureCollection', features: [] },
+      )
+    },
+    /** The visible box, [west, south, east, north]. */
+    bounds(): [number, number, number, number] {
+      const b = map.getBounds()
+      return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
+    },
+    onHexHover(
+      handler: (
+        properties: Record<string, unknown> | undefined,
+        point: { x: number; y: number },
+      ) => void,
+    ) {
+      map.on('mousemove', (e) => {
+        const hit = map.getLayer('hexes-fill')
+          ? map.queryRenderedFeatures(e.point, { layers: ['hexes-fill'] })[0]
+          : undefined
+        handler(hit?.properties, e.point)
+      })
+      map.on('mouseout', () => handler(undefined, { x: 0, y: 0 }))
+    },
+    onViewChange(handler: () => void) {
+      map.on('moveend', handler)
     },
   }
 }

@@ -61,3 +61,188 @@ export const assetLayers: LayerSpecification[] = [
     },
   },
 ]
+
+export type HexMetric = 'population' | 'density' | 'distance' | 'gap'
+
+/** H3 resolution for a zoom level: about 15–40 px per cell on screen. */
+export function resolutionForZoom(zoom: number): number {
+  if (zoom < 9) return 7
+  if (zoom < 10.5) return 8
+  if (zoom < 12) return 9
+  return 10
+}
+
+/** Distance bands (m): the edges people think in (UX.md), viridis from near (light) to far (dark). */
+export const DISTANCE_BANDS = [
+  { upTo: 400, color: '#fde725' },
+  { upTo: 800, color: '#5ec962' },
+  { upTo: 1600, color: '#21918c' },
+  { upTo: 3200, color: '#3b528b' },
+  { upTo: Infinity, color: '#440154' },
+] as const
+
+const POPULATION_STEPS = [
+  { from: 1, color: '#ffe9a8' },
+  { from: 25, color: '#e4c86a' },
+  { from: 100, color: '#a39b6f' },
+  { from: 400, color: '#5a6a83' },
+  { from: 1500, color: '#1f3a68' },
+] as const
+
+const DENSITY_STEPS = [
+  { from: 1, color: '#c6dbef' },
+  { from: 2, color: '#6baed6' },
+  { from: 5, color: '#2171b5' },
+  { from: 10, color: '#08306b' },
+] as const
+
+export const GAP_COLOR = '#d7301f'
+
+const stepExpression = (property: string, steps: readonly { from: number; color: string }[]) => [
+  'step',
+  ['coalesce', ['get', property], 0],
+  steps[0]?.color,
+  ...steps.slice(1).flatMap((s) => [s.from, s.color]),
+]
+
+/** Fill paint per metric, as data. */
+export function hexPaint(metric: HexMetric): Record<string, unknown> {
+  switch (metric) {
+    case 'distance':
+      return {
+        'fill-color': [
+          'case',
+          ['==', ['get', 'distanceM'], null],
+          DISTANCE_BANDS[4].color,
+          [
+            'step',
+            ['get', 'distanceM'],
+            DISTANCE_BANDS[0].color,
+            400,
+            DISTANCE_BANDS[1].color,
+            800,
+            DISTANCE_BANDS[2].color,
+            1600,
+            DISTANCE_BANDS[3].color,
+            3200,
+            DISTANCE_BANDS[4].color,
+          ],
+        ],
+        'fill-opacity': 0.72,
+      }
+    case 'gap':
+      // One strong colour; opacity by inhabitants so empty polders do not shout.
+      return {
+        'fill-color': GAP_COLOR,
+        'fill-opacity': [
+          'interpolate',
+          ['linear'],
+          ['get', 'inhabitants'],
+          1,
+          0.2,
+          50,
+          0.5,
+          300,
+          0.85,
+        ],
+      }
+    case 'population':
+      return { 'fill-color': stepExpression('inhabitants', POPULATION_STEPS), 'fill-opacity': 0.7 }
+    case 'density':
+      return { 'fill-color': stepExpression('total', DENSITY_STEPS), 'fill-opacity': 0.75 }
+  }
+}
+
+const nf = new Intl.NumberFormat('nl-NL')
+const km = (m: number) =>
+  m >= 1000
+    ? `${new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 1 }).format(m / 1000)} km`
+    : `${nf.format(m)} m`
+
+export interface LegendItem {
+  readonly color: string
+  readonly label: string
+  readonly opacity?: number
+}
+
+/** The legend of a metric, in real units, with the threshold marked. */
+export function legendFor(
+  metric: HexMetric,
+  thresholdM: number,
+): { title: string; items: LegendItem[]; note: string } {
+  switch (metric) {
+    case 'distance':
+      return {
+        title: 'Hoe ver is het naar een ontmoetingsplek? (hemelsbreed)',
+        items: DISTANCE_BANDS.map((b, i) => {
+          const from = i === 0 ? 0 : (DISTANCE_BANDS[i - 1]?.upTo as number)
+          const label = Number.isFinite(b.upTo)
+            ? `${km(from)} – ${km(b.upTo)}`
+            : `meer dan ${km(from)}`
+          const marked = b.upTo === thresholdM ? ' ← grens' : ''
+          return { color: b.color, label: label + marked }
+        }),
+        note: 'Alleen cellen waar mensen wonen. Bron: CBS, Buurtkaart-register.',
+      }
+    case 'gap':
+      return {
+        title: `Waar wonen mensen verder dan ${km(thresholdM)} van een ontmoetingsplek?`,
+        items: [
+          { color: GAP_COLOR, opacity: 0.25, label: 'een paar inwoners' },
+          { color: GAP_COLOR, opacity: 0.85, label: 'veel inwoners' },
+        ],
+        note: 'Hoe donkerder, hoe meer inwoners in de cel.',
+      }
+    case 'population':
+      return {
+        title: 'Inwoners per cel',
+        items: POPULATION_STEPS.map((s, i) => {
+          const next = POPULATION_STEPS[i + 1]
+          return {
+            color: s.color,
+            label: next
+              ? `${nf.format(s.from)} – ${nf.format(next.from - 1)}`
+              : `${nf.format(s.from)} of meer`,
+          }
+        }),
+        note: 'Bron: CBS, verdeeld over de cellen naar oppervlakte.',
+      }
+    case 'density':
+      return {
+        title: 'Plekken per cel',
+        items: DENSITY_STEPS.map((s, i) => {
+          const next = DENSITY_STEPS[i + 1]
+          return {
+            color: s.color,
+            label: next
+              ? next.from - 1 === s.from
+                ? `${s.from}`
+                : `${s.from} – ${next.from - 1}`
+              : `${s.from} of meer`,
+          }
+        }),
+        note: 'Alle plekken in het register.',
+      }
+  }
+}
+
+/** Read-out of one cell on hover, in plain Dutch. */
+export function describeCell(
+  metric: HexMetric,
+  p: { inhabitants?: number; distanceM?: number | null; total?: number },
+): string {
+  const people =
+    p.inhabitants === undefined
+      ? ''
+      : `${nf.format(p.inhabitants)} ${p.inhabitants === 1 ? 'inwoner' : 'inwoners'}`
+  switch (metric) {
+    case 'population':
+      return people
+    case 'density':
+      return `${nf.format(p.total ?? 0)} ${p.total === 1 ? 'plek' : 'plekken'}`
+    default:
+      return p.distanceM === null || p.distanceM === undefined
+        ? `${people}, geen ontmoetingsplek bereikbaar`
+        : `${people}, ${km(p.distanceM)} naar de dichtstbijzijnde ontmoetingsplek`
+  }
+}
