@@ -82,7 +82,7 @@ describeBackends(
       await page.goto(`${base}/?layer=distance&threshold=800#10.5/52.51/5.47`)
       await page.waitForSelector('body[data-layer="distance"]', { timeout: 30_000 })
       expect(await page.inputValue('#layer')).toBe('distance')
-    // 16 seed places; the planned Homerushuis does not count (active places only).
+      // 16 seed places; the planned Homerushuis does not count (active places only).
       expect(await page.textContent('#layer-status')).toMatch(
         /^[\d.]+ cellen, 15 ontmoetingsplekken geteld$/,
       )
