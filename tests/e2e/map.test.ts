@@ -113,6 +113,33 @@ describeBackends(
       expect(errors).toEqual([])
       await page.close()
     })
+
+    it("shows an area's coverage from a permalink, and a gap click flies there", async () => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+      const errors: string[] = []
+      page.on('pageerror', (e) => errors.push(e.message))
+      await page.goto(`${base}/?layer=none&area=GM0995`)
+      await page.waitForSelector('body[data-area="GM0995"]', { timeout: 30_000 })
+      expect(await page.inputValue('#gemeente')).toBe('GM0995')
+      const headline = ((await page.textContent('.headline')) ?? '').replace(/\s+/g, ' ').trim()
+      expect(headline).toMatch(
+        /^Van de [\d.]+ inwoners wonen er [\d.]+ \([\d,]+%\) binnen 800 m \(hemelsbreed\) van een ontmoetingsplek\.$/,
+      )
+      expect(await page.locator('.bands li').count()).toBe(5)
+      expect(await page.locator('button[data-gap]').count()).toBeGreaterThan(0)
+      await page
+        .locator('.area')
+        .screenshot({ path: path.join(SCREENSHOTS, `area-${ctx().backend}.png`) })
+      await page.click('button[data-gap="0"]')
+      await page.waitForFunction(
+        () => Number(location.hash.slice(1).split('/')[0]) >= 12.9,
+        undefined,
+        { timeout: 10_000 },
+      )
+      expect(new URL(page.url()).searchParams.get('area')).toBe('GM0995')
+      expect(errors).toEqual([])
+      await page.close()
+    })
   },
   {
     // Both browser tests look at one loaded state: the real areas and the seed register.

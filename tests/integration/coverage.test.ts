@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { systemClock } from '../../api/services/assets.js'
@@ -99,6 +101,17 @@ describeBackends(
           population: { level: 'wijk', sources: [{ year: 2022, areas: 103 }] },
         })
         expect(lelystad.inputs.dataVersion.fingerprint).toMatch(/^[0-9a-f]{16}$/)
+        // The same figures on every backend: compared with a golden file (UPDATE=1 rewrites it).
+        const { inputs: _i, ...golden } = lelystad
+        const fixture = path.join(
+          import.meta.dirname,
+          '..',
+          'fixtures',
+          'coverage-gm0995-60-places.json',
+        )
+        if (process.env.UPDATE === '1')
+          fs.writeFileSync(fixture, JSON.stringify(golden, null, 2) + '\n')
+        expect(golden).toEqual(JSON.parse(fs.readFileSync(fixture, 'utf8')))
         const again = await call(ctx().app, 'GET', lelystad.inputs.permalink)
         const { inputs: _a, ...figures } = lelystad
         const { inputs: _b, ...reproduced } = again.json

@@ -1,7 +1,8 @@
-import { api, ApiError, type HexMetric } from './api-client/index.js'
+import { api, ApiError, type Coverage, type HexMetric } from './api-client/index.js'
 import { nl } from './i18n/nl.js'
 import { COLORS, describeCell, legendFor, resolutionForZoom } from './map/layers.js'
 import { createMap } from './map/index.js'
+import { renderCoverage } from './ui/area-panel.js'
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 const status = byId<HTMLElement>('status')
@@ -11,6 +12,9 @@ const modeSelect = byId<HTMLSelectElement>('mode')
 const hexLegend = byId<HTMLElement>('hex-legend')
 const layerStatus = byId<HTMLElement>('layer-status')
 const readout = byId<HTMLElement>('readout')
+const gemeenteSelect = byId<HTMLSelectElement>('gemeente')
+const wijkSelect = byId<HTMLSelectElement>('wijk')
+const areaFigures = byId<HTMLElement>('area-figures')
 
 byId<HTMLElement>('legend').innerHTML = [
   [COLORS.meetingPlace, nl.meetingPlace],
@@ -32,12 +36,16 @@ thresholdSelect.value = '800'
 pick(thresholdSelect, params.get('threshold'))
 pick(modeSelect, params.get('mode'))
 
+/** The chosen area: the wijk when one is chosen, else the gemeente (or none). */
+const selectedArea = () => wijkSelect.value || gemeenteSelect.value
+
 function writeUrl() {
   const q = new URLSearchParams({
     layer: layerSelect.value,
     threshold: thresholdSelect.value,
     mode: modeSelect.value,
   })
+  if (selectedArea()) q.set('area', selectedArea())
   history.replaceState(null, '', `?${q.toString()}${location.hash}`)
 }
 
@@ -89,6 +97,67 @@ async function refreshHexes() {
   }
 }
 
+let coverageInFlight: AbortController | undefined
+let shownGaps: Coverage['gaps'] = []
+
+/** Figures of the chosen area for the chosen threshold and mode. */
+async function refreshArea(fit: boolean) {
+  writeUrl()
+  const code = selectedArea()
+  coverageInFlight?.abort()
+  if (!code) {
+    areaFigures.innerHTML = ''
+    await view.showSelected(undefined, false)
+    return
+  }
+  const controller = new AbortController()
+  coverageInFlight = controller
+  areaFigures.innerHTML = '<p class="note">Cijfers laden…</p>'
+  try {
+    const [feature, coverage] = await Promise.all([
+      api.area(code),
+      api.coverage(
+        { area: code, mode: modeSelect.value, threshold: Number(thresholdSelect.value) },
+        controller.signal,
+      ),
+    ])
+    await view.showSelected(feature, fit)
+    shownGaps = coverage.gaps
+    areaFigures.innerHTML = renderCoverage(coverage)
+    document.body.dataset.area = code
+  } catch (e) {
+    if (controller.signal.aborted) return
+    areaFigures.innerHTML = `<p class="note">${e instanceof ApiError ? e.message : 'De cijfers konden niet laden. Probeer het opnieuw.'}</p>`
+  }
+}
+
+async function chooseGemeente(code: string, wijk = '') {
+  gemeenteSelect.value = code
+  wijkSelect.innerHTML = '<option value="">Hele gemeente</option>'
+  wijkSelect.disabled = !code
+  if (code) {
+    const wijken = await api.areas('wijk', code)
+    for (const f of wijken.features.sort((a, b) =>
+      String(a.properties.name).localeCompare(String(b.properties.name), 'nl'),
+    )) {
+      wijkSelect.add(new Option(String(f.properties.name), String(f.properties.code)))
+    }
+    wijkSelect.value = wijk
+  }
+  await refreshArea(true)
+}
+
+gemeenteSelect.addEventListener('change', () => void chooseGemeente(gemeenteSelect.value))
+wijkSelect.addEventListener('change', () => void refreshArea(true))
+areaFigures.addEventListener('click', (e) => {
+  const button = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-gap]')
+  const gap = button ? shownGaps[Number(button.dataset.gap)] : undefined
+  if (gap) view.flyTo(gap.lon, gap.lat)
+})
+view.onGemeenteClick((code) => {
+  if (code !== gemeenteSelect.value) void chooseGemeente(code)
+})
+
 let timer: ReturnType<typeof setTimeout> | undefined
 const refreshSoon = () => {
   clearTimeout(timer)
@@ -118,6 +187,17 @@ async function load() {
   const [gemeenten, assets] = await Promise.all([api.gemeenten(), api.allAssets()])
   await Promise.all([view.showGemeenten(gemeenten), view.showAssets(assets)])
   status.textContent = nl.places(assets.features.length)
+  for (const f of gemeenten.features) {
+    gemeenteSelect.add(new Option(String(f.properties.name), String(f.properties.code)))
+  }
+  const area = params.get('area') ?? ''
+  const gemeente = /^WK\d{6}$/.test(area) ? `GM${area.slice(2, 6)}` : area
+  if (
+    /^GM\d{4}$/.test(gemeente) &&
+    gemeenten.features.some((f) => f.properties.code === gemeente)
+  ) {
+    await chooseGemeente(gemeente, gemeente === area ? '' : area)
+  }
   await refreshHexes()
   document.body.dataset.ready = 'true'
 }

@@ -54,7 +54,49 @@ async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   return (await res.json()) as T
 }
 
+export interface Coverage {
+  area: { code: string; name: string; level: string }
+  inhabitants: number
+  inhabitantsWithin: number
+  share: number | null
+  places: number
+  placesPer10k: number | null
+  meanDistanceM: number | null
+  meanPlacesWithin: { '1km': number | null; '3km': number | null; '5km': number | null }
+  bands: { fromM: number; toM: number | null; inhabitants: number }[]
+  gapCount: number
+  gapInhabitants: number
+  gaps: {
+    cell: string
+    lon: number
+    lat: number
+    inhabitants: number
+    distanceM: number | null
+    wijk: { code: string; name: string } | null
+    buurt: { code: string; name: string } | null
+  }[]
+  inputs: {
+    population: { level: string; sources: { source: string; year: number | null }[] }
+    resolution: number
+    mode: string
+    thresholdM: number
+    places: { counted: number }
+    permalink: string
+  }
+}
+
 export const api = {
+  areas: (level: 'gemeente' | 'wijk', gemeente?: string) =>
+    getJson<FeatureCollection>(
+      `/api/areas?${new URLSearchParams({ level, ...(gemeente ? { gemeente } : {}) }).toString()}`,
+    ),
+  area: (code: string) =>
+    getJson<FeatureCollection['features'][number]>(`/api/areas/${encodeURIComponent(code)}`),
+  coverage: (q: { area: string; mode: string; threshold: number }, signal?: AbortSignal) =>
+    getJson<Coverage>(
+      `/api/coverage?${new URLSearchParams({ area: q.area, mode: q.mode, threshold: String(q.threshold), gaps: '10' }).toString()}`,
+      signal,
+    ),
   gemeenten: () => getJson<FeatureCollection>('/api/areas?level=gemeente'),
   kinds: () => getJson<{ kinds: Kind[] }>('/api/kinds').then((r) => r.kinds),
   hexes: (

@@ -1,3 +1,4 @@
+import { bbox as turfBbox } from '@turf/turf'
 import { cellToBoundary } from 'h3-js'
 import {
   Map as MapLibreMap,
@@ -70,6 +71,29 @@ export function createMap(container: HTMLElement) {
       await (map.getSource('hexes') as GeoJSONSource).setData(
         hexes ? hexFeatures(hexes) : { type: 'FeatureCollection', features: [] },
       )
+    },
+    /** Outlines one area strongly (or none) and, when asked, fits the view to it. */
+    async showSelected(feature: FeatureCollection['features'][number] | undefined, fit: boolean) {
+      await loaded
+      await (map.getSource('selected') as GeoJSONSource).setData({
+        type: 'FeatureCollection',
+        features: feature ? [feature] : [],
+      } as GeoJsonData)
+      if (feature && fit) {
+        const [w, s, e, n] = turfBbox(feature as Parameters<typeof turfBbox>[0])
+        map.fitBounds([w, s, e, n], { padding: 30 })
+      }
+    },
+    flyTo(lon: number, lat: number) {
+      map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 13) })
+    },
+    /** Calls back with the code of the gemeente clicked (not when a place was clicked). */
+    onGemeenteClick(handler: (code: string) => void) {
+      map.on('click', (e) => {
+        const hit = map.queryRenderedFeatures(e.point, { layers: ['gemeenten-fill'] })[0]
+        const code = hit?.properties?.code as string | undefined
+        if (code) handler(code)
+      })
     },
     /** The visible box, [west, south, east, north]. */
     bounds(): [number, number, number, number] {

@@ -13,6 +13,7 @@ export const baseStyle: StyleSpecification = {
   version: 8,
   sources: {
     gemeenten: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+    selected: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     assets: {
       type: 'geojson',
       data: { type: 'FeatureCollection', features: [] },
@@ -29,6 +30,12 @@ export const baseStyle: StyleSpecification = {
       type: 'line',
       source: 'gemeenten',
       paint: { 'line-color': COLORS.outline, 'line-width': 1 },
+    },
+    {
+      id: 'selected-line',
+      type: 'line',
+      source: 'selected',
+      paint: { 'line-color': '#111827', 'line-width': 3 },
     },
   ],
 }
