@@ -140,6 +140,35 @@ describeBackends(
       expect(errors).toEqual([])
       await page.close()
     })
+
+    it('opens a place on click with its fields and history; Escape closes; the URL reopens it', async () => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
+      const errors: string[] = []
+      page.on('pageerror', (e) => errors.push(e.message))
+      // Binnentuin Het Rode Klif (seed, town precision) sits in the middle of the map.
+      await page.goto(`${base}/?layer=none#14/52.509/5.4725`)
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      await page.mouse.click(320 + (1200 - 320) / 2, 400)
+      await page.waitForSelector('body[data-place]', { timeout: 10_000 })
+      expect(await page.textContent('#place-body h3')).toBe('Binnentuin Het Rode Klif')
+      const body = (await page.textContent('#place-body')) ?? ''
+      expect(body).toContain('Gedeelde tuin / binnentuin')
+      expect(body).toContain('Locatie bij benadering: het midden van de plaats.')
+      expect(body).toMatch(/\d{1,2} [a-z]{3} 20\d\d: geïmporteerd door system:seed \(versie 1\)/)
+      const id = new URL(page.url()).searchParams.get('place')
+      expect(id).toMatch(/^[0-9a-f-]{36}$/)
+      await page
+        .locator('#place')
+        .screenshot({ path: path.join(SCREENSHOTS, `place-${ctx().backend}.png`) })
+      await page.keyboard.press('Escape')
+      expect(await page.isHidden('#place')).toBe(true)
+      expect(new URL(page.url()).searchParams.get('place')).toBeNull()
+      await page.goto(`${base}/?layer=none&place=${id}`)
+      await page.waitForSelector('#place-body h3')
+      expect(await page.textContent('#place-body h3')).toBe('Binnentuin Het Rode Klif')
+      expect(errors).toEqual([])
+      await page.close()
+    })
   },
   {
     // Both browser tests look at one loaded state: the real areas and the seed register.

@@ -3,6 +3,7 @@ import { nl } from './i18n/nl.js'
 import { COLORS, describeCell, legendFor, resolutionForZoom } from './map/layers.js'
 import { createMap } from './map/index.js'
 import { renderCoverage } from './ui/area-panel.js'
+import { renderPlace } from './ui/place-panel.js'
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 const status = byId<HTMLElement>('status')
@@ -15,6 +16,8 @@ const readout = byId<HTMLElement>('readout')
 const gemeenteSelect = byId<HTMLSelectElement>('gemeente')
 const wijkSelect = byId<HTMLSelectElement>('wijk')
 const areaFigures = byId<HTMLElement>('area-figures')
+const placeSection = byId<HTMLElement>('place')
+const placeBody = byId<HTMLElement>('place-body')
 
 byId<HTMLElement>('legend').innerHTML = [
   [COLORS.meetingPlace, nl.meetingPlace],
@@ -36,6 +39,35 @@ thresholdSelect.value = '800'
 pick(thresholdSelect, params.get('threshold'))
 pick(modeSelect, params.get('mode'))
 
+let openPlace = params.get('place') ?? ''
+const taxonomy = api.taxonomy()
+
+/** Shows one place with its history in the Plek section (or closes it). */
+async function showPlace(id: string) {
+  openPlace = id
+  writeUrl()
+  if (!id) {
+    placeSection.hidden = true
+    placeBody.innerHTML = ''
+    return
+  }
+  placeSection.hidden = false
+  placeBody.innerHTML = '<p class="note">Plek laden…</p>'
+  try {
+    const [place, history, labels] = await Promise.all([api.asset(id), api.history(id), taxonomy])
+    placeBody.innerHTML = renderPlace(place, history, labels)
+    byId<HTMLButtonElement>('place-close').addEventListener('click', () => void showPlace(''))
+    byId<HTMLButtonElement>('place-close').focus()
+    document.body.dataset.place = id
+  } catch (e) {
+    placeBody.innerHTML = `<p class="note">${e instanceof ApiError ? e.message : 'Deze plek kon niet laden.'}</p>`
+  }
+}
+
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && !placeSection.hidden) void showPlace('')
+})
+
 /** The chosen area: the wijk when one is chosen, else the gemeente (or none). */
 const selectedArea = () => wijkSelect.value || gemeenteSelect.value
 
@@ -46,6 +78,7 @@ function writeUrl() {
     mode: modeSelect.value,
   })
   if (selectedArea()) q.set('area', selectedArea())
+  if (openPlace) q.set('place', openPlace)
   history.replaceState(null, '', `?${q.toString()}${location.hash}`)
 }
 
@@ -154,8 +187,11 @@ areaFigures.addEventListener('click', (e) => {
   const gap = button ? shownGaps[Number(button.dataset.gap)] : undefined
   if (gap) view.flyTo(gap.lon, gap.lat)
 })
-view.onGemeenteClick((code) => {
-  if (code !== gemeenteSelect.value) void chooseGemeente(code)
+view.onClick({
+  place: (id) => void showPlace(id),
+  gemeente: (code) => {
+    if (code !== gemeenteSelect.value) void chooseGemeente(code)
+  },
 })
 
 let timer: ReturnType<typeof setTimeout> | undefined
@@ -198,6 +234,7 @@ async function load() {
   ) {
     await chooseGemeente(gemeente, gemeente === area ? '' : area)
   }
+  if (openPlace) await showPlace(openPlace)
   await refreshHexes()
   document.body.dataset.ready = 'true'
 }

@@ -85,7 +85,40 @@ export interface Coverage {
   }
 }
 
+export interface Labelled {
+  code: string
+  label: { nl: string; en: string }
+}
+
+export interface Taxonomy {
+  kinds: Kind[]
+  target_groups: Labelled[]
+  wheelchair: Labelled[]
+  status: Labelled[]
+  location_precision: Labelled[]
+}
+
+export interface AssetFeature {
+  type: 'Feature'
+  id: string
+  geometry: { type: 'Point'; coordinates: [number, number] }
+  properties: Record<string, unknown> & { name: string; kind: string; version: number }
+}
+
+export interface HistoryEntry {
+  version: number
+  action: 'create' | 'update' | 'delete' | 'restore' | 'import'
+  actor: string
+  at: string
+}
+
 export const api = {
+  taxonomy: () => getJson<Taxonomy>('/api/kinds'),
+  asset: (id: string) => getJson<AssetFeature>(`/api/assets/${encodeURIComponent(id)}`),
+  history: (id: string) =>
+    getJson<{ entries: HistoryEntry[] }>(`/api/assets/${encodeURIComponent(id)}/history`).then(
+      (r) => r.entries,
+    ),
   areas: (level: 'gemeente' | 'wijk', gemeente?: string) =>
     getJson<FeatureCollection>(
       `/api/areas?${new URLSearchParams({ level, ...(gemeente ? { gemeente } : {}) }).toString()}`,
@@ -98,7 +131,6 @@ export const api = {
       signal,
     ),
   gemeenten: () => getJson<FeatureCollection>('/api/areas?level=gemeente'),
-  kinds: () => getJson<{ kinds: Kind[] }>('/api/kinds').then((r) => r.kinds),
   hexes: (
     q: {
       metric: HexMetric

@@ -60,7 +60,12 @@ export function createMap(container: HTMLElement) {
     },
     async showAssets(data: FeatureCollection) {
       await loaded
-      await (map.getSource('assets') as GeoJSONSource).setData(data as GeoJsonData)
+      // MapLibre keeps only numeric feature ids: carry the uuid in the properties.
+      const withIds = {
+        ...data,
+        features: data.features.map((f) => ({ ...f, properties: { ...f.properties, id: f.id } })),
+      }
+      await (map.getSource('assets') as GeoJSONSource).setData(withIds as GeoJsonData)
       for (const layer of assetLayers) if (!map.getLayer(layer.id)) map.addLayer(layer)
     },
     async showHexes(hexes: Hexes | undefined, metric: HexMetric) {
@@ -87,13 +92,35 @@ export function createMap(container: HTMLElement) {
     flyTo(lon: number, lat: number) {
       map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 13) })
     },
-    /** Calls back with the code of the gemeente clicked (not when a place was clicked). */
-    onGemeenteClick(handler: (code: string) => void) {
+    /**
+     * Clicks: a place opens it, a cluster zooms in, anywhere else picks the gemeente there.
+     */
+    onClick(handlers: { place: (id: string) => void; gemeente: (code: string) => void }) {
       map.on('click', (e) => {
-        const hit = map.queryRenderedFeatures(e.point, { layers: ['gemeenten-fill'] })[0]
-        const code = hit?.properties?.code as string | undefined
-        if (code) handler(code)
+        const layers = ['asset-points', 'asset-clusters'].filter((id) => map.getLayer(id))
+        const asset =
+          layers.length > 0 ? map.queryRenderedFeatures(e.point, { layers })[0] : undefined
+        if (asset?.properties?.cluster) {
+          const source = map.getSource('assets') as GeoJSONSource
+          void source
+            .getClusterExpansionZoom(asset.properties.cluster_id as number)
+            .then((zoom) => {
+              map.easeTo({ center: e.lngLat, zoom })
+            })
+          return
+        }
+        if (asset?.properties?.id) {
+          handlers.place(String(asset.properties.id))
+          return
+        }
+        const area = map.queryRenderedFeatures(e.point, { layers: ['gemeenten-fill'] })[0]
+        const code = area?.properties?.code as string | undefined
+        if (code) handlers.gemeente(code)
       })
+      for (const layer of ['asset-points', 'asset-clusters']) {
+        map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = 'pointer'))
+        map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = ''))
+      }
     },
     /** The visible box, [west, south, east, north]. */
     bounds(): [number, number, number, number] {
