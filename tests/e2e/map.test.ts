@@ -169,6 +169,21 @@ describeBackends(
       expect(errors).toEqual([])
       await page.close()
     })
+
+    it('finds a place by name and opens it', async () => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
+      await page.goto(`${base}/?layer=none`)
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      await page.fill('#search', 'hestia')
+      await page.waitForSelector('#search-results button')
+      expect(await page.locator('#search-results button').count()).toBe(1)
+      await page.click('#search-results button')
+      await page.waitForSelector('#place-body h3')
+      expect(await page.textContent('#place-body h3')).toBe('Hof van Hestia')
+      await page.fill('#search', 'bestaat-niet')
+      expect(await page.textContent('#search-results')).toContain('Geen plek gevonden')
+      await page.close()
+    })
   },
   {
     // Both browser tests look at one loaded state: the real areas and the seed register.

@@ -1,9 +1,16 @@
-import { api, ApiError, type Coverage, type HexMetric } from './api-client/index.js'
+import {
+  api,
+  ApiError,
+  type Coverage,
+  type FeatureCollection,
+  type HexMetric,
+} from './api-client/index.js'
 import { nl } from './i18n/nl.js'
 import { COLORS, describeCell, legendFor, resolutionForZoom } from './map/layers.js'
 import { createMap } from './map/index.js'
 import { renderCoverage } from './ui/area-panel.js'
 import { renderPlace } from './ui/place-panel.js'
+import { renderResults, searchPlaces } from './ui/search.js'
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 const status = byId<HTMLElement>('status')
@@ -16,6 +23,8 @@ const readout = byId<HTMLElement>('readout')
 const gemeenteSelect = byId<HTMLSelectElement>('gemeente')
 const wijkSelect = byId<HTMLSelectElement>('wijk')
 const areaFigures = byId<HTMLElement>('area-figures')
+const searchInput = byId<HTMLInputElement>('search')
+const searchResults = byId<HTMLElement>('search-results')
 const placeSection = byId<HTMLElement>('place')
 const placeBody = byId<HTMLElement>('place-body')
 
@@ -219,8 +228,24 @@ view.onHexHover((properties, point) => {
   readout.style.top = `${point.y + 14}px`
 })
 
+let places: FeatureCollection['features'] = []
+let found: FeatureCollection['features'] = []
+searchInput.addEventListener('input', () => {
+  found = searchPlaces(places, searchInput.value)
+  searchResults.innerHTML = renderResults(found, searchInput.value)
+})
+searchResults.addEventListener('click', (e) => {
+  const button = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-result]')
+  const place = button ? found[Number(button.dataset.result)] : undefined
+  if (!place?.id) return
+  const [lon, lat] = (place.geometry as { coordinates: [number, number] }).coordinates
+  view.flyTo(lon, lat)
+  void showPlace(String(place.id))
+})
+
 async function load() {
   const [gemeenten, assets] = await Promise.all([api.gemeenten(), api.allAssets()])
+  places = assets.features
   await Promise.all([view.showGemeenten(gemeenten), view.showAssets(assets)])
   status.textContent = nl.places(assets.features.length)
   for (const f of gemeenten.features) {
