@@ -184,6 +184,33 @@ describeBackends(
       expect(await page.textContent('#search-results')).toContain('Geen plek gevonden')
       await page.close()
     })
+
+    it('counts only the places the filters name, in layer and figures, and keeps them in the URL', async () => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
+      await page.goto(`${base}/?layer=distance&area=GM0995&wheelchair=yes#10.5/52.51/5.47`)
+      await page.waitForSelector('body[data-layer="distance"][data-area="GM0995"]', {
+        timeout: 30_000,
+      })
+      // No seed place has its wheelchair access recorded: none counts.
+      expect(await page.textContent('#layer-status')).toMatch(/, 0 ontmoetingsplekken geteld$/)
+      expect(await page.isVisible('#kinds')).toBe(true)
+      await page.selectOption('#wheelchair', '')
+      await page.waitForFunction(() =>
+        /, 15 ontmoetingsplekken geteld$/.test(
+          document.querySelector('#layer-status')?.textContent ?? '',
+        ),
+      )
+      await page.uncheck('#kinds input[value="community_centre"]')
+      await page.waitForFunction(() => new URL(location.href).searchParams.get('kind') !== null)
+      const kinds = new URL(page.url()).searchParams.get('kind') ?? ''
+      expect(kinds.split(',')).not.toContain('community_centre')
+      await page.waitForFunction(() =>
+        /, 11 ontmoetingsplekken geteld$/.test(
+          document.querySelector('#layer-status')?.textContent ?? '',
+        ),
+      )
+      await page.close()
+    })
   },
   {
     // Both browser tests look at one loaded state: the real areas and the seed register.

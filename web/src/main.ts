@@ -23,6 +23,10 @@ const readout = byId<HTMLElement>('readout')
 const gemeenteSelect = byId<HTMLSelectElement>('gemeente')
 const wijkSelect = byId<HTMLSelectElement>('wijk')
 const areaFigures = byId<HTMLElement>('area-figures')
+const kindsBox = byId<HTMLFieldSetElement>('kinds')
+const wheelchairSelect = byId<HTMLSelectElement>('wheelchair')
+const freeEntryBox = byId<HTMLInputElement>('free-entry')
+const openNowBox = byId<HTMLInputElement>('open-now')
 const searchInput = byId<HTMLInputElement>('search')
 const searchResults = byId<HTMLElement>('search-results')
 const placeSection = byId<HTMLElement>('place')
@@ -50,6 +54,45 @@ pick(modeSelect, params.get('mode'))
 
 let openPlace = params.get('place') ?? ''
 const taxonomy = api.taxonomy()
+pick(wheelchairSelect, params.get('wheelchair'))
+freeEntryBox.checked = params.get('freeEntry') === 'true'
+openNowBox.checked = params.get('openAt') === 'now'
+const kindsInUrl = params.get('kind')?.split(',') ?? []
+
+/** The meeting-place kinds, one checkbox each; all checked means no kind filter. */
+async function buildKindBoxes() {
+  const { kinds } = await taxonomy
+  for (const kind of kinds.filter((k) => k.is_meeting_place)) {
+    const label = document.createElement('label')
+    label.className = 'check'
+    const box = document.createElement('input')
+    box.type = 'checkbox'
+    box.value = kind.code
+    box.checked = kindsInUrl.length === 0 || kindsInUrl.includes(kind.code)
+    label.append(box, ` ${kind.label.nl}`)
+    kindsBox.append(label)
+  }
+  if (
+    kindsInUrl.length > 0 ||
+    wheelchairSelect.value ||
+    freeEntryBox.checked ||
+    openNowBox.checked
+  ) {
+    byId<HTMLDetailsElement>('counted').open = true
+  }
+}
+
+/** Which places count, as the API's query parameters (defaults left out). */
+function placeFilter(): Record<string, string> {
+  const boxes = [...kindsBox.querySelectorAll<HTMLInputElement>('input[type=checkbox]')]
+  const kinds = boxes.filter((b) => b.checked).map((b) => b.value)
+  return {
+    ...(kinds.length < boxes.length ? { kind: kinds.join(',') } : {}),
+    ...(wheelchairSelect.value ? { wheelchair: wheelchairSelect.value } : {}),
+    ...(freeEntryBox.checked ? { freeEntry: 'true' } : {}),
+    ...(openNowBox.checked ? { openAt: 'now' } : {}),
+  }
+}
 
 /** Shows one place with its history in the Plek section (or closes it). */
 async function showPlace(id: string) {
@@ -88,6 +131,7 @@ function writeUrl() {
   })
   if (selectedArea()) q.set('area', selectedArea())
   if (openPlace) q.set('place', openPlace)
+  for (const [key, value] of Object.entries(placeFilter())) q.set(key, value)
   history.replaceState(null, '', `?${q.toString()}${location.hash}`)
 }
 
@@ -122,7 +166,14 @@ async function refreshHexes() {
   try {
     const res = resolutionForZoom(view.map.getZoom())
     const hexes = await api.hexes(
-      { metric, res, mode: modeSelect.value, threshold, bbox: view.bounds() },
+      {
+        metric,
+        res,
+        mode: modeSelect.value,
+        threshold,
+        bbox: view.bounds(),
+        filter: placeFilter(),
+      },
       controller.signal,
     )
     await view.showHexes(hexes, metric)
@@ -159,7 +210,12 @@ async function refreshArea(fit: boolean) {
     const [feature, coverage] = await Promise.all([
       api.area(code),
       api.coverage(
-        { area: code, mode: modeSelect.value, threshold: Number(thresholdSelect.value) },
+        {
+          area: code,
+          mode: modeSelect.value,
+          threshold: Number(thresholdSelect.value),
+          filter: placeFilter(),
+        },
         controller.signal,
       ),
     ])
@@ -203,6 +259,11 @@ view.onClick({
   },
 })
 
+byId<HTMLDetailsElement>('counted').addEventListener('change', () => {
+  refreshSoon()
+  void refreshArea(false)
+})
+
 let timer: ReturnType<typeof setTimeout> | undefined
 const refreshSoon = () => {
   clearTimeout(timer)
@@ -244,6 +305,7 @@ searchResults.addEventListener('click', (e) => {
 })
 
 async function load() {
+  await buildKindBoxes()
   const [gemeenten, assets] = await Promise.all([api.gemeenten(), api.allAssets()])
   places = assets.features
   await Promise.all([view.showGemeenten(gemeenten), view.showAssets(assets)])

@@ -112,6 +112,9 @@ export interface HistoryEntry {
   at: string
 }
 
+/** Which places count: query parameters the analysis endpoints share. */
+export type PlaceFilterParams = Record<string, string>
+
 export const api = {
   taxonomy: () => getJson<Taxonomy>('/api/kinds'),
   asset: (id: string) => getJson<AssetFeature>(`/api/assets/${encodeURIComponent(id)}`),
@@ -125,9 +128,18 @@ export const api = {
     ),
   area: (code: string) =>
     getJson<FeatureCollection['features'][number]>(`/api/areas/${encodeURIComponent(code)}`),
-  coverage: (q: { area: string; mode: string; threshold: number }, signal?: AbortSignal) =>
+  coverage: (
+    q: { area: string; mode: string; threshold: number; filter: PlaceFilterParams },
+    signal?: AbortSignal,
+  ) =>
     getJson<Coverage>(
-      `/api/coverage?${new URLSearchParams({ area: q.area, mode: q.mode, threshold: String(q.threshold), gaps: '10' }).toString()}`,
+      `/api/coverage?${new URLSearchParams({
+        area: q.area,
+        mode: q.mode,
+        threshold: String(q.threshold),
+        gaps: '10',
+        ...q.filter,
+      }).toString()}`,
       signal,
     ),
   gemeenten: () => getJson<FeatureCollection>('/api/areas?level=gemeente'),
@@ -138,6 +150,7 @@ export const api = {
       mode: string
       threshold: number
       bbox: [number, number, number, number]
+      filter: PlaceFilterParams
     },
     signal?: AbortSignal,
   ) =>
@@ -148,6 +161,7 @@ export const api = {
         mode: q.mode,
         threshold: String(q.threshold),
         bbox: q.bbox.map((v) => v.toFixed(5)).join(','),
+        ...q.filter,
       }).toString()}`,
       signal,
     ),
