@@ -211,6 +211,51 @@ describeBackends(
       )
       await page.close()
     })
+
+    it("adds a place: position on the map, the API's field errors inline, saved and shown", async () => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+      const errors: string[] = []
+      page.on('pageerror', (e) => errors.push(e.message))
+      await page.goto(`${base}/?layer=none#15/52.512/5.49`)
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      await page.click('#add-place')
+      await page.click('#add-form button[type=submit]')
+      expect(await page.textContent('#err-geometry')).toBe(
+        'Kies eerst de plek op de kaart (of gebruik uw locatie).',
+      )
+      await page.mouse.click(320 + (1200 - 320) / 2, 450)
+      expect(await page.textContent('#add-where')).toContain('Plek gekozen')
+      await page.click('#add-form button[type=submit]')
+      await page.waitForFunction(
+        () => (document.querySelector('#err-name')?.textContent ?? '') !== '',
+      )
+      expect(await page.textContent('#err-name')).toBe('Dit veld mag niet leeg zijn.')
+      expect(await page.textContent('#err-kind')).toBe('Dit veld is verplicht.')
+      expect(await page.getAttribute('#add-name', 'aria-invalid')).toBe('true')
+      await page.fill('#add-name', 'Bankje bij de vijver')
+      await page.check('#add-kinds input[value="bench"]')
+      await page.click('#add-form summary')
+      await page.fill('#add-opening_hours', 'soms')
+      await page.click('#add-form button[type=submit]')
+      await page.waitForFunction(
+        () => (document.querySelector('#err-opening_hours')?.textContent ?? '') !== '',
+      )
+      expect(await page.textContent('#err-opening_hours')).toContain('Geen geldige openingstijden')
+      expect(await page.textContent('#err-name')).toBe('')
+      await page.fill('#add-opening_hours', '')
+      await page.click('#add-form button[type=submit]')
+      await page.waitForSelector('#toast:has-text("Opgeslagen: Bankje bij de vijver")')
+      await page.waitForFunction(
+        () => document.querySelector('#status')?.textContent === '17 plekken op de kaart',
+      )
+      await page.waitForFunction(
+        () => document.querySelector('#place-body h3')?.textContent === 'Bankje bij de vijver',
+      )
+      expect(await page.isHidden('#add')).toBe(true)
+      await page.screenshot({ path: path.join(SCREENSHOTS, `added-${ctx().backend}.png`) })
+      expect(errors).toEqual([])
+      await page.close()
+    })
   },
   {
     // Both browser tests look at one loaded state: the real areas and the seed register.

@@ -9,6 +9,7 @@ import { nl } from './i18n/nl.js'
 import { COLORS, describeCell, legendFor, resolutionForZoom } from './map/layers.js'
 import { createMap } from './map/index.js'
 import { renderCoverage } from './ui/area-panel.js'
+import { createAddPlace } from './ui/add-place.js'
 import { renderPlace } from './ui/place-panel.js'
 import { renderResults, searchPlaces } from './ui/search.js'
 
@@ -117,7 +118,9 @@ async function showPlace(id: string) {
 }
 
 document.addEventListener('keydown', (e) => {
-  if (e.key === 'Escape' && !placeSection.hidden) void showPlace('')
+  if (e.key !== 'Escape') return
+  if (document.body.dataset.adding === 'true') adding.close()
+  else if (!placeSection.hidden) void showPlace('')
 })
 
 /** The chosen area: the wijk when one is chosen, else the gemeente (or none). */
@@ -252,7 +255,26 @@ areaFigures.addEventListener('click', (e) => {
   const gap = button ? shownGaps[Number(button.dataset.gap)] : undefined
   if (gap) view.flyTo(gap.lon, gap.lat)
 })
+const toast = byId<HTMLElement>('toast')
+const adding = createAddPlace({
+  map: view,
+  taxonomy,
+  onSaved: (place) => {
+    toast.textContent = `Opgeslagen: ${place.properties.name}`
+    setTimeout(() => (toast.textContent = ''), 4000)
+    void api.allAssets().then(async (all) => {
+      places = all.features
+      await view.showAssets(all)
+      status.textContent = nl.places(all.features.length)
+      await showPlace(place.id)
+      refreshSoon()
+      void refreshArea(false)
+    })
+  },
+})
+
 view.onClick({
+  pick: adding.picking,
   place: (id) => void showPlace(id),
   gemeente: (code) => {
     if (code !== gemeenteSelect.value) void chooseGemeente(code)

@@ -32,14 +32,33 @@ export interface Hexes {
   inputs?: { thresholdM?: number; mode?: string; places?: { counted: number } }
 }
 
-/** An error the API explained (problem+json), with its message in Dutch. */
+/** One field the API refused, addressed by a JSON Pointer into the body. */
+export interface FieldProblem {
+  pointer: string
+  detail: string
+}
+
+/** An error the API explained (problem+json), with its messages in Dutch. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly fields: FieldProblem[] = [],
   ) {
     super(message)
   }
+}
+
+async function problemOf(res: Response, url: string): Promise<ApiError> {
+  const problem = (await res.json().catch(() => ({}))) as {
+    detail?: string
+    errors?: FieldProblem[]
+  }
+  return new ApiError(
+    res.status,
+    problem.detail ?? `${url}: HTTP ${res.status}`,
+    problem.errors ?? [],
+  )
 }
 
 async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
@@ -47,10 +66,7 @@ async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
     headers: { accept: 'application/json', 'accept-language': 'nl' },
     signal,
   })
-  if (!res.ok) {
-    const problem = (await res.json().catch(() => ({}))) as { detail?: string }
-    throw new ApiError(res.status, problem.detail ?? `${url}: HTTP ${res.status}`)
-  }
+  if (!res.ok) throw await problemOf(res, url)
   return (await res.json()) as T
 }
 
@@ -116,6 +132,23 @@ export interface HistoryEntry {
 export type PlaceFilterParams = Record<string, string>
 
 export const api = {
+  /** Adds a place; refusals come back as ApiError with per-field problems. */
+  async createAsset(body: {
+    geometry: { type: 'Point'; coordinates: [number, number] }
+    properties: Record<string, unknown>
+  }) {
+    const res = await fetch('/api/assets', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'accept-language': 'nl',
+      },
+      body: JSON.stringify(body),
+    })
+    if (!res.ok) throw await problemOf(res, '/api/assets')
+    return (await res.json()) as AssetFeature
+  },
   taxonomy: () => getJson<Taxonomy>('/api/kinds'),
   asset: (id: string) => getJson<AssetFeature>(`/api/assets/${encodeURIComponent(id)}`),
   history: (id: string) =>

@@ -2,6 +2,7 @@ import { bbox as turfBbox } from '@turf/turf'
 import { cellToBoundary } from 'h3-js'
 import {
   Map as MapLibreMap,
+  Marker,
   NavigationControl,
   setWorkerUrl,
   type GeoJSONSource,
@@ -43,6 +44,7 @@ export function createMap(container: HTMLElement) {
   })
   map.addControl(new NavigationControl({ showCompass: false }))
   const loaded = new Promise<void>((resolve) => map.once('load', () => resolve()))
+  let draft: Marker | undefined
 
   loaded
     .then(() => {
@@ -89,14 +91,35 @@ export function createMap(container: HTMLElement) {
         map.fitBounds([w, s, e, n], { padding: 30 })
       }
     },
+    /** A draggable marker for a new place (or none); `moved` hears where it was dropped. */
+    setDraft(position: [number, number] | undefined, moved: (lon: number, lat: number) => void) {
+      draft?.remove()
+      draft = undefined
+      if (!position) return
+      draft = new Marker({ draggable: true, color: '#0b6e4f' }).setLngLat(position).addTo(map)
+      draft.on('dragend', () => {
+        const p = draft?.getLngLat()
+        if (p) moved(p.lng, p.lat)
+      })
+    },
     flyTo(lon: number, lat: number) {
       map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 13) })
     },
     /**
      * Clicks: a place opens it, a cluster zooms in, anywhere else picks the gemeente there.
      */
-    onClick(handlers: { place: (id: string) => void; gemeente: (code: string) => void }) {
+    onClick(handlers: {
+      place: (id: string) => void
+      gemeente: (code: string) => void
+      /** While a new place is being added, a click picks its position instead. */
+      pick?: () => ((lon: number, lat: number) => void) | undefined
+    }) {
       map.on('click', (e) => {
+        const picking = handlers.pick?.()
+        if (picking) {
+          picking(e.lngLat.lng, e.lngLat.lat)
+          return
+        }
         const layers = ['asset-points', 'asset-clusters'].filter((id) => map.getLayer(id))
         const asset =
           layers.length > 0 ? map.queryRenderedFeatures(e.point, { layers })[0] : undefined
