@@ -3,7 +3,7 @@ import type { AreasTable } from '../db/database.js'
 import type { Area, AreaInput, AreaLevel } from '../domain/areas.js'
 import { asGeoJson, intersectsBbox, isValid, multiPolygonFromGeoJson } from '../db/postgis.js'
 import type { Bbox } from '../domain/geo.js'
-import type { Executor } from './assets.js'
+import { toIso, type Executor } from './assets.js'
 
 const COLUMNS = [
   'code',
@@ -22,10 +22,7 @@ type AreaRow = Omit<Selectable<AreasTable>, 'geom'>
 function toArea(row: AreaRow): Area {
   return {
     ...row,
-    imported_at: (row.imported_at instanceof Date
-      ? row.imported_at
-      : new Date(row.imported_at)
-    ).toISOString(),
+    imported_at: toIso(row.imported_at),
   }
 }
 

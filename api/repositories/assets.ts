@@ -52,7 +52,8 @@ function selectAssets(db: Executor) {
 
 type AssetRow = Awaited<ReturnType<ReturnType<typeof selectAssets>['executeTakeFirstOrThrow']>>
 
-const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString()
+/** Timestamps as ISO text: postgres.js gives a Date, some paths a string. */
+export const toIso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString()
 
 function toAsset(row: AssetRow): Asset {
   return {
@@ -65,10 +66,10 @@ function toAsset(row: AssetRow): Asset {
     source: row.source as AssetSource,
     lon: Number(row.lon),
     lat: Number(row.lat),
-    verified_at: row.verified_at ? iso(row.verified_at) : null,
-    created_at: iso(row.created_at),
-    updated_at: iso(row.updated_at),
-    deleted_at: row.deleted_at ? iso(row.deleted_at) : null,
+    verified_at: row.verified_at ? toIso(row.verified_at) : null,
+    created_at: toIso(row.created_at),
+    updated_at: toIso(row.updated_at),
+    deleted_at: row.deleted_at ? toIso(row.deleted_at) : null,
   }
 }
 

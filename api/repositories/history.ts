@@ -1,6 +1,6 @@
 import type { Asset } from '../domain/asset.js'
 import { jsonb } from '../db/postgis.js'
-import type { Executor } from './assets.js'
+import { toIso, type Executor } from './assets.js'
 
 export type HistoryAction = 'create' | 'update' | 'delete' | 'restore' | 'import'
 
@@ -50,7 +50,7 @@ export async function listHistory(db: Executor, assetId: string): Promise<Histor
     version: r.version,
     action: r.action,
     actor: r.actor,
-    at: (r.at instanceof Date ? r.at : new Date(r.at)).toISOString(),
+    at: toIso(r.at),
     before: (r.before ?? null) as Asset | null,
     after: (r.after ?? null) as Asset | null,
   }))

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { AreaLevel } from '../domain/areas.js'
 import type { Surface, SurfaceResolution } from '../domain/surface.js'
 import { jsonb } from '../db/postgis.js'
-import type { Executor } from './assets.js'
+import { toIso, type Executor } from './assets.js'
 
 /** Rows per insert statement: 9 columns × 4,000 stays under the 65,535 bind parameters. */
 const ROWS = 4000
@@ -139,7 +139,7 @@ export async function surfaceMeta(db: Executor): Promise<SurfaceMeta | undefined
     sources: row.sources as SurfaceMeta['sources'],
     inhabitants: row.inhabitants,
     areas_version: Number(row.areas_version),
-    built_at: (row.built_at instanceof Date ? row.built_at : new Date(row.built_at)).toISOString(),
+    built_at: toIso(row.built_at),
   }
 }
 

@@ -10,10 +10,10 @@ import { COLORS, describeCell, legendFor, resolutionForZoom } from './map/layers
 import { createMap } from './map/index.js'
 import { renderCoverage } from './ui/area-panel.js'
 import { createAddPlace } from './ui/add-place.js'
+import { byId } from './ui/dom.js'
 import { renderPlace } from './ui/place-panel.js'
 import { renderResults, searchPlaces } from './ui/search.js'
 
-const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 const status = byId<HTMLElement>('status')
 const layerSelect = byId<HTMLSelectElement>('layer')
 const thresholdSelect = byId<HTMLSelectElement>('threshold')

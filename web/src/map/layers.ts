@@ -1,3 +1,4 @@
+import { formatDistance, formatNumber } from '../i18n/format.js'
 import type { LayerSpecification, StyleSpecification } from 'maplibre-gl'
 
 /** Flevoland's land extent, [west, south, east, north]. */
@@ -160,12 +161,6 @@ export function hexPaint(metric: HexMetric): Record<string, unknown> {
   }
 }
 
-const nf = new Intl.NumberFormat('nl-NL')
-const km = (m: number) =>
-  m >= 1000
-    ? `${new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 1 }).format(m / 1000)} km`
-    : `${nf.format(m)} m`
-
 export interface LegendItem {
   readonly color: string
   readonly label: string
@@ -184,8 +179,8 @@ export function legendFor(
         items: DISTANCE_BANDS.map((b, i) => {
           const from = i === 0 ? 0 : (DISTANCE_BANDS[i - 1]?.upTo as number)
           const label = Number.isFinite(b.upTo)
-            ? `${km(from)} – ${km(b.upTo)}`
-            : `meer dan ${km(from)}`
+            ? `${formatDistance(from)} – ${formatDistance(b.upTo)}`
+            : `meer dan ${formatDistance(from)}`
           const marked = b.upTo === thresholdM ? ' ← grens' : ''
           return { color: b.color, label: label + marked }
         }),
@@ -193,7 +188,7 @@ export function legendFor(
       }
     case 'gap':
       return {
-        title: `Waar wonen mensen verder dan ${km(thresholdM)} van een ontmoetingsplek?`,
+        title: `Waar wonen mensen verder dan ${formatDistance(thresholdM)} van een ontmoetingsplek?`,
         items: [
           { color: GAP_COLOR, opacity: 0.25, label: 'een paar inwoners' },
           { color: GAP_COLOR, opacity: 0.85, label: 'veel inwoners' },
@@ -208,8 +203,8 @@ export function legendFor(
           return {
             color: s.color,
             label: next
-              ? `${nf.format(s.from)} – ${nf.format(next.from - 1)}`
-              : `${nf.format(s.from)} of meer`,
+              ? `${formatNumber(s.from)} – ${formatNumber(next.from - 1)}`
+              : `${formatNumber(s.from)} of meer`,
           }
         }),
         note: 'Bron: CBS, verdeeld over de cellen naar oppervlakte.',
@@ -241,15 +236,15 @@ export function describeCell(
   const people =
     p.inhabitants === undefined
       ? ''
-      : `${nf.format(p.inhabitants)} ${p.inhabitants === 1 ? 'inwoner' : 'inwoners'}`
+      : `${formatNumber(p.inhabitants)} ${p.inhabitants === 1 ? 'inwoner' : 'inwoners'}`
   switch (metric) {
     case 'population':
       return people
     case 'density':
-      return `${nf.format(p.total ?? 0)} ${p.total === 1 ? 'plek' : 'plekken'}`
+      return `${formatNumber(p.total ?? 0)} ${p.total === 1 ? 'plek' : 'plekken'}`
     default:
       return p.distanceM === null || p.distanceM === undefined
         ? `${people}, geen ontmoetingsplek bereikbaar`
-        : `${people}, ${km(p.distanceM)} naar de dichtstbijzijnde ontmoetingsplek`
+        : `${people}, ${formatDistance(p.distanceM)} naar de dichtstbijzijnde ontmoetingsplek`
   }
 }

@@ -1,3 +1,4 @@
+import { byId } from './dom.js'
 import { api, ApiError, type AssetFeature, type Taxonomy } from '../api-client/index.js'
 
 /** The map abilities the add flow needs. */
@@ -17,12 +18,11 @@ export function createAddPlace(deps: {
   taxonomy: Promise<Taxonomy>
   onSaved: (place: AssetFeature) => void
 }) {
-  const el = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
-  const section = el<HTMLElement>('add')
-  const form = el<HTMLFormElement>('add-form')
-  const where = el<HTMLElement>('add-where')
-  const summary = el<HTMLElement>('add-summary')
-  const geometryError = el<HTMLElement>('err-geometry')
+  const section = byId<HTMLElement>('add')
+  const form = byId<HTMLFormElement>('add-form')
+  const where = byId<HTMLElement>('add-where')
+  const summary = byId<HTMLElement>('add-summary')
+  const geometryError = byId<HTMLElement>('err-geometry')
   let position: [number, number] | undefined
 
   const setPosition = (lon: number, lat: number) => {
@@ -36,14 +36,14 @@ export function createAddPlace(deps: {
     summary.textContent = ''
     geometryError.textContent = ''
     for (const f of FIELDS) {
-      el<HTMLElement>(`err-${f}`).textContent = ''
+      byId<HTMLElement>(`err-${f}`).textContent = ''
       document.getElementById(`add-${f}`)?.removeAttribute('aria-invalid')
     }
   }
 
   async function buildKinds() {
     const { kinds } = await deps.taxonomy
-    const box = el<HTMLFieldSetElement>('add-kinds')
+    const box = byId<HTMLFieldSetElement>('add-kinds')
     for (const kind of kinds) {
       const label = document.createElement('label')
       const radio = document.createElement('input')
@@ -113,7 +113,7 @@ export function createAddPlace(deps: {
           if (field.pointer.startsWith('/geometry')) {
             geometryError.textContent = field.detail
           } else if ((FIELDS as readonly string[]).includes(name)) {
-            el<HTMLElement>(`err-${name}`).textContent = field.detail
+            byId<HTMLElement>(`err-${name}`).textContent = field.detail
             document.getElementById(`add-${name}`)?.setAttribute('aria-invalid', 'true')
           }
         }
@@ -121,8 +121,8 @@ export function createAddPlace(deps: {
     })()
   })
 
-  el<HTMLButtonElement>('add-cancel').addEventListener('click', close)
-  el<HTMLButtonElement>('use-location').addEventListener('click', () => {
+  byId<HTMLButtonElement>('add-cancel').addEventListener('click', close)
+  byId<HTMLButtonElement>('use-location').addEventListener('click', () => {
     if (!navigator.geolocation) {
       geometryError.textContent = 'Dit apparaat geeft geen locatie. Tik op de kaart.'
       return
@@ -133,10 +133,10 @@ export function createAddPlace(deps: {
       { enableHighAccuracy: true, timeout: 10_000 },
     )
   })
-  el<HTMLButtonElement>('add-place').addEventListener('click', () => {
+  byId<HTMLButtonElement>('add-place').addEventListener('click', () => {
     section.hidden = false
     document.body.dataset.adding = 'true'
-    el<HTMLInputElement>('add-name').focus()
+    byId<HTMLInputElement>('add-name').focus()
   })
 
   void buildKinds()

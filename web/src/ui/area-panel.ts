@@ -1,20 +1,12 @@
 import type { Coverage } from '../api-client/index.js'
+import { escapeHtml } from './dom.js'
+import { formatDecimal, formatDistance, formatNumber } from '../i18n/format.js'
 
-const nf = new Intl.NumberFormat('nl-NL')
 const pct = new Intl.NumberFormat('nl-NL', { style: 'percent', maximumFractionDigits: 1 })
-const dec = new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 1 })
-const distance = (m: number) =>
-  m >= 1000 ? `${dec.format(m / 1000)} km` : `${nf.format(Math.round(m))} m`
-
-const escape = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  )
 
 /** The figures of one area in plain Dutch, with the bands as a bar chart and the top gaps. */
 export function renderCoverage(c: Coverage): string {
-  const threshold = distance(c.inputs.thresholdM)
+  const threshold = formatDistance(c.inputs.thresholdM)
   const how =
     c.inputs.mode === 'line' ? 'hemelsbreed' : c.inputs.mode === 'walk' ? 'lopend' : 'fietsend'
   const max = Math.max(1, ...c.bands.map((b) => b.inhabitants))
@@ -22,37 +14,37 @@ export function renderCoverage(c: Coverage): string {
     .map((b) => {
       const label =
         b.toM === null
-          ? `meer dan ${distance(b.fromM)}`
-          : `${distance(b.fromM)} – ${distance(b.toM)}`
+          ? `meer dan ${formatDistance(b.fromM)}`
+          : `${formatDistance(b.fromM)} – ${formatDistance(b.toM)}`
       const width = Math.round((b.inhabitants / max) * 100)
-      return `<li><span class="band-label">${label}</span><span class="bar" style="width:${width}%"></span><span class="band-value">${nf.format(b.inhabitants)}</span></li>`
+      return `<li><span class="band-label">${label}</span><span class="bar" style="width:${width}%"></span><span class="band-value">${formatNumber(b.inhabitants)}</span></li>`
     })
     .join('')
   const gaps = c.gaps
     .map(
       (g, i) =>
-        `<li><button type="button" class="gap" data-gap="${i}">${escape(g.wijk?.name ?? 'Onbekende wijk')}` +
-        `${g.buurt ? `, ${escape(g.buurt.name)}` : ''}: ${nf.format(g.inhabitants)} inwoners, ` +
-        `${g.distanceM === null ? 'geen plek bereikbaar' : distance(g.distanceM)}</button></li>`,
+        `<li><button type="button" class="gap" data-gap="${i}">${escapeHtml(g.wijk?.name ?? 'Onbekende wijk')}` +
+        `${g.buurt ? `, ${escapeHtml(g.buurt.name)}` : ''}: ${formatNumber(g.inhabitants)} inwoners, ` +
+        `${g.distanceM === null ? 'geen plek bereikbaar' : formatDistance(g.distanceM)}</button></li>`,
     )
     .join('')
   const source = c.inputs.population.sources
-    .map((s) => `${escape(s.source)}${s.year ? ` (${s.year})` : ''}`)
+    .map((s) => `${escapeHtml(s.source)}${s.year ? ` (${s.year})` : ''}`)
     .join('; ')
   return `
-    <h3>${escape(c.area.name)}</h3>
-    <p class="headline">Van de <strong>${nf.format(c.inhabitants)}</strong> inwoners wonen er
-      <strong>${nf.format(c.inhabitantsWithin)}</strong> (${c.share === null ? '–' : pct.format(c.share)})
+    <h3>${escapeHtml(c.area.name)}</h3>
+    <p class="headline">Van de <strong>${formatNumber(c.inhabitants)}</strong> inwoners wonen er
+      <strong>${formatNumber(c.inhabitantsWithin)}</strong> (${c.share === null ? '–' : pct.format(c.share)})
       binnen ${threshold} (${how}) van een ontmoetingsplek.</p>
     <dl class="figures">
-      <dt>Ontmoetingsplekken in dit gebied</dt><dd>${nf.format(c.places)}${c.placesPer10k === null ? '' : ` (${dec.format(c.placesPer10k)} per 10.000 inwoners)`}</dd>
-      <dt>Gemiddelde afstand tot de dichtstbijzijnde plek</dt><dd>${c.meanDistanceM === null ? '–' : distance(c.meanDistanceM)}</dd>
-      <dt>Gemiddeld aantal plekken binnen 1 / 3 / 5 km</dt><dd>${[c.meanPlacesWithin['1km'], c.meanPlacesWithin['3km'], c.meanPlacesWithin['5km']].map((v) => (v === null ? '–' : dec.format(v))).join(' / ')}</dd>
+      <dt>Ontmoetingsplekken in dit gebied</dt><dd>${formatNumber(c.places)}${c.placesPer10k === null ? '' : ` (${formatDecimal(c.placesPer10k)} per 10.000 inwoners)`}</dd>
+      <dt>Gemiddelde afstand tot de dichtstbijzijnde plek</dt><dd>${c.meanDistanceM === null ? '–' : formatDistance(c.meanDistanceM)}</dd>
+      <dt>Gemiddeld aantal plekken binnen 1 / 3 / 5 km</dt><dd>${[c.meanPlacesWithin['1km'], c.meanPlacesWithin['3km'], c.meanPlacesWithin['5km']].map((v) => (v === null ? '–' : formatDecimal(v))).join(' / ')}</dd>
     </dl>
     <h4>Inwoners per afstand</h4>
     <ul class="bands" aria-label="Inwoners per afstand tot een ontmoetingsplek">${bands}</ul>
-    <h4>Grootste gaten (${nf.format(c.gapInhabitants)} inwoners verder dan ${threshold})</h4>
+    <h4>Grootste gaten (${formatNumber(c.gapInhabitants)} inwoners verder dan ${threshold})</h4>
     <ol class="gaps">${gaps || '<li>Geen gaten: iedereen woont binnen de grens.</li>'}</ol>
-    <p class="note">Bron: ${source}. ${nf.format(c.inputs.places.counted)} actieve ontmoetingsplekken geteld, H3-resolutie ${c.inputs.resolution}.
-      <a href="${escape(c.inputs.permalink)}" target="_blank" rel="noopener">Cijfers als data</a></p>`
+    <p class="note">Bron: ${source}. ${formatNumber(c.inputs.places.counted)} actieve ontmoetingsplekken geteld, H3-resolutie ${c.inputs.resolution}.
+      <a href="${escapeHtml(c.inputs.permalink)}" target="_blank" rel="noopener">Cijfers als data</a></p>`
 }

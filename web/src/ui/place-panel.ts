@@ -1,10 +1,5 @@
 import type { AssetFeature, HistoryEntry, Taxonomy } from '../api-client/index.js'
-
-const escape = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  )
+import { escapeHtml } from './dom.js'
 
 /** "21 nov 2026" (UX.md). */
 export const dutchDate = (iso: string) =>
@@ -52,7 +47,7 @@ export function renderPlace(
   const rows: [string, string][] = []
   const add = (name: string, value: string | number | null | undefined) => {
     if (value === null || value === undefined || value === '') return
-    rows.push([name, escape(String(value))])
+    rows.push([name, escapeHtml(String(value))])
   }
   const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? v : null)
   add('Soort', label(taxonomy.kinds, p.kind))
@@ -73,8 +68,8 @@ export function renderPlace(
   add('Gecontroleerd', typeof p.verified_at === 'string' ? dutchDate(p.verified_at) : 'nog niet')
   const note = PRECISION_NOTE[String(p.location_precision)] ?? ''
   return `
-    <h3>${escape(p.name)}</h3>
-    ${typeof p.description === 'string' ? `<p>${escape(p.description)}</p>` : ''}
+    <h3>${escapeHtml(p.name)}</h3>
+    ${typeof p.description === 'string' ? `<p>${escapeHtml(p.description)}</p>` : ''}
     ${note ? `<p class="note">${note}</p>` : ''}
     <dl class="figures">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>
     <h4>Geschiedenis</h4>
@@ -83,7 +78,7 @@ export function renderPlace(
       .reverse()
       .map(
         (h) =>
-          `<li>${dutchDate(h.at)}: ${ACTIONS[h.action]} door ${escape(h.actor)} (versie ${h.version})</li>`,
+          `<li>${dutchDate(h.at)}: ${ACTIONS[h.action]} door ${escapeHtml(h.actor)} (versie ${h.version})</li>`,
       )
       .join('')}</ol>
     <button type="button" id="place-close" class="secondary">Sluiten</button>`

@@ -1,12 +1,7 @@
 import type { FeatureCollection } from '../api-client/index.js'
+import { escapeHtml } from './dom.js'
 
 type Place = FeatureCollection['features'][number]
-
-const escape = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  )
 
 /** Text to search in, lower case without accents ("café" matches "cafe"). */
 const fold = (text: string) =>
@@ -46,7 +41,7 @@ export function renderResults(results: readonly Place[], query: string): string 
       const sub = [p.properties.organisation, p.properties.address]
         .filter((v): v is string => typeof v === 'string')
         .join(' · ')
-      return `<li><button type="button" data-result="${i}">${escape(String(p.properties.name))}${sub ? `<span class="sub">${escape(sub)}</span>` : ''}</button></li>`
+      return `<li><button type="button" data-result="${i}">${escapeHtml(String(p.properties.name))}${sub ? `<span class="sub">${escapeHtml(sub)}</span>` : ''}</button></li>`
     })
     .join('')
 }
