@@ -20,6 +20,14 @@ export interface Config {
   readonly regionName: string
   readonly maxBodyBytes: number
   readonly seedOnEmpty: boolean
+  /** A home or place farther than this (m) from any usable path is off the network. */
+  readonly snapLimitM: number
+  /** Average wait (minutes) added to a ferry crossing, turned into metres per mode. */
+  readonly ferryPenaltyMin: number
+  /** Largest OpenStreetMap file the admin import endpoint accepts. */
+  readonly maxOsmBytes: number
+  /** Bearer token for admin endpoints (OSM import) until accounts exist; unset: disabled. */
+  readonly adminToken: string | undefined
   readonly logLevel: 'silent' | 'error' | 'info' | 'debug'
 }
 
@@ -52,6 +60,14 @@ const envSchema = z.object({
     .min(1024)
     .default(10 * 1024 * 1024),
   BUURTKAART_SEED: boolString.default(true),
+  BUURTKAART_SNAP_LIMIT_M: z.coerce.number().min(1).max(5000).default(500),
+  BUURTKAART_FERRY_PENALTY_MIN: z.coerce.number().min(0).max(240).default(5),
+  BUURTKAART_MAX_OSM_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024 * 1024),
+  BUURTKAART_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
 })
 
@@ -81,6 +97,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     regionName: e.BUURTKAART_REGION_NAME,
     maxBodyBytes: e.BUURTKAART_MAX_BODY_BYTES,
     seedOnEmpty: e.BUURTKAART_SEED,
+    snapLimitM: e.BUURTKAART_SNAP_LIMIT_M,
+    ferryPenaltyMin: e.BUURTKAART_FERRY_PENALTY_MIN,
+    maxOsmBytes: e.BUURTKAART_MAX_OSM_BYTES,
+    adminToken: e.BUURTKAART_ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
   })
 }

@@ -76,6 +76,45 @@ export interface DataVersionTable {
   id: number
   assets: number
   areas: number
+  network: Generated<number>
+}
+
+export interface NetworkNodesTable {
+  id: number
+  osm_id: number
+  geom: Geometry
+}
+
+export interface NetworkEdgesTable {
+  id: number
+  profile: 'walk' | 'bike'
+  source: number
+  target: number
+  /** Metres (plus penalty); negative: not allowed in this direction (pgRouting convention). */
+  cost: number
+  reverse_cost: number
+  length_m: number
+  penalty_m: Generated<number>
+  osm_way_id: number
+  highway: string
+  geom: Geometry
+}
+
+export interface NetworkMetaTable {
+  profile: 'walk' | 'bike'
+  nodes: number
+  edges: number
+  source: ColumnType<unknown, JsonbValue, JsonbValue>
+  settings: ColumnType<unknown, JsonbValue, JsonbValue>
+  imported_at: Timestamp
+}
+
+export interface OsmSyncTable {
+  asset_id: string
+  osm_ref: string
+  osm_version: number | null
+  snapshot: ColumnType<unknown, JsonbValue, JsonbValue>
+  synced_at: Timestamp
 }
 
 export interface PopulationMetaTable {
@@ -116,6 +155,10 @@ export interface DB {
   population_meta: PopulationMetaTable
   population_cells: PopulationCellsTable
   population_portions: PopulationPortionsTable
+  network_nodes: NetworkNodesTable
+  network_edges: NetworkEdgesTable
+  network_meta: NetworkMetaTable
+  osm_sync: OsmSyncTable
 }
 
 export type Database = Kysely<DB>

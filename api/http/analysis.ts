@@ -13,6 +13,7 @@ import {
   type PlaceFilter,
 } from '../domain/places.js'
 import { MODES, type Mode } from '../domain/reach.js'
+import { isNetworkReach } from '../domain/network/reach.js'
 import type { SurfaceResolution } from '../domain/surface.js'
 import type { Analysis } from '../services/analysis.js'
 import { DEFAULT_THRESHOLD } from '../services/analysis.js'
@@ -114,13 +115,22 @@ function filterParams(f: PlaceFilter): Record<string, string> {
   }
 }
 
+/** Why a cell has no network distance, by the codes of `UNREACHABLE`. */
+const UNREACHABLE_NAMES: readonly (string | null)[] = [null, 'no_path_nearby', 'no_place_reachable']
+
 const round = (v: number | null, decimals: number) =>
   v === null ? null : Number(v.toFixed(decimals))
 
 const DISTANCE_METHOD: Record<Mode, string> = {
   line: 'straight line in RD New (EPSG:28992) metres, from the populated centre of each cell',
-  walk: 'shortest walking route over the OpenStreetMap network',
-  bike: 'shortest cycling route over the OpenStreetMap network',
+  walk:
+    'shortest walking route over the OpenStreetMap network (footways, paths and roads where walking is allowed), ' +
+    'from the populated centre of each cell; cell and place are joined to the nearest usable path in a straight line ' +
+    '(that distance is included); ferries count their crossing plus a waiting time',
+  bike:
+    'shortest cycling route over the OpenStreetMap network (cycleways and roads where cycling is allowed, one-way ' +
+    'for bikes where tagged), from the populated centre of each cell; cell and place are joined to the nearest ' +
+    'usable path in a straight line (included); ferries count their crossing plus a waiting time',
 }
 
 export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
@@ -179,6 +189,7 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
       const filter = toPlaceFilter(q, clock)
       const result = await analysis.coverageOf(area, res, q.mode, threshold, filter, q.gaps)
       const { figures, surface, version } = result
+      const networkInputs = await analysis.networkInputs(q.mode)
       const names = await analysis.areaNames()
       const nameOf = (code: string | null) =>
         code ? { code, name: names.get(code)?.name ?? code } : null
@@ -211,6 +222,16 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
           bands: figures.bands,
           gapCount: figures.gapCount,
           gapInhabitants: figures.gapInhabitants,
+          ...(result.network
+            ? {
+                network: {
+                  unreachableInhabitants: result.network.unreachable,
+                  placesOffNetwork: result.network.placesOffNetwork,
+                  meanDetourFactor: round(result.network.meanDetourFactor, 3),
+                  detourInhabitants: result.network.detourInhabitants,
+                },
+              }
+            : {}),
           gaps: figures.gaps.map((g) => ({
             cell: surface.cells[g.cell],
             lon: round(surface.points.lon[g.cell] as number, 6),
@@ -235,6 +256,7 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
             mode: q.mode,
             thresholdM: threshold,
             distance: DISTANCE_METHOD[q.mode],
+            ...(networkInputs ? { network: networkInputs } : {}),
             bandEdgesM: BAND_EDGES,
             places: { filter: filterParams(filter), counted: result.counted.length },
             dataVersion: {
@@ -258,7 +280,10 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
       summary: 'Compact cell data (H3 index + values) for a metric; the client draws the cells',
       request: {
         query: z.strictObject({
-          metric: z.enum(['population', 'density', 'distance', 'gap']),
+          metric: z.enum(['population', 'density', 'distance', 'gap', 'detour']).meta({
+            description:
+              'detour: network ÷ straight-line distance per cell (mode walk or bike; null within 100 m of a place)',
+          }),
           res: z.coerce.number().int().min(6).max(10).default(9),
           bbox: bboxQuery,
           ...modeQuery,
@@ -319,9 +344,29 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
           ],
         )
       }
+      if (q.metric === 'detour' && q.mode === 'line') {
+        throw problem(
+          'invalid_parameter',
+          { nl: 'Kies lopen of fietsen', en: 'Choose walk or bike' },
+          {
+            nl: 'De omweg vergelijkt de afstand over het wegennet met de rechte lijn: kies mode=walk of mode=bike.',
+            en: 'The detour compares the network distance with the straight line: choose mode=walk or mode=bike.',
+          },
+          [
+            {
+              pointer: 'mode',
+              in: 'query',
+              code: 'not_allowed',
+              message: { nl: 'Kies walk of bike.', en: 'Choose walk or bike.' },
+            },
+          ],
+        )
+      }
       const res = q.res as SurfaceResolution
       const threshold = q.threshold ?? DEFAULT_THRESHOLD[q.mode]
       const { surface, reach, counted } = await analysis.reachFor(res, q.mode, filter)
+      const detour = q.metric === 'detour' ? await analysis.detourFor(res, q.mode, filter) : null
+      const networkInputs = await analysis.networkInputs(q.mode)
       const picked: number[] = []
       for (let i = 0; i < surface.cells.length; i++) {
         if (!inBox(surface.points.lon[i] as number, surface.points.lat[i] as number)) continue
@@ -343,6 +388,25 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
             ? {}
             : {
                 distanceM: picked.map(distance),
+                ...(detour
+                  ? {
+                      straightM: picked.map((i) => {
+                        const d = detour.line.nearest[i] as number
+                        return Number.isFinite(d) ? Math.round(d) : null
+                      }),
+                      detour: picked.map((i) => {
+                        const f = detour.factors[i] as number
+                        return Number.isNaN(f) ? null : round(f, 3)
+                      }),
+                    }
+                  : {}),
+                ...(isNetworkReach(reach)
+                  ? {
+                      unreachable: picked.map(
+                        (i) => UNREACHABLE_NAMES[reach.unreachable[i] as number] ?? null,
+                      ),
+                    }
+                  : {}),
                 ...(q.metric === 'gap'
                   ? {
                       severity: picked.map((i) => {
@@ -358,6 +422,8 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
             mode: q.mode,
             thresholdM: threshold,
             populationLevel: surface.meta.source_level,
+            distance: DISTANCE_METHOD[q.mode],
+            ...(networkInputs ? { network: networkInputs } : {}),
             places: { filter: filterParams(filter), counted: counted.length },
           },
         },

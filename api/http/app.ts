@@ -9,6 +9,7 @@ import type { Database } from '../db/database.js'
 import { createAssetService, systemClock, type Clock } from '../services/assets.js'
 import { straightLine, type DistanceMethod, type Mode } from '../domain/reach.js'
 import { createAnalysis } from '../services/analysis.js'
+import { createNetworks } from '../services/network.js'
 import { analysisRoutes } from './analysis.js'
 import { areaRoutes } from './areas.js'
 import { assetRoutes } from './assets.js'
@@ -28,12 +29,13 @@ export const silentLogger: Logger = { info: () => {}, error: () => {} }
 export interface AppDeps {
   readonly db: Database
   readonly backend: Backend
-  readonly config: Pick<Config, 'regionBbox' | 'regionName' | 'maxBodyBytes'>
+  readonly config: Pick<Config, 'regionBbox' | 'regionName' | 'maxBodyBytes'> &
+    Partial<Pick<Config, 'snapLimitM' | 'ferryPenaltyMin' | 'maxOsmBytes' | 'adminToken'>>
   readonly clock?: Clock
   readonly log?: Logger
   /** Directory of the built web app to serve at `/`; absent in API-only tests. */
   readonly webRoot?: string | undefined
-  /** Distance methods by mode; straight line by default (the network issue adds walk and bike). */
+  /** Distance methods by mode: straight line, and walk and bike over the stored network. */
   readonly distanceMethods?: Partial<Record<Mode, DistanceMethod>>
 }
 
@@ -43,11 +45,13 @@ export function createApp(deps: AppDeps) {
   const log = deps.log ?? silentLogger
   const schemas = assetSchemas({ bbox: deps.config.regionBbox, name: deps.config.regionName })
   const assets = createAssetService({ db: deps.db, clock })
+  const networks = createNetworks({ db: deps.db, snapLimitM: deps.config.snapLimitM ?? 500 })
   const analysis = createAnalysis({
     db: deps.db,
     clock,
-    methods: deps.distanceMethods ?? { line: straightLine() },
+    methods: { line: straightLine(), ...networks.methods, ...deps.distanceMethods },
     regionName: deps.config.regionName,
+    networks,
   })
 
   const app = new OpenAPIHono<AppEnv>({

@@ -10,15 +10,16 @@ const ROWS = 4000
 export interface DataVersion {
   readonly assets: number
   readonly areas: number
+  readonly network: number
 }
 
 /** The counters every change to assets or areas bumps (statement triggers). */
 export async function dataVersion(db: Executor): Promise<DataVersion> {
   const row = await db
     .selectFrom('data_version')
-    .select(['assets', 'areas'])
+    .select(['assets', 'areas', 'network'])
     .executeTakeFirstOrThrow()
-  return { assets: Number(row.assets), areas: Number(row.areas) }
+  return { assets: Number(row.assets), areas: Number(row.areas), network: Number(row.network) }
 }
 
 /** Areas of one level with a known count, as GeoJSON, for spreading. */

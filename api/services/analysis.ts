@@ -17,6 +17,13 @@ import {
   type SurfaceMeta,
 } from '../repositories/population.js'
 import type { Clock } from './assets.js'
+import type { Networks } from './network.js'
+import {
+  detourFactors,
+  isNetworkReach,
+  meanDetour,
+  unreachableByReason,
+} from '../domain/network/reach.js'
 
 /** Default threshold (m) per mode (DOMAIN.md): about 10 minutes' walk, or by bike. */
 export const DEFAULT_THRESHOLD: Record<Mode, number> = { line: 800, walk: 800, bike: 2500 }
@@ -62,6 +69,8 @@ export interface AnalysisDeps {
   /** The distance methods this installation has; the network issue adds walk and bike. */
   readonly methods: Partial<Record<Mode, DistanceMethod>>
   readonly regionName: string
+  /** The stored networks, for their source notes; absent in engine-only tests. */
+  readonly networks?: Networks | undefined
 }
 
 function toPoints(lon: number[], lat: number[]): Points {
@@ -233,7 +242,8 @@ export function createAnalysis(deps: AnalysisDeps) {
   ): Promise<ReachResult> {
     const method = methodFor(mode)
     const version = await dataVersion(deps.db)
-    const key = `${version.assets}|${version.areas}|${res}|${mode}|${filterKey(filter)}`
+    const network = mode === 'line' ? 0 : version.network
+    const key = `${version.assets}|${version.areas}|${network}|${res}|${mode}|${filterKey(filter)}`
     const hit = reaches.get(key)
     if (hit) return hit
     const [surface, loaded] = await Promise.all([surfaceFor(res, version), placesFor(version)])
@@ -251,8 +261,36 @@ export function createAnalysis(deps: AnalysisDeps) {
     return result
   }
 
+  /** Network ÷ straight-line distance per cell (NaN where it says nothing). */
+  async function detourFor(res: SurfaceResolution, mode: Mode, filter: PlaceFilter) {
+    const [network, line] = await Promise.all([
+      reachFor(res, mode, filter),
+      reachFor(res, 'line', filter),
+    ])
+    return { ...network, line: line.reach, factors: detourFactors(network.reach, line.reach) }
+  }
+
+  /** The source note of the network a mode uses, for a figure's inputs. */
+  async function networkInputs(mode: Mode) {
+    if (mode === 'line' || !deps.networks) return null
+    const loaded = await deps.networks.networkFor(mode)
+    if (!loaded) return null
+    return {
+      source: loaded.meta.source,
+      importedAt: loaded.meta.importedAt,
+      nodes: loaded.meta.nodes,
+      edges: loaded.meta.edges,
+      ferryPenaltyMin: loaded.meta.settings.ferryPenaltyMin,
+      ferryPenaltyM: loaded.meta.settings.ferryPenaltyM[mode],
+      snapLimitM: deps.networks.snapLimitM,
+      licence: 'ODbL 1.0, © OpenStreetMap contributors',
+    }
+  }
+
   return {
     reachFor,
+    detourFor,
+    networkInputs,
 
     /** Loads the surface of a resolution and the places ahead of the first request. */
     async warm(res: SurfaceResolution): Promise<void> {
@@ -284,12 +322,25 @@ export function createAnalysis(deps: AnalysisDeps) {
         inhabitants: new Int32Array(0),
       }
       const figures = coverage(selection, result.reach, thresholdM, maxGaps)
+      let network = null
+      if (mode !== 'line') {
+        const detour = await detourFor(res, mode, filter)
+        const mean = meanDetour(selection, detour.factors)
+        network = {
+          unreachable: isNetworkReach(result.reach)
+            ? unreachableByReason(selection, result.reach)
+            : null,
+          placesOffNetwork: isNetworkReach(result.reach) ? result.reach.placesOffNetwork : null,
+          meanDetourFactor: mean.mean,
+          detourInhabitants: mean.inhabitants,
+        }
+      }
       const level = area.level
       const inArea =
         level === 'province'
           ? result.counted.filter((p) => p.gemeente_code !== null)
           : result.counted.filter((p) => p[`${level}_code`] === area.code)
-      return { ...result, figures, placesInArea: inArea.length }
+      return { ...result, figures, placesInArea: inArea.length, network }
     },
 
     /** Live assets per cell at any resolution 6–10 (counted at res 10, summed to parents). */

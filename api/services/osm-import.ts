@@ -1,0 +1,294 @@
+import { pointOnFeature, polygon as turfPolygon, lineString as turfLine } from '@turf/turf'
+import type { AssetSchemas } from '../domain/asset.js'
+import { bboxContains, type Bbox } from '../domain/geo.js'
+import { buildNetwork, type BuiltNetwork, type NetworkWay } from '../domain/network/build.js'
+import { PROFILES, SPEED_M_PER_MIN, wayRules, type Tags } from '../domain/network/profiles.js'
+import { isPlaceTagged } from '../domain/osm-places.js'
+import type { Database } from '../db/database.js'
+import { FERRY, replaceNetwork, type NetworkSettings } from '../repositories/network.js'
+import type { Clock } from './assets.js'
+import { detectOsmFile, readOsm, type OsmFileInfo } from './osm-reader.js'
+import { syncOsmPlaces, type OsmCandidate, type PlaceSyncReport } from './osm-places.js'
+
+/** What an import is doing now; `done`/`total` in the phase's own unit (bytes or items). */
+export interface OsmProgress {
+  readonly phase: 'scan' | 'ways' | 'nodes' | 'network' | 'places'
+  readonly done: number
+  readonly total: number
+}
+
+export interface OsmImportOptions {
+  readonly network: boolean
+  readonly places: boolean
+  readonly dryRun: boolean
+  readonly regionBbox: Bbox
+  readonly ferryPenaltyMin: number
+  readonly actor: string
+  /** Name of the file as the user knows it (for the network's source note). */
+  readonly fileName: string
+  readonly onProgress?: ((p: OsmProgress) => void) | undefined
+}
+
+export interface OsmImportReport {
+  readonly dry_run: boolean
+  readonly file: {
+    readonly name: string
+    readonly format: string
+    readonly gzip: boolean
+    readonly bytes: number
+  }
+  readonly elements: { readonly nodes: number; readonly ways: number; readonly relations: number }
+  readonly network: {
+    readonly nodes: number
+    readonly edges: number
+    readonly walk: { readonly nodes: number; readonly edges: number }
+    readonly bike: { readonly nodes: number; readonly edges: number }
+    readonly ferries: number
+    readonly missing_nodes: number
+  } | null
+  readonly places: PlaceSyncReport | null
+}
+
+/** Sorted unique node ids with a coordinate slot each: bounded memory for the second pass. */
+class NodeTable {
+  readonly ids: Float64Array
+  readonly lon: Float64Array
+  readonly lat: Float64Array
+  constructor(wanted: Iterable<ArrayLike<number>>) {
+    let n = 0
+    const lists = [...wanted]
+    for (const l of lists) n += l.length
+    const all = new Float64Array(n)
+    let k = 0
+    for (const l of lists) for (let i = 0; i < l.length; i++) all[k++] = l[i] as number
+    all.sort()
+    let u = 0
+    for (let i = 0; i < all.length; i++)
+      if (i === 0 || all[i] !== all[i - 1]) all[u++] = all[i] as number
+    this.ids = all.slice(0, u)
+    this.lon = new Float64Array(u).fill(NaN)
+    this.lat = new Float64Array(u).fill(NaN)
+  }
+  indexOf(id: number): number {
+    let lo = 0
+    let hi = this.ids.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      const v = this.ids[mid] as number
+      if (v === id) return mid
+      if (v < id) lo = mid + 1
+      else hi = mid - 1
+    }
+    return -1
+  }
+  set(id: number, lon: number, lat: number): void {
+    const i = this.indexOf(id)
+    if (i >= 0) {
+      this.lon[i] = lon
+      this.lat[i] = lat
+    }
+  }
+  get(id: number): [number, number] | undefined {
+    const i = this.indexOf(id)
+    if (i < 0 || Number.isNaN(this.lon[i])) return undefined
+    return [this.lon[i] as number, this.lat[i] as number]
+  }
+}
+
+interface AreaObject {
+  readonly ref: string
+  readonly tags: Tags
+  /** Node ids of the outline (a way), or of the outer ways (a multipolygon). */
+  readonly rings: Float64Array[]
+}
+
+/** A position for an area-like place: a point on its surface (inside, even when concave). */
+function placePoint(rings: [number, number][][]): [number, number] | undefined {
+  const closed = rings.filter(
+    (r) => r.length >= 4 && r[0]![0] === r[r.length - 1]![0] && r[0]![1] === r[r.length - 1]![1],
+  )
+  if (closed.length) {
+    const largest = closed.reduce((a, b) => (b.length > a.length ? b : a))
+    return pointOnFeature(turfPolygon([largest])).geometry.coordinates as [number, number]
+  }
+  const line = rings.find((r) => r.length >= 2)
+  if (line) return pointOnFeature(turfLine(line)).geometry.coordinates as [number, number]
+  return rings.find((r) => r.length === 1)?.[0]
+}
+
+/**
+ * Imports an OpenStreetMap file: the walk and bike networks (replacing the stored network) and
+ * the places its tags map to (synchronised by OSM id). Reads the file in passes so memory
+ * follows the network's size, not the file's: (1) ways, relations and tagged nodes, (2) the
+ * member ways of place relations when there are any, (3) the coordinates of the nodes needed.
+ * Everything is written in one transaction: a failure leaves the database as it was.
+ */
+export async function importOsm(
+  deps: { db: Database; clock: Clock; schemas: AssetSchemas },
+  path: string,
+  options: OsmImportOptions,
+): Promise<OsmImportReport> {
+  const info: OsmFileInfo = await detectOsmFile(path)
+  const progress = options.onProgress
+  const elements = { nodes: 0, ways: 0, relations: 0 }
+
+  const networkWays: NetworkWay[] = []
+  const placeNodes: OsmCandidate[] = []
+  const areaObjects: AreaObject[] = []
+  const relationWays = new Map<number, Float64Array | null>()
+  const geometryHints = new Map<number, [number, number]>()
+
+  for await (const batch of readOsm(path, info, (done, total) =>
+    progress?.({ phase: 'scan', done, total }),
+  )) {
+    for (const e of batch) {
+      if (e.type === 'node') {
+        elements.nodes++
+        if (options.places && e.tags && isPlaceTagged(e.tags)) {
+          placeNodes.push({ ref: `node/${e.id}`, tags: e.tags, lon: e.lon, lat: e.lat })
+        }
+      } else if (e.type === 'way') {
+        elements.ways++
+        const tags = e.tags ?? {}
+        const rules = options.network ? wayRules(tags) : null
+        const keep = rules && (rules.walk || rules.bike)
+        const place = options.places && isPlaceTagged(tags)
+        if (keep) {
+          networkWays.push({
+            id: e.id,
+            refs: Float64Array.from(e.refs),
+            highway: rules.ferry ? FERRY : (tags.highway ?? 'way'),
+            rules,
+          })
+        }
+        if (place)
+          areaObjects.push({ ref: `way/${e.id}`, tags, rings: [Float64Array.from(e.refs)] })
+        if ((keep || place) && e.geometry) {
+          e.geometry.forEach((g, i) => geometryHints.set(e.refs[i] as number, [g.lon, g.lat]))
+        }
+      } else {
+        elements.relations++
+        const tags = e.tags ?? {}
+        if (options.places && tags.type === 'multipolygon' && isPlaceTagged(tags)) {
+          const outer = e.members
+            .filter((m) => m.type === 'way' && m.role !== 'inner')
+            .map((m) => m.ref)
+          for (const id of outer) relationWays.set(id, null)
+          areaObjects.push({
+            ref: `relation/${e.id}`,
+            tags,
+            rings: outer.map((id) => Float64Array.of(-id)),
+          })
+        }
+      }
+    }
+  }
+
+  if (relationWays.size > 0) {
+    for await (const batch of readOsm(path, info, (done, total) =>
+      progress?.({ phase: 'ways', done, total }),
+    )) {
+      for (const e of batch) {
+        if (e.type === 'way' && relationWays.has(e.id))
+          relationWays.set(e.id, Float64Array.from(e.refs))
+      }
+    }
+    for (const obj of areaObjects) {
+      if (!obj.ref.startsWith('relation/')) continue
+      const rings = obj.rings.map((r) => relationWays.get(-(r[0] as number)) ?? new Float64Array(0))
+      obj.rings.splice(0, obj.rings.length, ...rings)
+    }
+  }
+
+  const nodes = new NodeTable([
+    ...networkWays.map((w) => w.refs),
+    ...areaObjects.flatMap((o) => o.rings),
+  ])
+  for (const [id, [lon, lat]] of geometryHints) nodes.set(id, lon, lat)
+  if (nodes.ids.length > 0) {
+    for await (const batch of readOsm(path, info, (done, total) =>
+      progress?.({ phase: 'nodes', done, total }),
+    )) {
+      for (const e of batch) if (e.type === 'node') nodes.set(e.id, e.lon, e.lat)
+    }
+  }
+
+  const built: BuiltNetwork | null = options.network
+    ? buildNetwork(networkWays, (id) => nodes.get(id))
+    : null
+
+  const candidates: OsmCandidate[] = [...placeNodes]
+  for (const obj of areaObjects) {
+    const rings = obj.rings.map((r) => {
+      const coords: [number, number][] = []
+      for (const id of r) {
+        const at = nodes.get(id)
+        if (at) coords.push(at)
+      }
+      return coords
+    })
+    const at = placePoint(rings)
+    if (at) candidates.push({ ref: obj.ref, tags: obj.tags, lon: at[0], lat: at[1] })
+  }
+  const inRegion = candidates.filter((c) => bboxContains(options.regionBbox, [c.lon, c.lat]))
+
+  const settings: NetworkSettings = {
+    ferryPenaltyMin: options.ferryPenaltyMin,
+    ferryPenaltyM: Object.fromEntries(
+      PROFILES.map((p) => [p, Math.round(options.ferryPenaltyMin * SPEED_M_PER_MIN[p])]),
+    ) as NetworkSettings['ferryPenaltyM'],
+  }
+  let networkCounts: Awaited<ReturnType<typeof replaceNetwork>> | null = null
+  let places: PlaceSyncReport | null = null
+  const run = async (trx: Parameters<typeof syncOsmPlaces>[0]) => {
+    if (built && !options.dryRun) {
+      progress?.({ phase: 'network', done: 0, total: built.edges.count })
+      networkCounts = await replaceNetwork(
+        trx,
+        built,
+        { file: options.fileName, format: info.format, bytes: info.bytes, newestObject: null },
+        settings,
+        deps.clock.now(),
+      )
+      progress?.({ phase: 'network', done: built.edges.count, total: built.edges.count })
+    }
+    if (options.places) {
+      places = await syncOsmPlaces(trx, deps, inRegion, {
+        dryRun: options.dryRun,
+        actor: options.actor,
+        outsideRegion: candidates.length - inRegion.length,
+        onProgress: (done, total) => progress?.({ phase: 'places', done, total }),
+      })
+    }
+  }
+  if (options.dryRun) await run(deps.db)
+  else await deps.db.transaction().execute(run)
+
+  const count = (profile: 'walk' | 'bike') => {
+    if (!built) return { nodes: 0, edges: 0 }
+    let edges = 0
+    const used = new Set<number>()
+    for (let e = 0; e < built.edges.count; e++) {
+      if (!built.edges[profile][e]) continue
+      edges++
+      used.add(built.edges.source[e] as number)
+      used.add(built.edges.target[e] as number)
+    }
+    return { nodes: used.size, edges }
+  }
+  return {
+    dry_run: options.dryRun,
+    file: { name: options.fileName, format: info.format, gzip: info.gzip, bytes: info.bytes },
+    elements,
+    network: built
+      ? {
+          nodes: built.nodes.osmId.length,
+          edges: built.edges.count,
+          ...(networkCounts ?? { walk: count('walk'), bike: count('bike') }),
+          ferries: built.edges.ferry.reduce((a, b) => a + b, 0),
+          missing_nodes: built.missingNodes,
+        }
+      : null,
+    places,
+  }
+}
