@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'malformed_json'
   | 'unsupported_media_type'
   | 'payload_too_large'
+  | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
   | 'gone'
   | 'precondition_required'

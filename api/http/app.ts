@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { bodyLimit } from 'hono/body-limit'
+import { except } from 'hono/combine'
 import path from 'node:path'
 import type { Config } from '../config.js'
 import { assetSchemas } from '../domain/asset.js'
@@ -14,6 +15,7 @@ import { analysisRoutes } from './analysis.js'
 import { areaRoutes } from './areas.js'
 import { assetRoutes } from './assets.js'
 import { metaRoutes } from './meta.js'
+import { networkRoutes } from './network.js'
 import { fromZod, problem, toProblem, tooLarge } from './problem.js'
 import { transferRoutes } from './transfer.js'
 
@@ -77,21 +79,22 @@ export function createApp(deps: AppDeps) {
     ),
   )
 
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: deps.config.maxBodyBytes,
-      onError: () => {
-        throw tooLarge()
-      },
-    }),
-  )
+  const jsonLimit = bodyLimit({
+    maxSize: deps.config.maxBodyBytes,
+    onError: () => {
+      throw tooLarge()
+    },
+  })
+  // An OpenStreetMap file is far larger than any JSON body; its route streams it to disk with
+  // its own limit (BUURTKAART_MAX_OSM_BYTES).
+  app.use('/api/*', except('/api/network/import', jsonLimit))
 
   app.route('/api', metaRoutes({ db: deps.db, backend: deps.backend }))
   app.route('/api', assetRoutes({ assets, schemas }))
   app.route('/api', areaRoutes({ db: deps.db }))
   app.route('/api', transferRoutes({ db: deps.db, clock, schemas }))
   app.route('/api', analysisRoutes({ analysis, clock }))
+  app.route('/api', networkRoutes({ db: deps.db, clock, schemas, config: deps.config }))
 
   if (deps.webRoot) {
     const root = path.relative(process.cwd(), deps.webRoot) || '.'

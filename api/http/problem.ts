@@ -18,6 +18,8 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   malformed_json: 400,
   unsupported_media_type: 415,
   payload_too_large: 413,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   gone: 410,
   precondition_required: 428,

@@ -79,8 +79,10 @@ export interface TestContext {
 
 /** Empties every table, so no state is shared between tests. */
 export async function resetDatabase(handle: DatabaseHandle): Promise<void> {
-  await sql`truncate asset_history, assets, areas, population_portions, population_cells, population_meta
-    restart identity cascade`.execute(handle.db)
+  await sql`truncate asset_history, osm_sync, assets, areas, population_portions, population_cells,
+    population_meta, network_meta, network_edges, network_nodes restart identity cascade`.execute(
+    handle.db,
+  )
 }
 
 /**
@@ -92,6 +94,8 @@ export interface SuiteOptions {
   readonly setup?: (ctx: TestContext) => Promise<void>
   /** What to empty before each test: everything (default), only assets and their history, or nothing. */
   readonly reset?: 'all' | 'assets' | 'none'
+  /** Configuration to use instead of TEST_CONFIG's values (e.g. a region around Delft). */
+  readonly config?: Partial<Parameters<typeof createApp>[0]['config']>
 }
 
 export function describeBackends(
@@ -110,7 +114,12 @@ export function describeBackends(
         backend,
         handle: opened.handle,
         clock,
-        app: createApp({ db: opened.handle.db, backend, config: TEST_CONFIG, clock }),
+        app: createApp({
+          db: opened.handle.db,
+          backend,
+          config: { ...TEST_CONFIG, ...options.config },
+          clock,
+        }),
       }
     })
     afterAll(async () => {
@@ -125,7 +134,9 @@ export function describeBackends(
     beforeEach(async () => {
       if (!ctx || options.reset === 'none') return
       if (options.reset === 'assets') {
-        await sql`truncate asset_history, assets restart identity cascade`.execute(ctx.handle.db)
+        await sql`truncate asset_history, osm_sync, assets restart identity cascade`.execute(
+          ctx.handle.db,
+        )
       } else {
         await resetDatabase(ctx.handle)
       }

@@ -31,8 +31,11 @@ interface Attached {
  */
 function toEnds(graph: Graph, s: Snap): [number, number] {
   const length = graph.length[s.edge] as number
-  const toSource = graph.reverseCost[s.edge] === Infinity ? Infinity : s.offset
-  const toTarget = graph.cost[s.edge] === Infinity ? Infinity : length - s.offset
+  // At an end already, direction does not matter.
+  const toSource =
+    s.offset === 0 ? 0 : graph.reverseCost[s.edge] === Infinity ? Infinity : s.offset
+  const toTarget =
+    s.offset === length ? 0 : graph.cost[s.edge] === Infinity ? Infinity : length - s.offset
   return [toSource, toTarget]
 }
 
@@ -78,11 +81,12 @@ function attach(graph: Graph, snaps: readonly (Snap | undefined)[]): Attached {
 function seedsOf(graph: Graph, p: Snap) {
   const length = graph.length[p.edge] as number
   const seeds = []
-  // From the source, travel along the edge to the place; from the target, against it.
-  if (graph.cost[p.edge] !== Infinity) {
+  // From the source, travel along the edge to the place; from the target, against it. A place
+  // at an end of its edge is at that node, whatever the edge's direction.
+  if (p.offset === 0 || graph.cost[p.edge] !== Infinity) {
     seeds.push({ node: graph.source[p.edge] as number, distance: p.distance + p.offset })
   }
-  if (graph.reverseCost[p.edge] !== Infinity) {
+  if (p.offset === length || graph.reverseCost[p.edge] !== Infinity) {
     seeds.push({ node: graph.target[p.edge] as number, distance: p.distance + length - p.offset })
   }
   return seeds

@@ -1,0 +1,139 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { Readable, Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { ReadableStream as WebReadableStream } from 'node:stream/web'
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { z } from 'zod'
+import type { Config } from '../config.js'
+import type { AssetSchemas } from '../domain/asset.js'
+import type { Database } from '../db/database.js'
+import { networkMeta } from '../repositories/network.js'
+import type { Clock } from '../services/assets.js'
+import { importOsm } from '../services/osm-import.js'
+import type { AppEnv } from './app.js'
+import { fromZod, problem, tooLarge } from './problem.js'
+
+const digest = (text: string) => createHash('sha256').update(text).digest()
+
+/**
+ * Admin check until accounts exist: a bearer token from BUURTKAART_ADMIN_TOKEN, compared in
+ * constant time. Without a configured token the admin endpoints are off.
+ */
+function requireAdmin(c: Context, token: string | undefined): void {
+  if (!token) {
+    throw problem(
+      'forbidden',
+      { nl: 'Niet ingeschakeld', en: 'Not enabled' },
+      {
+        nl: 'Importeren via de API staat uit. Een beheerder zet het aan met BUURTKAART_ADMIN_TOKEN, of gebruikt npm run import:osm.',
+        en: 'Importing through the API is off. An administrator enables it with BUURTKAART_ADMIN_TOKEN, or uses npm run import:osm.',
+      },
+    )
+  }
+  const header = c.req.header('authorization') ?? ''
+  const given = /^Bearer\s+(\S+)$/i.exec(header)?.[1]
+  if (!given || !timingSafeEqual(digest(given), digest(token))) {
+    c.header('WWW-Authenticate', 'Bearer realm="buurtkaart-admin"')
+    throw problem(
+      'unauthorized',
+      { nl: 'Niet aangemeld als beheerder', en: 'Not signed in as administrator' },
+      {
+        nl: 'Stuur het beheerderstoken mee als Authorization: Bearer ….',
+        en: 'Send the administrator token as Authorization: Bearer ….',
+      },
+    )
+  }
+}
+
+const importQuery = z.strictObject({
+  network: z.enum(['true', 'false']).default('true'),
+  places: z.enum(['true', 'false']).default('true'),
+  dryRun: z.enum(['true', 'false']).default('false'),
+  name: z.string().min(1).max(200).optional(),
+  lang: z.enum(['nl', 'en']).optional(),
+})
+
+/** The stored networks, and the admin import of an OpenStreetMap file. */
+export function networkRoutes(deps: {
+  db: Database
+  clock: Clock
+  schemas: AssetSchemas
+  config: Pick<Config, 'regionBbox'> &
+    Partial<Pick<Config, 'ferryPenaltyMin' | 'maxOsmBytes' | 'adminToken' | 'snapLimitM'>>
+}) {
+  const app = new OpenAPIHono<AppEnv>()
+
+  app.get('/network', async (c) => {
+    const meta = await networkMeta(deps.db)
+    return c.json({
+      profiles: meta,
+      snapLimitM: deps.config.snapLimitM ?? 500,
+      licence: meta.length ? 'ODbL 1.0, © OpenStreetMap contributors' : null,
+    })
+  })
+
+  app.post('/network/import', async (c) => {
+    requireAdmin(c, deps.config.adminToken)
+    const query = c.req.query()
+    const parsed = importQuery.safeParse(query)
+    if (!parsed.success) throw fromZod(parsed.error, 'query', query)
+    const body = c.req.raw.body
+    if (!body) {
+      throw problem(
+        'validation_failed',
+        { nl: 'Geen bestand', en: 'No file' },
+        {
+          nl: 'Stuur het OpenStreetMap-bestand als body van het verzoek.',
+          en: 'Send the OpenStreetMap file as the request body.',
+        },
+        [
+          {
+            pointer: '/file',
+            code: 'required',
+            message: { nl: 'Bestand ontbreekt.', en: 'File missing.' },
+          },
+        ],
+      )
+    }
+    const limit = deps.config.maxOsmBytes ?? 1024 ** 3
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'buurtkaart-osm-'))
+    const file = path.join(dir, 'upload')
+    try {
+      let bytes = 0
+      await pipeline(
+        Readable.fromWeb(body as WebReadableStream<Uint8Array>),
+        new Transform({
+          transform(chunk: Buffer, _enc, next) {
+            bytes += chunk.length
+            next(bytes > limit ? tooLarge() : null, chunk)
+          },
+        }),
+        createWriteStream(file),
+      )
+      const q = parsed.data
+      const report = await importOsm(
+        { db: deps.db, clock: deps.clock, schemas: deps.schemas },
+        file,
+        {
+          network: q.network === 'true',
+          places: q.places === 'true',
+          dryRun: q.dryRun === 'true',
+          regionBbox: deps.config.regionBbox,
+          ferryPenaltyMin: deps.config.ferryPenaltyMin ?? 5,
+          actor: 'admin',
+          fileName: q.name ?? 'upload',
+        },
+      )
+      return c.json(report, 200)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  return app
+}

@@ -1,0 +1,335 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { sql } from 'kysely'
+import { expect, it } from 'vitest'
+import { importAreas } from '../../api/services/areas.js'
+import { importOsm, type OsmImportReport } from '../../api/services/osm-import.js'
+import { assetSchemas } from '../../api/domain/asset.js'
+import { DomainError } from '../../api/domain/errors.js'
+import { dataVersion } from '../../api/repositories/population.js'
+import { call, describeBackends, requireSharedData, type TestContext } from '../helpers/backends.js'
+
+/** The Netherlands: the real extracts lie in Delft and Amsterdam, not in Flevoland. */
+const NL = [3.3, 50.7, 7.3, 53.6] as const
+const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef'
+const config = { regionBbox: NL, regionName: 'Nederland', adminToken: ADMIN_TOKEN, snapLimitM: 500 }
+const schemas = assetSchemas({ bbox: NL, name: 'Nederland' })
+
+const DELFT = 'osm/tudelft.osm.pbf'
+const AMSTERDAM = 'osm/amsterdam.osm.gz'
+
+const runImport = (
+  ctx: TestContext,
+  file: string,
+  extra: Partial<Parameters<typeof importOsm>[2]> = {},
+) =>
+  importOsm({ db: ctx.handle.db, clock: ctx.clock, schemas }, file, {
+    network: true,
+    places: true,
+    dryRun: false,
+    regionBbox: NL,
+    ferryPenaltyMin: 5,
+    actor: 'test',
+    fileName: path.basename(file),
+    ...extra,
+  })
+
+/** Synthetic areas over the Delft extract's core (made-up codes and inhabitants; see the file). */
+async function loadTestAreas(ctx: TestContext) {
+  const file = path.join(import.meta.dirname, '..', 'fixtures', 'synthetic-delft-areas.geojson')
+  await importAreas(
+    { db: ctx.handle.db, clock: ctx.clock },
+    [
+      {
+        collection: JSON.parse(fs.readFileSync(file, 'utf8')) as unknown,
+        year: 2026,
+        source: 'synthetic test areas',
+      },
+    ],
+    { populationLevel: 'auto' },
+  )
+}
+
+const count = async (ctx: TestContext, table: string) =>
+  (
+    await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(
+      ctx.handle.db,
+    )
+  ).rows[0]!.n
+
+let delft: OsmImportReport | undefined
+
+describeBackends(
+  'network and places from the real Delft extract',
+  (ctx) => {
+    it('reads every element of the PBF and stores a pgRouting-style network', async () => {
+      expect(delft?.elements).toEqual({ nodes: 67_612, ways: 9_619, relations: 202 })
+      const net = delft!.network!
+      expect(net.walk.edges).toBeGreaterThan(3000)
+      expect(net.bike.edges).toBeGreaterThan(1500)
+      expect(await count(ctx(), 'network_nodes')).toBe(net.nodes)
+      const bad = await sql<{ n: number }>`
+        select count(*)::int as n from network_edges e
+        left join network_nodes s on s.id = e.source left join network_nodes t on t.id = e.target
+        where s.id is null or t.id is null
+           or (e.cost >= 0 and e.cost < e.length_m) or (e.reverse_cost >= 0 and e.reverse_cost < e.length_m)
+           or (e.cost < 0 and e.reverse_cost < 0)
+           or abs(ST_Length(ST_Transform(e.geom, 28992)) - e.length_m) > 0.01 * e.length_m + 0.01`.execute(
+        ctx().handle.db,
+      )
+      expect(bad.rows[0]!.n).toBe(0)
+      const oneWayForBikes = await sql<{ n: number }>`
+        select count(*)::int as n from network_edges where profile = 'bike' and (cost < 0 or reverse_cost < 0)`.execute(
+        ctx().handle.db,
+      )
+      expect(oneWayForBikes.rows[0]!.n).toBeGreaterThan(0)
+      const res = await call(ctx().app, 'GET', '/api/network')
+      expect(res.status).toBe(200)
+      expect(res.json.profiles.map((p: { profile: string }) => p.profile)).toEqual(['bike', 'walk'])
+      expect(res.json.profiles[0].source.file).toBe('tudelft.osm.pbf')
+    })
+
+    it('brings the tagged places into the register by kind, public ones only', async () => {
+      const rows = await sql<{ kind: string; n: number }>`
+        select kind, count(*)::int as n from assets where source = 'osm' group by kind order by kind`.execute(
+        ctx().handle.db,
+      )
+      const byKind = Object.fromEntries(rows.rows.map((r) => [r.kind, r.n]))
+      // SOURCES.md counts: community_centre 1, library 1, place_of_worship 4, leisure=park 3.
+      expect(byKind).toMatchObject({
+        community_centre: 1,
+        library: 1,
+        place_of_worship: 4,
+        park_square: 3,
+      })
+      expect(delft!.places!.not_public).toBeGreaterThan(0) // access=private picnic tables
+      const ref = await sql<{ n: number }>`
+        select count(*)::int as n from assets where source = 'osm' and source_ref !~ '^(node|way|relation)/[0-9]+$'`.execute(
+        ctx().handle.db,
+      )
+      expect(ref.rows[0]!.n).toBe(0)
+    })
+
+    it('answers mode=walk and mode=bike with the network named in the inputs', async () => {
+      for (const mode of ['walk', 'bike']) {
+        const res = await call(ctx().app, 'GET', `/api/coverage?area=GM9901&mode=${mode}&gaps=5`)
+        expect(res.status, res.text).toBe(200)
+        expect(res.json.inputs.network.source.file).toBe('tudelft.osm.pbf')
+        expect(res.json.inputs.network.licence).toMatch(/OpenStreetMap/)
+        // The sea wijk has no path within 500 m: reported, not dropped.
+        expect(res.json.network.unreachableInhabitants.noPathNearby).toBe(600)
+        expect(res.json.unreachableInhabitants).toBeGreaterThanOrEqual(600)
+        expect(res.json.inhabitants).toBe(5600)
+        expect(res.json.network.meanDetourFactor).toBeGreaterThan(1)
+      }
+    })
+
+    it('never reports a network distance shorter than the straight line', async () => {
+      const line = await call(ctx().app, 'GET', '/api/hexes?metric=distance&mode=line&res=10')
+      const walk = await call(ctx().app, 'GET', '/api/hexes?metric=distance&mode=walk&res=10')
+      expect(walk.status, walk.text).toBe(200)
+      const straight = new Map<string, number>(
+        line.json.cells.map((c: string, i: number) => [c, line.json.distanceM[i]]),
+      )
+      let compared = 0
+      walk.json.cells.forEach((c: string, i: number) => {
+        const d = walk.json.distanceM[i] as number | null
+        if (d === null) {
+          expect(walk.json.unreachable[i]).toMatch(/^no_/)
+          return
+        }
+        expect(d).toBeGreaterThanOrEqual(straight.get(c)! - 1) // both rounded to metres
+        compared++
+      })
+      expect(compared).toBeGreaterThan(100)
+    })
+
+    it('gives the detour factor per cell for walk and bike, and refuses it for the straight line', async () => {
+      const res = await call(ctx().app, 'GET', '/api/hexes?metric=detour&mode=walk&res=9')
+      expect(res.status, res.text).toBe(200)
+      const factors = (res.json.detour as (number | null)[]).filter((f) => f !== null)
+      expect(factors.length).toBeGreaterThan(10)
+      for (const f of factors) expect(f).toBeGreaterThanOrEqual(1)
+      const line = await call(ctx().app, 'GET', '/api/hexes?metric=detour&mode=line')
+      expect(line.status).toBe(400)
+      expect(line.headers.get('content-type')).toMatch(/problem\+json/)
+      expect(line.json.errors[0].pointer).toBe('mode')
+    })
+
+    it('re-imports the same file without duplicating anything', async () => {
+      const before = await count(ctx(), 'assets')
+      const versionBefore = (await dataVersion(ctx().handle.db)).network
+      const again = await runImport(ctx(), requireSharedData(DELFT))
+      expect(again.places).toMatchObject({
+        created: 0,
+        updated: 0,
+        unchanged: delft!.places!.created,
+      })
+      expect(await count(ctx(), 'assets')).toBe(before)
+      expect((await dataVersion(ctx().handle.db)).network).toBeGreaterThan(versionBefore)
+    })
+  },
+  {
+    config,
+    reset: 'none',
+    setup: async (c) => {
+      await loadTestAreas(c)
+      delft = await runImport(c, requireSharedData(DELFT))
+    },
+  },
+)
+
+/** Writes an Overpass JSON file with one café and one bench. */
+function overpassFile(dir: string, name: string, cafe: Record<string, string>): string {
+  const file = path.join(dir, name)
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      version: 0.6,
+      generator: 'Overpass API (test)',
+      elements: [
+        { type: 'node', id: 1001, lat: 52.52, lon: 5.47, tags: { amenity: 'cafe', ...cafe } },
+        { type: 'node', id: 1002, lat: 52.521, lon: 5.471, tags: { amenity: 'bench' } },
+      ],
+    }),
+  )
+  return file
+}
+
+describeBackends(
+  'OpenStreetMap re-imports and people’s edits',
+  (ctx) => {
+    const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-osm-test-'))
+
+    it('updates what OpenStreetMap changed, keeps what a person edited, and reports the clash', async () => {
+      const dir = tmp()
+      const v1 = overpassFile(dir, 'v1.json', {
+        name: 'Koffie A',
+        opening_hours: 'Mo-Fr 09:00-17:00',
+        wheelchair: 'no',
+      })
+      const first = await runImport(ctx(), v1, { network: false })
+      expect(first.places).toMatchObject({ created: 2, updated: 0 })
+
+      const list = await call(ctx().app, 'GET', '/api/assets?q=Koffie')
+      const cafe = list.json.features[0]
+      const edited = await call(
+        ctx().app,
+        'PATCH',
+        `/api/assets/${cafe.id}`,
+        { properties: { name: 'Koffiehuis Anders', wheelchair: 'yes' } },
+        { 'if-match': `"v${cafe.properties.version}"` },
+      )
+      expect(edited.status, edited.text).toBe(200)
+
+      // OpenStreetMap renames the café and changes its hours; the wheelchair tag stays "no".
+      const v2 = overpassFile(dir, 'v2.json', {
+        name: 'Koffie B',
+        opening_hours: 'Mo-Sa 08:00-18:00',
+        wheelchair: 'no',
+      })
+      const second = await runImport(ctx(), v2, { network: false })
+      expect(second.places).toMatchObject({ created: 0, updated: 1, unchanged: 1 })
+      expect(second.places!.conflicts).toEqual([
+        {
+          ref: 'node/1001',
+          asset_id: cafe.id,
+          field: 'name',
+          buurtkaart: 'Koffiehuis Anders',
+          osm: 'Koffie B',
+        },
+      ])
+      const after = await call(ctx().app, 'GET', `/api/assets/${cafe.id}`)
+      expect(after.json.properties).toMatchObject({
+        name: 'Koffiehuis Anders',
+        wheelchair: 'yes',
+        opening_hours: 'Mo-Sa 08:00-18:00',
+        source: 'osm',
+        source_ref: 'node/1001',
+      })
+      const history = await call(ctx().app, 'GET', `/api/assets/${cafe.id}/history`)
+      expect(history.json.entries.map((e: { action: string }) => e.action)).toEqual([
+        'import',
+        'update',
+        'import',
+      ])
+      fs.rmSync(dir, { recursive: true })
+    })
+
+    it('leaves a place a person deleted deleted', async () => {
+      const dir = tmp()
+      const v1 = overpassFile(dir, 'v1.json', { name: 'Koffie A' })
+      await runImport(ctx(), v1, { network: false })
+      const list = await call(ctx().app, 'GET', '/api/assets?q=Koffie')
+      const cafe = list.json.features[0]
+      const del = await call(ctx().app, 'DELETE', `/api/assets/${cafe.id}`, undefined, {
+        'if-match': `"v${cafe.properties.version}"`,
+      })
+      expect(del.status).toBe(204)
+      const again = await runImport(ctx(), v1, { network: false })
+      expect(again.places).toMatchObject({ created: 0, skipped_deleted: 1 })
+      expect((await call(ctx().app, 'GET', `/api/assets/${cafe.id}`)).status).toBe(410)
+      fs.rmSync(dir, { recursive: true })
+    })
+
+    it('refuses a damaged file and changes nothing', async () => {
+      const dir = tmp()
+      const broken = path.join(dir, 'broken.osm.pbf')
+      fs.writeFileSync(broken, fs.readFileSync(requireSharedData(DELFT)).subarray(0, 300_000))
+      await expect(runImport(ctx(), broken)).rejects.toBeInstanceOf(DomainError)
+      const notOsm = path.join(dir, 'notes.txt')
+      fs.writeFileSync(notOsm, 'hello')
+      await expect(runImport(ctx(), notOsm)).rejects.toMatchObject({ code: 'validation_failed' })
+      expect(await count(ctx(), 'assets')).toBe(0)
+      expect(await count(ctx(), 'network_edges')).toBe(0)
+      fs.rmSync(dir, { recursive: true })
+    })
+
+    it('says there is no network for walk before one is imported', async () => {
+      await loadTestAreas(ctx())
+      const res = await call(ctx().app, 'GET', '/api/coverage?area=GM9901&mode=walk')
+      expect(res.status).toBe(409)
+      expect(res.json.detail).toMatch(/import:osm/)
+    })
+
+    it('imports gzipped OSM XML through the admin endpoint, and only with the token', async () => {
+      const body = fs.readFileSync(requireSharedData(AMSTERDAM))
+      const anonymous = await ctx().app.request('/api/network/import', { method: 'POST', body })
+      expect(anonymous.status).toBe(401)
+      expect(anonymous.headers.get('content-type')).toMatch(/problem\+json/)
+      expect(anonymous.headers.get('www-authenticate')).toMatch(/Bearer/)
+      const wrong = await ctx().app.request('/api/network/import', {
+        method: 'POST',
+        body,
+        headers: { authorization: 'Bearer not-the-token' },
+      })
+      expect(wrong.status).toBe(401)
+      expect(await count(ctx(), 'network_edges')).toBe(0)
+
+      const garbage = await ctx().app.request('/api/network/import', {
+        method: 'POST',
+        body: 'not an osm file',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      })
+      expect(garbage.status).toBe(422)
+      const problem = (await garbage.json()) as { errors: { pointer: string }[] }
+      expect(problem.errors[0]!.pointer).toBe('/file')
+
+      const ok = await ctx().app.request('/api/network/import?name=amsterdam.osm.gz', {
+        method: 'POST',
+        body,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/gzip' },
+      })
+      expect(ok.status).toBe(200)
+      const report = (await ok.json()) as OsmImportReport
+      expect(report.file).toMatchObject({ format: 'xml', gzip: true })
+      expect(report.elements).toEqual({ nodes: 36_098, ways: 3_435, relations: 183 })
+      expect(report.places!.created).toBeGreaterThan(100)
+      expect(await count(ctx(), 'network_edges')).toBe(
+        report.network!.walk.edges + report.network!.bike.edges,
+      )
+    })
+  },
+  { config, reset: 'all' },
+)
