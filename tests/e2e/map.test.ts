@@ -10,7 +10,16 @@ import { createApp } from '../../api/http/app.js'
 import { SEED_FILE } from '../../api/seed-file.js'
 import { systemClock } from '../../api/services/assets.js'
 import { seedIfEmpty } from '../../api/services/seed.js'
-import { describeBackends, loadRealAreas, TEST_CONFIG, testSchemas } from '../helpers/backends.js'
+import { assetSchemas } from '../../api/domain/asset.js'
+import { importAreas } from '../../api/services/areas.js'
+import { importOsm } from '../../api/services/osm-import.js'
+import {
+  describeBackends,
+  loadRealAreas,
+  requireSharedData,
+  TEST_CONFIG,
+  testSchemas,
+} from '../helpers/backends.js'
 
 const SCREENSHOTS = path.join(projectRoot, 'test-results')
 const WEB_ROOT = path.join(projectRoot, 'web', 'dist')
@@ -106,7 +115,7 @@ describeBackends(
         }
       }
       expect(text).toMatch(
-        /^[\d.]+ inwoners?, [\d,]+ (m|km) naar de dichtstbijzijnde ontmoetingsplek$/,
+        /^[\d.]+ inwoners?, [\d,]+ (m|km) hemelsbreed naar de dichtstbijzijnde ontmoetingsplek$/,
       )
       await page.screenshot({ path: path.join(SCREENSHOTS, `distance-${ctx().backend}.png`) })
       await page.selectOption('#layer', 'gap')
@@ -272,6 +281,116 @@ describeBackends(
       await seedIfEmpty(
         { db: ctx.handle.db, clock: ctx.clock, schemas: testSchemas },
         fs.readFileSync(SEED_FILE, 'utf8'),
+      )
+    },
+  },
+)
+
+/** The Netherlands: the real OpenStreetMap extract lies in Delft. */
+const NL = [3.3, 50.7, 7.3, 53.6] as const
+
+describeBackends(
+  'walking distances and detours in Chromium',
+  (ctx) => {
+    let server: ServerType
+    let base: string
+
+    beforeAll(async () => {
+      const app = createApp({
+        db: ctx().handle.db,
+        backend: ctx().backend,
+        config: { ...TEST_CONFIG, regionBbox: NL, regionName: 'Nederland' },
+        clock: ctx().clock,
+        webRoot: WEB_ROOT,
+      })
+      await new Promise<void>((resolve) => {
+        server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve())
+      })
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    })
+
+    afterAll(async () => {
+      await new Promise((resolve) => server.close(resolve))
+    })
+
+    it('draws the detour layer over the walk network with its legend, read-out and area figures', async () => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
+      const errors: string[] = []
+      page.on('pageerror', (e) => errors.push(e.message))
+      await page.goto(`${base}/?layer=detour&mode=walk#14.5/52.0/4.3705`)
+      await page.waitForSelector('body[data-layer="detour"]', { timeout: 30_000 })
+      expect(await page.inputValue('#mode')).toBe('walk')
+      expect(await page.textContent('#hex-legend')).toContain(
+        'Hoeveel verder is het lopend over de weg dan hemelsbreed?',
+      )
+      expect(await page.textContent('#hex-legend')).toContain('OpenStreetMap')
+      let text = ''
+      for (const [x, y] of [
+        [600, 400],
+        [700, 350],
+        [520, 450],
+        [650, 300],
+        [800, 420],
+      ] as const) {
+        await page.mouse.move(x, y)
+        await page.waitForTimeout(150)
+        if (await page.isVisible('#readout')) {
+          text = (await page.textContent('#readout')) ?? ''
+          if (text.includes('omweg')) break
+        }
+      }
+      expect(text).toMatch(
+        /lopend over de weg naar de dichtstbijzijnde ontmoetingsplek; hemelsbreed [\d,]+ (m|km), omweg [\d,]+×$/,
+      )
+      await page.screenshot({ path: path.join(SCREENSHOTS, `detour-${ctx().backend}.png`) })
+      // The area's figures over the network: the mean detour and who has no route.
+      await page.selectOption('#gemeente', 'GM9901')
+      await page.waitForSelector('#area-figures dt:has-text("Omweg")')
+      expect(await page.textContent('#area-figures')).toContain('600 zonder pad of weg in de buurt')
+      // Switching to the straight line keeps the detour layer meaningful: it goes back to walk.
+      await page.selectOption('#layer', 'distance')
+      await page.selectOption('#mode', 'bike')
+      await page.waitForFunction(() =>
+        document.querySelector('#hex-legend')?.textContent?.includes('fietsend over de weg'),
+      )
+      expect(new URL(page.url()).searchParams.get('mode')).toBe('bike')
+      expect(errors).toEqual([])
+      await page.close()
+    })
+  },
+  {
+    config: { regionBbox: NL, regionName: 'Nederland' },
+    reset: 'none',
+    setup: async (ctx) => {
+      const areas = path.join(projectRoot, 'tests', 'fixtures', 'synthetic-delft-areas.geojson')
+      await importAreas(
+        { db: ctx.handle.db, clock: ctx.clock },
+        [
+          {
+            collection: JSON.parse(fs.readFileSync(areas, 'utf8')) as unknown,
+            year: 2026,
+            source: 'synthetic test areas',
+          },
+        ],
+        { populationLevel: 'auto' },
+      )
+      const file = requireSharedData('osm/tudelft.osm.pbf')
+      await importOsm(
+        {
+          db: ctx.handle.db,
+          clock: ctx.clock,
+          schemas: assetSchemas({ bbox: NL, name: 'Nederland' }),
+        },
+        file,
+        {
+          network: true,
+          places: true,
+          dryRun: false,
+          regionBbox: NL,
+          ferryPenaltyMin: 5,
+          actor: 'test',
+          fileName: path.basename(file),
+        },
       )
     },
   },

@@ -146,13 +146,18 @@ function renderLegend(metric: HexMetric | 'none', threshold: number) {
     hexLegend.innerHTML = ''
     return
   }
-  const legend = legendFor(metric, threshold)
+  const legend = legendFor(metric, threshold, modeSelect.value)
   const item = (i: { color: string; label: string; opacity?: number }) =>
     `<li><span class="chip" style="background:${i.color};opacity:${i.opacity ?? 0.8}"></span>${i.label}</li>`
   hexLegend.innerHTML = `<h3>${legend.title}</h3><ul>${legend.items.map(item).join('')}</ul><p class="note">${legend.note}</p>`
 }
 
 async function refreshHexes() {
+  // The detour compares the network with the straight line: it needs walk or bike.
+  if (layerSelect.value === 'detour' && modeSelect.value === 'line') {
+    const network = [...modeSelect.options].find((o) => o.value !== 'line' && !o.disabled)
+    if (network) modeSelect.value = network.value
+  }
   writeUrl()
   const metric = layerSelect.value as HexMetric | 'none'
   const threshold = Number(thresholdSelect.value)
@@ -293,6 +298,8 @@ const refreshSoon = () => {
 }
 for (const select of [layerSelect, thresholdSelect, modeSelect])
   select.addEventListener('change', refreshSoon)
+for (const select of [thresholdSelect, modeSelect])
+  select.addEventListener('change', () => void refreshArea(false))
 view.onViewChange(refreshSoon)
 view.onHexHover((properties, point) => {
   const metric = layerSelect.value as HexMetric | 'none'
@@ -300,14 +307,11 @@ view.onHexHover((properties, point) => {
     readout.hidden = true
     return
   }
-  readout.textContent = describeCell(metric, properties)
+  readout.textContent = describeCell(metric, properties, modeSelect.value)
   readout.hidden = false
   // Keep it on screen: flip to the left of the pointer near the right edge.
   const room = view.map.getContainer().clientWidth - point.x
-  readout.style.left =
-    room < readout.offsetWidth + 30
-      ? `${point.x - readout.offsetWidth - 14}px`
-      : `${point.x + 14}px`
+  readout.style.left = `${Math.max(4, room < readout.offsetWidth + 30 ? point.x - readout.offsetWidth - 14 : point.x + 14)}px`
   readout.style.top = `${point.y + 14}px`
 })
 
@@ -326,8 +330,23 @@ searchResults.addEventListener('click', (e) => {
   void showPlace(String(place.id))
 })
 
+/** Walk and bike can be chosen once a network for them is loaded. */
+async function enableModes() {
+  const info = await api.network().catch(() => undefined)
+  const words: Record<string, string> = { walk: 'lopend over de weg', bike: 'fietsend over de weg' }
+  for (const option of modeSelect.options) {
+    if (option.value === 'line') continue
+    const loaded = info?.profiles.find((p) => p.profile === option.value)
+    option.disabled = !loaded
+    option.text = loaded
+      ? (words[option.value] ?? option.value)
+      : `${words[option.value] ?? option.value} (geen wegennet geladen)`
+  }
+  pick(modeSelect, params.get('mode'))
+}
+
 async function load() {
-  await buildKindBoxes()
+  await Promise.all([buildKindBoxes(), enableModes()])
   const [gemeenten, assets] = await Promise.all([api.gemeenten(), api.allAssets()])
   places = assets.features
   await Promise.all([view.showGemeenten(gemeenten), view.showAssets(assets)])

@@ -16,7 +16,7 @@ export interface Kind {
   is_meeting_place: boolean
 }
 
-export type HexMetric = 'population' | 'density' | 'distance' | 'gap'
+export type HexMetric = 'population' | 'density' | 'distance' | 'gap' | 'detour'
 
 /** Compact cell data: parallel arrays, one entry per H3 cell. */
 export interface Hexes {
@@ -26,10 +26,28 @@ export interface Hexes {
   cells: string[]
   inhabitants?: number[]
   distanceM?: (number | null)[]
+  /** Straight-line metres (detour metric). */
+  straightM?: (number | null)[]
+  /** Network ÷ straight line (detour metric); null within 100 m of a place or unreachable. */
+  detour?: (number | null)[]
+  /** Why a cell has no network distance: no_path_nearby or no_place_reachable. */
+  unreachable?: (string | null)[]
   severity?: (number | null)[]
   total?: number[]
   meetingPlaces?: number[]
   inputs?: { thresholdM?: number; mode?: string; places?: { counted: number } }
+}
+
+/** A stored network per profile (walk, bike), from OpenStreetMap. */
+export interface NetworkInfo {
+  profiles: {
+    profile: 'walk' | 'bike'
+    nodes: number
+    edges: number
+    source: { file: string }
+    importedAt: string
+  }[]
+  snapLimitM: number
 }
 
 /** One field the API refused, addressed by a JSON Pointer into the body. */
@@ -82,6 +100,13 @@ export interface Coverage {
   bands: { fromM: number; toM: number | null; inhabitants: number }[]
   gapCount: number
   gapInhabitants: number
+  /** Over the walk or bike network only. */
+  network?: {
+    unreachableInhabitants: { noPathNearby: number; noPlaceReachable: number } | null
+    placesOffNetwork: number | null
+    meanDetourFactor: number | null
+    detourInhabitants: number
+  }
   gaps: {
     cell: string
     lon: number
@@ -97,6 +122,7 @@ export interface Coverage {
     mode: string
     thresholdM: number
     places: { counted: number }
+    network?: { source: { file: string }; importedAt: string; licence: string; snapLimitM: number }
     permalink: string
   }
 }
@@ -175,6 +201,7 @@ export const api = {
       }).toString()}`,
       signal,
     ),
+  network: () => getJson<NetworkInfo>('/api/network'),
   gemeenten: () => getJson<FeatureCollection>('/api/areas?level=gemeente'),
   hexes: (
     q: {

@@ -24,6 +24,9 @@ function hexFeatures(hexes: Hexes): GeoJsonData {
         cell,
         inhabitants: hexes.inhabitants?.[i],
         distanceM: hexes.distanceM?.[i] ?? null,
+        straightM: hexes.straightM?.[i] ?? null,
+        detour: hexes.detour?.[i] ?? null,
+        unreachable: hexes.unreachable?.[i] ?? null,
         total: hexes.total?.[i],
       },
       geometry: { type: 'Polygon', coordinates: [cellToBoundary(cell, true)] },
@@ -40,7 +43,14 @@ export function createMap(container: HTMLElement) {
     style: baseStyle,
     hash: true,
     ...(hasView ? {} : { bounds: FLEVOLAND_BOUNDS, fitBoundsOptions: { padding: 20 } }),
-    attributionControl: { compact: false, customAttribution: 'CBS / Kadaster' },
+    attributionControl: {
+      compact: false,
+      // Areas and inhabitants from CBS/Kadaster; places and paths may come from OpenStreetMap (ODbL).
+      customAttribution: [
+        'CBS / Kadaster',
+        '<a href="https://www.openstreetmap.org/copyright">© OpenStreetMap-bijdragers</a>',
+      ],
+    },
   })
   map.addControl(new NavigationControl({ showCompass: false }))
   const loaded = new Promise<void>((resolve) => map.once('load', () => resolve()))

@@ -70,7 +70,14 @@ export const assetLayers: LayerSpecification[] = [
   },
 ]
 
-export type HexMetric = 'population' | 'density' | 'distance' | 'gap'
+export type HexMetric = 'population' | 'density' | 'distance' | 'gap' | 'detour'
+
+/** How a distance was measured, in the words of the legend. */
+export const MODE_WORDS: Record<string, string> = {
+  line: 'hemelsbreed',
+  walk: 'lopend over de weg',
+  bike: 'fietsend over de weg',
+}
 
 /** H3 resolution for a zoom level: about 15–40 px per cell on screen. */
 export function resolutionForZoom(zoom: number): number {
@@ -105,6 +112,18 @@ const DENSITY_STEPS = [
 ] as const
 
 export const GAP_COLOR = '#d7301f'
+
+/** Detour factor classes (network ÷ straight line): sequential, colour-blind safe (YlOrBr). */
+export const DETOUR_STEPS = [
+  { from: 1, color: '#fff7bc' },
+  { from: 1.25, color: '#fec44f' },
+  { from: 1.5, color: '#ec7014' },
+  { from: 2, color: '#cc4c02' },
+  { from: 3, color: '#662506' },
+] as const
+
+/** Cells with no value (unreachable, or a place next door): neutral grey. */
+export const NO_VALUE_COLOR = '#9e9e9e'
 
 const stepExpression = (property: string, steps: readonly { from: number; color: string }[]) => [
   'step',
@@ -158,6 +177,16 @@ export function hexPaint(metric: HexMetric): Record<string, unknown> {
       return { 'fill-color': stepExpression('inhabitants', POPULATION_STEPS), 'fill-opacity': 0.7 }
     case 'density':
       return { 'fill-color': stepExpression('total', DENSITY_STEPS), 'fill-opacity': 0.75 }
+    case 'detour':
+      return {
+        'fill-color': [
+          'case',
+          ['==', ['get', 'detour'], null],
+          NO_VALUE_COLOR,
+          stepExpression('detour', DETOUR_STEPS),
+        ],
+        'fill-opacity': ['case', ['==', ['get', 'detour'], null], 0.35, 0.75],
+      }
   }
 }
 
@@ -171,11 +200,39 @@ export interface LegendItem {
 export function legendFor(
   metric: HexMetric,
   thresholdM: number,
+  mode = 'line',
 ): { title: string; items: LegendItem[]; note: string } {
+  const words = MODE_WORDS[mode] ?? mode
+  const network =
+    mode === 'line'
+      ? ''
+      : ' Afstand over paden en wegen uit OpenStreetMap (© OpenStreetMap-bijdragers).'
   switch (metric) {
+    case 'detour':
+      return {
+        title: `Hoeveel verder is het ${words} dan hemelsbreed?`,
+        items: [
+          ...DETOUR_STEPS.map((s, i) => {
+            const next = DETOUR_STEPS[i + 1]
+            const f = (v: number) => `${v.toLocaleString('nl-NL')}×`
+            return {
+              color: s.color,
+              label: next ? `${f(s.from)} – ${f(next.from)}` : `${f(s.from)} of meer`,
+            }
+          }),
+          {
+            color: NO_VALUE_COLOR,
+            opacity: 0.35,
+            label: 'geen waarde (plek vlakbij of niet bereikbaar)',
+          },
+        ],
+        note:
+          'Omweg = afstand over de weg ÷ afstand hemelsbreed. Hoog waar water, spoor of snelweg ertussen ligt.' +
+          network,
+      }
     case 'distance':
       return {
-        title: 'Hoe ver is het naar een ontmoetingsplek? (hemelsbreed)',
+        title: `Hoe ver is het naar een ontmoetingsplek? (${words})`,
         items: DISTANCE_BANDS.map((b, i) => {
           const from = i === 0 ? 0 : (DISTANCE_BANDS[i - 1]?.upTo as number)
           const label = Number.isFinite(b.upTo)
@@ -184,11 +241,11 @@ export function legendFor(
           const marked = b.upTo === thresholdM ? ' ← grens' : ''
           return { color: b.color, label: label + marked }
         }),
-        note: 'Alleen cellen waar mensen wonen. Bron: CBS, Buurtkaart-register.',
+        note: 'Alleen cellen waar mensen wonen. Bron: CBS, Buurtkaart-register.' + network,
       }
     case 'gap':
       return {
-        title: `Waar wonen mensen verder dan ${formatDistance(thresholdM)} van een ontmoetingsplek?`,
+        title: `Waar wonen mensen verder dan ${formatDistance(thresholdM)} (${words}) van een ontmoetingsplek?`,
         items: [
           { color: GAP_COLOR, opacity: 0.25, label: 'een paar inwoners' },
           { color: GAP_COLOR, opacity: 0.85, label: 'veel inwoners' },
@@ -231,7 +288,15 @@ export function legendFor(
 /** Read-out of one cell on hover, in plain Dutch. */
 export function describeCell(
   metric: HexMetric,
-  p: { inhabitants?: number; distanceM?: number | null; total?: number },
+  p: {
+    inhabitants?: number
+    distanceM?: number | null
+    total?: number
+    detour?: number | null
+    straightM?: number | null
+    unreachable?: string | null
+  },
+  mode = 'line',
 ): string {
   const people =
     p.inhabitants === undefined
@@ -242,9 +307,21 @@ export function describeCell(
       return people
     case 'density':
       return `${formatNumber(p.total ?? 0)} ${p.total === 1 ? 'plek' : 'plekken'}`
-    default:
-      return p.distanceM === null || p.distanceM === undefined
-        ? `${people}, geen ontmoetingsplek bereikbaar`
-        : `${people}, ${formatDistance(p.distanceM)} naar de dichtstbijzijnde ontmoetingsplek`
+    default: {
+      if (p.distanceM === null || p.distanceM === undefined) {
+        return p.unreachable === 'no_path_nearby'
+          ? `${people}, geen pad of weg in de buurt`
+          : `${people}, geen ontmoetingsplek bereikbaar`
+      }
+      const words = MODE_WORDS[mode] ?? mode
+      const base = `${people}, ${formatDistance(p.distanceM)} ${words} naar de dichtstbijzijnde ontmoetingsplek`
+      if (metric !== 'detour') return base
+      return p.detour === null ||
+        p.detour === undefined ||
+        p.straightM === null ||
+        p.straightM === undefined
+        ? base
+        : `${base}; hemelsbreed ${formatDistance(p.straightM)}, omweg ${p.detour.toLocaleString('nl-NL', { maximumFractionDigits: 1 })}×`
+    }
   }
 }
