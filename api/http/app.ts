@@ -115,8 +115,16 @@ export function createApp(deps: AppDeps) {
   })
 
   return Object.assign(app, {
-    /** Loads the default resolution in the background; silent when nothing is loaded yet. */
-    warm: () => analysis.warm(9).catch(() => {}),
+    /** Loads the default resolution and the networks in the background; silent when nothing is loaded yet. */
+    warm: () =>
+      Promise.all([
+        analysis.warm(9),
+        networks.networkFor('walk'),
+        networks.networkFor('bike'),
+      ]).then(
+        () => {},
+        () => {},
+      ),
   })
 }
 
