@@ -10,9 +10,6 @@ import { createApp } from '../../api/http/app.js'
 import { SEED_FILE } from '../../api/seed-file.js'
 import { systemClock } from '../../api/services/assets.js'
 import { seedIfEmpty } from '../../api/services/seed.js'
-import { assetSchemas } from '../../api/domain/asset.js'
-import { importAreas } from '../../api/services/areas.js'
-import { importOsm } from '../../api/services/osm-import.js'
 import {
   describeBackends,
   loadRealAreas,
@@ -20,11 +17,23 @@ import {
   TEST_CONFIG,
   testSchemas,
 } from '../helpers/backends.js'
+import { importOsmFile, loadSyntheticDelftAreas, NL } from '../helpers/osm.js'
 
 const SCREENSHOTS = path.join(projectRoot, 'test-results')
 const WEB_ROOT = path.join(projectRoot, 'web', 'dist')
 
 let browser: Browser
+
+/** Serves an app on a free port for the browser; returns its address and a stop function. */
+async function serveApp(app: ReturnType<typeof createApp>) {
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+  })
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: () => new Promise((resolve) => server.close(resolve)),
+  }
+}
 
 beforeAll(async () => {
   await build({ configFile: path.join(projectRoot, 'vite.config.ts'), logLevel: 'warn' })
@@ -42,26 +51,22 @@ afterAll(async () => {
 describeBackends(
   'web app in Chromium',
   (ctx) => {
-    let server: ServerType
     let base: string
+    let stop: () => Promise<unknown>
 
     beforeAll(async () => {
-      const app = createApp({
-        db: ctx().handle.db,
-        backend: ctx().backend,
-        config: TEST_CONFIG,
-        clock: ctx().clock,
-        webRoot: WEB_ROOT,
-      })
-      await new Promise<void>((resolve) => {
-        server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve())
-      })
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      ;({ base, stop } = await serveApp(
+        createApp({
+          db: ctx().handle.db,
+          backend: ctx().backend,
+          config: TEST_CONFIG,
+          clock: ctx().clock,
+          webRoot: WEB_ROOT,
+        }),
+      ))
     })
 
-    afterAll(async () => {
-      await new Promise((resolve) => server.close(resolve))
-    })
+    afterAll(() => stop())
 
     it('opens on Flevoland and shows the gemeenten and the seed register on the map', async () => {
       const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
@@ -286,32 +291,25 @@ describeBackends(
   },
 )
 
-/** The Netherlands: the real OpenStreetMap extract lies in Delft. */
-const NL = [3.3, 50.7, 7.3, 53.6] as const
-
 describeBackends(
   'walking distances and detours in Chromium',
   (ctx) => {
-    let server: ServerType
     let base: string
+    let stop: () => Promise<unknown>
 
     beforeAll(async () => {
-      const app = createApp({
-        db: ctx().handle.db,
-        backend: ctx().backend,
-        config: { ...TEST_CONFIG, regionBbox: NL, regionName: 'Nederland' },
-        clock: ctx().clock,
-        webRoot: WEB_ROOT,
-      })
-      await new Promise<void>((resolve) => {
-        server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve())
-      })
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      ;({ base, stop } = await serveApp(
+        createApp({
+          db: ctx().handle.db,
+          backend: ctx().backend,
+          config: { ...TEST_CONFIG, regionBbox: NL, regionName: 'Nederland' },
+          clock: ctx().clock,
+          webRoot: WEB_ROOT,
+        }),
+      ))
     })
 
-    afterAll(async () => {
-      await new Promise((resolve) => server.close(resolve))
-    })
+    afterAll(() => stop())
 
     it('draws the detour layer over the walk network with its legend, read-out and area figures', async () => {
       const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
@@ -362,36 +360,8 @@ describeBackends(
     config: { regionBbox: NL, regionName: 'Nederland' },
     reset: 'none',
     setup: async (ctx) => {
-      const areas = path.join(projectRoot, 'tests', 'fixtures', 'synthetic-delft-areas.geojson')
-      await importAreas(
-        { db: ctx.handle.db, clock: ctx.clock },
-        [
-          {
-            collection: JSON.parse(fs.readFileSync(areas, 'utf8')) as unknown,
-            year: 2026,
-            source: 'synthetic test areas',
-          },
-        ],
-        { populationLevel: 'auto' },
-      )
-      const file = requireSharedData('osm/tudelft.osm.pbf')
-      await importOsm(
-        {
-          db: ctx.handle.db,
-          clock: ctx.clock,
-          schemas: assetSchemas({ bbox: NL, name: 'Nederland' }),
-        },
-        file,
-        {
-          network: true,
-          places: true,
-          dryRun: false,
-          regionBbox: NL,
-          ferryPenaltyMin: 5,
-          actor: 'test',
-          fileName: path.basename(file),
-        },
-      )
+      await loadSyntheticDelftAreas(ctx)
+      await importOsmFile(ctx, requireSharedData('osm/tudelft.osm.pbf'))
     },
   },
 )

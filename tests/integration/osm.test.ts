@@ -3,53 +3,17 @@ import os from 'node:os'
 import path from 'node:path'
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
-import { importAreas } from '../../api/services/areas.js'
-import { importOsm, type OsmImportReport } from '../../api/services/osm-import.js'
-import { assetSchemas } from '../../api/domain/asset.js'
+import type { OsmImportReport } from '../../api/services/osm-import.js'
 import { DomainError } from '../../api/domain/errors.js'
 import { dataVersion } from '../../api/repositories/population.js'
 import { call, describeBackends, requireSharedData, type TestContext } from '../helpers/backends.js'
+import { importOsmFile, loadSyntheticDelftAreas, NL } from '../helpers/osm.js'
 
-/** The Netherlands: the real extracts lie in Delft and Amsterdam, not in Flevoland. */
-const NL = [3.3, 50.7, 7.3, 53.6] as const
 const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef'
 const config = { regionBbox: NL, regionName: 'Nederland', adminToken: ADMIN_TOKEN, snapLimitM: 500 }
-const schemas = assetSchemas({ bbox: NL, name: 'Nederland' })
 
 const DELFT = 'osm/tudelft.osm.pbf'
 const AMSTERDAM = 'osm/amsterdam.osm.gz'
-
-const runImport = (
-  ctx: TestContext,
-  file: string,
-  extra: Partial<Parameters<typeof importOsm>[2]> = {},
-) =>
-  importOsm({ db: ctx.handle.db, clock: ctx.clock, schemas }, file, {
-    network: true,
-    places: true,
-    dryRun: false,
-    regionBbox: NL,
-    ferryPenaltyMin: 5,
-    actor: 'test',
-    fileName: path.basename(file),
-    ...extra,
-  })
-
-/** Synthetic areas over the Delft extract's core (made-up codes and inhabitants; see the file). */
-async function loadTestAreas(ctx: TestContext) {
-  const file = path.join(import.meta.dirname, '..', 'fixtures', 'synthetic-delft-areas.geojson')
-  await importAreas(
-    { db: ctx.handle.db, clock: ctx.clock },
-    [
-      {
-        collection: JSON.parse(fs.readFileSync(file, 'utf8')) as unknown,
-        year: 2026,
-        source: 'synthetic test areas',
-      },
-    ],
-    { populationLevel: 'auto' },
-  )
-}
 
 const count = async (ctx: TestContext, table: string) =>
   (
@@ -160,7 +124,7 @@ describeBackends(
     it('re-imports the same file without duplicating anything', async () => {
       const before = await count(ctx(), 'assets')
       const versionBefore = (await dataVersion(ctx().handle.db)).network
-      const again = await runImport(ctx(), requireSharedData(DELFT))
+      const again = await importOsmFile(ctx(), requireSharedData(DELFT))
       expect(again.places).toMatchObject({
         created: 0,
         updated: 0,
@@ -174,8 +138,8 @@ describeBackends(
     config,
     reset: 'none',
     setup: async (c) => {
-      await loadTestAreas(c)
-      delft = await runImport(c, requireSharedData(DELFT))
+      await loadSyntheticDelftAreas(c)
+      delft = await importOsmFile(c, requireSharedData(DELFT))
     },
   },
 )
@@ -209,7 +173,7 @@ describeBackends(
         opening_hours: 'Mo-Fr 09:00-17:00',
         wheelchair: 'no',
       })
-      const first = await runImport(ctx(), v1, { network: false })
+      const first = await importOsmFile(ctx(), v1, { network: false })
       expect(first.places).toMatchObject({ created: 2, updated: 0 })
 
       const list = await call(ctx().app, 'GET', '/api/assets?q=Koffie')
@@ -229,7 +193,7 @@ describeBackends(
         opening_hours: 'Mo-Sa 08:00-18:00',
         wheelchair: 'no',
       })
-      const second = await runImport(ctx(), v2, { network: false })
+      const second = await importOsmFile(ctx(), v2, { network: false })
       expect(second.places).toMatchObject({ created: 0, updated: 1, unchanged: 1 })
       expect(second.places!.conflicts).toEqual([
         {
@@ -260,14 +224,14 @@ describeBackends(
     it('leaves a place a person deleted deleted', async () => {
       const dir = tmp()
       const v1 = overpassFile(dir, 'v1.json', { name: 'Koffie A' })
-      await runImport(ctx(), v1, { network: false })
+      await importOsmFile(ctx(), v1, { network: false })
       const list = await call(ctx().app, 'GET', '/api/assets?q=Koffie')
       const cafe = list.json.features[0]
       const del = await call(ctx().app, 'DELETE', `/api/assets/${cafe.id}`, undefined, {
         'if-match': `"v${cafe.properties.version}"`,
       })
       expect(del.status).toBe(204)
-      const again = await runImport(ctx(), v1, { network: false })
+      const again = await importOsmFile(ctx(), v1, { network: false })
       expect(again.places).toMatchObject({ created: 0, skipped_deleted: 1 })
       expect((await call(ctx().app, 'GET', `/api/assets/${cafe.id}`)).status).toBe(410)
       fs.rmSync(dir, { recursive: true })
@@ -277,17 +241,19 @@ describeBackends(
       const dir = tmp()
       const broken = path.join(dir, 'broken.osm.pbf')
       fs.writeFileSync(broken, fs.readFileSync(requireSharedData(DELFT)).subarray(0, 300_000))
-      await expect(runImport(ctx(), broken)).rejects.toBeInstanceOf(DomainError)
+      await expect(importOsmFile(ctx(), broken)).rejects.toBeInstanceOf(DomainError)
       const notOsm = path.join(dir, 'notes.txt')
       fs.writeFileSync(notOsm, 'hello')
-      await expect(runImport(ctx(), notOsm)).rejects.toMatchObject({ code: 'validation_failed' })
+      await expect(importOsmFile(ctx(), notOsm)).rejects.toMatchObject({
+        code: 'validation_failed',
+      })
       expect(await count(ctx(), 'assets')).toBe(0)
       expect(await count(ctx(), 'network_edges')).toBe(0)
       fs.rmSync(dir, { recursive: true })
     })
 
     it('says there is no network for walk before one is imported', async () => {
-      await loadTestAreas(ctx())
+      await loadSyntheticDelftAreas(ctx())
       const res = await call(ctx().app, 'GET', '/api/coverage?area=GM9901&mode=walk')
       expect(res.status).toBe(409)
       expect(res.json.detail).toMatch(/import:osm/)

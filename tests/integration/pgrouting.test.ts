@@ -1,13 +1,11 @@
-import path from 'node:path'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { assetSchemas } from '../../api/domain/asset.js'
 import { dijkstra, type Graph } from '../../api/domain/network/graph.js'
 import type { Profile } from '../../api/domain/network/profiles.js'
 import type { DatabaseHandle } from '../../api/db/create-db.js'
 import { loadStoredGraph } from '../../api/repositories/network.js'
 import { graphFromStored } from '../../api/services/network.js'
-import { importOsm } from '../../api/services/osm-import.js'
+import { importOsmFile } from '../helpers/osm.js'
 import {
   backends,
   openTestDatabase,
@@ -23,7 +21,6 @@ import {
 
 /** The Delft extract's core box (SOURCES.md); routes that leave it are cut short. */
 const CORE = { minLon: 4.357, maxLon: 4.384, minLat: 51.996, maxLat: 52.004 }
-const NL = [3.3, 50.7, 7.3, 53.6] as const
 
 const edgesSql = (profile: Profile) =>
   `select id, source, target, cost, reverse_cost from network_edges where profile = '${profile}'`
@@ -42,18 +39,11 @@ describe.runIf(backends().includes('postgresql'))(
       dispose = opened.dispose
       // CI installs postgresql-15-pgrouting; without it this fails rather than skips.
       await sql`create extension if not exists pgrouting`.execute(handle.db)
-      const file = requireSharedData('osm/tudelft.osm.pbf')
-      await importOsm(
-        { db: handle.db, clock: steppingClock(), schemas: assetSchemas({ bbox: NL, name: 'NL' }) },
-        file,
+      await importOsmFile(
+        { handle, clock: steppingClock() },
+        requireSharedData('osm/tudelft.osm.pbf'),
         {
-          network: true,
           places: false,
-          dryRun: false,
-          regionBbox: NL,
-          ferryPenaltyMin: 5,
-          actor: 'test',
-          fileName: path.basename(file),
         },
       )
       for (const profile of ['walk', 'bike'] as const) {
