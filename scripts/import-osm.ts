@@ -70,7 +70,8 @@ try {
   const { elements: el, network: net, places } = report
   console.log(
     `${report.dry_run ? 'Dry run: nothing saved. ' : ''}Read ${report.file.format}${report.file.gzip ? ' (gzip)' : ''}: ` +
-      `${el.nodes} nodes, ${el.ways} ways, ${el.relations} relations in ${seconds} s.`,
+      `${el.nodes} nodes, ${el.ways} ways, ${el.relations} relations in ${seconds} s` +
+      `${report.newest_object ? ` (data up to ${report.newest_object.slice(0, 10)})` : ''}.`,
   )
   if (net) {
     console.log(

@@ -38,6 +38,8 @@ export interface OsmImportReport {
     readonly bytes: number
   }
   readonly elements: { readonly nodes: number; readonly ways: number; readonly relations: number }
+  /** When the newest object in the file was last edited (the data's date), if the file says. */
+  readonly newest_object: string | null
   readonly network: {
     readonly nodes: number
     readonly edges: number
@@ -131,6 +133,7 @@ export async function importOsm(
   const info: OsmFileInfo = await detectOsmFile(path)
   const progress = options.onProgress
   const elements = { nodes: 0, ways: 0, relations: 0 }
+  let newest = -Infinity
 
   const networkWays: NetworkWay[] = []
   const placeNodes: OsmCandidate[] = []
@@ -142,6 +145,7 @@ export async function importOsm(
     progress?.({ phase: 'scan', done, total }),
   )) {
     for (const e of batch) {
+      if (e.timestamp !== undefined && e.timestamp > newest) newest = e.timestamp
       if (e.type === 'node') {
         elements.nodes++
         if (options.places && e.tags && isPlaceTagged(e.tags)) {
@@ -232,6 +236,7 @@ export async function importOsm(
   }
   const inRegion = candidates.filter((c) => bboxContains(options.regionBbox, [c.lon, c.lat]))
 
+  const newestIso = Number.isFinite(newest) ? new Date(newest).toISOString() : null
   const settings: NetworkSettings = {
     ferryPenaltyMin: options.ferryPenaltyMin,
     ferryPenaltyM: Object.fromEntries(
@@ -246,7 +251,7 @@ export async function importOsm(
       networkCounts = await replaceNetwork(
         trx,
         built,
-        { file: options.fileName, format: info.format, bytes: info.bytes, newestObject: null },
+        { file: options.fileName, format: info.format, bytes: info.bytes, newestObject: newestIso },
         settings,
         deps.clock.now(),
       )
@@ -280,6 +285,7 @@ export async function importOsm(
     dry_run: options.dryRun,
     file: { name: options.fileName, format: info.format, gzip: info.gzip, bytes: info.bytes },
     elements,
+    newest_object: newestIso,
     network: built
       ? {
           nodes: built.nodes.osmId.length,

@@ -16,22 +16,27 @@ import type { Tags } from '../domain/network/profiles.js'
  * never hold the file in memory; a caller that needs several passes reads the file again.
  */
 
-export type OsmElement =
-  | { type: 'node'; id: number; lon: number; lat: number; tags?: Tags | undefined }
-  | {
-      type: 'way'
-      id: number
-      refs: number[]
-      tags?: Tags | undefined
-      /** Overpass `out geom`: the coordinates of `refs`, when the file has them. */
-      geometry?: { lon: number; lat: number }[] | undefined
-    }
-  | {
-      type: 'relation'
-      id: number
-      members: { type: 'node' | 'way' | 'relation'; ref: number; role: string }[]
-      tags?: Tags | undefined
-    }
+/** Milliseconds since 1970 of an element's last edit, when the file has metadata. */
+type Stamp = { timestamp?: number | undefined }
+
+export type OsmElement = Stamp &
+  (
+    | { type: 'node'; id: number; lon: number; lat: number; tags?: Tags | undefined }
+    | {
+        type: 'way'
+        id: number
+        refs: number[]
+        tags?: Tags | undefined
+        /** Overpass `out geom`: the coordinates of `refs`, when the file has them. */
+        geometry?: { lon: number; lat: number }[] | undefined
+      }
+    | {
+        type: 'relation'
+        id: number
+        members: { type: 'node' | 'way' | 'relation'; ref: number; role: string }[]
+        tags?: Tags | undefined
+      }
+  )
 
 export type OsmFormat = 'pbf' | 'xml' | 'json'
 
@@ -113,12 +118,21 @@ function source(path: string, info: OsmFileInfo, onProgress?: ReadProgress): Rea
 
 const num = (v: unknown) => (typeof v === 'number' ? v : Number(v))
 
+/** A timestamp as milliseconds: PBF gives numbers, XML and JSON ISO text. */
+const stamp = (v: unknown): number | undefined => {
+  if (typeof v === 'number') return v
+  if (typeof v !== 'string') return undefined
+  const ms = Date.parse(v)
+  return Number.isNaN(ms) ? undefined : ms
+}
+
 async function* readPbf(stream: Readable): AsyncGenerator<OsmElement[]> {
-  const parsed = stream.pipe(new OSMTransform({ withTags: true, withInfo: false }))
+  const parsed = stream.pipe(new OSMTransform({ withTags: true, withInfo: true }))
   stream.on('error', (e) => parsed.destroy(e))
   for await (const items of parsed as AsyncIterable<Record<string, unknown>[]>) {
     const batch: OsmElement[] = []
     for (const item of items) {
+      const timestamp = stamp((item.info as { timestamp?: unknown } | undefined)?.timestamp)
       if (item.type === 'node') {
         batch.push({
           type: 'node',
@@ -126,6 +140,7 @@ async function* readPbf(stream: Readable): AsyncGenerator<OsmElement[]> {
           lon: num(item.lon),
           lat: num(item.lat),
           tags: item.tags as Tags | undefined,
+          timestamp,
         })
       } else if (item.type === 'way') {
         batch.push({
@@ -133,6 +148,7 @@ async function* readPbf(stream: Readable): AsyncGenerator<OsmElement[]> {
           id: num(item.id),
           refs: (item.refs as unknown[]).map(num),
           tags: item.tags as Tags | undefined,
+          timestamp,
         })
       } else if (item.type === 'relation') {
         batch.push({
@@ -142,6 +158,7 @@ async function* readPbf(stream: Readable): AsyncGenerator<OsmElement[]> {
             item.members as { type: 'node' | 'way' | 'relation'; ref: unknown; role: string }[]
           ).map((m) => ({ type: m.type, ref: num(m.ref), role: m.role ?? '' })),
           tags: item.tags as Tags | undefined,
+          timestamp,
         })
       }
     }
@@ -163,15 +180,21 @@ async function* readXml(stream: Readable): AsyncGenerator<OsmElement[]> {
     switch (node.name) {
       case 'node':
         tags = {}
-        current = { type: 'node', id: num(a.id), lon: num(a.lon), lat: num(a.lat) }
+        current = {
+          type: 'node',
+          id: num(a.id),
+          lon: num(a.lon),
+          lat: num(a.lat),
+          timestamp: stamp(a.timestamp),
+        }
         break
       case 'way':
         tags = {}
-        current = { type: 'way', id: num(a.id), refs: [] }
+        current = { type: 'way', id: num(a.id), refs: [], timestamp: stamp(a.timestamp) }
         break
       case 'relation':
         tags = {}
-        current = { type: 'relation', id: num(a.id), members: [] }
+        current = { type: 'relation', id: num(a.id), members: [], timestamp: stamp(a.timestamp) }
         break
       case 'tag':
         if (current && a.k !== undefined) tags[a.k] = a.v ?? ''
@@ -225,6 +248,7 @@ interface OverpassElement {
   geometry?: ({ lat: number; lon: number } | null)[]
   members?: { type: string; ref: number; role?: string }[]
   tags?: Tags
+  timestamp?: string
 }
 
 async function* readJson(stream: Readable): AsyncGenerator<OsmElement[]> {
@@ -238,12 +262,26 @@ async function* readJson(stream: Readable): AsyncGenerator<OsmElement[]> {
     for await (const { value } of pipeline as AsyncIterable<{ value: OverpassElement }>) {
       const e = value
       if (e.type === 'node' && typeof e.lat === 'number' && typeof e.lon === 'number') {
-        batch.push({ type: 'node', id: e.id, lon: e.lon, lat: e.lat, tags: e.tags })
+        batch.push({
+          type: 'node',
+          id: e.id,
+          lon: e.lon,
+          lat: e.lat,
+          tags: e.tags,
+          timestamp: stamp(e.timestamp),
+        })
       } else if (e.type === 'way' && Array.isArray(e.nodes)) {
         const geometry = e.geometry?.every((g) => g !== null)
           ? (e.geometry as { lat: number; lon: number }[])
           : undefined
-        batch.push({ type: 'way', id: e.id, refs: e.nodes, tags: e.tags, geometry })
+        batch.push({
+          type: 'way',
+          id: e.id,
+          refs: e.nodes,
+          tags: e.tags,
+          geometry,
+          timestamp: stamp(e.timestamp),
+        })
       } else if (e.type === 'relation' && Array.isArray(e.members)) {
         batch.push({
           type: 'relation',
@@ -252,6 +290,7 @@ async function* readJson(stream: Readable): AsyncGenerator<OsmElement[]> {
             .filter((m) => m.type === 'node' || m.type === 'way' || m.type === 'relation')
             .map((m) => ({ type: m.type as 'node', ref: m.ref, role: m.role ?? '' })),
           tags: e.tags,
+          timestamp: stamp(e.timestamp),
         })
       }
       if (batch.length >= 1000) {

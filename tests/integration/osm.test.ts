@@ -29,6 +29,8 @@ describeBackends(
   (ctx) => {
     it('reads every element of the PBF and stores a pgRouting-style network', async () => {
       expect(delft?.elements).toEqual({ nodes: 67_612, ways: 9_619, relations: 202 })
+      // SOURCES.md: the newest object in the file is from 2025-08-06T18:36:59Z.
+      expect(delft?.newest_object).toBe('2025-08-06T18:36:59.000Z')
       const net = delft!.network!
       expect(net.walk.edges).toBeGreaterThan(3000)
       expect(net.bike.edges).toBeGreaterThan(1500)
@@ -79,7 +81,10 @@ describeBackends(
       for (const mode of ['walk', 'bike']) {
         const res = await call(ctx().app, 'GET', `/api/coverage?area=GM9901&mode=${mode}&gaps=5`)
         expect(res.status, res.text).toBe(200)
-        expect(res.json.inputs.network.source.file).toBe('tudelft.osm.pbf')
+        expect(res.json.inputs.network.source).toMatchObject({
+          file: 'tudelft.osm.pbf',
+          newestObject: '2025-08-06T18:36:59.000Z',
+        })
         expect(res.json.inputs.network.licence).toMatch(/OpenStreetMap/)
         // The sea wijk has no path within 500 m: reported, not dropped.
         expect(res.json.network.unreachableInhabitants.noPathNearby).toBe(600)
@@ -291,6 +296,7 @@ describeBackends(
       const report = (await ok.json()) as OsmImportReport
       expect(report.file).toMatchObject({ format: 'xml', gzip: true })
       expect(report.elements).toEqual({ nodes: 36_098, ways: 3_435, relations: 183 })
+      expect(report.newest_object).toBe('2026-02-13T12:11:40.000Z')
       expect(report.places!.created).toBeGreaterThan(100)
       expect(await count(ctx(), 'network_edges')).toBe(
         report.network!.walk.edges + report.network!.bike.edges,
