@@ -9,6 +9,8 @@
  *   (LATERAL … ORDER BY geom <-> … LIMIT 1) on the same cells and places, on PostgreSQL
  *   (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server), or PGlite without one.
  * - National scale: the province tiled to about 2.5 million populated cells.
+ * - Network distances (scripts/bench-network.ts): OSM import and graph load on the real extracts,
+ *   one multi-source Dijkstra on synthetic province- and national-size graphs, against pgRouting.
  *
  * Results, machine info and ratios against the goals go to BENCHMARKS.md.
  */
@@ -24,8 +26,9 @@ import { straightLine, type DistanceMethod, type Points } from '../api/domain/re
 import { parallelStraightLine } from '../api/services/parallel-reach.js'
 import { spreadAreas, surfaces } from '../api/domain/surface.js'
 import { openDatabase, type DatabaseHandle } from '../api/db/create-db.js'
+import { benchDatabaseUrl, benchNetwork, fmt, rng, SHARED, stats, time } from './bench-network.js'
 
-const SHARED = process.env.BUURTKAART_SHARED_DATA ?? path.join(projectRoot, '..', 'shared', 'data')
+const loadBefore = os.loadavg()[0] ?? 0
 const read = (file: string) => {
   const full = path.join(SHARED, file)
   if (!fs.existsSync(full))
@@ -36,32 +39,6 @@ const read = (file: string) => {
       geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown }
     }[]
   }
-}
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function stats(ms: number[]) {
-  const s = [...ms].sort((a, b) => a - b)
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] as number
-  return { min: s[0] as number, p50: at(0.5), p95: at(0.95), n: s.length }
-}
-
-const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0))
-
-function time<T>(fn: () => T): [T, number] {
-  const t = performance.now()
-  const value = fn()
-  return [value, performance.now() - t]
 }
 
 // --- Data: the real surface and reproducible places -------------------------------------------
@@ -159,10 +136,7 @@ async function postgisBaseline(): Promise<{
   ms: ReturnType<typeof stats>
   shares: Map<string, number>
 }> {
-  const url =
-    process.env.BENCH_DATABASE_URL ??
-    process.env.TEST_DATABASE_URL ??
-    'postgres://root@127.0.0.1:5432/postgres'
+  const url = benchDatabaseUrl()
   let handle: DatabaseHandle
   let admin: DatabaseHandle | undefined
   let benchDb: string | undefined
@@ -292,6 +266,12 @@ console.log(
   `National scale: ${nationalCells.x.length} cells, ${nationalPlaces.x.length} places: p50 ${fmt(national.p50)} ms`,
 )
 
+// --- Network distances -------------------------------------------------------------------------
+const network = await benchNetwork({
+  origins: cells,
+  originsLabel: 'the populated res-10 cells of the real Flevoland surface above',
+})
+
 // --- BENCHMARKS.md -----------------------------------------------------------------------------
 const pgVersion =
   baseline.backend === 'PostgreSQL'
@@ -304,7 +284,8 @@ const report = `# Benchmarks
 Written by \`npm run bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}. Re-run it to refresh this file.
 
 Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()} ${os.release()},
-Node.js ${process.version}; baseline on ${pgVersion}.
+Node.js ${process.version}; baselines on ${pgVersion}${network.baseline ? ` and ${network.baseline}` : ''}. Load average
+(1 min) when the run started: ${loadBefore.toFixed(2)}; other work on the machine makes the figures noisier.
 
 ## Gap analysis engine (issue: gap analysis engine)
 
@@ -329,6 +310,7 @@ ${os.availableParallelism()}); each runs the same pure straight-line method on i
 1/3/5 km), so the ratio is conservative. Both agree: the largest difference in coverage per
 gemeente is ${maxDiffPp.toFixed(4)} percentage points. Building the surface itself (spreading the wijken, all four
 resolutions) took ${fmt(buildMs)} ms; the service does that once when areas are imported, not per request.
-`
+
+${network.markdown}`
 fs.writeFileSync(path.join(projectRoot, 'BENCHMARKS.md'), report)
 console.log('Wrote BENCHMARKS.md')

@@ -32,8 +32,7 @@ interface Attached {
 function toEnds(graph: Graph, s: Snap): [number, number] {
   const length = graph.length[s.edge] as number
   // At an end already, direction does not matter.
-  const toSource =
-    s.offset === 0 ? 0 : graph.reverseCost[s.edge] === Infinity ? Infinity : s.offset
+  const toSource = s.offset === 0 ? 0 : graph.reverseCost[s.edge] === Infinity ? Infinity : s.offset
   const toTarget =
     s.offset === length ? 0 : graph.cost[s.edge] === Infinity ? Infinity : length - s.offset
   return [toSource, toTarget]
