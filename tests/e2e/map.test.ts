@@ -73,16 +73,24 @@ describeBackends(
       const errors: string[] = []
       page.on('pageerror', (e) => errors.push(e.message))
       page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text())
+        // Offline, the PDOK basemap cannot load: Chromium logs that one failed request.
+        if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: net::ERR_'))
+          errors.push(m.text())
       })
       const failed: string[] = []
       page.on('response', (r) => {
         if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`)
       })
+      page.on('requestfailed', (r) => {
+        if (!r.url().startsWith('https://api.pdok.nl/')) failed.push(`failed ${r.url()}`)
+      })
       await page.goto(base + '/')
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
       expect(await page.textContent('#status')).toBe('16 plekken op de kaart')
       expect(await page.locator('#map canvas').count()).toBe(1)
+      // No internet here: the map works without its basemap, and says so discreetly.
+      await page.waitForSelector('body[data-basemap="offline"]')
+      expect(await page.textContent('#basemap-note')).toContain('Achtergrondkaart niet bereikbaar')
       await page.screenshot({ path: path.join(SCREENSHOTS, `map-${ctx().backend}.png`) })
       expect(errors).toEqual([])
       expect(failed).toEqual([])
@@ -362,6 +370,260 @@ describeBackends(
     setup: async (ctx) => {
       await loadSyntheticDelftAreas(ctx)
       await importOsmFile(ctx, requireSharedData('osm/tudelft.osm.pbf'))
+    },
+  },
+)
+
+describeBackends(
+  'mapping together in Chromium',
+  (ctx) => {
+    let base: string
+    let stop: () => Promise<unknown>
+
+    beforeAll(async () => {
+      ;({ base, stop } = await serveApp(
+        createApp({
+          db: ctx().handle.db,
+          backend: ctx().backend,
+          config: TEST_CONFIG,
+          clock: ctx().clock,
+          webRoot: WEB_ROOT,
+        }),
+      ))
+    })
+
+    afterAll(() => stop())
+
+    /** The id of a seed place, by name. */
+    const idOf = async (name: string) => {
+      const res = await fetch(`${base}/api/assets?q=${encodeURIComponent(name)}`)
+      const body = (await res.json()) as { features: { id: string }[] }
+      return body.features[0]!.id
+    }
+
+    it('shows an edit conflict between two people, and merges without losing either change', async () => {
+      const id = await idOf('HavenHart')
+      const a = await browser.newContext({ viewport: { width: 1200, height: 900 } })
+      const b = await browser.newContext({ viewport: { width: 1200, height: 900 } })
+      const pageA = await a.newPage()
+      const pageB = await b.newPage()
+      for (const page of [pageA, pageB]) {
+        await page.goto(`${base}/?layer=none&place=${id}`)
+        await page.waitForSelector('#place-body h3:has-text("HavenHart 2.0")', { timeout: 30_000 })
+      }
+      // Both open the form on version 1.
+      await pageA.click('#place-edit')
+      await pageB.click('#place-edit')
+      await pageA.fill('#add-name', 'HavenHart (Almere Haven)')
+      await pageA.click('#add-form summary')
+      await pageA.fill('#add-address', 'Sluis 1, Almere Haven')
+      await pageA.click('#add-form button[type=submit]')
+      await pageA.waitForSelector('#toast:has-text("Opgeslagen: HavenHart (Almere Haven)")')
+
+      await pageB.fill('#add-name', 'HavenHart 2.0 buurtkamer')
+      await pageB.click('#add-form summary')
+      await pageB.fill('#add-opening_hours', 'Mo-Fr 10:00-16:00')
+      await pageB.click('#add-form button[type=submit]')
+      await pageB.waitForSelector('#add-conflict:not([hidden])')
+      const conflict = (await pageB.textContent('#add-conflict')) ?? ''
+      expect(conflict).toContain('Iemand anders heeft deze plek intussen gewijzigd (nu versie 2)')
+      expect(conflict).toContain('HavenHart (Almere Haven)')
+      expect(conflict).toContain('HavenHart 2.0 buurtkamer (u wijzigde dit ook)')
+      expect(conflict).toContain('Sluis 1, Almere Haven')
+      await pageB.screenshot({ path: path.join(SCREENSHOTS, `conflict-${ctx().backend}.png`) })
+      // Nothing was overwritten yet.
+      const between = (await (await fetch(`${base}/api/assets/${id}`)).json()) as {
+        properties: Record<string, unknown>
+      }
+      expect(between.properties).toMatchObject({ name: 'HavenHart (Almere Haven)', version: 2 })
+
+      await pageB.click('#conflict-mine')
+      await pageB.waitForSelector('#toast:has-text("Opgeslagen: HavenHart 2.0 buurtkamer")')
+      const after = (await (await fetch(`${base}/api/assets/${id}`)).json()) as {
+        properties: Record<string, unknown>
+      }
+      // B's fields on top of A's version: A's address is kept.
+      expect(after.properties).toMatchObject({
+        name: 'HavenHart 2.0 buurtkamer',
+        address: 'Sluis 1, Almere Haven',
+        opening_hours: 'Mo-Fr 10:00-16:00',
+        version: 3,
+      })
+      await a.close()
+      await b.close()
+    })
+
+    it('deletes after a confirmation and undoes it', async () => {
+      const id = await idOf('Hof van Hestia')
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+      await page.goto(`${base}/?layer=none&place=${id}`)
+      await page.waitForSelector('#place-body h3:has-text("Hof van Hestia")', { timeout: 30_000 })
+      const before = (await page.textContent('#status')) ?? ''
+      const count = Number(/^(\d+)/.exec(before)?.[1])
+      await page.click('#place-delete')
+      expect(await page.isVisible('#place-confirm')).toBe(true)
+      await page.click('#place-delete-yes')
+      await page.waitForSelector('#toast:has-text("Verwijderd: Hof van Hestia")')
+      await page.waitForFunction(
+        (n) => document.querySelector('#status')?.textContent === `${n} plekken op de kaart`,
+        count - 1,
+      )
+      expect((await fetch(`${base}/api/assets/${id}`)).status).toBe(410)
+      await page.click('#toast-action')
+      await page.waitForSelector('#toast:has-text("Ongedaan gemaakt")')
+      await page.waitForFunction(
+        (n) => document.querySelector('#status')?.textContent === `${n} plekken op de kaart`,
+        count,
+      )
+      expect((await fetch(`${base}/api/assets/${id}`)).status).toBe(200)
+      await page.close()
+    })
+
+    it('keeps unsaved input: asks before closing, and brings it back after a reload', async () => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+      await page.goto(`${base}/?layer=none`)
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      await page.click('#add-place')
+      await page.fill('#add-name', 'Moestuin aan de dijk')
+      await page.keyboard.press('Escape')
+      expect(await page.isVisible('#add-unsaved')).toBe(true)
+      await page.click('#add-unsaved-keep')
+      expect(await page.isVisible('#add')).toBe(true)
+      await page.reload()
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      expect(await page.isVisible('#add')).toBe(true)
+      expect(await page.inputValue('#add-name')).toBe('Moestuin aan de dijk')
+      await page.click('#add-cancel')
+      await page.click('#add-unsaved-discard')
+      expect(await page.isHidden('#add')).toBe(true)
+      await page.reload()
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      expect(await page.isHidden('#add')).toBe(true)
+      await page.close()
+    })
+
+    it('shows a name with <script> in it as text', async () => {
+      const name = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
+      const res = await fetch(`${base}/api/assets`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          geometry: { type: 'Point', coordinates: [5.2, 52.37] },
+          properties: { name, kind: 'initiative', description: '<b>vet</b>' },
+        }),
+      })
+      const created = (await res.json()) as { id: string }
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+      await page.goto(`${base}/?layer=none&place=${created.id}`)
+      await page.waitForSelector('#place-body h3', { timeout: 30_000 })
+      expect(await page.textContent('#place-body h3')).toBe(name)
+      expect(await page.textContent('#place-body p')).toBe('<b>vet</b>')
+      await page.fill('#search', 'script')
+      await page.waitForSelector('#search-results button')
+      expect(await page.textContent('#search-results button')).toContain('<script>')
+      expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined()
+      await page.close()
+    })
+
+    it('switches between Dutch and English, numbers and API messages included', async () => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+      await page.goto(`${base}/?layer=distance&threshold=800&lang=en#10.5/52.51/5.47`)
+      await page.waitForSelector('body[data-layer="distance"]', { timeout: 30_000 })
+      expect(await page.getAttribute('html', 'lang')).toBe('en')
+      expect(await page.textContent('#status')).toMatch(/^\d+ places on the map$/)
+      expect(await page.textContent('#layer-title')).toBe('Map layer')
+      expect(await page.textContent('#hex-legend')).toContain(
+        'How far is the nearest meeting place? (in a straight line)',
+      )
+      expect(await page.textContent('#hex-legend')).toContain('400 m – 800 m ← threshold')
+      // The API answers in English too: a refused save.
+      await page.click('#add-place')
+      await page.click('#map', { position: { x: 500, y: 400 } })
+      await page.click('#add-form button[type=submit]')
+      await page.waitForSelector('#err-name:not(:empty)')
+      expect(await page.textContent('#add-summary')).toMatch(/[A-Za-z]/)
+      expect(await page.textContent('#add-summary')).not.toMatch(/veld|niet/)
+      await page.screenshot({ path: path.join(SCREENSHOTS, `english-${ctx().backend}.png`) })
+      await page.click('#add-cancel')
+      await page.click('#language')
+      await page.waitForURL(/lang=nl/)
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      expect(await page.textContent('#layer-title')).toBe('Kaartlaag')
+      expect(await page.textContent('#status')).toMatch(/^\d+ plekken op de kaart$/)
+      await page.close()
+    })
+
+    it('works on a phone: the panel is a bottom sheet over the map', async () => {
+      const phone = await browser.newContext({
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+      })
+      const page = await phone.newPage()
+      await page.goto(`${base}/?layer=gap&threshold=800#9.5/52.45/5.45`)
+      await page.waitForSelector('body[data-layer="gap"]', { timeout: 30_000 })
+      expect(await page.isVisible('#sheet-handle')).toBe(true)
+      const closed = await page.locator('.panel').boundingBox()
+      expect(closed!.height).toBeLessThan(844 * 0.4 + 1)
+      expect(closed!.y + closed!.height).toBeCloseTo(844, 0)
+      await page.screenshot({ path: path.join(SCREENSHOTS, `phone-${ctx().backend}.png`) })
+      await page.tap('#sheet-handle')
+      await page.waitForFunction(
+        () => (document.querySelector('.panel') as HTMLElement).offsetHeight > 844 * 0.6,
+      )
+      expect(await page.getAttribute('#sheet-handle', 'aria-expanded')).toBe('true')
+      await page.screenshot({ path: path.join(SCREENSHOTS, `phone-open-${ctx().backend}.png`) })
+      await phone.close()
+    })
+
+    it('puts the PDOK basemap beneath the layers when it can be reached', async () => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
+      // A stand-in for the PDOK style (this machine has no internet): one water polygon.
+      await page.route('https://api.pdok.nl/**', (route) =>
+        route.fulfill({
+          contentType: 'application/json',
+          body: JSON.stringify({
+            version: 8,
+            sources: {
+              water: {
+                type: 'geojson',
+                data: {
+                  type: 'Polygon',
+                  coordinates: [
+                    [
+                      [5.0, 52.4],
+                      [5.6, 52.4],
+                      [5.6, 52.8],
+                      [5.0, 52.8],
+                      [5.0, 52.4],
+                    ],
+                  ],
+                },
+              },
+            },
+            layers: [
+              { id: 'background', type: 'background', paint: { 'background-color': '#f2efe9' } },
+              { id: 'water', type: 'fill', source: 'water', paint: { 'fill-color': '#a9cbe8' } },
+            ],
+          }),
+        }),
+      )
+      await page.goto(`${base}/?layer=none`)
+      await page.waitForSelector('body[data-basemap="pdok"]', { timeout: 30_000 })
+      expect(await page.isHidden('#basemap-note')).toBe(true)
+      await page.screenshot({ path: path.join(SCREENSHOTS, `basemap-${ctx().backend}.png`) })
+      await page.close()
+    })
+  },
+  {
+    reset: 'none',
+    setup: async (ctx) => {
+      await loadRealAreas(ctx.handle, systemClock, ['gemeenten'])
+      await seedIfEmpty(
+        { db: ctx.handle.db, clock: ctx.clock, schemas: testSchemas },
+        fs.readFileSync(SEED_FILE, 'utf8'),
+      )
     },
   },
 )

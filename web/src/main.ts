@@ -1,18 +1,23 @@
 import {
   api,
   ApiError,
+  type AssetFeature,
   type Coverage,
   type FeatureCollection,
   type HexMetric,
 } from './api-client/index.js'
-import { nl } from './i18n/nl.js'
-import { COLORS, describeCell, legendFor, resolutionForZoom } from './map/layers.js'
+import { formatNumber } from './i18n/format.js'
+import { lang, locale, switchLanguage, t, translatePage } from './i18n/index.js'
+import { COLORS, describeCell, legendFor, modeWords, resolutionForZoom } from './map/layers.js'
 import { createMap } from './map/index.js'
 import { renderCoverage } from './ui/area-panel.js'
-import { createAddPlace } from './ui/add-place.js'
-import { byId } from './ui/dom.js'
+import { byId, escapeHtml } from './ui/dom.js'
 import { renderPlace } from './ui/place-panel.js'
+import { createPlaceForm, type PlaceValues } from './ui/place-form.js'
 import { renderResults, searchPlaces } from './ui/search.js'
+import { showToast } from './ui/toast.js'
+
+translatePage()
 
 const status = byId<HTMLElement>('status')
 const layerSelect = byId<HTMLSelectElement>('layer')
@@ -32,15 +37,33 @@ const searchInput = byId<HTMLInputElement>('search')
 const searchResults = byId<HTMLElement>('search-results')
 const placeSection = byId<HTMLElement>('place')
 const placeBody = byId<HTMLElement>('place-body')
+const listItems = byId<HTMLElement>('list-items')
+
+const placesText = (n: number) => t('places', formatNumber(n), n === 1)
 
 byId<HTMLElement>('legend').innerHTML = [
-  [COLORS.meetingPlace, nl.meetingPlace],
-  [COLORS.other, nl.other],
+  [COLORS.meetingPlace, t('meetingPlace'), ''],
+  [COLORS.other, t('other'), ''],
+  [COLORS.planned, t('statusPlanned'), 'ring'],
+  [COLORS.closed, t('statusClosed'), 'ring'],
 ]
   .map(
-    ([color, text]) => `<li><span class="swatch" style="background:${color}"></span>${text}</li>`,
+    ([color, text, kind]) =>
+      `<li><span class="swatch${kind ? ' ring' : ''}" style="${kind ? 'border-color' : 'background'}:${color}"></span>${text}</li>`,
   )
   .join('')
+
+byId<HTMLButtonElement>('language').addEventListener('click', () =>
+  switchLanguage(lang === 'nl' ? 'en' : 'nl'),
+)
+
+// On a phone the panel is a bottom sheet: the handle opens and closes it.
+const sheetHandle = byId<HTMLButtonElement>('sheet-handle')
+sheetHandle.addEventListener('click', () => {
+  const open = document.body.dataset.sheet !== 'open'
+  document.body.dataset.sheet = open ? 'open' : 'closed'
+  sheetHandle.setAttribute('aria-expanded', String(open))
+})
 
 // The URL holds the state: the view in the hash (MapLibre), the layer choices in the query.
 const params = new URLSearchParams(location.search)
@@ -70,7 +93,7 @@ async function buildKindBoxes() {
     box.type = 'checkbox'
     box.value = kind.code
     box.checked = kindsInUrl.length === 0 || kindsInUrl.includes(kind.code)
-    label.append(box, ` ${kind.label.nl}`)
+    label.append(box, ` ${kind.label[lang]}`)
     kindsBox.append(label)
   }
   if (
@@ -95,6 +118,41 @@ function placeFilter(): Record<string, string> {
   }
 }
 
+/** Reloads the places on the map (after a change), keeping the status line right. */
+async function reloadPlaces() {
+  const all = await api.allAssets()
+  places = all.features
+  await view.showAssets(all)
+  status.textContent = placesText(all.features.length)
+  refreshList()
+  refreshSoon()
+  void refreshArea(false)
+}
+
+/** Deletes a place after the inline confirmation; the toast offers undo (restore). */
+async function deletePlace(place: AssetFeature) {
+  try {
+    await api.deleteAsset(place.id, place.properties.version)
+  } catch (e) {
+    showToast(e instanceof ApiError ? e.message : t('offline'))
+    return
+  }
+  await showPlace('')
+  await reloadPlaces()
+  showToast(t('deleted', place.properties.name), {
+    label: t('undo'),
+    run: () =>
+      void api
+        .restoreAsset(place.id)
+        .then(async (restored) => {
+          await reloadPlaces()
+          await showPlace(restored.id)
+          showToast(t('undone'))
+        })
+        .catch((e: unknown) => showToast(e instanceof ApiError ? e.message : t('offline'))),
+  })
+}
+
 /** Shows one place with its history in the Plek section (or closes it). */
 async function showPlace(id: string) {
   openPlace = id
@@ -102,24 +160,38 @@ async function showPlace(id: string) {
   if (!id) {
     placeSection.hidden = true
     placeBody.innerHTML = ''
+    delete document.body.dataset.place
     return
   }
   placeSection.hidden = false
-  placeBody.innerHTML = '<p class="note">Plek laden…</p>'
+  placeBody.innerHTML = `<p class="note">${t('placeLoading')}</p>`
   try {
     const [place, history, labels] = await Promise.all([api.asset(id), api.history(id), taxonomy])
     placeBody.innerHTML = renderPlace(place, history, labels)
     byId<HTMLButtonElement>('place-close').addEventListener('click', () => void showPlace(''))
+    byId<HTMLButtonElement>('place-edit').addEventListener('click', () => void form.edit(place))
+    const confirm = byId<HTMLElement>('place-confirm')
+    byId<HTMLButtonElement>('place-delete').addEventListener('click', () => {
+      confirm.hidden = false
+      byId<HTMLButtonElement>('place-delete-no').focus()
+    })
+    byId<HTMLButtonElement>('place-delete-no').addEventListener('click', () => {
+      confirm.hidden = true
+    })
+    byId<HTMLButtonElement>('place-delete-yes').addEventListener(
+      'click',
+      () => void deletePlace(place),
+    )
     byId<HTMLButtonElement>('place-close').focus()
     document.body.dataset.place = id
   } catch (e) {
-    placeBody.innerHTML = `<p class="note">${e instanceof ApiError ? e.message : 'Deze plek kon niet laden.'}</p>`
+    placeBody.innerHTML = `<p class="note">${e instanceof ApiError ? escapeHtml(e.message) : t('placeFailed')}</p>`
   }
 }
 
 document.addEventListener('keydown', (e) => {
   if (e.key !== 'Escape') return
-  if (document.body.dataset.adding === 'true') adding.close()
+  if (form.isOpen()) form.close()
   else if (!placeSection.hidden) void showPlace('')
 })
 
@@ -135,10 +207,16 @@ function writeUrl() {
   if (selectedArea()) q.set('area', selectedArea())
   if (openPlace) q.set('place', openPlace)
   for (const [key, value] of Object.entries(placeFilter())) q.set(key, value)
+  if (lang !== 'nl') q.set('lang', lang)
   history.replaceState(null, '', `?${q.toString()}${location.hash}`)
 }
 
-const view = createMap(byId<HTMLElement>('map'))
+const view = createMap(byId<HTMLElement>('map'), {
+  onBasemap: (ok) => {
+    byId<HTMLElement>('basemap-note').hidden = ok
+    document.body.dataset.basemap = ok ? 'pdok' : 'offline'
+  },
+})
 let inFlight: AbortController | undefined
 
 function renderLegend(metric: HexMetric | 'none', threshold: number) {
@@ -170,7 +248,7 @@ async function refreshHexes() {
   }
   const controller = new AbortController()
   inFlight = controller
-  layerStatus.textContent = 'Laag laden…'
+  layerStatus.textContent = t('layerLoading')
   try {
     const res = resolutionForZoom(view.map.getZoom())
     const hexes = await api.hexes(
@@ -187,14 +265,13 @@ async function refreshHexes() {
     await view.showHexes(hexes, metric)
     const counted = hexes.inputs?.places?.counted
     layerStatus.textContent =
-      `${hexes.count.toLocaleString('nl-NL')} cellen` +
-      (counted === undefined ? '' : `, ${counted} ontmoetingsplekken geteld`)
+      t('cells', formatNumber(hexes.count)) +
+      (counted === undefined ? '' : `, ${t('countedPlaces', counted)}`)
     document.body.dataset.layer = metric
   } catch (e) {
     if (controller.signal.aborted) return
     await view.showHexes(undefined, metric)
-    layerStatus.textContent =
-      e instanceof ApiError ? e.message : 'Deze laag kon niet laden. Probeer het opnieuw.'
+    layerStatus.textContent = e instanceof ApiError ? e.message : t('layerFailed')
   }
 }
 
@@ -213,7 +290,7 @@ async function refreshArea(fit: boolean) {
   }
   const controller = new AbortController()
   coverageInFlight = controller
-  areaFigures.innerHTML = '<p class="note">Cijfers laden…</p>'
+  areaFigures.innerHTML = `<p class="note">${t('figuresLoading')}</p>`
   try {
     const [feature, coverage] = await Promise.all([
       api.area(code),
@@ -233,18 +310,18 @@ async function refreshArea(fit: boolean) {
     document.body.dataset.area = code
   } catch (e) {
     if (controller.signal.aborted) return
-    areaFigures.innerHTML = `<p class="note">${e instanceof ApiError ? e.message : 'De cijfers konden niet laden. Probeer het opnieuw.'}</p>`
+    areaFigures.innerHTML = `<p class="note">${e instanceof ApiError ? escapeHtml(e.message) : t('figuresFailed')}</p>`
   }
 }
 
 async function chooseGemeente(code: string, wijk = '') {
   gemeenteSelect.value = code
-  wijkSelect.innerHTML = '<option value="">Hele gemeente</option>'
+  wijkSelect.innerHTML = `<option value="">${t('wholeGemeente')}</option>`
   wijkSelect.disabled = !code
   if (code) {
     const wijken = await api.areas('wijk', code)
     for (const f of wijken.features.sort((a, b) =>
-      String(a.properties.name).localeCompare(String(b.properties.name), 'nl'),
+      String(a.properties.name).localeCompare(String(b.properties.name), locale),
     )) {
       wijkSelect.add(new Option(String(f.properties.name), String(f.properties.code)))
     }
@@ -260,26 +337,40 @@ areaFigures.addEventListener('click', (e) => {
   const gap = button ? shownGaps[Number(button.dataset.gap)] : undefined
   if (gap) view.flyTo(gap.lon, gap.lat)
 })
-const toast = byId<HTMLElement>('toast')
-const adding = createAddPlace({
-  map: view,
-  taxonomy,
-  onSaved: (place) => {
-    toast.textContent = `Opgeslagen: ${place.properties.name}`
-    setTimeout(() => (toast.textContent = ''), 4000)
-    void api.allAssets().then(async (all) => {
-      places = all.features
-      await view.showAssets(all)
-      status.textContent = nl.places(all.features.length)
-      await showPlace(place.id)
-      refreshSoon()
-      void refreshArea(false)
-    })
-  },
-})
+
+/** After a save: show the place, and for an edit offer to undo it (back to what it was). */
+function saved(
+  place: AssetFeature,
+  previous: { version: number; values: PlaceValues } | undefined,
+) {
+  void reloadPlaces().then(() => showPlace(place.id))
+  if (!previous) {
+    showToast(t('savedAs', place.properties.name))
+    return
+  }
+  showToast(t('savedAs', place.properties.name), {
+    label: t('undo'),
+    run: () => {
+      const { position, ...fields } = previous.values
+      void api
+        .updateAsset(place.id, previous.version, {
+          properties: fields,
+          ...(position ? { geometry: { type: 'Point' as const, coordinates: position } } : {}),
+        })
+        .then(async (back) => {
+          await reloadPlaces()
+          await showPlace(back.id)
+          showToast(t('undone'))
+        })
+        .catch((e: unknown) => showToast(e instanceof ApiError ? e.message : t('offline')))
+    },
+  })
+}
+
+const form = createPlaceForm({ map: view, taxonomy, onSaved: saved })
 
 view.onClick({
-  pick: adding.picking,
+  pick: form.picking,
   place: (id) => void showPlace(id),
   gemeente: (code) => {
     if (code !== gemeenteSelect.value) void chooseGemeente(code)
@@ -300,7 +391,10 @@ for (const select of [layerSelect, thresholdSelect, modeSelect])
   select.addEventListener('change', refreshSoon)
 for (const select of [thresholdSelect, modeSelect])
   select.addEventListener('change', () => void refreshArea(false))
-view.onViewChange(refreshSoon)
+view.onViewChange(() => {
+  refreshSoon()
+  refreshList()
+})
 view.onHexHover((properties, point) => {
   const metric = layerSelect.value as HexMetric | 'none'
   if (!properties || metric === 'none') {
@@ -317,30 +411,52 @@ view.onHexHover((properties, point) => {
 
 let places: FeatureCollection['features'] = []
 let found: FeatureCollection['features'] = []
+let listed: FeatureCollection['features'] = []
 searchInput.addEventListener('input', () => {
   found = searchPlaces(places, searchInput.value)
   searchResults.innerHTML = renderResults(found, searchInput.value)
 })
-searchResults.addEventListener('click', (e) => {
-  const button = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-result]')
-  const place = button ? found[Number(button.dataset.result)] : undefined
+const openFromList = (list: () => FeatureCollection['features'], attr: string) => (e: Event) => {
+  const button = (e.target as HTMLElement).closest<HTMLButtonElement>(`button[${attr}]`)
+  const place = button ? list()[Number(button.getAttribute(attr))] : undefined
   if (!place?.id) return
   const [lon, lat] = (place.geometry as { coordinates: [number, number] }).coordinates
   view.flyTo(lon, lat)
   void showPlace(String(place.id))
-})
+}
+searchResults.addEventListener(
+  'click',
+  openFromList(() => found, 'data-result'),
+)
+listItems.addEventListener(
+  'click',
+  openFromList(() => listed, 'data-result'),
+)
+
+/** The places in view as a list: the map's essential information without the map. */
+function refreshList() {
+  const [w, s, e, n] = view.bounds()
+  const inView = places.filter((p) => {
+    const [lon, lat] = (p.geometry as { coordinates: [number, number] }).coordinates
+    return lon >= w && lon <= e && lat >= s && lat <= n
+  })
+  listed = inView
+    .sort((a, b) => String(a.properties.name).localeCompare(String(b.properties.name), locale))
+    .slice(0, 100)
+  byId<HTMLElement>('list-count').textContent = t('listCount', listed.length, inView.length)
+  listItems.innerHTML = renderResults(listed, ' ')
+}
 
 /** Walk and bike can be chosen once a network for them is loaded. */
 async function enableModes() {
   const info = await api.network().catch(() => undefined)
-  const words: Record<string, string> = { walk: 'lopend over de weg', bike: 'fietsend over de weg' }
   for (const option of modeSelect.options) {
     if (option.value === 'line') continue
     const loaded = info?.profiles.find((p) => p.profile === option.value)
     option.disabled = !loaded
     option.text = loaded
-      ? (words[option.value] ?? option.value)
-      : `${words[option.value] ?? option.value} (geen wegennet geladen)`
+      ? modeWords(option.value)
+      : `${modeWords(option.value)} (${t('noNetwork')})`
   }
   pick(modeSelect, params.get('mode'))
 }
@@ -350,7 +466,8 @@ async function load() {
   const [gemeenten, assets] = await Promise.all([api.gemeenten(), api.allAssets()])
   places = assets.features
   await Promise.all([view.showGemeenten(gemeenten), view.showAssets(assets)])
-  status.textContent = nl.places(assets.features.length)
+  status.textContent = placesText(assets.features.length)
+  refreshList()
   for (const f of gemeenten.features) {
     gemeenteSelect.add(new Option(String(f.properties.name), String(f.properties.code)))
   }
@@ -364,9 +481,10 @@ async function load() {
   }
   if (openPlace) await showPlace(openPlace)
   await refreshHexes()
+  await form.restoreDraft()
   document.body.dataset.ready = 'true'
 }
 
 load().catch(() => {
-  status.textContent = nl.offline
+  status.textContent = t('offline')
 })

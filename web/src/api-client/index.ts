@@ -1,4 +1,5 @@
 /** The only module that knows the API's URLs. */
+import { lang } from '../i18n/index.js'
 
 export interface FeatureCollection {
   type: 'FeatureCollection'
@@ -62,6 +63,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly fields: FieldProblem[] = [],
+    /** The whole problem document (a 412 carries the `current` asset). */
+    readonly problem: Record<string, unknown> = {},
   ) {
     super(message)
   }
@@ -76,14 +79,15 @@ async function problemOf(res: Response, url: string): Promise<ApiError> {
     res.status,
     problem.detail ?? `${url}: HTTP ${res.status}`,
     problem.errors ?? [],
+    problem,
   )
 }
 
+/** Headers of every request: JSON, problems in the interface language. */
+const HEADERS = { accept: 'application/json', 'accept-language': lang }
+
 async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(url, {
-    headers: { accept: 'application/json', 'accept-language': 'nl' },
-    signal,
-  })
+  const res = await fetch(url, { headers: HEADERS, signal })
   if (!res.ok) throw await problemOf(res, url)
   return (await res.json()) as T
 }
@@ -165,14 +169,45 @@ export const api = {
   }) {
     const res = await fetch('/api/assets', {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json',
-        'accept-language': 'nl',
-      },
+      headers: { ...HEADERS, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     })
     if (!res.ok) throw await problemOf(res, '/api/assets')
+    return (await res.json()) as AssetFeature
+  },
+  /**
+   * Changes a place that was read at `version`. A stale version gets an ApiError 412 whose
+   * `problem.current` is the place as it is now: nothing is overwritten.
+   */
+  async updateAsset(
+    id: string,
+    version: number,
+    body: {
+      geometry?: { type: 'Point'; coordinates: [number, number] }
+      properties?: Record<string, unknown>
+    },
+  ) {
+    const url = `/api/assets/${encodeURIComponent(id)}`
+    const res = await fetch(url, {
+      method: 'PATCH',
+      headers: { ...HEADERS, 'content-type': 'application/json', 'if-match': `"v${version}"` },
+      body: JSON.stringify(body),
+    })
+    if (!res.ok) throw await problemOf(res, url)
+    return (await res.json()) as AssetFeature
+  },
+  async deleteAsset(id: string, version: number) {
+    const url = `/api/assets/${encodeURIComponent(id)}`
+    const res = await fetch(url, {
+      method: 'DELETE',
+      headers: { ...HEADERS, 'if-match': `"v${version}"` },
+    })
+    if (!res.ok) throw await problemOf(res, url)
+  },
+  async restoreAsset(id: string) {
+    const url = `/api/assets/${encodeURIComponent(id)}/restore`
+    const res = await fetch(url, { method: 'POST', headers: HEADERS })
+    if (!res.ok) throw await problemOf(res, url)
     return (await res.json()) as AssetFeature
   },
   taxonomy: () => getJson<Taxonomy>('/api/kinds'),

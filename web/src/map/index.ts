@@ -10,7 +10,16 @@ import {
 // MapLibre 6 runs its parsing in a module worker; Vite bundles it and gives its URL.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url'
 import type { FeatureCollection, Hexes } from '../api-client/index.js'
-import { assetLayers, baseStyle, FLEVOLAND_BOUNDS, hexPaint, type HexMetric } from './layers.js'
+import { KIND_ICONS, rasterise } from './icons.js'
+import {
+  assetLayers,
+  BASEMAP_STYLE_URL,
+  baseStyle,
+  COLORS,
+  FLEVOLAND_BOUNDS,
+  hexPaint,
+  type HexMetric,
+} from './layers.js'
 
 type GeoJsonData = Parameters<GeoJSONSource['setData']>[0]
 
@@ -34,8 +43,74 @@ function hexFeatures(hexes: Hexes): GeoJsonData {
   }
 }
 
+/** A cluster's count as a small image (white digits): cluster labels without a glyph server. */
+function countImage(text: string, pixelRatio: number) {
+  const size = 24 * pixelRatio
+  const canvas = document.createElement('canvas')
+  canvas.width = size
+  canvas.height = size
+  const context = canvas.getContext('2d') as CanvasRenderingContext2D
+  context.fillStyle = '#fff'
+  context.font = `bold ${12 * pixelRatio}px system-ui, sans-serif`
+  context.textAlign = 'center'
+  context.textBaseline = 'middle'
+  context.fillText(text, size / 2, size / 2 + pixelRatio)
+  const { data } = context.getImageData(0, 0, size, size)
+  return { width: size, height: size, data }
+}
+
+type StyleJson = {
+  sources?: Record<string, unknown>
+  layers?: { id: string; type: string }[]
+  glyphs?: string
+  sprite?: string
+}
+
+/**
+ * Puts the PDOK BRT-Achtergrondkaart beneath our layers when it can be reached. Without it (no
+ * internet, PDOK down) the map keeps its plain background with the outlines from the API.
+ */
+async function addBasemap(map: MapLibreMap, loaded: Promise<void>): Promise<boolean> {
+  let style: StyleJson
+  try {
+    const res = await fetch(BASEMAP_STYLE_URL, { signal: AbortSignal.timeout(5000) })
+    if (!res.ok) return false
+    style = (await res.json()) as StyleJson
+  } catch {
+    return false
+  }
+  await loaded
+  try {
+    if (style.glyphs) map.setGlyphs(style.glyphs)
+    if (style.sprite) map.setSprite(style.sprite)
+    for (const [id, source] of Object.entries(style.sources ?? {})) {
+      map.addSource(`pdok-${id}`, source as Parameters<MapLibreMap['addSource']>[1])
+    }
+    for (const layer of style.layers ?? []) {
+      const own = layer as { source?: string; id: string }
+      map.addLayer(
+        {
+          ...(layer as Parameters<MapLibreMap['addLayer']>[0]),
+          id: `pdok-${own.id}`,
+          ...(own.source ? { source: `pdok-${own.source}` } : {}),
+        } as Parameters<MapLibreMap['addLayer']>[0],
+        'gemeenten-fill',
+      )
+    }
+    // The basemap shows land and water: the municipalities become outlines only.
+    map.setPaintProperty('gemeenten-fill', 'fill-opacity', 0)
+    map.setLayoutProperty('background', 'visibility', 'none')
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** The only MapLibre code of the app. */
-export function createMap(container: HTMLElement) {
+export function createMap(
+  container: HTMLElement,
+  options: { onBasemap?: (available: boolean) => void } = {},
+) {
   setWorkerUrl(workerUrl)
   const hasView = /^#\d/.test(location.hash)
   const map = new MapLibreMap({
@@ -56,13 +131,41 @@ export function createMap(container: HTMLElement) {
   const loaded = new Promise<void>((resolve) => map.once('load', () => resolve()))
   let draft: Marker | undefined
 
+  const pixelRatio = Math.min(2, Math.ceil(window.devicePixelRatio || 1))
   loaded
-    .then(() => {
+    .then(async () => {
       map.addSource('hexes', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } })
       // Beneath the outlines and places, above the background.
       map.addLayer({ id: 'hexes-fill', type: 'fill', source: 'hexes', paint: {} }, 'gemeenten-line')
+      // Cluster counts up to 100 ahead of time; larger ones on demand (styleimagemissing).
+      for (let n = 2; n <= 100; n++) {
+        if (!map.hasImage(`count-${n}`)) {
+          map.addImage(`count-${n}`, countImage(String(n), pixelRatio), { pixelRatio })
+        }
+      }
+      // Kind icons in two colours: white on a meeting place's green disc, dark on a white one.
+      await Promise.all(
+        Object.entries(KIND_ICONS).flatMap(([kind, svg]) =>
+          (['light', 'dark'] as const).map(async (tone) => {
+            const image = await rasterise(
+              svg,
+              tone === 'light' ? '#fff' : COLORS.outline,
+              pixelRatio,
+            )
+            if (!map.hasImage(`kind-${kind}-${tone}`)) {
+              map.addImage(`kind-${kind}-${tone}`, image, { pixelRatio })
+            }
+          }),
+        ),
+      )
     })
     .catch(() => {})
+  map.on('styleimagemissing', (e: { id: string }) => {
+    if (e.id.startsWith('count-') && !map.hasImage(e.id)) {
+      map.addImage(e.id, countImage(e.id.slice('count-'.length), pixelRatio), { pixelRatio })
+    }
+  })
+  void addBasemap(map, loaded).then((ok) => options.onBasemap?.(ok))
 
   return {
     map,
@@ -130,7 +233,9 @@ export function createMap(container: HTMLElement) {
           picking(e.lngLat.lng, e.lngLat.lat)
           return
         }
-        const layers = ['asset-points', 'asset-clusters'].filter((id) => map.getLayer(id))
+        const layers = ['asset-points', 'asset-icons', 'asset-clusters'].filter((id) =>
+          map.getLayer(id),
+        )
         const asset =
           layers.length > 0 ? map.queryRenderedFeatures(e.point, { layers })[0] : undefined
         if (asset?.properties?.cluster) {

@@ -1,10 +1,22 @@
-import { formatDistance, formatNumber } from '../i18n/format.js'
+import { formatDecimal, formatDistance, formatNumber } from '../i18n/format.js'
+import { t } from '../i18n/index.js'
 import type { LayerSpecification, StyleSpecification } from 'maplibre-gl'
 
 /** Flevoland's land extent, [west, south, east, north]. */
 export const FLEVOLAND_BOUNDS: [number, number, number, number] = [5.13, 52.27, 5.93, 52.87]
 
-export const COLORS = { meetingPlace: '#0b6e4f', other: '#ffffff', outline: '#5b6475' }
+export const COLORS = {
+  meetingPlace: '#0b6e4f',
+  other: '#ffffff',
+  outline: '#5b6475',
+  /** Status rings: planned places blue, closed places grey (and faded). */
+  planned: '#1d4ed8',
+  closed: '#6b7280',
+}
+
+/** The PDOK BRT-Achtergrondkaart (Kadaster), a MapLibre style (DOMAIN.md). */
+export const BASEMAP_STYLE_URL =
+  'https://api.pdok.nl/kadaster/brt-achtergrondkaart/ogc/v1/styles/standaard__webmercatorquad?f=json'
 
 /**
  * The base style: a plain background that needs no network (no tiles, no glyphs), so the map
@@ -41,7 +53,7 @@ export const baseStyle: StyleSpecification = {
   ],
 }
 
-/** Asset layers, described as data: clusters at low zoom, one circle per place closer in. */
+/** Asset layers, described as data: clusters with counts at low zoom, kind icons closer in. */
 export const assetLayers: LayerSpecification[] = [
   {
     id: 'asset-clusters',
@@ -50,10 +62,21 @@ export const assetLayers: LayerSpecification[] = [
     filter: ['has', 'point_count'],
     paint: {
       'circle-color': COLORS.meetingPlace,
-      'circle-opacity': 0.75,
-      'circle-radius': ['step', ['get', 'point_count'], 10, 10, 14, 50, 18],
+      'circle-opacity': 0.8,
+      'circle-radius': ['step', ['get', 'point_count'], 12, 10, 15, 50, 19],
       'circle-stroke-color': '#fff',
       'circle-stroke-width': 2,
+    },
+  },
+  {
+    // The count as an image drawn in the browser (see `count-…` in map/index.ts): no glyphs.
+    id: 'asset-cluster-counts',
+    type: 'symbol',
+    source: 'assets',
+    filter: ['has', 'point_count'],
+    layout: {
+      'icon-image': ['concat', 'count-', ['get', 'point_count_abbreviated']],
+      'icon-allow-overlap': true,
     },
   },
   {
@@ -62,21 +85,45 @@ export const assetLayers: LayerSpecification[] = [
     source: 'assets',
     filter: ['!', ['has', 'point_count']],
     paint: {
-      'circle-radius': 7,
+      'circle-radius': 10,
       'circle-color': ['case', ['get', 'is_meeting_place'], COLORS.meetingPlace, COLORS.other],
-      'circle-stroke-color': COLORS.meetingPlace,
-      'circle-stroke-width': 2,
+      'circle-opacity': ['match', ['get', 'status'], 'closed', 0.55, 1],
+      'circle-stroke-color': [
+        'match',
+        ['get', 'status'],
+        'planned',
+        COLORS.planned,
+        'closed',
+        COLORS.closed,
+        COLORS.meetingPlace,
+      ],
+      'circle-stroke-width': ['match', ['get', 'status'], 'active', 2, 3.5],
     },
+  },
+  {
+    id: 'asset-icons',
+    type: 'symbol',
+    source: 'assets',
+    filter: ['!', ['has', 'point_count']],
+    layout: {
+      'icon-image': [
+        'concat',
+        'kind-',
+        ['get', 'kind'],
+        ['case', ['get', 'is_meeting_place'], '-light', '-dark'],
+      ],
+      'icon-allow-overlap': true,
+      'icon-ignore-placement': true,
+    },
+    paint: { 'icon-opacity': ['match', ['get', 'status'], 'closed', 0.6, 1] },
   },
 ]
 
 export type HexMetric = 'population' | 'density' | 'distance' | 'gap' | 'detour'
 
 /** How a distance was measured, in the words of the legend. */
-export const MODE_WORDS: Record<string, string> = {
-  line: 'hemelsbreed',
-  walk: 'lopend over de weg',
-  bike: 'fietsend over de weg',
+export function modeWords(mode: string): string {
+  return mode === 'walk' ? t('modeWalk') : mode === 'bike' ? t('modeBike') : t('modeLine')
 }
 
 /** H3 resolution for a zoom level: about 15–40 px per cell on screen. */
@@ -202,73 +249,64 @@ export function legendFor(
   thresholdM: number,
   mode = 'line',
 ): { title: string; items: LegendItem[]; note: string } {
-  const words = MODE_WORDS[mode] ?? mode
-  const network =
-    mode === 'line'
-      ? ''
-      : ' Afstand over paden en wegen uit OpenStreetMap (© OpenStreetMap-bijdragers).'
+  const how = modeWords(mode)
+  const network = mode === 'line' ? '' : t('noteNetwork')
   switch (metric) {
     case 'detour':
       return {
-        title: `Hoeveel verder is het ${words} dan hemelsbreed?`,
+        title: t('legendDetour', how),
         items: [
           ...DETOUR_STEPS.map((s, i) => {
             const next = DETOUR_STEPS[i + 1]
-            const f = (v: number) => `${v.toLocaleString('nl-NL')}×`
+            const f = (v: number) => `${formatDecimal(v)}×`
             return {
               color: s.color,
-              label: next ? `${f(s.from)} – ${f(next.from)}` : `${f(s.from)} of meer`,
+              label: next ? `${f(s.from)} – ${f(next.from)}` : t('legendOrMore', f(s.from)),
             }
           }),
-          {
-            color: NO_VALUE_COLOR,
-            opacity: 0.35,
-            label: 'geen waarde (plek vlakbij of niet bereikbaar)',
-          },
+          { color: NO_VALUE_COLOR, opacity: 0.35, label: t('legendNoValue') },
         ],
-        note:
-          'Omweg = afstand over de weg ÷ afstand hemelsbreed. Hoog waar water, spoor of snelweg ertussen ligt.' +
-          network,
+        note: t('noteDetour') + network,
       }
     case 'distance':
       return {
-        title: `Hoe ver is het naar een ontmoetingsplek? (${words})`,
+        title: t('legendDistance', how),
         items: DISTANCE_BANDS.map((b, i) => {
           const from = i === 0 ? 0 : (DISTANCE_BANDS[i - 1]?.upTo as number)
           const label = Number.isFinite(b.upTo)
             ? `${formatDistance(from)} – ${formatDistance(b.upTo)}`
-            : `meer dan ${formatDistance(from)}`
-          const marked = b.upTo === thresholdM ? ' ← grens' : ''
+            : t('legendMoreThan', formatDistance(from))
+          const marked = b.upTo === thresholdM ? ` ${t('legendBoundary')}` : ''
           return { color: b.color, label: label + marked }
         }),
-        note: 'Alleen cellen waar mensen wonen. Bron: CBS, Buurtkaart-register.' + network,
+        note: t('noteDistance') + network,
       }
     case 'gap':
       return {
-        title: `Waar wonen mensen verder dan ${formatDistance(thresholdM)} (${words}) van een ontmoetingsplek?`,
+        title: t('legendGap', formatDistance(thresholdM), how),
         items: [
-          { color: GAP_COLOR, opacity: 0.25, label: 'een paar inwoners' },
-          { color: GAP_COLOR, opacity: 0.85, label: 'veel inwoners' },
+          { color: GAP_COLOR, opacity: 0.25, label: t('legendFewPeople') },
+          { color: GAP_COLOR, opacity: 0.85, label: t('legendManyPeople') },
         ],
-        note: 'Hoe donkerder, hoe meer inwoners in de cel.',
+        note: t('noteGap'),
       }
     case 'population':
       return {
-        title: 'Inwoners per cel',
+        title: t('legendPopulation'),
         items: POPULATION_STEPS.map((s, i) => {
           const next = POPULATION_STEPS[i + 1]
           return {
             color: s.color,
             label: next
               ? `${formatNumber(s.from)} – ${formatNumber(next.from - 1)}`
-              : `${formatNumber(s.from)} of meer`,
+              : t('legendOrMore', formatNumber(s.from)),
           }
         }),
-        note: 'Bron: CBS, verdeeld over de cellen naar oppervlakte.',
+        note: t('notePopulation'),
       }
     case 'density':
       return {
-        title: 'Plekken per cel',
+        title: t('legendDensity'),
         items: DENSITY_STEPS.map((s, i) => {
           const next = DENSITY_STEPS[i + 1]
           return {
@@ -277,15 +315,15 @@ export function legendFor(
               ? next.from - 1 === s.from
                 ? `${s.from}`
                 : `${s.from} – ${next.from - 1}`
-              : `${s.from} of meer`,
+              : t('legendOrMore', String(s.from)),
           }
         }),
-        note: 'Alle plekken in het register.',
+        note: t('noteDensity'),
       }
   }
 }
 
-/** Read-out of one cell on hover, in plain Dutch. */
+/** Read-out of one cell on hover, in plain language. */
 export function describeCell(
   metric: HexMetric,
   p: {
@@ -301,27 +339,19 @@ export function describeCell(
   const people =
     p.inhabitants === undefined
       ? ''
-      : `${formatNumber(p.inhabitants)} ${p.inhabitants === 1 ? 'inwoner' : 'inwoners'}`
+      : t('inhabitants', formatNumber(p.inhabitants), p.inhabitants === 1)
   switch (metric) {
     case 'population':
       return people
     case 'density':
-      return `${formatNumber(p.total ?? 0)} ${p.total === 1 ? 'plek' : 'plekken'}`
+      return t('placesCount', formatNumber(p.total ?? 0), p.total === 1)
     default: {
       if (p.distanceM === null || p.distanceM === undefined) {
-        return p.unreachable === 'no_path_nearby'
-          ? `${people}, geen pad of weg in de buurt`
-          : `${people}, geen ontmoetingsplek bereikbaar`
+        return `${people}, ${p.unreachable === 'no_path_nearby' ? t('noPathNearby') : t('noPlaceReachable')}`
       }
-      const words = MODE_WORDS[mode] ?? mode
-      const base = `${people}, ${formatDistance(p.distanceM)} ${words} naar de dichtstbijzijnde ontmoetingsplek`
-      if (metric !== 'detour') return base
-      return p.detour === null ||
-        p.detour === undefined ||
-        p.straightM === null ||
-        p.straightM === undefined
-        ? base
-        : `${base}; hemelsbreed ${formatDistance(p.straightM)}, omweg ${p.detour.toLocaleString('nl-NL', { maximumFractionDigits: 1 })}×`
+      const base = `${people}, ${t('toNearest', formatDistance(p.distanceM), modeWords(mode))}`
+      if (metric !== 'detour' || p.detour == null || p.straightM == null) return base
+      return `${base}; ${t('detourReadout', formatDistance(p.straightM), formatDecimal(p.detour))}`
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { FeatureCollection } from '../api-client/index.js'
+import { locale, t } from '../i18n/index.js'
 import { escapeHtml } from './dom.js'
 
 type Place = FeatureCollection['features'][number]
@@ -28,14 +29,14 @@ export function searchPlaces(places: readonly Place[], query: string, limit = 8)
     .sort(
       (a, b) =>
         nameFirst(a) - nameFirst(b) ||
-        String(a.properties.name).localeCompare(String(b.properties.name), 'nl'),
+        String(a.properties.name).localeCompare(String(b.properties.name), locale),
     )
     .slice(0, limit)
 }
 
 export function renderResults(results: readonly Place[], query: string): string {
   if (!query.trim()) return ''
-  if (results.length === 0) return '<li class="note">Geen plek gevonden.</li>'
+  if (results.length === 0) return `<li class="note">${t('noResults')}</li>`
   return results
     .map((p, i) => {
       const sub = [p.properties.organisation, p.properties.address]
