@@ -238,6 +238,25 @@ describeBackends(
           document.querySelector('#layer-status')?.textContent ?? '',
         ),
       )
+      // A planned place counts when asked: the Homerushuis (a community centre) is planned.
+      await page.check('#kinds input[value="community_centre"]')
+      await page.check('#statuses input[value="planned"]')
+      await page.waitForFunction(() =>
+        /, 16 ontmoetingsplekken geteld$/.test(
+          document.querySelector('#layer-status')?.textContent ?? '',
+        ),
+      )
+      expect(new URL(page.url()).searchParams.get('status')).toBe('active,planned')
+      // A fixed hexagon size instead of the automatic one, kept in the URL.
+      const auto = (await page.textContent('#layer-status')) ?? ''
+      await page.selectOption('#res', '7')
+      await page.waitForFunction((before) => {
+        const text = document.querySelector('#layer-status')?.textContent ?? ''
+        return text !== before && /cellen/.test(text)
+      }, auto)
+      expect(new URL(page.url()).searchParams.get('res')).toBe('7')
+      const cells = (text: string) => Number(/^([\d.]+) cellen/.exec(text)?.[1]?.replace('.', ''))
+      expect(cells((await page.textContent('#layer-status')) ?? '')).toBeLessThan(cells(auto))
       await page.close()
     })
 
@@ -282,6 +301,11 @@ describeBackends(
       )
       expect(await page.isHidden('#add')).toBe(true)
       await page.screenshot({ path: path.join(SCREENSHOTS, `added-${ctx().backend}.png`) })
+      // After a reload it is still there, and search finds it.
+      await page.reload()
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      await page.fill('#search', 'vijver')
+      await page.waitForSelector('#search-results button:has-text("Bankje bij de vijver")')
       expect(errors).toEqual([])
       await page.close()
     })
@@ -500,6 +524,31 @@ describeBackends(
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
       expect(await page.isHidden('#add')).toBe(true)
       await page.close()
+    })
+
+    it('keeps a save made without connection and sends it when the connection is back', async () => {
+      const context = await browser.newContext({ viewport: { width: 1200, height: 900 } })
+      const page = await context.newPage()
+      await page.goto(`${base}/?layer=none#12/52.37/5.22`)
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      await page.click('#add-place')
+      await page.click('#map', { position: { x: 600, y: 450 } })
+      await page.fill('#add-name', 'Ruilkast bij de school')
+      await page.check('#add-kinds input[value="initiative"]')
+      await context.setOffline(true)
+      await page.click('#add-form button[type=submit]')
+      await page.waitForSelector('#add-summary:has-text("Niet verzonden")')
+      expect(await page.inputValue('#add-name')).toBe('Ruilkast bij de school')
+      await context.setOffline(false)
+      // The browser's online event sends it again by itself.
+      await page.waitForSelector('#toast:has-text("Opgeslagen: Ruilkast bij de school")', {
+        timeout: 15_000,
+      })
+      const found = (await (
+        await fetch(`${base}/api/assets?q=${encodeURIComponent('Ruilkast')}`)
+      ).json()) as { features: unknown[] }
+      expect(found.features).toHaveLength(1)
+      await context.close()
     })
 
     it('shows a name with <script> in it as text', async () => {

@@ -23,6 +23,8 @@ const status = byId<HTMLElement>('status')
 const layerSelect = byId<HTMLSelectElement>('layer')
 const thresholdSelect = byId<HTMLSelectElement>('threshold')
 const modeSelect = byId<HTMLSelectElement>('mode')
+const resSelect = byId<HTMLSelectElement>('res')
+const statusBox = byId<HTMLFieldSetElement>('statuses')
 const hexLegend = byId<HTMLElement>('hex-legend')
 const layerStatus = byId<HTMLElement>('layer-status')
 const readout = byId<HTMLElement>('readout')
@@ -75,6 +77,13 @@ pick(layerSelect, params.get('layer'))
 thresholdSelect.value = '800'
 pick(thresholdSelect, params.get('threshold'))
 pick(modeSelect, params.get('mode'))
+pick(resSelect, params.get('res'))
+const statusesInUrl = params.get('status')?.split(',')
+if (statusesInUrl) {
+  for (const box of statusBox.querySelectorAll<HTMLInputElement>('input')) {
+    box.checked = statusesInUrl.includes(box.value)
+  }
+}
 
 let openPlace = params.get('place') ?? ''
 const taxonomy = api.taxonomy()
@@ -97,6 +106,7 @@ async function buildKindBoxes() {
     kindsBox.append(label)
   }
   if (
+    statusesInUrl ||
     kindsInUrl.length > 0 ||
     wheelchairSelect.value ||
     freeEntryBox.checked ||
@@ -110,8 +120,14 @@ async function buildKindBoxes() {
 function placeFilter(): Record<string, string> {
   const boxes = [...kindsBox.querySelectorAll<HTMLInputElement>('input[type=checkbox]')]
   const kinds = boxes.filter((b) => b.checked).map((b) => b.value)
+  const statuses = [...statusBox.querySelectorAll<HTMLInputElement>('input:checked')].map(
+    (b) => b.value,
+  )
+  const status = statuses.join(',')
   return {
     ...(kinds.length < boxes.length ? { kind: kinds.join(',') } : {}),
+    // Active only is the API's default; an empty choice is not a filter anyone means.
+    ...(status && status !== 'active' ? { status } : {}),
     ...(wheelchairSelect.value ? { wheelchair: wheelchairSelect.value } : {}),
     ...(freeEntryBox.checked ? { freeEntry: 'true' } : {}),
     ...(openNowBox.checked ? { openAt: 'now' } : {}),
@@ -204,6 +220,7 @@ function writeUrl() {
     threshold: thresholdSelect.value,
     mode: modeSelect.value,
   })
+  if (resSelect.value !== 'auto') q.set('res', resSelect.value)
   if (selectedArea()) q.set('area', selectedArea())
   if (openPlace) q.set('place', openPlace)
   for (const [key, value] of Object.entries(placeFilter())) q.set(key, value)
@@ -250,7 +267,8 @@ async function refreshHexes() {
   inFlight = controller
   layerStatus.textContent = t('layerLoading')
   try {
-    const res = resolutionForZoom(view.map.getZoom())
+    const res =
+      resSelect.value === 'auto' ? resolutionForZoom(view.map.getZoom()) : Number(resSelect.value)
     const hexes = await api.hexes(
       {
         metric,
@@ -387,7 +405,7 @@ const refreshSoon = () => {
   clearTimeout(timer)
   timer = setTimeout(() => void refreshHexes(), 150)
 }
-for (const select of [layerSelect, thresholdSelect, modeSelect])
+for (const select of [layerSelect, thresholdSelect, modeSelect, resSelect])
   select.addEventListener('change', refreshSoon)
 for (const select of [thresholdSelect, modeSelect])
   select.addEventListener('change', () => void refreshArea(false))

@@ -84,7 +84,11 @@ async function addBasemap(map: MapLibreMap, loaded: Promise<void>): Promise<bool
     if (style.glyphs) map.setGlyphs(style.glyphs)
     if (style.sprite) map.setSprite(style.sprite)
     for (const [id, source] of Object.entries(style.sources ?? {})) {
-      map.addSource(`pdok-${id}`, source as Parameters<MapLibreMap['addSource']>[1])
+      // The basemap's licence asks for its attribution (Kadaster, CC-BY 4.0).
+      map.addSource(`pdok-${id}`, {
+        attribution: 'Achtergrondkaart: © Kadaster / PDOK',
+        ...(source as object),
+      } as Parameters<MapLibreMap['addSource']>[1])
     }
     for (const layer of style.layers ?? []) {
       const own = layer as { source?: string; id: string }
@@ -278,6 +282,13 @@ export function createMap(
         handler(hit?.properties, e.point)
       })
       map.on('mouseout', () => handler(undefined, { x: 0, y: 0 }))
+      // On a touch screen there is no hover: a tap on a cell reads it out.
+      map.on('touchend', (e) => {
+        const hit = map.getLayer('hexes-fill')
+          ? map.queryRenderedFeatures(e.point, { layers: ['hexes-fill'] })[0]
+          : undefined
+        handler(hit?.properties, e.point)
+      })
     },
     onViewChange(handler: () => void) {
       map.on('moveend', handler)
