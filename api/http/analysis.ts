@@ -432,5 +432,33 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
     },
   )
 
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/counted',
+      summary: 'Which places a filter counts: their ids (for the map to show what counts)',
+      request: { query: z.strictObject({ ...filterQuery }) },
+      responses: {
+        200: {
+          description: 'Ids of the counted places',
+          content: { 'application/json': { schema: z.unknown() } },
+        },
+        400: { description: 'Invalid parameter', content: problemContent },
+      },
+    }),
+    async (c) => {
+      const filter = toPlaceFilter(c.req.valid('query'), clock)
+      const counted = await analysis.counted(filter)
+      return c.json(
+        {
+          count: counted.length,
+          ids: counted.map((p) => p.id),
+          inputs: { places: { filter: filterParams(filter) } },
+        },
+        200,
+      )
+    },
+  )
+
   return app
 }

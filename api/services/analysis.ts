@@ -343,6 +343,12 @@ export function createAnalysis(deps: AnalysisDeps) {
       return { ...result, figures, placesInArea: inArea.length, network }
     },
 
+    /** The places a filter counts (the same selection every figure uses). */
+    async counted(filter: PlaceFilter): Promise<readonly PlaceRecord[]> {
+      const loaded = await placesFor(await dataVersion(deps.db))
+      return countedPlaces(loaded.records, filter)
+    },
+
     /** Live assets per cell at any resolution 6–10 (counted at res 10, summed to parents). */
     async density(res: number, filter: Pick<PlaceFilter, 'kinds' | 'statuses'>) {
       const loaded = await placesFor(await dataVersion(deps.db))

@@ -223,6 +223,8 @@ describeBackends(
         ),
       )
       expect(await page.isVisible('#kinds')).toBe(true)
+      // The map shows the same selection: places that do not count are faded.
+      await page.waitForSelector('body[data-counted="0"]')
       await page.selectOption('#wheelchair', '')
       await page.waitForFunction(() =>
         /, 15 ontmoetingsplekken geteld$/.test(
@@ -233,6 +235,7 @@ describeBackends(
       await page.waitForFunction(() => new URL(location.href).searchParams.get('kind') !== null)
       const kinds = new URL(page.url()).searchParams.get('kind') ?? ''
       expect(kinds.split(',')).not.toContain('community_centre')
+      await page.waitForSelector('body[data-counted="11"]')
       await page.waitForFunction(() =>
         /, 11 ontmoetingsplekken geteld$/.test(
           document.querySelector('#layer-status')?.textContent ?? '',

@@ -243,6 +243,26 @@ describeBackends(
       },
     )
 
+    it('names the places a filter counts, the same ones the figures count', async () => {
+      await addPlaces([[5.47, 52.52]], { kind: 'library', wheelchair: 'yes' })
+      await addPlaces([[5.48, 52.52]], { kind: 'cafe', free_entry: true })
+      await addPlaces([[5.49, 52.52]], { kind: 'community_centre', status: 'planned' })
+      await addPlaces([[5.5, 52.52]], { kind: 'bench' })
+      const all = await call(ctx().app, 'GET', '/api/counted')
+      expect(all.status).toBe(200)
+      expect(all.json.count).toBe(2) // active meeting places: not the planned one, not the bench
+      const planned = await call(ctx().app, 'GET', '/api/counted?status=active,planned')
+      expect(planned.json.count).toBe(3)
+      const free = await call(ctx().app, 'GET', '/api/counted?freeEntry=true')
+      expect(free.json.count).toBe(1)
+      const list = await call(ctx().app, 'GET', '/api/assets?q=Plek')
+      const cafe = list.json.features.find(
+        (f: { properties: { kind: string } }) => f.properties.kind === 'cafe',
+      )
+      expect(free.json.ids).toEqual([cafe.id])
+      expect((await call(ctx().app, 'GET', '/api/counted?wheelchair=maybe')).status).toBe(400)
+    })
+
     it('refuses what it cannot answer, with a problem', async () => {
       const unknown = await call(ctx().app, 'GET', '/api/coverage?area=GM9999')
       expect(unknown.status).toBe(404)

@@ -48,6 +48,7 @@ byId<HTMLElement>('legend').innerHTML = [
   [COLORS.other, t('other'), ''],
   [COLORS.planned, t('statusPlanned'), 'ring'],
   [COLORS.closed, t('statusClosed'), 'ring'],
+  [COLORS.faded, t('notCounted'), ''],
 ]
   .map(
     ([color, text, kind]) =>
@@ -134,11 +135,34 @@ function placeFilter(): Record<string, string> {
   }
 }
 
+let countedInFlight: AbortController | undefined
+
+/**
+ * Redraws the places with the current filter: the ones that count stand out, the others fade
+ * (a filter changes what the figures count; the map shows the same selection).
+ */
+async function drawPlaces() {
+  countedInFlight?.abort()
+  const controller = new AbortController()
+  countedInFlight = controller
+  const filter = placeFilter()
+  const noFilter = Object.keys(filter).length === 0
+  try {
+    const counted = noFilter ? undefined : await api.counted(filter, controller.signal)
+    if (controller.signal.aborted) return
+    const ids = counted ? new Set(counted.ids) : undefined
+    await view.showAssets({ type: 'FeatureCollection', features: places }, ids)
+    document.body.dataset.counted = ids ? String(ids.size) : 'all'
+  } catch (e) {
+    if (!controller.signal.aborted) throw e
+  }
+}
+
 /** Reloads the places on the map (after a change), keeping the status line right. */
 async function reloadPlaces() {
   const all = await api.allAssets()
   places = all.features
-  await view.showAssets(all)
+  await drawPlaces()
   status.textContent = placesText(all.features.length)
   refreshList()
   refreshSoon()
@@ -396,6 +420,7 @@ view.onClick({
 })
 
 byId<HTMLDetailsElement>('counted').addEventListener('change', () => {
+  void drawPlaces()
   refreshSoon()
   void refreshArea(false)
 })
@@ -483,7 +508,7 @@ async function load() {
   await Promise.all([buildKindBoxes(), enableModes()])
   const [gemeenten, assets] = await Promise.all([api.gemeenten(), api.allAssets()])
   places = assets.features
-  await Promise.all([view.showGemeenten(gemeenten), view.showAssets(assets)])
+  await Promise.all([view.showGemeenten(gemeenten), drawPlaces()])
   status.textContent = placesText(assets.features.length)
   refreshList()
   for (const f of gemeenten.features) {

@@ -237,6 +237,12 @@ export const api = {
       signal,
     ),
   network: () => getJson<NetworkInfo>('/api/network'),
+  /** Ids of the places a filter counts. */
+  counted: (filter: PlaceFilterParams, signal?: AbortSignal) =>
+    getJson<{ count: number; ids: string[] }>(
+      `/api/counted?${new URLSearchParams(filter).toString()}`,
+      signal,
+    ),
   gemeenten: () => getJson<FeatureCollection>('/api/areas?level=gemeente'),
   hexes: (
     q: {

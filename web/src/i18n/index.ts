@@ -7,6 +7,8 @@ import { en, nl, type Messages } from './messages.js'
 export type Lang = 'nl' | 'en'
 
 function detect(): Lang {
+  // Outside a browser (unit tests of the text helpers): Dutch.
+  if (typeof location === 'undefined') return 'nl'
   const fromUrl = new URLSearchParams(location.search).get('lang')
   if (fromUrl === 'en' || fromUrl === 'nl') return fromUrl
   try {

@@ -177,12 +177,20 @@ export function createMap(
       await loaded
       await (map.getSource('gemeenten') as GeoJSONSource).setData(data as GeoJsonData)
     },
-    async showAssets(data: FeatureCollection) {
+    /** Draws the places; those not in `counted` (when given) are faded: they do not count. */
+    async showAssets(data: FeatureCollection, counted?: ReadonlySet<string>) {
       await loaded
       // MapLibre keeps only numeric feature ids: carry the uuid in the properties.
       const withIds = {
         ...data,
-        features: data.features.map((f) => ({ ...f, properties: { ...f.properties, id: f.id } })),
+        features: data.features.map((f) => ({
+          ...f,
+          properties: {
+            ...f.properties,
+            id: f.id,
+            counted: counted ? counted.has(String(f.id)) : true,
+          },
+        })),
       }
       await (map.getSource('assets') as GeoJSONSource).setData(withIds as GeoJsonData)
       for (const layer of assetLayers) if (!map.getLayer(layer.id)) map.addLayer(layer)

@@ -12,6 +12,8 @@ export const COLORS = {
   /** Status rings: planned places blue, closed places grey (and faded). */
   planned: '#1d4ed8',
   closed: '#6b7280',
+  /** The legend's swatch for places the filter does not count (drawn faded). */
+  faded: '#b6d3c9',
 }
 
 /** The PDOK BRT-Achtergrondkaart (Kadaster), a MapLibre style (DOMAIN.md). */
@@ -87,7 +89,16 @@ export const assetLayers: LayerSpecification[] = [
     paint: {
       'circle-radius': 10,
       'circle-color': ['case', ['get', 'is_meeting_place'], COLORS.meetingPlace, COLORS.other],
-      'circle-opacity': ['match', ['get', 'status'], 'closed', 0.55, 1],
+      // Places the filter does not count are faded; closed ones a little more.
+      'circle-opacity': [
+        'case',
+        ['!', ['get', 'counted']],
+        0.3,
+        ['==', ['get', 'status'], 'closed'],
+        0.55,
+        1,
+      ],
+      'circle-stroke-opacity': ['case', ['get', 'counted'], 1, 0.4],
       'circle-stroke-color': [
         'match',
         ['get', 'status'],
@@ -115,7 +126,16 @@ export const assetLayers: LayerSpecification[] = [
       'icon-allow-overlap': true,
       'icon-ignore-placement': true,
     },
-    paint: { 'icon-opacity': ['match', ['get', 'status'], 'closed', 0.6, 1] },
+    paint: {
+      'icon-opacity': [
+        'case',
+        ['!', ['get', 'counted']],
+        0.35,
+        ['==', ['get', 'status'], 'closed'],
+        0.6,
+        1,
+      ],
+    },
   },
 ]
 
