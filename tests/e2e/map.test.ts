@@ -11,6 +11,7 @@ import { SEED_FILE } from '../../api/seed-file.js'
 import { systemClock } from '../../api/services/assets.js'
 import { seedIfEmpty } from '../../api/services/seed.js'
 import {
+  type TestContext,
   describeBackends,
   loadRealAreas,
   requireSharedData,
@@ -24,15 +25,31 @@ const WEB_ROOT = path.join(projectRoot, 'web', 'dist')
 
 let browser: Browser
 
-/** Serves an app on a free port for the browser; returns its address and a stop function. */
-async function serveApp(app: ReturnType<typeof createApp>) {
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+/**
+ * Serves the suite's database through the real app (with the built web app) on a free port for
+ * the browser, for the whole suite; returns a getter of its address.
+ */
+function servedApp(
+  ctx: () => TestContext,
+  config: Partial<Parameters<typeof createApp>[0]['config']> = {},
+) {
+  let base = ''
+  let server: ServerType | undefined
+  beforeAll(async () => {
+    const app = createApp({
+      db: ctx().handle.db,
+      backend: ctx().backend,
+      config: { ...TEST_CONFIG, ...config },
+      clock: ctx().clock,
+      webRoot: WEB_ROOT,
+    })
+    server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+    })
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   })
-  return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () => new Promise((resolve) => server.close(resolve)),
-  }
+  afterAll(() => new Promise((resolve) => server?.close(resolve)))
+  return () => base
 }
 
 beforeAll(async () => {
@@ -51,22 +68,7 @@ afterAll(async () => {
 describeBackends(
   'web app in Chromium',
   (ctx) => {
-    let base: string
-    let stop: () => Promise<unknown>
-
-    beforeAll(async () => {
-      ;({ base, stop } = await serveApp(
-        createApp({
-          db: ctx().handle.db,
-          backend: ctx().backend,
-          config: TEST_CONFIG,
-          clock: ctx().clock,
-          webRoot: WEB_ROOT,
-        }),
-      ))
-    })
-
-    afterAll(() => stop())
+    const address = servedApp(ctx)
 
     it('opens on Flevoland and shows the gemeenten and the seed register on the map', async () => {
       const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
@@ -84,7 +86,7 @@ describeBackends(
       page.on('requestfailed', (r) => {
         if (!r.url().startsWith('https://api.pdok.nl/')) failed.push(`failed ${r.url()}`)
       })
-      await page.goto(base + '/')
+      await page.goto(address() + '/')
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
       expect(await page.textContent('#status')).toBe('16 plekken op de kaart')
       expect(await page.locator('#map canvas').count()).toBe(1)
@@ -101,7 +103,7 @@ describeBackends(
       const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
       const errors: string[] = []
       page.on('pageerror', (e) => errors.push(e.message))
-      await page.goto(`${base}/?layer=distance&threshold=800#10.5/52.51/5.47`)
+      await page.goto(`${address()}/?layer=distance&threshold=800#10.5/52.51/5.47`)
       await page.waitForSelector('body[data-layer="distance"]', { timeout: 30_000 })
       expect(await page.inputValue('#layer')).toBe('distance')
       // 16 seed places; the planned Homerushuis does not count (active places only).
@@ -142,7 +144,7 @@ describeBackends(
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
       const errors: string[] = []
       page.on('pageerror', (e) => errors.push(e.message))
-      await page.goto(`${base}/?layer=none&area=GM0995`)
+      await page.goto(`${address()}/?layer=none&area=GM0995`)
       await page.waitForSelector('body[data-area="GM0995"]', { timeout: 30_000 })
       expect(await page.inputValue('#gemeente')).toBe('GM0995')
       const headline = ((await page.textContent('.headline')) ?? '').replace(/\s+/g, ' ').trim()
@@ -170,7 +172,7 @@ describeBackends(
       const errors: string[] = []
       page.on('pageerror', (e) => errors.push(e.message))
       // Binnentuin Het Rode Klif (seed, town precision) sits in the middle of the map.
-      await page.goto(`${base}/?layer=none#14/52.509/5.4725`)
+      await page.goto(`${address()}/?layer=none#14/52.509/5.4725`)
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
       await page.mouse.click(320 + (1200 - 320) / 2, 400)
       await page.waitForSelector('body[data-place]', { timeout: 10_000 })
@@ -187,7 +189,7 @@ describeBackends(
       await page.keyboard.press('Escape')
       expect(await page.isHidden('#place')).toBe(true)
       expect(new URL(page.url()).searchParams.get('place')).toBeNull()
-      await page.goto(`${base}/?layer=none&place=${id}`)
+      await page.goto(`${address()}/?layer=none&place=${id}`)
       await page.waitForSelector('#place-body h3')
       expect(await page.textContent('#place-body h3')).toBe('Binnentuin Het Rode Klif')
       expect(errors).toEqual([])
@@ -196,7 +198,7 @@ describeBackends(
 
     it('finds a place by name and opens it', async () => {
       const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
-      await page.goto(`${base}/?layer=none`)
+      await page.goto(`${address()}/?layer=none`)
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
       await page.fill('#search', 'hestia')
       await page.waitForSelector('#search-results button')
@@ -211,7 +213,7 @@ describeBackends(
 
     it('counts only the places the filters name, in layer and figures, and keeps them in the URL', async () => {
       const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
-      await page.goto(`${base}/?layer=distance&area=GM0995&wheelchair=yes#10.5/52.51/5.47`)
+      await page.goto(`${address()}/?layer=distance&area=GM0995&wheelchair=yes#10.5/52.51/5.47`)
       await page.waitForSelector('body[data-layer="distance"][data-area="GM0995"]', {
         timeout: 30_000,
       })
@@ -267,7 +269,7 @@ describeBackends(
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
       const errors: string[] = []
       page.on('pageerror', (e) => errors.push(e.message))
-      await page.goto(`${base}/?layer=none#15/52.512/5.49`)
+      await page.goto(`${address()}/?layer=none#15/52.512/5.49`)
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
       await page.click('#add-place')
       await page.click('#add-form button[type=submit]')
@@ -329,28 +331,13 @@ describeBackends(
 describeBackends(
   'walking distances and detours in Chromium',
   (ctx) => {
-    let base: string
-    let stop: () => Promise<unknown>
-
-    beforeAll(async () => {
-      ;({ base, stop } = await serveApp(
-        createApp({
-          db: ctx().handle.db,
-          backend: ctx().backend,
-          config: { ...TEST_CONFIG, regionBbox: NL, regionName: 'Nederland' },
-          clock: ctx().clock,
-          webRoot: WEB_ROOT,
-        }),
-      ))
-    })
-
-    afterAll(() => stop())
+    const address = servedApp(ctx, { regionBbox: NL, regionName: 'Nederland' })
 
     it('draws the detour layer over the walk network with its legend, read-out and area figures', async () => {
       const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
       const errors: string[] = []
       page.on('pageerror', (e) => errors.push(e.message))
-      await page.goto(`${base}/?layer=detour&mode=walk#14.5/52.0/4.3705`)
+      await page.goto(`${address()}/?layer=detour&mode=walk#14.5/52.0/4.3705`)
       await page.waitForSelector('body[data-layer="detour"]', { timeout: 30_000 })
       expect(await page.inputValue('#mode')).toBe('walk')
       expect(await page.textContent('#hex-legend')).toContain(
@@ -404,26 +391,11 @@ describeBackends(
 describeBackends(
   'mapping together in Chromium',
   (ctx) => {
-    let base: string
-    let stop: () => Promise<unknown>
-
-    beforeAll(async () => {
-      ;({ base, stop } = await serveApp(
-        createApp({
-          db: ctx().handle.db,
-          backend: ctx().backend,
-          config: TEST_CONFIG,
-          clock: ctx().clock,
-          webRoot: WEB_ROOT,
-        }),
-      ))
-    })
-
-    afterAll(() => stop())
+    const address = servedApp(ctx)
 
     /** The id of a seed place, by name. */
     const idOf = async (name: string) => {
-      const res = await fetch(`${base}/api/assets?q=${encodeURIComponent(name)}`)
+      const res = await fetch(`${address()}/api/assets?q=${encodeURIComponent(name)}`)
       const body = (await res.json()) as { features: { id: string }[] }
       return body.features[0]!.id
     }
@@ -435,7 +407,7 @@ describeBackends(
       const pageA = await a.newPage()
       const pageB = await b.newPage()
       for (const page of [pageA, pageB]) {
-        await page.goto(`${base}/?layer=none&place=${id}`)
+        await page.goto(`${address()}/?layer=none&place=${id}`)
         await page.waitForSelector('#place-body h3:has-text("HavenHart 2.0")', { timeout: 30_000 })
       }
       // Both open the form on version 1.
@@ -459,14 +431,14 @@ describeBackends(
       expect(conflict).toContain('Sluis 1, Almere Haven')
       await pageB.screenshot({ path: path.join(SCREENSHOTS, `conflict-${ctx().backend}.png`) })
       // Nothing was overwritten yet.
-      const between = (await (await fetch(`${base}/api/assets/${id}`)).json()) as {
+      const between = (await (await fetch(`${address()}/api/assets/${id}`)).json()) as {
         properties: Record<string, unknown>
       }
       expect(between.properties).toMatchObject({ name: 'HavenHart (Almere Haven)', version: 2 })
 
       await pageB.click('#conflict-mine')
       await pageB.waitForSelector('#toast:has-text("Opgeslagen: HavenHart 2.0 buurtkamer")')
-      const after = (await (await fetch(`${base}/api/assets/${id}`)).json()) as {
+      const after = (await (await fetch(`${address()}/api/assets/${id}`)).json()) as {
         properties: Record<string, unknown>
       }
       // B's fields on top of A's version: A's address is kept.
@@ -483,7 +455,7 @@ describeBackends(
     it('deletes after a confirmation and undoes it', async () => {
       const id = await idOf('Hof van Hestia')
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
-      await page.goto(`${base}/?layer=none&place=${id}`)
+      await page.goto(`${address()}/?layer=none&place=${id}`)
       await page.waitForSelector('#place-body h3:has-text("Hof van Hestia")', { timeout: 30_000 })
       const before = (await page.textContent('#status')) ?? ''
       const count = Number(/^(\d+)/.exec(before)?.[1])
@@ -495,20 +467,20 @@ describeBackends(
         (n) => document.querySelector('#status')?.textContent === `${n} plekken op de kaart`,
         count - 1,
       )
-      expect((await fetch(`${base}/api/assets/${id}`)).status).toBe(410)
+      expect((await fetch(`${address()}/api/assets/${id}`)).status).toBe(410)
       await page.click('#toast-action')
       await page.waitForSelector('#toast:has-text("Ongedaan gemaakt")')
       await page.waitForFunction(
         (n) => document.querySelector('#status')?.textContent === `${n} plekken op de kaart`,
         count,
       )
-      expect((await fetch(`${base}/api/assets/${id}`)).status).toBe(200)
+      expect((await fetch(`${address()}/api/assets/${id}`)).status).toBe(200)
       await page.close()
     })
 
     it('keeps unsaved input: asks before closing, and brings it back after a reload', async () => {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
-      await page.goto(`${base}/?layer=none`)
+      await page.goto(`${address()}/?layer=none`)
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
       await page.click('#add-place')
       await page.fill('#add-name', 'Moestuin aan de dijk')
@@ -532,7 +504,7 @@ describeBackends(
     it('keeps a save made without connection and sends it when the connection is back', async () => {
       const context = await browser.newContext({ viewport: { width: 1200, height: 900 } })
       const page = await context.newPage()
-      await page.goto(`${base}/?layer=none#12/52.37/5.22`)
+      await page.goto(`${address()}/?layer=none#12/52.37/5.22`)
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
       await page.click('#add-place')
       await page.click('#map', { position: { x: 600, y: 450 } })
@@ -548,7 +520,7 @@ describeBackends(
         timeout: 15_000,
       })
       const found = (await (
-        await fetch(`${base}/api/assets?q=${encodeURIComponent('Ruilkast')}`)
+        await fetch(`${address()}/api/assets?q=${encodeURIComponent('Ruilkast')}`)
       ).json()) as { features: unknown[] }
       expect(found.features).toHaveLength(1)
       await context.close()
@@ -556,7 +528,7 @@ describeBackends(
 
     it('shows a name with <script> in it as text', async () => {
       const name = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
-      const res = await fetch(`${base}/api/assets`, {
+      const res = await fetch(`${address()}/api/assets`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -566,7 +538,7 @@ describeBackends(
       })
       const created = (await res.json()) as { id: string }
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
-      await page.goto(`${base}/?layer=none&place=${created.id}`)
+      await page.goto(`${address()}/?layer=none&place=${created.id}`)
       await page.waitForSelector('#place-body h3', { timeout: 30_000 })
       expect(await page.textContent('#place-body h3')).toBe(name)
       expect(await page.textContent('#place-body p')).toBe('<b>vet</b>')
@@ -579,7 +551,7 @@ describeBackends(
 
     it('switches between Dutch and English, numbers and API messages included', async () => {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
-      await page.goto(`${base}/?layer=distance&threshold=800&lang=en#10.5/52.51/5.47`)
+      await page.goto(`${address()}/?layer=distance&threshold=800&lang=en#10.5/52.51/5.47`)
       await page.waitForSelector('body[data-layer="distance"]', { timeout: 30_000 })
       expect(await page.getAttribute('html', 'lang')).toBe('en')
       expect(await page.textContent('#status')).toMatch(/^\d+ places on the map$/)
@@ -613,7 +585,7 @@ describeBackends(
         hasTouch: true,
       })
       const page = await phone.newPage()
-      await page.goto(`${base}/?layer=gap&threshold=800#9.5/52.45/5.45`)
+      await page.goto(`${address()}/?layer=gap&threshold=800#9.5/52.45/5.45`)
       await page.waitForSelector('body[data-layer="gap"]', { timeout: 30_000 })
       expect(await page.isVisible('#sheet-handle')).toBe(true)
       const closed = await page.locator('.panel').boundingBox()
@@ -661,7 +633,7 @@ describeBackends(
           }),
         }),
       )
-      await page.goto(`${base}/?layer=none`)
+      await page.goto(`${address()}/?layer=none`)
       await page.waitForSelector('body[data-basemap="pdok"]', { timeout: 30_000 })
       expect(await page.isHidden('#basemap-note')).toBe(true)
       await page.screenshot({ path: path.join(SCREENSHOTS, `basemap-${ctx().backend}.png`) })
