@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+
+/** What a cached download is and where it came from: shown in every figure's inputs. */
+export interface DownloadRecord {
+  readonly name: string
+  readonly url: string
+  readonly licence: string
+  readonly attribution: string
+  readonly retrievedAt: string
+  readonly bytes: number
+  readonly sha256: string
+  /** The data file beside this record. */
+  readonly file: string
+  /** Pages, features or elements, as the source counts them. */
+  readonly items: number
+}
+
+/**
+ * Downloads kept under the data directory, one data file and one JSON record each. A file is
+ * written under a temporary name and renamed when complete, so an interrupted download never
+ * looks like a finished one.
+ */
+export function downloadCache(dir: string) {
+  const paths = (name: string) => ({
+    data: path.join(dir, `${name}.data`),
+    record: path.join(dir, `${name}.json`),
+  })
+  return {
+    dir,
+    async get(name: string): Promise<DownloadRecord | undefined> {
+      try {
+        const record = JSON.parse(await fs.readFile(paths(name).record, 'utf8')) as DownloadRecord
+        await fs.access(record.file)
+        return record
+      } catch {
+        return undefined
+      }
+    },
+    async put(
+      name: string,
+      text: string,
+      about: Omit<DownloadRecord, 'name' | 'bytes' | 'sha256' | 'file'>,
+    ): Promise<DownloadRecord> {
+      await fs.mkdir(dir, { recursive: true })
+      const { data, record } = paths(name)
+      const entry: DownloadRecord = {
+        name,
+        ...about,
+        bytes: Buffer.byteLength(text),
+        sha256: createHash('sha256').update(text).digest('hex'),
+        file: data,
+      }
+      await fs.writeFile(`${data}.part`, text)
+      await fs.rename(`${data}.part`, data)
+      await fs.writeFile(`${record}.part`, JSON.stringify(entry, null, 2))
+      await fs.rename(`${record}.part`, record)
+      return entry
+    },
+  }
+}
+
+export type DownloadCache = ReturnType<typeof downloadCache>

@@ -1,0 +1,100 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { DomainError } from '../../domain/errors.js'
+
+/** How the downloader reaches the network; tests pass one that talks to a local server. */
+export type Fetcher = (url: string, init?: RequestInit) => Promise<Response>
+
+export interface RetryOptions {
+  /** Attempts in all, the first included. */
+  readonly attempts?: number
+  /** First wait (ms) after a 429/5xx or a dropped connection; doubles each time (with jitter). */
+  readonly backoffMs?: number
+  /** Longest single wait (ms), also for a server's Retry-After. */
+  readonly maxWaitMs?: number
+  /** Per-request time limit (ms). */
+  readonly timeoutMs?: number
+  readonly onRetry?: (info: { url: string; attempt: number; waitMs: number; why: string }) => void
+}
+
+const RETRYABLE = new Set([429, 500, 502, 503, 504])
+
+export const downloadFailed = (
+  url: string,
+  why: { nl: string; en: string },
+  extra: Record<string, unknown> = {},
+) =>
+  new DomainError(
+    'service_unavailable',
+    { nl: 'Downloaden mislukt', en: 'Download failed' },
+    { nl: `${why.nl} (${url})`, en: `${why.en} (${url})` },
+    [],
+    { url, ...extra },
+  )
+
+/** Seconds or an HTTP date in Retry-After, as milliseconds. */
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined
+  const seconds = Number(header)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+  const at = Date.parse(header)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now())
+}
+
+/**
+ * Fetches with polite retries: 429 and 5xx answers and dropped connections are retried with
+ * exponential back-off (honouring Retry-After); other HTTP errors fail at once. The body is read
+ * here, so a connection that breaks halfway is retried as well. Fails with a DomainError that
+ * says what happened (offline, HTTP status, timeout).
+ */
+export async function fetchText(
+  fetcher: Fetcher,
+  url: string,
+  init: RequestInit = {},
+  options: RetryOptions = {},
+): Promise<{ text: string; headers: Headers }> {
+  const attempts = options.attempts ?? 5
+  const backoff = options.backoffMs ?? 1000
+  const maxWait = options.maxWaitMs ?? 60_000
+  let last: { status?: number; why: string } = { why: 'not tried' }
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    let wait = Math.min(maxWait, backoff * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5))
+    try {
+      const res = await fetcher(url, {
+        ...init,
+        signal: AbortSignal.timeout(options.timeoutMs ?? 300_000),
+      })
+      if (res.ok) return { text: await res.text(), headers: res.headers }
+      await res.body?.cancel().catch(() => {})
+      last = { status: res.status, why: `HTTP ${res.status}` }
+      if (!RETRYABLE.has(res.status)) break
+      const asked = retryAfterMs(res.headers.get('retry-after'))
+      if (asked !== undefined) wait = Math.min(maxWait, Math.max(wait, asked))
+    } catch (e) {
+      const error = e as Error & { cause?: { code?: string } }
+      last = {
+        why:
+          error.name === 'TimeoutError'
+            ? 'timeout'
+            : (error.cause?.code ?? error.message ?? 'connection failed'),
+      }
+    }
+    if (attempt < attempts) {
+      options.onRetry?.({ url, attempt, waitMs: Math.round(wait), why: last.why })
+      await sleep(wait)
+    }
+  }
+  if (last.status !== undefined) {
+    throw downloadFailed(
+      url,
+      {
+        nl: `De server antwoordde met HTTP ${last.status}${RETRYABLE.has(last.status) ? `, ook na ${attempts} pogingen` : ''}.`,
+        en: `The server answered HTTP ${last.status}${RETRYABLE.has(last.status) ? `, also after ${attempts} attempts` : ''}.`,
+      },
+      { status: last.status },
+    )
+  }
+  throw downloadFailed(url, {
+    nl: `Geen verbinding met de server (${last.why}); is er internet? Na ${attempts} pogingen opgegeven.`,
+    en: `Could not reach the server (${last.why}); is there internet? Gave up after ${attempts} attempts.`,
+  })
+}
