@@ -28,6 +28,10 @@ export interface Config {
   readonly maxOsmBytes: number
   /** Bearer token for admin endpoints (OSM import) until accounts exist; unset: disabled. */
   readonly adminToken: string | undefined
+  /** PDOK OGC API Features of the CBS Wijk- en Buurtkaart; `{year}` is replaced. */
+  readonly pdokUrl: string
+  /** An Overpass API interpreter endpoint. */
+  readonly overpassUrl: string
   readonly logLevel: 'silent' | 'error' | 'info' | 'debug'
 }
 
@@ -68,6 +72,11 @@ const envSchema = z.object({
     .min(1024)
     .default(1024 * 1024 * 1024),
   BUURTKAART_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  BUURTKAART_PDOK_URL: z
+    .url()
+    .default('https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1')
+    .refine((v) => v.includes('{year}'), 'must contain {year}'),
+  BUURTKAART_OVERPASS_URL: z.url().default('https://overpass-api.de/api/interpreter'),
   LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
 })
 
@@ -101,6 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ferryPenaltyMin: e.BUURTKAART_FERRY_PENALTY_MIN,
     maxOsmBytes: e.BUURTKAART_MAX_OSM_BYTES,
     adminToken: e.BUURTKAART_ADMIN_TOKEN,
+    pdokUrl: e.BUURTKAART_PDOK_URL,
+    overpassUrl: e.BUURTKAART_OVERPASS_URL,
     logLevel: e.LOG_LEVEL,
   })
 }

@@ -15,6 +15,10 @@ export interface NetworkSource {
   readonly format: string
   readonly bytes: number
   readonly newestObject: string | null
+  /** Where a downloaded file came from, when it was fetched, under which licence. */
+  readonly url?: string | undefined
+  readonly retrievedAt?: string | undefined
+  readonly licence?: string | undefined
 }
 
 export interface NetworkSettings {

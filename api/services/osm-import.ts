@@ -26,6 +26,10 @@ export interface OsmImportOptions {
   readonly actor: string
   /** Name of the file as the user knows it (for the network's source note). */
   readonly fileName: string
+  /** For a downloaded file: its URL, retrieval time and licence (shown in the inputs). */
+  readonly origin?:
+    | { url: string; retrievedAt: string; licence: string; dataTimestamp?: string | undefined }
+    | undefined
   readonly onProgress?: ((p: OsmProgress) => void) | undefined
 }
 
@@ -251,7 +255,16 @@ export async function importOsm(
       networkCounts = await replaceNetwork(
         trx,
         built,
-        { file: options.fileName, format: info.format, bytes: info.bytes, newestObject: newestIso },
+        {
+          file: options.fileName,
+          format: info.format,
+          bytes: info.bytes,
+          // Overpass JSON carries no per-object dates by default: its database date stands in.
+          newestObject: newestIso ?? options.origin?.dataTimestamp ?? null,
+          url: options.origin?.url,
+          retrievedAt: options.origin?.retrievedAt,
+          licence: options.origin?.licence,
+        },
         settings,
         deps.clock.now(),
       )

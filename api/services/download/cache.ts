@@ -15,6 +15,8 @@ export interface DownloadRecord {
   readonly file: string
   /** Pages, features or elements, as the source counts them. */
   readonly items: number
+  /** The date of the data itself, when the source says (Overpass: timestamp_osm_base). */
+  readonly dataTimestamp?: string | undefined
 }
 
 /**
