@@ -178,7 +178,7 @@ export function createAnalysis(deps: AnalysisDeps) {
   const surfaces = new Map<string, Promise<LoadedSurface>>()
   let places: { version: number; value: Promise<LoadedPlaces> } | undefined
   let areaNames: { version: number; value: Promise<Map<string, AreaRef>> } | undefined
-  const reaches = new Map<string, ReachResult>()
+  const reaches = new Map<string, Promise<ReachResult>>()
 
   async function surfaceFor(res: SurfaceResolution, version: DataVersion): Promise<LoadedSurface> {
     const key = `${version.areas}|${res}`
@@ -246,19 +246,25 @@ export function createAnalysis(deps: AnalysisDeps) {
     const key = `${version.assets}|${version.areas}|${network}|${res}|${mode}|${filterKey(filter)}`
     const hit = reaches.get(key)
     if (hit) return hit
-    const [surface, loaded] = await Promise.all([surfaceFor(res, version), placesFor(version)])
-    const counted = countedPlaces(loaded.records, filter)
-    const reach = await method.measure(
-      surface.points,
-      toPoints(
-        counted.map((p) => p.lon),
-        counted.map((p) => p.lat),
-      ),
-    )
-    const result = { surface, reach, counted, version }
-    reaches.set(key, result)
+    // The promise is cached, so concurrent requests for the same figures share one computation.
+    const value = (async () => {
+      const [surface, loaded] = await Promise.all([surfaceFor(res, version), placesFor(version)])
+      const counted = countedPlaces(loaded.records, filter)
+      const reach = await method.measure(
+        surface.points,
+        toPoints(
+          counted.map((p) => p.lon),
+          counted.map((p) => p.lat),
+        ),
+      )
+      return { surface, reach, counted, version }
+    })()
+    reaches.set(key, value)
+    value.catch(() => {
+      if (reaches.get(key) === value) reaches.delete(key)
+    })
     if (reaches.size > 32) reaches.delete(reaches.keys().next().value as string)
-    return result
+    return value
   }
 
   /** Network ÷ straight-line distance per cell (NaN where it says nothing). */

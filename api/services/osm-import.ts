@@ -1,5 +1,6 @@
 import { pointOnFeature, polygon as turfPolygon, lineString as turfLine } from '@turf/turf'
 import type { AssetSchemas } from '../domain/asset.js'
+import { DomainError } from '../domain/errors.js'
 import { bboxContains, type Bbox } from '../domain/geo.js'
 import { buildNetwork, type BuiltNetwork, type NetworkWay } from '../domain/network/build.js'
 import { PROFILES, SPEED_M_PER_MIN, wayRules, type Tags } from '../domain/network/profiles.js'
@@ -96,7 +97,7 @@ class NodeTable {
   }
   get(id: number): [number, number] | undefined {
     const i = this.indexOf(id)
-    if (i < 0 || Number.isNaN(this.lon[i])) return undefined
+    if (i < 0 || !Number.isFinite(this.lon[i]) || !Number.isFinite(this.lat[i])) return undefined
     return [this.lon[i] as number, this.lat[i] as number]
   }
 }
@@ -224,6 +225,27 @@ export async function importOsm(
   const built: BuiltNetwork | null = options.network
     ? buildNetwork(networkWays, (id) => nodes.get(id))
     : null
+  if (built && built.edges.count === 0) {
+    // Replacing the stored network with nothing would silently switch walk and bike off.
+    throw new DomainError(
+      'validation_failed',
+      { nl: 'Geen wegennet in het bestand', en: 'No network in the file' },
+      {
+        nl: 'Het bestand bevat geen paden of wegen om te lopen of te fietsen; het opgeslagen wegennet blijft zoals het was. Laad alleen de plekken met --places-only (of network=false).',
+        en: 'The file holds no paths or roads for walking or cycling; the stored network is kept as it was. Load only the places with --places-only (or network=false).',
+      },
+      [
+        {
+          pointer: '/file',
+          code: 'no_network',
+          message: {
+            nl: 'Geen bruikbare wegen of paden gevonden.',
+            en: 'No usable roads or paths found.',
+          },
+        },
+      ],
+    )
+  }
 
   const candidates: OsmCandidate[] = [...placeNodes]
   for (const obj of areaObjects) {

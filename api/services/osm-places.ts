@@ -31,7 +31,8 @@ export interface OsmCandidate {
 export interface OsmConflict {
   readonly ref: string
   readonly asset_id: string
-  readonly field: OsmField
+  /** The field both changed; `version` when a person saved the place during the import. */
+  readonly field: OsmField | 'version'
   /** What a person set in Buurtkaart (kept). */
   readonly buurtkaart: unknown
   /** What OpenStreetMap says now (not applied). */
@@ -208,10 +209,10 @@ export async function syncOsmPlaces(
     else unchanged++
   }
 
-  const report: PlaceSyncReport = {
+  const report = (updated: number): PlaceSyncReport => ({
     total: candidates.length + options.outsideRegion,
     created: inserts.length,
-    updated: updates.length,
+    updated,
     unchanged,
     skipped_deleted: skippedDeleted,
     outside_region: options.outsideRegion,
@@ -219,20 +220,35 @@ export async function syncOsmPlaces(
     conflicts,
     dropped,
     invalid,
-  }
-  if (options.dryRun) return report
+  })
+  if (options.dryRun) return report(updates.length)
 
   const total = inserts.length + updates.length
   await insertAssets(db, inserts, options.actor, at)
   options.onProgress?.(inserts.length, total)
-  for (const { current, next } of updates) {
-    await updateAsset(db, current.id, current.version, next, options.actor, at)
+  const applied: typeof updates = []
+  for (const u of updates) {
+    // A person may have saved this place since it was read: keep theirs, report it, and leave
+    // its snapshot so the next import compares against what it wrote before.
+    if (await updateAsset(db, u.current.id, u.current.version, u.next, options.actor, at)) {
+      applied.push(u)
+    } else {
+      conflicts.push({
+        ref: u.current.source_ref ?? '',
+        asset_id: u.current.id,
+        field: 'version',
+        buurtkaart: 'saved by a person during this import (kept)',
+        osm: 'not applied; the next import compares again',
+      })
+      const skipped = sync.findIndex((s) => s.assetId === u.current.id)
+      if (skipped >= 0) sync.splice(skipped, 1)
+    }
   }
-  const ids = [...inserts.map((a) => a.id), ...updates.map((u) => u.current.id)]
+  const ids = [...inserts.map((a) => a.id), ...applied.map((u) => u.current.id)]
   if (ids.length) {
     await assignAreaCodes(db, ids)
     const after = await findAssets(db, ids)
-    const before = new Map(updates.map((u) => [u.current.id, u.current]))
+    const before = new Map(applied.map((u) => [u.current.id, u.current]))
     await appendHistory(
       db,
       ...ids.map((id) => ({
@@ -267,5 +283,5 @@ export async function syncOsmPlaces(
       .execute()
   }
   options.onProgress?.(total, total)
-  return report
+  return report(applied.length)
 }

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
-import { Transform, type Readable } from 'node:stream'
+import { pipeline as pipe, Transform, type Readable } from 'node:stream'
 import { createGunzip, gunzipSync } from 'node:zlib'
 import { OSMTransform } from 'osm-pbf-parser-node'
 import sax from 'sax'
@@ -252,11 +252,15 @@ interface OverpassElement {
 }
 
 async function* readJson(stream: Readable): AsyncGenerator<OsmElement[]> {
-  const pipeline = stream
-    .pipe(jsonParser.asStream())
-    .pipe(pick.asStream({ filter: 'elements' }))
-    .pipe(streamArray.asStream())
-  stream.on('error', (e) => pipeline.destroy(e))
+  // pipeline() destroys every stage when one fails (a cut-off file fails in the parser), so
+  // the iteration below ends with that error instead of an unhandled 'error' event.
+  const pipeline = pipe(
+    stream,
+    jsonParser.asStream(),
+    pick.asStream({ filter: 'elements' }),
+    streamArray.asStream(),
+    () => {},
+  )
   let batch: OsmElement[] = []
   try {
     for await (const { value } of pipeline as AsyncIterable<{ value: OverpassElement }>) {
@@ -308,6 +312,10 @@ async function* readJson(stream: Readable): AsyncGenerator<OsmElement[]> {
   if (batch.length) yield batch
 }
 
+/** A node without two finite coordinates cannot be placed: it is left out, as if missing. */
+const placeable = (e: OsmElement) =>
+  e.type !== 'node' || (Number.isFinite(e.lon) && Number.isFinite(e.lat))
+
 /** Reads the whole file once, in batches of elements, reporting bytes read. */
 export async function* readOsm(
   path: string,
@@ -316,9 +324,13 @@ export async function* readOsm(
 ): AsyncGenerator<OsmElement[]> {
   const stream = source(path, info, onProgress)
   try {
-    if (info.format === 'pbf') yield* readPbf(stream)
-    else if (info.format === 'xml') yield* readXml(stream)
-    else yield* readJson(stream)
+    const batches =
+      info.format === 'pbf'
+        ? readPbf(stream)
+        : info.format === 'xml'
+          ? readXml(stream)
+          : readJson(stream)
+    for await (const batch of batches) yield batch.filter(placeable)
   } catch (e) {
     if (e instanceof DomainError) throw e
     throw unreadable({

@@ -126,6 +126,17 @@ describeBackends(
       expect(line.json.errors[0].pointer).toBe('mode')
     })
 
+    it('keeps the stored network when a file has no paths (places only), and says why', async () => {
+      const edges = await count(ctx(), 'network_edges')
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-osm-test-'))
+      const file = overpassFile(dir, 'places.json', { name: 'Koffie A' })
+      const error = await importOsmFile(ctx(), file).catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: 'validation_failed' })
+      expect((error as DomainError).detail.en).toMatch(/stored network is kept/)
+      expect(await count(ctx(), 'network_edges')).toBe(edges)
+      fs.rmSync(dir, { recursive: true })
+    })
+
     it('re-imports the same file without duplicating anything', async () => {
       const before = await count(ctx(), 'assets')
       const versionBefore = (await dataVersion(ctx().handle.db)).network
@@ -247,6 +258,19 @@ describeBackends(
       const broken = path.join(dir, 'broken.osm.pbf')
       fs.writeFileSync(broken, fs.readFileSync(requireSharedData(DELFT)).subarray(0, 300_000))
       await expect(importOsmFile(ctx(), broken)).rejects.toBeInstanceOf(DomainError)
+      // A cut-off Overpass answer, and XML with a node that has only half a position.
+      const cut = path.join(dir, 'cut.json')
+      fs.writeFileSync(cut, '{"elements":[{"type":"node","id":1,"lat":52,"lon":4}')
+      await expect(importOsmFile(ctx(), cut)).rejects.toMatchObject({ code: 'validation_failed' })
+      const half = path.join(dir, 'half.osm')
+      fs.writeFileSync(
+        half,
+        `<osm version="0.6"><node id="1" lon="5.47"/><node id="2" lat="52.5" lon="5.471"/>
+         <node id="3" lat="52.501" lon="5.472"/>
+         <way id="9"><nd ref="1"/><nd ref="2"/><nd ref="3"/><tag k="highway" v="footway"/></way></osm>`,
+      )
+      const report = await importOsmFile(ctx(), half, { places: false, dryRun: true })
+      expect(report.network).toMatchObject({ edges: 1, missing_nodes: 1 })
       const notOsm = path.join(dir, 'notes.txt')
       fs.writeFileSync(notOsm, 'hello')
       await expect(importOsmFile(ctx(), notOsm)).rejects.toMatchObject({

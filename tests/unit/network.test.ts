@@ -305,7 +305,8 @@ describe('routing on the graph', () => {
                   best = Math.min(best, o.distance + du + all[u]![v]! + dv + p.distance)
               if (p.edge === o.edge) {
                 const forward = p.offset >= o.offset
-                const ok = (forward ? g.cost : g.reverseCost)[o.edge] !== Infinity
+                const ok =
+                  p.offset === o.offset || (forward ? g.cost : g.reverseCost)[o.edge] !== Infinity
                 if (ok)
                   best = Math.min(best, o.distance + Math.abs(p.offset - o.offset) + p.distance)
               }
@@ -326,7 +327,9 @@ describe('routing on the graph', () => {
                   for (const [v, dv] of ends(p, false))
                     d = Math.min(d, o.distance + du + all[u]![v]! + dv + p.distance)
                 if (p.edge === o.edge) {
-                  const ok = (p.offset >= o.offset ? g.cost : g.reverseCost)[o.edge] !== Infinity
+                  const ok =
+                    p.offset === o.offset ||
+                    (p.offset >= o.offset ? g.cost : g.reverseCost)[o.edge] !== Infinity
                   if (ok) d = Math.min(d, o.distance + Math.abs(p.offset - o.offset) + p.distance)
                 }
                 return d <= r
@@ -338,6 +341,29 @@ describe('routing on the graph', () => {
       ),
       { numRuns: 60 },
     )
+  })
+
+  it('puts an origin and a place that snap to the same vertex at their snap distances, even on a one-way edge', () => {
+    // A V-shaped edge that may only be travelled backwards; both points lie above its apex.
+    const g = prepareGraph(
+      {
+        nodeCount: 2,
+        nodeX: Float64Array.of(0, 200),
+        nodeY: Float64Array.of(0, 0),
+        source: Int32Array.of(0),
+        target: Int32Array.of(1),
+        cost: Float64Array.of(Infinity),
+        reverseCost: Float64Array.of(2 * Math.hypot(100, 100)),
+        snappable: Uint8Array.of(1),
+        geomStart: Int32Array.of(0, 3),
+        x: Float64Array.of(0, 100, 200),
+        y: Float64Array.of(0, 100, 0),
+      },
+      { minComponentNodes: 1 },
+    )
+    const net = networkReach(g, pts([[100, 130]]), pts([[100, 150]]), { snapLimitM: 500 })
+    expect(net.nearest[0]).toBeCloseTo(80, 9)
+    expect(net.within[0][0]).toBe(1)
   })
 
   it('reports a point beyond the snapping limit as off the network, and the detour as a ratio', () => {

@@ -40,7 +40,9 @@ function toEnds(graph: Graph, s: Snap): [number, number] {
 
 /** Metres from origin point `o` to place point `p` along their shared edge, or Infinity. */
 function alongEdge(graph: Graph, o: Snap, p: Snap): number {
-  if (p.offset >= o.offset) {
+  // The same point (both snapped to one vertex): no travel, whatever the edge's direction.
+  if (p.offset === o.offset) return 0
+  if (p.offset > o.offset) {
     return graph.cost[o.edge] === Infinity ? Infinity : p.offset - o.offset
   }
   return graph.reverseCost[o.edge] === Infinity ? Infinity : o.offset - p.offset

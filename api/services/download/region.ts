@@ -142,6 +142,7 @@ export async function downloadRegion(
     const record = await cache.put(name, got.text, {
       url: got.url,
       items: got.items,
+      dataTimestamp: got.dataTimestamp,
       retrievedAt: deps.clock.now().toISOString(),
       ...about,
     })
@@ -302,6 +303,7 @@ export async function downloadRegion(
           url: osmRecord.url,
           retrievedAt: osmRecord.retrievedAt,
           licence: `${OSM_LICENCE}, ${OSM_ATTRIBUTION}`,
+          dataTimestamp: osmRecord.dataTimestamp,
         },
       },
     )

@@ -270,7 +270,8 @@ export function createPlaceForm(deps: {
       </div>`
     conflictBox.hidden = false
     byId<HTMLButtonElement>('conflict-mine').addEventListener('click', () => {
-      // My changes (against what I started from) on top of the version saved now.
+      // My changes (against what I started from, as typed now) on top of the version saved now.
+      const mine = read()
       const changes = patchOf(mine, edit.base)
       const merged: Values = { ...theirs }
       for (const f of FIELDS) {
@@ -297,7 +298,23 @@ export function createPlaceForm(deps: {
     byId<HTMLButtonElement>('conflict-mine').focus()
   }
 
+  let saving = false
+
   async function submit() {
+    // One save at a time: a second click (or the online retry) must not create a duplicate.
+    if (saving) return
+    saving = true
+    const button = form.querySelector<HTMLButtonElement>('button[type=submit]')
+    if (button) button.disabled = true
+    try {
+      await save()
+    } finally {
+      saving = false
+      if (button) button.disabled = false
+    }
+  }
+
+  async function save() {
     clearErrors()
     if (!position) {
       geometryError.textContent = t('pickFirst')
