@@ -9,6 +9,11 @@ export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.u
 /** Flevoland's land extent (lon 5.13–5.93, lat 52.27–52.87) plus about 10 km on every side. */
 export const DEFAULT_REGION_BBOX: Bbox = [4.95, 52.18, 6.1, 52.95]
 
+/** PDOK's OGC API Features of the CBS Wijk- en Buurtkaart, per year. */
+export const DEFAULT_PDOK_URL = 'https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1'
+/** The main public Overpass API instance. */
+export const DEFAULT_OVERPASS_URL = 'https://overpass-api.de/api/interpreter'
+
 export interface Config {
   readonly port: number
   readonly host: string
@@ -74,9 +79,9 @@ const envSchema = z.object({
   BUURTKAART_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   BUURTKAART_PDOK_URL: z
     .url()
-    .default('https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1')
+    .default(DEFAULT_PDOK_URL)
     .refine((v) => v.includes('{year}'), 'must contain {year}'),
-  BUURTKAART_OVERPASS_URL: z.url().default('https://overpass-api.de/api/interpreter'),
+  BUURTKAART_OVERPASS_URL: z.url().default(DEFAULT_OVERPASS_URL),
   LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
 })
 

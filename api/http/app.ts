@@ -3,7 +3,7 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import { bodyLimit } from 'hono/body-limit'
 import { except } from 'hono/combine'
 import path from 'node:path'
-import type { Config } from '../config.js'
+import { DEFAULT_OVERPASS_URL, DEFAULT_PDOK_URL, type Config } from '../config.js'
 import { assetSchemas } from '../domain/asset.js'
 import type { Backend } from '../db/create-db.js'
 import type { Database } from '../db/database.js'
@@ -16,6 +16,10 @@ import { areaRoutes } from './areas.js'
 import { assetRoutes } from './assets.js'
 import { metaRoutes } from './meta.js'
 import { networkRoutes } from './network.js'
+import { dataRoutes } from './data.js'
+import { createDownloadJobs } from '../services/download/jobs.js'
+import type { Fetcher } from '../services/download/http.js'
+import os from 'node:os'
 import { fromZod, problem, toProblem, tooLarge } from './problem.js'
 import { transferRoutes } from './transfer.js'
 
@@ -32,7 +36,20 @@ export interface AppDeps {
   readonly db: Database
   readonly backend: Backend
   readonly config: Pick<Config, 'regionBbox' | 'regionName' | 'maxBodyBytes'> &
-    Partial<Pick<Config, 'snapLimitM' | 'ferryPenaltyMin' | 'maxOsmBytes' | 'adminToken'>>
+    Partial<
+      Pick<
+        Config,
+        | 'snapLimitM'
+        | 'ferryPenaltyMin'
+        | 'maxOsmBytes'
+        | 'adminToken'
+        | 'dataDir'
+        | 'pdokUrl'
+        | 'overpassUrl'
+      >
+    >
+  /** How data downloads reach the network (tests pass a local replay). */
+  readonly fetcher?: Fetcher
   readonly clock?: Clock
   readonly log?: Logger
   /** Directory of the built web app to serve at `/`; absent in API-only tests. */
@@ -95,6 +112,27 @@ export function createApp(deps: AppDeps) {
   app.route('/api', transferRoutes({ db: deps.db, clock, schemas }))
   app.route('/api', analysisRoutes({ analysis, clock }))
   app.route('/api', networkRoutes({ db: deps.db, clock, schemas, config: deps.config }))
+  const jobs = createDownloadJobs({
+    db: deps.db,
+    clock,
+    schemas,
+    fetcher: deps.fetcher ?? fetch,
+    cacheDir: deps.config.dataDir
+      ? path.join(path.dirname(deps.config.dataDir), 'downloads')
+      : path.join(os.tmpdir(), 'buurtkaart-downloads'),
+    regionBbox: deps.config.regionBbox,
+    ferryPenaltyMin: deps.config.ferryPenaltyMin ?? 5,
+  })
+  app.route(
+    '/api',
+    dataRoutes({
+      db: deps.db,
+      jobs,
+      adminToken: deps.config.adminToken,
+      pdokUrl: deps.config.pdokUrl ?? DEFAULT_PDOK_URL,
+      overpassUrl: deps.config.overpassUrl ?? DEFAULT_OVERPASS_URL,
+    }),
+  )
 
   if (deps.webRoot) {
     const root = path.relative(process.cwd(), deps.webRoot) || '.'

@@ -24,7 +24,7 @@ const digest = (text: string) => createHash('sha256').update(text).digest()
  * Admin check until accounts exist: a bearer token from BUURTKAART_ADMIN_TOKEN, compared in
  * constant time. Without a configured token the admin endpoints are off.
  */
-function requireAdmin(c: Context, token: string | undefined): void {
+export function requireAdmin(c: Context, token: string | undefined): void {
   if (!token) {
     throw problem(
       'forbidden',

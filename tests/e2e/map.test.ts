@@ -1,5 +1,7 @@
 import fs from 'node:fs'
+import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
 import { chromium, type Browser } from 'playwright-core'
@@ -29,17 +31,16 @@ let browser: Browser
  * Serves the suite's database through the real app (with the built web app) on a free port for
  * the browser, for the whole suite; returns a getter of its address.
  */
-function servedApp(
-  ctx: () => TestContext,
-  config: Partial<Parameters<typeof createApp>[0]['config']> = {},
-) {
+type AppConfig = Partial<Parameters<typeof createApp>[0]['config']>
+
+function servedApp(ctx: () => TestContext, config: AppConfig | (() => AppConfig) = {}) {
   let base = ''
   let server: ServerType | undefined
   beforeAll(async () => {
     const app = createApp({
       db: ctx().handle.db,
       backend: ctx().backend,
-      config: { ...TEST_CONFIG, ...config },
+      config: { ...TEST_CONFIG, ...(typeof config === 'function' ? config() : config) },
       clock: ctx().clock,
       webRoot: WEB_ROOT,
     })
@@ -650,4 +651,104 @@ describeBackends(
       )
     },
   },
+)
+
+describeBackends(
+  'loading real data on an empty installation, in Chromium',
+  (ctx) => {
+    const token = 'admin-token-for-the-browser-test-0123'
+    let pdok: http.Server
+    let pdokBase = ''
+    beforeAll(async () => {
+      // A stand-in for PDOK and Overpass (no internet here), built from the real Lelystad area.
+      const lelystad = (
+        JSON.parse(
+          fs.readFileSync(requireSharedData('flevoland_gemeenten_2022.geojson'), 'utf8'),
+        ) as { features: { geometry: unknown; properties: Record<string, unknown> }[] }
+      ).features.find((f) => f.properties.code === 'GM0995')!
+      pdok = http.createServer((req, res) => {
+        const url = new URL(req.url ?? '/', 'http://x')
+        const collection = /collections\/(\w+)\/items/.exec(url.pathname)?.[1]
+        res.setHeader('content-type', 'application/json')
+        if (collection) {
+          const features =
+            collection === 'gemeenten'
+              ? [
+                  {
+                    type: 'Feature',
+                    geometry: lelystad.geometry,
+                    properties: {
+                      gemeentecode: 'GM0995',
+                      gemeentenaam: 'Lelystad',
+                      water: 'NEE',
+                      aantal_inwoners: lelystad.properties.population,
+                    },
+                  },
+                ]
+              : []
+          res.end(JSON.stringify({ type: 'FeatureCollection', features, links: [] }))
+          return
+        }
+        res.end(
+          JSON.stringify({
+            version: 0.6,
+            osm3s: { timestamp_osm_base: '2026-11-01T00:00:00Z' },
+            elements: [
+              { type: 'node', id: 1, lat: 52.5185, lon: 5.47 },
+              { type: 'node', id: 2, lat: 52.5195, lon: 5.472 },
+              { type: 'node', id: 3, lat: 52.5205, lon: 5.474 },
+              {
+                type: 'node',
+                id: 4,
+                lat: 52.519,
+                lon: 5.4715,
+                tags: { amenity: 'cafe', name: 'Koffiehuis De Dijk' },
+              },
+              { type: 'way', id: 10, nodes: [1, 2, 3], tags: { highway: 'footway' } },
+            ],
+          }),
+        )
+      })
+      await new Promise<void>((resolve) => pdok.listen(0, '127.0.0.1', resolve))
+      pdokBase = `http://127.0.0.1:${(pdok.address() as AddressInfo).port}`
+    })
+    afterAll(() => new Promise((resolve) => pdok.close(resolve)))
+    const address = servedApp(ctx, () => ({
+      adminToken: token,
+      pdokUrl: `${pdokBase}/pdok/{year}`,
+      overpassUrl: `${pdokBase}/overpass`,
+      regionBbox: [4.95, 52.18, 6.1, 52.95],
+      dataDir: path.join(os.tmpdir(), `buurtkaart-e2e-${process.pid}-${ctx().backend}`, 'pglite'),
+    }))
+
+    it('offers "load data for a region" on an empty installation and loads it with progress', async () => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+      await page.goto(`${address()}/?layer=none`)
+      await page.waitForSelector('#load-data:not([hidden])', { timeout: 30_000 })
+      expect(await page.textContent('#load-intro')).toContain('Er zijn nog geen gebieden geladen')
+      await page.fill('#load-gemeente', 'gm0995')
+      await page.fill('#load-token', 'wrong-token')
+      await page.click('#load-form button[type=submit]')
+      await page.waitForSelector('#load-error:not(:empty)')
+      expect(await page.textContent('#load-error')).toContain('beheerder')
+      await page.fill('#load-token', token)
+      await page.click('#load-form button[type=submit]')
+      await page.waitForSelector('body[data-loaded="true"]', { timeout: 60_000 })
+      expect(await page.textContent('#load-progress')).toContain('Klaar')
+      await page.screenshot({ path: path.join(SCREENSHOTS, `load-data-${ctx().backend}.png`) })
+      // The page reloads itself: Lelystad is there, with the café from OpenStreetMap.
+      await page.waitForFunction(
+        () => document.querySelector('#load-data')?.hasAttribute('hidden'),
+        null,
+        {
+          timeout: 30_000,
+        },
+      )
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      expect(await page.textContent('#status')).toBe('1 plek op de kaart')
+      expect(await page.locator('#gemeente option[value="GM0995"]').count()).toBe(1)
+      await page.close()
+    })
+  },
+  { reset: 'all' },
 )

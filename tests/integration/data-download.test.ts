@@ -8,7 +8,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { DomainError } from '../../api/domain/errors.js'
 import { downloadRegion, type DownloadOptions } from '../../api/services/download/region.js'
 import { detectOsmFile, readOsm } from '../../api/services/osm-reader.js'
-import { call, describeBackends, requireSharedData, type TestContext } from '../helpers/backends.js'
+import { createApp } from '../../api/http/app.js'
+import {
+  call,
+  describeBackends,
+  requireSharedData,
+  TEST_CONFIG,
+  type TestContext,
+} from '../helpers/backends.js'
 import { NL, nlSchemas } from '../helpers/osm.js'
 
 /**
@@ -272,6 +279,58 @@ describeBackends(
       expect(hits.get('POST /overpass/api/interpreter')).toBe(
         (before.get('POST /overpass/api/interpreter') ?? 0) + 1,
       )
+    })
+
+    it('lets an admin load a region from the web app: a background job with progress', async () => {
+      await sql`truncate asset_history, osm_sync, assets, areas, population_portions, population_cells,
+        population_meta, network_meta, network_edges, network_nodes restart identity cascade`.execute(
+        ctx().handle.db,
+      )
+      mode = 'normal'
+      const token = 'admin-token-for-the-download-test-0123'
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-data-'))
+      const app = createApp({
+        db: ctx().handle.db,
+        backend: ctx().backend,
+        clock: ctx().clock,
+        config: {
+          ...TEST_CONFIG,
+          regionBbox: NL,
+          adminToken: token,
+          dataDir: path.join(dataDir, 'pglite'),
+          pdokUrl: `${base}/pdok/{year}`,
+          overpassUrl: `${base}/overpass/api/interpreter`,
+        },
+      })
+      const status = await call(app, 'GET', '/api/data/status')
+      expect(status.json).toMatchObject({ empty: true, adminEnabled: true })
+      expect(status.json.regions).toEqual([{ code: 'flevoland', name: 'Flevoland' }])
+      expect((await call(app, 'POST', '/api/data/download', { gemeente: 'GM0995' })).status).toBe(
+        401,
+      )
+      const auth = { authorization: `Bearer ${token}` }
+      const bad = await call(app, 'POST', '/api/data/download', { gemeente: 'Lelystad' }, auth)
+      expect(bad.status).toBe(422)
+      expect(bad.json.errors[0].pointer).toBe('/gemeente')
+      const started = await call(app, 'POST', '/api/data/download', { gemeente: 'GM0995' }, auth)
+      expect(started.status, started.text).toBe(202)
+      expect(
+        (await call(app, 'POST', '/api/data/download', { region: 'flevoland' }, auth)).status,
+      ).toBe(409)
+      let job = started.json as { status: string; progress: { step: string }[] }
+      for (let i = 0; i < 300 && job.status === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 100))
+        job = (await call(app, 'GET', started.headers.get('location')!, undefined, auth)).json
+      }
+      expect(job.status).toBe('done')
+      expect(job.progress.map((p) => p.step)).toEqual(
+        expect.arrayContaining(['areas', 'osm', 'import']),
+      )
+      expect((await call(app, 'GET', '/api/data/status')).json.empty).toBe(false)
+      expect(
+        fs.readdirSync(path.join(dataDir, 'downloads')).some((f) => f.startsWith('overpass')),
+      ).toBe(true)
+      fs.rmSync(dataDir, { recursive: true, force: true })
     })
 
     it('waits after an Overpass 429 and then loads', async () => {

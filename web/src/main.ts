@@ -15,6 +15,7 @@ import { byId, escapeHtml } from './ui/dom.js'
 import { renderPlace } from './ui/place-panel.js'
 import { createPlaceForm, type PlaceValues } from './ui/place-form.js'
 import { renderResults, searchPlaces } from './ui/search.js'
+import { offerDataLoad } from './ui/load-data.js'
 import { showToast } from './ui/toast.js'
 
 translatePage()
@@ -505,6 +506,7 @@ async function enableModes() {
 }
 
 async function load() {
+  void offerDataLoad()
   await Promise.all([buildKindBoxes(), enableModes()])
   const [gemeenten, assets] = await Promise.all([api.gemeenten(), api.allAssets()])
   places = assets.features

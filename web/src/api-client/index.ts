@@ -51,6 +51,14 @@ export interface NetworkInfo {
   snapLimitM: number
 }
 
+/** A region download started from the web app. */
+export interface DataLoadJob {
+  id: string
+  status: 'running' | 'done' | 'failed'
+  progress: { step: string }[]
+  error?: { detail: { nl: string; en: string } }
+}
+
 /** One field the API refused, addressed by a JSON Pointer into the body. */
 export interface FieldProblem {
   pointer: string
@@ -237,6 +245,26 @@ export const api = {
       signal,
     ),
   network: () => getJson<NetworkInfo>('/api/network'),
+  dataStatus: () =>
+    getJson<{ empty: boolean; adminEnabled: boolean; regions: { code: string; name: string }[] }>(
+      '/api/data/status',
+    ),
+  /** Starts loading real data for a region (administrators). */
+  async startDataLoad(target: { region?: string; gemeente?: string }, token: string) {
+    const res = await fetch('/api/data/download', {
+      method: 'POST',
+      headers: { ...HEADERS, 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(target),
+    })
+    if (!res.ok) throw await problemOf(res, '/api/data/download')
+    return (await res.json()) as DataLoadJob
+  },
+  async dataLoad(id: string, token: string) {
+    const url = `/api/data/download/${encodeURIComponent(id)}`
+    const res = await fetch(url, { headers: { ...HEADERS, authorization: `Bearer ${token}` } })
+    if (!res.ok) throw await problemOf(res, url)
+    return (await res.json()) as DataLoadJob
+  },
   /** Ids of the places a filter counts. */
   counted: (filter: PlaceFilterParams, signal?: AbortSignal) =>
     getJson<{ count: number; ids: string[] }>(

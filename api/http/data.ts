@@ -1,0 +1,91 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { z } from 'zod'
+import { parseBbox } from '../domain/geo.js'
+import { notFound } from '../domain/errors.js'
+import type { Database } from '../db/database.js'
+import { REGIONS } from '../services/download/region.js'
+import type { DownloadJobs } from '../services/download/jobs.js'
+import type { AppEnv } from './app.js'
+import { requireAdmin } from './network.js'
+import { fromZod, malformedJson } from './problem.js'
+import { requireJsonBody } from './util.js'
+
+const startBody = z
+  .strictObject({
+    region: z.enum(Object.keys(REGIONS) as [keyof typeof REGIONS]).optional(),
+    gemeente: z
+      .string()
+      .regex(/^GM\d{4}$/, 'Give a gemeente code such as GM0995.')
+      .optional(),
+    bbox: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return undefined
+        const box = parseBbox(v)
+        if (!box) {
+          ctx.addIssue({ code: 'custom', message: 'Give west,south,east,north in degrees.' })
+          return z.NEVER
+        }
+        return box
+      }),
+    year: z.number().int().min(2020).max(2100).default(2023),
+    refresh: z.boolean().default(false),
+  })
+  .refine((b) => [b.region, b.gemeente, b.bbox].filter(Boolean).length === 1, {
+    message: 'Choose exactly one of region, gemeente and bbox.',
+    path: ['region'],
+  })
+
+/** Loading real data for a region from the web app (admins), and whether there is any yet. */
+export function dataRoutes(deps: {
+  db: Database
+  jobs: DownloadJobs
+  adminToken: string | undefined
+  pdokUrl: string
+  overpassUrl: string
+}) {
+  const app = new OpenAPIHono<AppEnv>()
+
+  app.get('/data/status', async (c) => {
+    const row = await deps.db
+      .selectFrom('areas')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+    return c.json({
+      empty: Number(row.n) === 0,
+      regions: Object.entries(REGIONS).map(([code, r]) => ({ code, name: r.name })),
+      adminEnabled: Boolean(deps.adminToken),
+    })
+  })
+
+  app.use('/data/download', requireJsonBody('POST'))
+  app.post('/data/download', async (c) => {
+    requireAdmin(c, deps.adminToken)
+    let input: unknown
+    try {
+      input = await c.req.json()
+    } catch (e) {
+      throw malformedJson((e as Error).message)
+    }
+    const parsed = startBody.safeParse(input)
+    if (!parsed.success) throw fromZod(parsed.error, 'json', input)
+    const job = deps.jobs.start({
+      ...parsed.data,
+      pdokUrl: deps.pdokUrl,
+      overpassUrl: deps.overpassUrl,
+      userAgent: 'Buurtkaart/0.1 (neighbourhood asset map; web app data download)',
+    })
+    c.header('location', `/api/data/download/${job.id}`)
+    return c.json(job, 202)
+  })
+
+  app.get('/data/download/:id', (c) => {
+    requireAdmin(c, deps.adminToken)
+    const job = deps.jobs.get(c.req.param('id'))
+    if (!job) throw notFound({ nl: 'Download', en: 'Download' }, c.req.param('id'))
+    return c.json(job)
+  })
+
+  return app
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto'
+import { DomainError } from '../../domain/errors.js'
+import {
+  downloadRegion,
+  type DownloadDeps,
+  type DownloadOptions,
+  type DownloadProgress,
+} from './region.js'
+
+export interface DownloadJob {
+  readonly id: string
+  readonly startedAt: string
+  status: 'running' | 'done' | 'failed'
+  /** What has happened so far, oldest first (bounded). */
+  readonly progress: DownloadProgress[]
+  finishedAt?: string
+  report?: Awaited<ReturnType<typeof downloadRegion>>
+  error?: { title: { nl: string; en: string }; detail: { nl: string; en: string } }
+}
+
+/**
+ * Region downloads started from the web app, one at a time, run in the background and read by
+ * polling. Kept in memory: a restart forgets them (the downloads themselves are cached on disk).
+ */
+export function createDownloadJobs(deps: DownloadDeps) {
+  const jobs = new Map<string, DownloadJob>()
+  let running: DownloadJob | undefined
+
+  return {
+    start(options: Omit<DownloadOptions, 'onProgress'>): DownloadJob {
+      if (running?.status === 'running') {
+        throw new DomainError(
+          'conflict',
+          { nl: 'Er wordt al geladen', en: 'Already loading' },
+          {
+            nl: 'Er loopt al een download; wacht tot die klaar is.',
+            en: 'A download is already running; wait until it has finished.',
+          },
+          [],
+          { job: running.id },
+        )
+      }
+      const job: DownloadJob = {
+        id: randomUUID(),
+        startedAt: new Date().toISOString(),
+        status: 'running',
+        progress: [],
+      }
+      jobs.set(job.id, job)
+      running = job
+      void downloadRegion(deps, {
+        ...options,
+        onProgress: (p) => {
+          job.progress.push(p)
+          if (job.progress.length > 200) job.progress.splice(0, job.progress.length - 200)
+        },
+      }).then(
+        (report) => {
+          job.report = report
+          job.status = 'done'
+          job.finishedAt = new Date().toISOString()
+        },
+        (e: unknown) => {
+          job.status = 'failed'
+          job.finishedAt = new Date().toISOString()
+          job.error =
+            e instanceof DomainError
+              ? { title: e.title, detail: e.detail }
+              : {
+                  title: { nl: 'Laden mislukt', en: 'Loading failed' },
+                  detail: {
+                    nl: 'Er ging iets onverwachts mis; er is niets geladen.',
+                    en: 'Something unexpected went wrong; nothing was loaded.',
+                  },
+                }
+        },
+      )
+      return job
+    },
+    get: (id: string) => jobs.get(id),
+  }
+}
+
+export type DownloadJobs = ReturnType<typeof createDownloadJobs>
