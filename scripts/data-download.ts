@@ -8,13 +8,14 @@ import { downloadRegion, REGIONS, type RegionName } from '../api/services/downlo
 import { fail, openForScript } from './cli.js'
 
 const usage = `Usage: npm run data:download -- (--region flevoland | --gemeente GM0995 | --bbox W,S,E,N)
-        [--year 2023] [--refresh] [--areas-only | --osm-only]
+        [--year 2023] [--refresh] [--areas-only | --osm-only] [--osm-url URL]
 
 Fetches the CBS gemeenten, wijken and buurten with inhabitants (PDOK OGC API Features, year
 configurable) and the OpenStreetMap walk/bike network and places (Overpass API), keeps them under
 the data directory with their source, licence and date, and loads them with the same importers as
 import:areas and import:osm. A second run reuses the downloads unless --refresh. Everything is
-downloaded before anything is loaded: a failed download changes nothing.
+downloaded before anything is loaded: a failed download changes nothing. --osm-url takes
+OpenStreetMap from a file (e.g. a Geofabrik .osm.pbf extract of the province) instead of Overpass.
 Environment: BUURTKAART_PDOK_URL, BUURTKAART_OVERPASS_URL (defaults: the public services).`
 
 const { values } = parseArgs({
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     refresh: { type: 'boolean', default: false },
     'areas-only': { type: 'boolean', default: false },
     'osm-only': { type: 'boolean', default: false },
+    'osm-url': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 })
@@ -60,6 +62,7 @@ try {
       refresh: values.refresh,
       pdokUrl: config.pdokUrl,
       overpassUrl: config.overpassUrl,
+      osmUrl: values['osm-url'],
       userAgent: 'Buurtkaart/0.1 (neighbourhood asset map; https://github.com/ data:download)',
       areas: !values['osm-only'],
       osm: !values['areas-only'],

@@ -30,6 +30,10 @@ const startBody = z
         return box
       }),
     year: z.number().int().min(2020).max(2100).default(2023),
+    osmUrl: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .meta({ description: 'OpenStreetMap file (.osm.pbf) to use instead of Overpass' }),
     refresh: z.boolean().default(false),
   })
   .refine((b) => [b.region, b.gemeente, b.bbox].filter(Boolean).length === 1, {

@@ -166,6 +166,11 @@ beforeAll(async () => {
       return json(page(wijken, url))
     }
     if (url.pathname === '/pdok/2023/collections/buurten/items') return json(page([], url))
+    if (url.pathname === '/files/tudelft.osm.pbf') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' })
+      fs.createReadStream(requireSharedData('osm/tudelft.osm.pbf')).pipe(res)
+      return
+    }
     if (url.pathname === '/overpass/api/interpreter' && req.method === 'POST') {
       if (!String(req.headers['user-agent']).startsWith('Buurtkaart')) return json('no UA', 406)
       const n = hits.get(key) ?? 0
@@ -331,6 +336,20 @@ describeBackends(
         fs.readdirSync(path.join(dataDir, 'downloads')).some((f) => f.startsWith('overpass')),
       ).toBe(true)
       fs.rmSync(dataDir, { recursive: true, force: true })
+    })
+
+    it('takes OpenStreetMap from a .osm.pbf URL instead of Overpass, byte for byte', async () => {
+      mode = 'normal'
+      const report = await run(ctx(), { osmUrl: `${base}/files/tudelft.osm.pbf`, areas: false })
+      expect(report.osm?.elements).toEqual({ nodes: 67_612, ways: 9_619, relations: 202 })
+      const file = report.downloads.find((d) => d.url.endsWith('tudelft.osm.pbf'))
+      // SOURCES.md: 1,023,736 bytes, sha256 ac8674b5…
+      expect(file).toMatchObject({ bytes: 1_023_736, licence: 'ODbL 1.0', cached: false })
+      expect(
+        file?.sha256.startsWith('ac8674b5cbd81f341409af738ab7f8c5961d12899baf556044765d1aaeee81c4'),
+      ).toBe(true)
+      const again = await run(ctx(), { osmUrl: `${base}/files/tudelft.osm.pbf`, areas: false })
+      expect(again.downloads[0]?.cached).toBe(true)
     })
 
     it('waits after an Overpass 429 and then loads', async () => {

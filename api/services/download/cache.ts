@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 
@@ -56,6 +57,30 @@ export function downloadCache(dir: string) {
       }
       await fs.writeFile(`${data}.part`, text)
       await fs.rename(`${data}.part`, data)
+      await fs.writeFile(`${record}.part`, JSON.stringify(entry, null, 2))
+      await fs.rename(`${record}.part`, record)
+      return entry
+    },
+    /** Where a streamed download is written before `adopt` (a `.part` file until complete). */
+    partFile: (name: string) => `${paths(name).data}.part`,
+    /** Takes a completely written part file into the cache (large binary downloads). */
+    async adopt(
+      name: string,
+      about: Omit<DownloadRecord, 'name' | 'bytes' | 'sha256' | 'file'>,
+    ): Promise<DownloadRecord> {
+      const { data, record } = paths(name)
+      const part = `${data}.part`
+      const hash = createHash('sha256')
+      for await (const chunk of createReadStream(part)) hash.update(chunk as Buffer)
+      const { size } = await fs.stat(part)
+      await fs.rename(part, data)
+      const entry: DownloadRecord = {
+        name,
+        ...about,
+        bytes: size,
+        sha256: hash.digest('hex'),
+        file: data,
+      }
       await fs.writeFile(`${record}.part`, JSON.stringify(entry, null, 2))
       await fs.rename(`${record}.part`, record)
       return entry

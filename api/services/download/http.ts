@@ -1,3 +1,7 @@
+import { createWriteStream } from 'node:fs'
+import { Readable, Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DomainError } from '../../domain/errors.js'
 
@@ -13,6 +17,8 @@ export interface RetryOptions {
   readonly maxWaitMs?: number
   /** Per-request time limit (ms). */
   readonly timeoutMs?: number
+  /** Least wait after a 429 (Overpass asks for 30 s), still capped by `maxWaitMs`. */
+  readonly minWaitAfter429Ms?: number
   readonly onRetry?: (info: { url: string; attempt: number; waitMs: number; why: string }) => void
 }
 
@@ -68,7 +74,9 @@ export async function fetchText(
       last = { status: res.status, why: `HTTP ${res.status}` }
       if (!RETRYABLE.has(res.status)) break
       const asked = retryAfterMs(res.headers.get('retry-after'))
-      if (asked !== undefined) wait = Math.min(maxWait, Math.max(wait, asked))
+      if (asked !== undefined) wait = Math.max(wait, asked)
+      if (res.status === 429) wait = Math.max(wait, options.minWaitAfter429Ms ?? 0)
+      wait = Math.min(maxWait, wait)
     } catch (e) {
       const error = e as Error & { cause?: { code?: string } }
       last = {
@@ -97,4 +105,38 @@ export async function fetchText(
     nl: `Geen verbinding met de server (${last.why}); is er internet? Na ${attempts} pogingen opgegeven.`,
     en: `Could not reach the server (${last.why}); is there internet? Gave up after ${attempts} attempts.`,
   })
+}
+
+/**
+ * Streams a (large, binary) download to `file`, with the same retries as `fetchText`: a
+ * connection that breaks halfway starts the file again. Reports bytes as they arrive.
+ */
+export async function fetchToFile(
+  fetcher: Fetcher,
+  url: string,
+  file: string,
+  init: RequestInit = {},
+  options: RetryOptions & { onBytes?: (bytes: number) => void } = {},
+): Promise<number> {
+  let written = 0
+  const wrapped: Fetcher = async (u, i) => {
+    const res = await fetcher(u, i)
+    if (!res.ok || !res.body) return res
+    written = 0
+    await pipeline(
+      Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
+      new Transform({
+        transform(chunk: Buffer, _enc, next) {
+          written += chunk.length
+          options.onBytes?.(written)
+          next(null, chunk)
+        },
+      }),
+      createWriteStream(file),
+    )
+    // Handled: fetchText reads an empty body from this stand-in response.
+    return new Response('', { status: 200 })
+  }
+  await fetchText(wrapped, url, init, options)
+  return written
 }

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { mkdir, readFile } from 'node:fs/promises'
 import { bbox as turfBbox } from '@turf/turf'
 import type { AssetSchemas } from '../../domain/asset.js'
 import { DomainError } from '../../domain/errors.js'
@@ -8,7 +9,7 @@ import { importAreas, type AreaFile, type AreaImportReport } from '../areas.js'
 import type { Clock } from '../assets.js'
 import { importOsm, type OsmImportReport } from '../osm-import.js'
 import { downloadCache, type DownloadRecord } from './cache.js'
-import { fetchText, type Fetcher, type RetryOptions } from './http.js'
+import { fetchText, fetchToFile, type Fetcher, type RetryOptions } from './http.js'
 import { fetchAllFeatures, requireProperties, schemaChanged, type GeoJsonFeature } from './ogc.js'
 
 /** Regions known by name: their gemeenten and a box around them (lon/lat). */
@@ -35,6 +36,7 @@ const LEVELS = [
 ] as const
 
 const INHABITANTS = 'aantal_inwoners'
+const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84'
 
 /** Ways for walking and cycling, ferries, and the places of the tag mapping (DOMAIN.md). */
 export function overpassQuery([west, south, east, north]: Bbox, timeoutS = 180): string {
@@ -85,6 +87,8 @@ export interface DownloadOptions extends DownloadTarget {
   /** PDOK service; `{year}` is replaced. */
   readonly pdokUrl: string
   readonly overpassUrl: string
+  /** Instead of Overpass: an OpenStreetMap file to download (e.g. a regional .osm.pbf extract). */
+  readonly osmUrl?: string | undefined
   /** Identifies this installation to the services (Overpass refuses anonymous clients). */
   readonly userAgent: string
   readonly areas?: boolean
@@ -192,7 +196,8 @@ export async function downloadRegion(
   const areaFiles: AreaFile[] = []
   if (options.areas !== false) {
     for (const level of LEVELS) {
-      const first = `${base}/collections/${level.collection}/items?f=json&limit=1000&bbox=${box.join(',')}`
+      // Output in WGS84 lon/lat (CRS84, PDOK's default, asked for explicitly).
+      const first = `${base}/collections/${level.collection}/items?f=json&limit=1000&crs=${encodeURIComponent(CRS84)}&bbox=${box.join(',')}`
       const record = await cached(
         `pdok-${options.year}-${level.collection}-${key}`,
         async () => {
@@ -227,7 +232,38 @@ export async function downloadRegion(
 
   // 2. OpenStreetMap: the network and the places, in one Overpass request.
   let osmRecord: DownloadRecord | undefined
-  if (options.osm !== false) {
+  if (options.osm !== false && options.osmUrl) {
+    const osmUrl = options.osmUrl
+    const name = `osm-file-${createHash('sha256').update(osmUrl).digest('hex').slice(0, 12)}`
+    const hit = options.refresh ? undefined : await cache.get(name)
+    if (hit) {
+      options.onProgress?.({ step: 'cached', name, retrievedAt: hit.retrievedAt })
+      downloads.push({ ...hit, cached: true })
+      osmRecord = hit
+    } else {
+      await mkdir(deps.cacheDir, { recursive: true })
+      await fetchToFile(
+        fetcher,
+        osmUrl,
+        cache.partFile(name),
+        {},
+        {
+          ...retry,
+          onBytes: (bytes) => {
+            if (bytes % (8 << 20) < 65_536) options.onProgress?.({ step: 'osm', bytes })
+          },
+        },
+      )
+      osmRecord = await cache.adopt(name, {
+        url: osmUrl,
+        items: 0,
+        retrievedAt: deps.clock.now().toISOString(),
+        licence: OSM_LICENCE,
+        attribution: OSM_ATTRIBUTION,
+      })
+      downloads.push({ ...osmRecord, cached: false })
+    }
+  } else if (options.osm !== false) {
     osmRecord = await cached(
       `overpass-${key}`,
       async () => {
@@ -239,7 +275,8 @@ export async function downloadRegion(
             headers: { 'content-type': 'application/x-www-form-urlencoded' },
             body: new URLSearchParams({ data: overpassQuery(box) }).toString(),
           },
-          retry,
+          // Overpass asks clients to wait at least 30 s after a 429.
+          { minWaitAfter429Ms: 30_000, maxWaitMs: 120_000, ...retry },
         )
         options.onProgress?.({ step: 'osm', bytes: Buffer.byteLength(text) })
         let body: { elements?: unknown; remark?: unknown; osm3s?: { timestamp_osm_base?: unknown } }
