@@ -1,4 +1,5 @@
 import { loadConfig, ConfigError, type Config } from '../api/config.js'
+import { DomainError } from '../api/domain/errors.js'
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../api/db/create-db.js'
 
 /** Opens the configured database (migrated) for a command-line script. */
@@ -17,6 +18,22 @@ export async function openForScript(): Promise<{ config: Config; handle: Databas
   })
   await migrateToLatest(handle.db)
   return { config, handle }
+}
+
+/**
+ * Runs a script's work and closes the database: a DomainError (bad file, failed download) is
+ * printed in plain English with exit code 1; anything else is a bug and is thrown.
+ */
+export async function runScript(close: () => Promise<void>, work: () => Promise<void>) {
+  try {
+    await work()
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e
+    console.error(e.detail.en)
+    process.exitCode = 1
+  } finally {
+    await close()
+  }
 }
 
 export function fail(message: string): never {

@@ -2,10 +2,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { assetSchemas } from '../api/domain/asset.js'
-import { DomainError } from '../api/domain/errors.js'
 import { systemClock } from '../api/services/assets.js'
 import { importOsm, type OsmProgress } from '../api/services/osm-import.js'
-import { fail, openForScript, progressBar } from './cli.js'
+import { fail, openForScript, progressBar, runScript } from './cli.js'
 
 const usage = `Usage: npm run import:osm -- FILE [--network-only | --places-only] [--dry-run]
 
@@ -47,67 +46,61 @@ const onProgress = (p: OsmProgress) => {
 
 const { config, handle } = await openForScript()
 const started = performance.now()
-try {
-  const report = await importOsm(
-    {
-      db: handle.db,
-      clock: systemClock,
-      schemas: assetSchemas({ bbox: config.regionBbox, name: config.regionName }),
-    },
-    file,
-    {
-      network: !values['places-only'],
-      places: !values['network-only'],
-      dryRun: values['dry-run'],
-      regionBbox: config.regionBbox,
-      ferryPenaltyMin: config.ferryPenaltyMin,
-      actor: 'osm-import',
-      fileName: path.basename(file),
-      onProgress,
-    },
-  )
-  const seconds = ((performance.now() - started) / 1000).toFixed(1)
-  const { elements: el, network: net, places } = report
-  console.log(
-    `${report.dry_run ? 'Dry run: nothing saved. ' : ''}Read ${report.file.format}${report.file.gzip ? ' (gzip)' : ''}: ` +
-      `${el.nodes} nodes, ${el.ways} ways, ${el.relations} relations in ${seconds} s` +
-      `${report.newest_object ? ` (data up to ${report.newest_object.slice(0, 10)})` : ''}.`,
-  )
-  if (net) {
-    console.log(
-      `Network: ${net.nodes} nodes, ${net.edges} edges; walk ${net.walk.edges} edges, bike ${net.bike.edges} edges; ` +
-        `${net.ferries} ferry edges${net.missing_nodes ? `; ${net.missing_nodes} way nodes missing from the file` : ''}.`,
+await runScript(
+  () => handle.close(),
+  async () => {
+    const report = await importOsm(
+      {
+        db: handle.db,
+        clock: systemClock,
+        schemas: assetSchemas({ bbox: config.regionBbox, name: config.regionName }),
+      },
+      file,
+      {
+        network: !values['places-only'],
+        places: !values['network-only'],
+        dryRun: values['dry-run'],
+        regionBbox: config.regionBbox,
+        ferryPenaltyMin: config.ferryPenaltyMin,
+        actor: 'osm-import',
+        fileName: path.basename(file),
+        onProgress,
+      },
     )
-  }
-  if (places) {
+    const seconds = ((performance.now() - started) / 1000).toFixed(1)
+    const { elements: el, network: net, places } = report
     console.log(
-      `Places: ${places.created} new, ${places.updated} updated, ${places.unchanged} unchanged` +
-        `${places.skipped_deleted ? `, ${places.skipped_deleted} deleted here (left deleted)` : ''}` +
-        `${places.outside_region ? `, ${places.outside_region} outside the region (left out)` : ''}.`,
+      `${report.dry_run ? 'Dry run: nothing saved. ' : ''}Read ${report.file.format}${report.file.gzip ? ' (gzip)' : ''}: ` +
+        `${el.nodes} nodes, ${el.ways} ways, ${el.relations} relations in ${seconds} s` +
+        `${report.newest_object ? ` (data up to ${report.newest_object.slice(0, 10)})` : ''}.`,
     )
-    for (const c of places.conflicts) {
+    if (net) {
       console.log(
-        `Conflict ${c.ref} ${c.field}: kept Buurtkaart's ${JSON.stringify(c.buurtkaart)}; OpenStreetMap now says ${JSON.stringify(c.osm)}`,
+        `Network: ${net.nodes} nodes, ${net.edges} edges; walk ${net.walk.edges} edges, bike ${net.bike.edges} edges; ` +
+          `${net.ferries} ferry edges${net.missing_nodes ? `; ${net.missing_nodes} way nodes missing from the file` : ''}.`,
       )
     }
-    for (const d of places.dropped) {
+    if (places) {
       console.log(
-        `Left out ${d.ref} ${d.field} ${JSON.stringify(d.value)}: ${d.errors[0]?.message.en ?? ''}`,
+        `Places: ${places.created} new, ${places.updated} updated, ${places.unchanged} unchanged` +
+          `${places.skipped_deleted ? `, ${places.skipped_deleted} deleted here (left deleted)` : ''}` +
+          `${places.outside_region ? `, ${places.outside_region} outside the region (left out)` : ''}.`,
       )
+      for (const c of places.conflicts) {
+        console.log(
+          `Conflict ${c.ref} ${c.field}: kept Buurtkaart's ${JSON.stringify(c.buurtkaart)}; OpenStreetMap now says ${JSON.stringify(c.osm)}`,
+        )
+      }
+      for (const d of places.dropped) {
+        console.log(
+          `Left out ${d.ref} ${d.field} ${JSON.stringify(d.value)}: ${d.errors[0]?.message.en ?? ''}`,
+        )
+      }
+      for (const i of places.invalid) {
+        console.log(
+          `Not imported ${i.ref}: ${i.errors.map((e) => `${e.pointer} ${e.message.en}`).join('; ')}`,
+        )
+      }
     }
-    for (const i of places.invalid) {
-      console.log(
-        `Not imported ${i.ref}: ${i.errors.map((e) => `${e.pointer} ${e.message.en}`).join('; ')}`,
-      )
-    }
-  }
-} catch (e) {
-  if (e instanceof DomainError) {
-    console.error(e.detail.en)
-    process.exitCode = 1
-  } else {
-    throw e
-  }
-} finally {
-  await handle.close()
-}
+  },
+)

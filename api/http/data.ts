@@ -1,6 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
-import { parseBbox } from '../domain/geo.js'
 import { notFound } from '../domain/errors.js'
 import type { Database } from '../db/database.js'
 import { REGIONS } from '../services/download/region.js'
@@ -8,6 +7,7 @@ import type { DownloadJobs } from '../services/download/jobs.js'
 import type { AppEnv } from './app.js'
 import { requireAdmin } from './network.js'
 import { fromZod, malformedJson } from './problem.js'
+import { bboxQuery } from './query.js'
 import { requireJsonBody } from './util.js'
 
 const startBody = z
@@ -17,18 +17,7 @@ const startBody = z
       .string()
       .regex(/^GM\d{4}$/, 'Give a gemeente code such as GM0995.')
       .optional(),
-    bbox: z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (v === undefined) return undefined
-        const box = parseBbox(v)
-        if (!box) {
-          ctx.addIssue({ code: 'custom', message: 'Give west,south,east,north in degrees.' })
-          return z.NEVER
-        }
-        return box
-      }),
+    bbox: bboxQuery,
     year: z.number().int().min(2020).max(2100).default(2023),
     osmUrl: z
       .url({ protocol: /^https?$/ })
