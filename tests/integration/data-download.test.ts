@@ -35,6 +35,8 @@ let mode: 'normal' | 'overpass-429' | 'overpass-timeout' | 'schema-changed' | 'i
   'normal'
 let server: http.Server
 let base = ''
+/** When set, the gemeenten collection refuses the gemeentecode filter. */
+let strictPdok = false
 
 function pdokProps(p: Record<string, unknown>, level: 'gemeente' | 'wijk') {
   const code = String(p.code)
@@ -146,6 +148,17 @@ beforeAll(async () => {
     }
     if (url.pathname === '/pdok/2023/collections/gemeenten/items') {
       const code = url.searchParams.get('gemeentecode')
+      // Like a server without that property filter: GoKoala refuses unknown parameters.
+      if (code && strictPdok) {
+        return json(
+          {
+            title: 'Bad Request',
+            status: 400,
+            detail: 'unknown query parameter(s) found: gemeentecode',
+          },
+          400,
+        )
+      }
       return json(
         page(code ? gemeenten.filter((f) => f.properties.gemeentecode === code) : gemeenten, url),
       )
@@ -336,6 +349,15 @@ describeBackends(
         fs.readdirSync(path.join(dataDir, 'downloads')).some((f) => f.startsWith('overpass')),
       ).toBe(true)
       fs.rmSync(dataDir, { recursive: true, force: true })
+    })
+
+    it('finds the gemeente without a property filter when PDOK has none', async () => {
+      mode = 'normal'
+      strictPdok = true
+      const report = await run(ctx(), { osm: false, refresh: true })
+      strictPdok = false
+      expect(report.target.gemeenten).toEqual(['GM0995'])
+      expect(report.areas?.by_level.gemeente).toBe(1)
     })
 
     it('takes OpenStreetMap from a .osm.pbf URL instead of Overpass, byte for byte', async () => {

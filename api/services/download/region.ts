@@ -170,7 +170,16 @@ export async function downloadRegion(
     }
     codes = [options.gemeente]
     const url = `${base}/collections/gemeenten/items?f=json&limit=1000&gemeentecode=${options.gemeente}`
-    const { features } = await fetchAllFeatures(fetcher, url, retry)
+    // A property filter only works where PDOK configured it; otherwise (HTTP 400, "unknown
+    // query parameter") read all gemeenten, page by page, and pick the one.
+    const features = await fetchAllFeatures(fetcher, url, retry).then(
+      (r) => r.features,
+      async (e: unknown) => {
+        if (!(e instanceof DomainError) || (e.extra as { status?: number }).status !== 400) throw e
+        const all = `${base}/collections/gemeenten/items?f=json&limit=1000`
+        return (await fetchAllFeatures(fetcher, all, retry)).features
+      },
+    )
     const land = features.filter(
       (f) => !isWater(f) && f.properties.gemeentecode === options.gemeente,
     )
