@@ -220,3 +220,16 @@ export async function loadStoredGraph(db: Executor, profile: Profile): Promise<S
     lat: Float64Array.from(lat),
   }
 }
+
+/** An arbitrary, fixed key for the transaction lock that serialises OSM imports. */
+const IMPORT_LOCK = 74_201_122
+
+/**
+ * Takes the OSM-import lock for the rest of the transaction; false when another import holds
+ * it (the caller says so instead of failing later on a key clash).
+ */
+export async function tryImportLock(db: Executor): Promise<boolean> {
+  const { rows } = await sql<{ locked: boolean }>`
+    select pg_try_advisory_xact_lock(${IMPORT_LOCK}::bigint) as locked`.execute(db)
+  return rows[0]?.locked === true
+}

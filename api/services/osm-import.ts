@@ -6,7 +6,12 @@ import { buildNetwork, type BuiltNetwork, type NetworkWay } from '../domain/netw
 import { PROFILES, SPEED_M_PER_MIN, wayRules, type Tags } from '../domain/network/profiles.js'
 import { isPlaceTagged } from '../domain/osm-places.js'
 import type { Database } from '../db/database.js'
-import { FERRY, replaceNetwork, type NetworkSettings } from '../repositories/network.js'
+import {
+  FERRY,
+  replaceNetwork,
+  tryImportLock,
+  type NetworkSettings,
+} from '../repositories/network.js'
 import type { Clock } from './assets.js'
 import { detectOsmFile, readOsm, type OsmFileInfo } from './osm-reader.js'
 import { syncOsmPlaces, type OsmCandidate, type PlaceSyncReport } from './osm-places.js'
@@ -272,6 +277,16 @@ export async function importOsm(
   let networkCounts: Awaited<ReturnType<typeof replaceNetwork>> | null = null
   let places: PlaceSyncReport | null = null
   const run = async (trx: Parameters<typeof syncOsmPlaces>[0]) => {
+    if (!options.dryRun && !(await tryImportLock(trx))) {
+      throw new DomainError(
+        'conflict',
+        { nl: 'Er loopt al een import', en: 'An import is already running' },
+        {
+          nl: 'Er wordt al een OpenStreetMap-bestand ingelezen; probeer het opnieuw als dat klaar is.',
+          en: 'An OpenStreetMap file is already being imported; try again when it has finished.',
+        },
+      )
+    }
     if (built && !options.dryRun) {
       progress?.({ phase: 'network', done: 0, total: built.edges.count })
       networkCounts = await replaceNetwork(

@@ -5,6 +5,7 @@ import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import type { OsmImportReport } from '../../api/services/osm-import.js'
 import { DomainError } from '../../api/domain/errors.js'
+import { tryImportLock } from '../../api/repositories/network.js'
 import { dataVersion } from '../../api/repositories/population.js'
 import { call, describeBackends, requireSharedData, type TestContext } from '../helpers/backends.js'
 import { importOsmFile, loadSyntheticDelftAreas, NL } from '../helpers/osm.js'
@@ -234,6 +235,40 @@ describeBackends(
         'update',
         'import',
       ])
+      fs.rmSync(dir, { recursive: true })
+    })
+
+    it('refuses a second import while one is running', async () => {
+      if (ctx().backend === 'pglite') {
+        // One connection: imports run one after another; the lock is still taken and released.
+        await ctx()
+          .handle.db.transaction()
+          .execute(async (trx) => {
+            expect(await tryImportLock(trx)).toBe(true)
+          })
+        return
+      }
+      let release: () => void = () => {}
+      const held = new Promise<void>((resolve) => (release = resolve))
+      let taken: () => void = () => {}
+      const lockTaken = new Promise<void>((resolve) => (taken = resolve))
+      const holder = ctx()
+        .handle.db.transaction()
+        .execute(async (trx) => {
+          expect(await tryImportLock(trx)).toBe(true)
+          taken()
+          await held
+        })
+      await lockTaken
+      const dir = tmp()
+      const file = overpassFile(dir, 'v1.json', { name: 'Koffie A' })
+      await expect(importOsmFile(ctx(), file, { network: false })).rejects.toMatchObject({
+        code: 'conflict',
+      })
+      release()
+      await holder
+      const after = await importOsmFile(ctx(), file, { network: false })
+      expect(after.places?.created).toBe(2)
       fs.rmSync(dir, { recursive: true })
     })
 

@@ -83,12 +83,16 @@ describe('building the graph from ways', () => {
     expect(built.edges.lengthM[0]).toBeLessThan(140)
   })
 
-  it('drops the stretch around a node missing from the file and counts it', () => {
+  it('cuts a way at a node missing from the file, keeping both stretches, and counts it', () => {
     const built = buildNetwork([way(12, [1, 2, 9, 3, 4], { highway: 'path' })], (id) =>
       coords.get(id),
     )
     expect(built.missingNodes).toBe(1)
-    expect(built.edges.count).toBe(1) // only 3 → 4 survives: 1 → 2 ends at the gap
+    expect(built.edges.count).toBe(2) // 1 → 2 (ends at the gap) and 3 → 4
+    expect(built.edges.lengthM[0]).toBeGreaterThan(60)
+    const osm = (n: number) => built.nodes.osmId[n]
+    expect([osm(built.edges.source[0]!), osm(built.edges.target[0]!)]).toEqual([1, 2])
+    expect([osm(built.edges.source[1]!), osm(built.edges.target[1]!)]).toEqual([3, 4])
   })
 })
 

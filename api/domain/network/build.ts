@@ -42,7 +42,7 @@ export interface BuiltNetwork {
     readonly lon: Float64Array
     readonly lat: Float64Array
   }
-  /** Way pieces left out because a node's coordinates were not in the file. */
+  /** Way nodes whose coordinates were not in the file (the way is cut there). */
   readonly missingNodes: number
 }
 
@@ -70,7 +70,8 @@ const bits = (d: { forward: boolean; backward: boolean } | null) =>
 
 /**
  * Splits ways into edges at every node shared by two ways (or used twice by one) and at way ends.
- * A stretch that touches a node without coordinates is dropped (counted in `missingNodes`).
+ * A way is cut at a node without coordinates (counted in `missingNodes`): the stretch before it
+ * ends at the last node the file has, the stretch after it starts at the next one.
  */
 export function buildNetwork(ways: Iterable<NetworkWay>, lookup: NodeLookup): BuiltNetwork {
   const list = [...ways]
@@ -118,15 +119,35 @@ export function buildNetwork(ways: Iterable<NetworkWay>, lookup: NodeLookup): Bu
     let length = 0
     let prevX = 0
     let prevY = 0
+    let prevId = 0
+    let prevLon = 0
+    let prevLat = 0
     const begin = vLon.length
     let pieceStart = begin
+    const emit = (end: number) => {
+      wayId.push(way.id)
+      highway.push(way.highway)
+      source.push(start)
+      target.push(end)
+      lengthM.push(length)
+      ferry.push(way.rules.ferry ? 1 : 0)
+      walk.push(walkBits)
+      bike.push(bikeBits)
+      geomStart.push(pieceStart)
+    }
     for (let i = 0; i < way.refs.length; i++) {
       const id = way.refs[i] as number
       const at = lookup(id)
       if (!at) {
         missing++
-        vLon.length = pieceStart
-        vLat.length = pieceStart
+        if (start >= 0 && vLon.length - pieceStart >= 2) {
+          // Keep the stretch up to the last node the file has: it ends there.
+          emit(graphNode(prevId, prevLon, prevLat))
+          pieceStart = vLon.length
+        } else {
+          vLon.length = pieceStart
+          vLat.length = pieceStart
+        }
         start = -1
         continue
       }
@@ -137,6 +158,9 @@ export function buildNetwork(ways: Iterable<NetworkWay>, lookup: NodeLookup): Bu
       vLat.push(lat)
       prevX = x
       prevY = y
+      prevId = id
+      prevLon = lon
+      prevLat = lat
       const isEnd = i === 0 || i === way.refs.length - 1
       if (start < 0) {
         start = graphNode(id, lon, lat)
@@ -145,15 +169,7 @@ export function buildNetwork(ways: Iterable<NetworkWay>, lookup: NodeLookup): Bu
       }
       if (!isEnd && (uses.get(id) ?? 0) < 2) continue
       const end = graphNode(id, lon, lat)
-      wayId.push(way.id)
-      highway.push(way.highway)
-      source.push(start)
-      target.push(end)
-      lengthM.push(length)
-      ferry.push(way.rules.ferry ? 1 : 0)
-      walk.push(walkBits)
-      bike.push(bikeBits)
-      geomStart.push(pieceStart)
+      emit(end)
       // The next piece starts at this node: repeat its vertex.
       pieceStart = vLon.length
       vLon.push(lon)
