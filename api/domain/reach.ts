@@ -46,6 +46,34 @@ export function pointsFromArrays(x: number[], y: number[], lon?: number[], lat?:
   }
 }
 
+/** A Reach for `n` origins before measuring: nothing reached, no places counted. */
+export function emptyReach(n: number): {
+  nearest: Float64Array
+  within: [Int32Array, Int32Array, Int32Array]
+} {
+  return {
+    nearest: new Float64Array(n).fill(Infinity),
+    within: [new Int32Array(n), new Int32Array(n), new Int32Array(n)],
+  }
+}
+
+/** The bounding box of points given as coordinate arrays (±Infinity when there are none). */
+export function extent(xs: Float64Array, ys: Float64Array) {
+  let minX = Infinity
+  let minY = Infinity
+  let maxX = -Infinity
+  let maxY = -Infinity
+  for (let j = 0; j < xs.length; j++) {
+    const x = xs[j] as number
+    const y = ys[j] as number
+    if (x < minX) minX = x
+    if (x > maxX) maxX = x
+    if (y < minY) minY = y
+    if (y > maxY) maxY = y
+  }
+  return { minX, minY, maxX, maxY }
+}
+
 /** Places (or origins) sorted into square buckets of `size` metres: a counting sort. */
 interface Grid {
   readonly minX: number
@@ -65,18 +93,7 @@ interface Grid {
 
 function buildGrid(px: Float64Array, py: Float64Array, size: number): Grid {
   const m = px.length
-  let minX = Infinity
-  let minY = Infinity
-  let maxX = -Infinity
-  let maxY = -Infinity
-  for (let j = 0; j < m; j++) {
-    const x = px[j] as number
-    const y = py[j] as number
-    if (x < minX) minX = x
-    if (x > maxX) maxX = x
-    if (y < minY) minY = y
-    if (y > maxY) maxY = y
-  }
+  const { minX, minY, maxX, maxY } = extent(px, py)
   const w = Math.floor((maxX - minX) / size) + 1
   const h = Math.floor((maxY - minY) / size) + 1
   const start = new Int32Array(w * h + 1)
@@ -221,12 +238,7 @@ export function straightLine(placeBucketM = 1200, originBucketM = 1000): SyncDis
     mode: 'line',
     measure(origins, places) {
       const n = origins.x.length
-      const nearest = new Float64Array(n).fill(Infinity)
-      const within: [Int32Array, Int32Array, Int32Array] = [
-        new Int32Array(n),
-        new Int32Array(n),
-        new Int32Array(n),
-      ]
+      const { nearest, within } = emptyReach(n)
       if (places.x.length === 0 || n === 0) return { nearest, within }
       const placeGrid = buildGrid(places.x, places.y, placeBucketM)
       nearestByRings(origins, placeGrid, nearest)

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { BACKWARD, FORWARD, type BuiltNetwork } from '../domain/network/build.js'
+import { BACKWARD, FORWARD, profileEdges, type BuiltNetwork } from '../domain/network/build.js'
 import type { Profile } from '../domain/network/profiles.js'
 import { jsonb } from '../db/postgis.js'
 import type { Executor } from './assets.js'
@@ -53,7 +53,7 @@ export async function replaceNetwork(
   source: NetworkSource,
   settings: NetworkSettings,
   at: Date,
-): Promise<Record<Profile, { nodes: number; edges: number }>> {
+): Promise<void> {
   await db.deleteFrom('network_meta').execute()
   await db.deleteFrom('network_edges').execute()
   await db.deleteFrom('network_nodes').execute()
@@ -69,18 +69,9 @@ export async function replaceNetwork(
                   ${Array.from(nodes.lat.subarray(i, end))}::float8[]) as t(id, osm_id, lon, lat)
     `.execute(db)
   }
-  const counts = { walk: { nodes: 0, edges: 0 }, bike: { nodes: 0, edges: 0 } }
   for (const profile of ['walk', 'bike'] as const) {
     const dirs = edges[profile]
-    const used = new Uint8Array(nodes.osmId.length)
-    const picked: number[] = []
-    for (let e = 0; e < edges.count; e++) {
-      if (dirs[e] === 0) continue
-      picked.push(e)
-      used[edges.source[e] as number] = 1
-      used[edges.target[e] as number] = 1
-    }
-    counts[profile] = { nodes: used.reduce((a, b) => a + b, 0), edges: picked.length }
+    const { edges: picked, nodes: profileNodes } = profileEdges(built, profile)
     for (let i = 0; i < picked.length; i += ROWS) {
       const chunk = picked.slice(i, i + ROWS)
       const penalty = chunk.map((e) => (edges.ferry[e] ? settings.ferryPenaltyM[profile] : 0))
@@ -116,15 +107,14 @@ export async function replaceNetwork(
       .insertInto('network_meta')
       .values({
         profile,
-        nodes: counts[profile].nodes,
-        edges: counts[profile].edges,
+        nodes: profileNodes,
+        edges: picked.length,
         source: jsonb(source),
         settings: jsonb(settings),
         imported_at: at,
       })
       .execute()
   }
-  return counts
 }
 
 export async function networkMeta(db: Executor): Promise<NetworkMeta[]> {

@@ -58,6 +58,39 @@ export function contentRef(kind: unknown, name: unknown, lon: number, lat: numbe
 }
 
 /**
+ * After an import has written its rows: derives the area codes of the new and changed assets
+ * and appends one `import` history entry each (before: the asset as it was, for a change).
+ */
+export async function recordImported(
+  trx: Executor,
+  insertedIds: readonly string[],
+  updatedBefore: readonly Asset[],
+  actor: string,
+  at: Date,
+): Promise<void> {
+  const ids = [...insertedIds, ...updatedBefore.map((a) => a.id)]
+  if (ids.length === 0) return
+  await assignAreaCodes(trx, ids)
+  const after = await findAssets(trx, ids)
+  const before = new Map(updatedBefore.map((a) => [a.id, a]))
+  await appendHistory(
+    trx,
+    ...ids.map((id) => {
+      const asset = after.get(id) as Asset
+      return {
+        assetId: id,
+        version: asset.version,
+        action: 'import' as const,
+        actor,
+        at,
+        before: before.get(id) ?? null,
+        after: asset,
+      }
+    }),
+  )
+}
+
+/**
  * Imports assets from GeoJSON or CSV. Every row is validated with the same schema as the API. A
  * dry run reports per-row errors and what would change; a real import is all-or-nothing in one
  * transaction and idempotent by (source, source_ref).
@@ -172,24 +205,12 @@ export async function importAssets(
       await updateAsset(trx, current.id, current.version, next, options.actor, at)
       if (++done % 500 === 0) options.onProgress?.(done, total)
     }
-    const ids = [...inserts.map((a) => a.id), ...updates.map((u) => u.current.id)]
-    await assignAreaCodes(trx, ids)
-    const after = await findAssets(trx, ids)
-    const before = new Map(updates.map((u) => [u.current.id, u.current]))
-    await appendHistory(
+    await recordImported(
       trx,
-      ...ids.map((id) => {
-        const asset = after.get(id) as Asset
-        return {
-          assetId: id,
-          version: asset.version,
-          action: 'import' as const,
-          actor: options.actor,
-          at,
-          before: before.get(id) ?? null,
-          after: asset,
-        }
-      }),
+      inserts.map((a) => a.id),
+      updates.map((u) => u.current),
+      options.actor,
+      at,
     )
     options.onProgress?.(total, total)
   }

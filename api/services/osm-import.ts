@@ -2,7 +2,12 @@ import { pointOnFeature, polygon as turfPolygon, lineString as turfLine } from '
 import type { AssetSchemas } from '../domain/asset.js'
 import { DomainError } from '../domain/errors.js'
 import { bboxContains, type Bbox } from '../domain/geo.js'
-import { buildNetwork, type BuiltNetwork, type NetworkWay } from '../domain/network/build.js'
+import {
+  buildNetwork,
+  profileEdges,
+  type BuiltNetwork,
+  type NetworkWay,
+} from '../domain/network/build.js'
 import { PROFILES, SPEED_M_PER_MIN, wayRules, type Tags } from '../domain/network/profiles.js'
 import { isPlaceTagged } from '../domain/osm-places.js'
 import type { Database } from '../db/database.js'
@@ -274,7 +279,6 @@ export async function importOsm(
       PROFILES.map((p) => [p, Math.round(options.ferryPenaltyMin * SPEED_M_PER_MIN[p])]),
     ) as NetworkSettings['ferryPenaltyM'],
   }
-  let networkCounts: Awaited<ReturnType<typeof replaceNetwork>> | null = null
   let places: PlaceSyncReport | null = null
   const run = async (trx: Parameters<typeof syncOsmPlaces>[0]) => {
     if (!options.dryRun && !(await tryImportLock(trx))) {
@@ -289,7 +293,7 @@ export async function importOsm(
     }
     if (built && !options.dryRun) {
       progress?.({ phase: 'network', done: 0, total: built.edges.count })
-      networkCounts = await replaceNetwork(
+      await replaceNetwork(
         trx,
         built,
         {
@@ -319,17 +323,9 @@ export async function importOsm(
   if (options.dryRun) await run(deps.db)
   else await deps.db.transaction().execute(run)
 
-  const count = (profile: 'walk' | 'bike') => {
-    if (!built) return { nodes: 0, edges: 0 }
-    let edges = 0
-    const used = new Set<number>()
-    for (let e = 0; e < built.edges.count; e++) {
-      if (!built.edges[profile][e]) continue
-      edges++
-      used.add(built.edges.source[e] as number)
-      used.add(built.edges.target[e] as number)
-    }
-    return { nodes: used.size, edges }
+  const count = (b: BuiltNetwork, profile: 'walk' | 'bike') => {
+    const { edges, nodes } = profileEdges(b, profile)
+    return { nodes, edges: edges.length }
   }
   return {
     dry_run: options.dryRun,
@@ -340,7 +336,8 @@ export async function importOsm(
       ? {
           nodes: built.nodes.osmId.length,
           edges: built.edges.count,
-          ...(networkCounts ?? { walk: count('walk'), bike: count('bike') }),
+          walk: count(built, 'walk'),
+          bike: count(built, 'bike'),
           ferries: built.edges.ferry.reduce((a, b) => a + b, 0),
           missing_nodes: built.missingNodes,
         }

@@ -8,16 +8,14 @@ import { mergeField, placeFromTags, OSM_FIELDS, type OsmField } from '../domain/
 import { zodToFieldErrors } from '../domain/validation.js'
 import { jsonb } from '../db/postgis.js'
 import {
-  assignAreaCodes,
-  findAssets,
   findBySourceRefs,
   insertAssets,
   updateAsset,
   type Executor,
   type NewAsset,
 } from '../repositories/assets.js'
-import { appendHistory } from '../repositories/history.js'
 import { attributesFromInput, type Clock } from './assets.js'
+import { recordImported } from './import.js'
 
 /** A tagged OpenStreetMap object with the point that stands for it. */
 export interface OsmCandidate {
@@ -244,24 +242,13 @@ export async function syncOsmPlaces(
       if (skipped >= 0) sync.splice(skipped, 1)
     }
   }
-  const ids = [...inserts.map((a) => a.id), ...applied.map((u) => u.current.id)]
-  if (ids.length) {
-    await assignAreaCodes(db, ids)
-    const after = await findAssets(db, ids)
-    const before = new Map(applied.map((u) => [u.current.id, u.current]))
-    await appendHistory(
-      db,
-      ...ids.map((id) => ({
-        assetId: id,
-        version: (after.get(id) as Asset).version,
-        action: 'import' as const,
-        actor: options.actor,
-        at,
-        before: before.get(id) ?? null,
-        after: after.get(id) as Asset,
-      })),
-    )
-  }
+  await recordImported(
+    db,
+    inserts.map((a) => a.id),
+    applied.map((u) => u.current),
+    options.actor,
+    at,
+  )
   for (let i = 0; i < sync.length; i += 500) {
     await db
       .insertInto('osm_sync')

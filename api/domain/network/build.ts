@@ -201,3 +201,25 @@ export function buildNetwork(ways: Iterable<NetworkWay>, lookup: NodeLookup): Bu
     missingNodes: missing,
   }
 }
+
+/** The edges a profile may use (indices into `built.edges`) and how many graph nodes they touch. */
+export function profileEdges(
+  built: BuiltNetwork,
+  profile: 'walk' | 'bike',
+): { readonly edges: readonly number[]; readonly nodes: number } {
+  const dirs = built.edges[profile]
+  const used = new Uint8Array(built.nodes.osmId.length)
+  const edges: number[] = []
+  let nodes = 0
+  for (let e = 0; e < built.edges.count; e++) {
+    if (dirs[e] === 0) continue
+    edges.push(e)
+    for (const v of [built.edges.source[e] as number, built.edges.target[e] as number]) {
+      if (!used[v]) {
+        used[v] = 1
+        nodes++
+      }
+    }
+  }
+  return { edges, nodes }
+}

@@ -1,3 +1,5 @@
+import { extent } from '../reach.js'
+
 /**
  * The routable graph of one profile in flat typed arrays: CSR adjacency in both directions,
  * a grid index of edge segments for snapping, and a multi-source Dijkstra. All coordinates are
@@ -266,17 +268,8 @@ export interface SegmentIndex {
 const BUCKET_M = 100
 
 function indexSegments(g: GraphInput, usable: Uint8Array): SegmentIndex {
-  let minX = Infinity
-  let minY = Infinity
-  let maxX = -Infinity
-  let maxY = -Infinity
-  for (let k = 0; k < g.x.length; k++) {
-    minX = Math.min(minX, g.x[k] as number)
-    maxX = Math.max(maxX, g.x[k] as number)
-    minY = Math.min(minY, g.y[k] as number)
-    maxY = Math.max(maxY, g.y[k] as number)
-  }
-  if (g.x.length === 0) minX = minY = maxX = maxY = 0
+  const box = g.x.length > 0 ? extent(g.x, g.y) : { minX: 0, minY: 0, maxX: 0, maxY: 0 }
+  const { minX, minY, maxX, maxY } = box
   const w = Math.floor((maxX - minX) / BUCKET_M) + 1
   const h = Math.floor((maxY - minY) / BUCKET_M) + 1
   const edgeOf = new Int32Array(g.x.length).fill(-1)

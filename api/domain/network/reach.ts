@@ -1,4 +1,4 @@
-import { RADII, type Points, type Reach } from '../reach.js'
+import { emptyReach, RADII, type Points, type Reach } from '../reach.js'
 import { dijkstra, Heap, snap, type Graph, type Snap } from './graph.js'
 
 /** Why a cell has no network distance. */
@@ -108,12 +108,7 @@ export function networkReach(
   opts: { snapLimitM: number },
 ): NetworkReach {
   const n = origins.x.length
-  const nearest = new Float64Array(n).fill(Infinity)
-  const within: [Int32Array, Int32Array, Int32Array] = [
-    new Int32Array(n),
-    new Int32Array(n),
-    new Int32Array(n),
-  ]
+  const { nearest, within } = emptyReach(n)
   const unreachable = new Uint8Array(n)
   const originSnaps: (Snap | undefined)[] = new Array<Snap | undefined>(n)
   for (let i = 0; i < n; i++) {
