@@ -92,6 +92,13 @@ describeBackends(
       expect(await page.textContent('#status')).toBe('16 plekken op de kaart')
       expect(await page.locator('#map canvas').count()).toBe(1)
       // No internet here: the map works without its basemap, and says so discreetly.
+      // The places in view also as a list (keyboard and screen readers).
+      await page.click('#list summary')
+      const inView = Number(
+        /^(\d+) plekken in beeld$/.exec((await page.textContent('#list-count')) ?? '')?.[1],
+      )
+      expect(inView).toBeGreaterThan(10)
+      expect(await page.locator('#list-items button').count()).toBe(inView)
       await page.waitForSelector('body[data-basemap="offline"]')
       expect(await page.textContent('#basemap-note')).toContain('Achtergrondkaart niet bereikbaar')
       await page.screenshot({ path: path.join(SCREENSHOTS, `map-${ctx().backend}.png`) })

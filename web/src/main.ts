@@ -14,7 +14,7 @@ import { renderCoverage } from './ui/area-panel.js'
 import { byId, escapeHtml } from './ui/dom.js'
 import { renderPlace } from './ui/place-panel.js'
 import { createPlaceForm, type PlaceValues } from './ui/place-form.js'
-import { renderResults, searchPlaces } from './ui/search.js'
+import { renderPlaceList, renderResults, searchPlaces } from './ui/search.js'
 import { offerDataLoad } from './ui/load-data.js'
 import { showToast } from './ui/toast.js'
 
@@ -488,7 +488,7 @@ function refreshList() {
     .sort((a, b) => String(a.properties.name).localeCompare(String(b.properties.name), locale))
     .slice(0, 100)
   byId<HTMLElement>('list-count').textContent = t('listCount', listed.length, inView.length)
-  listItems.innerHTML = renderResults(listed, ' ')
+  listItems.innerHTML = renderPlaceList(listed)
 }
 
 /** Walk and bike can be chosen once a network for them is loaded. */

@@ -34,10 +34,9 @@ export function searchPlaces(places: readonly Place[], query: string, limit = 8)
     .slice(0, limit)
 }
 
-export function renderResults(results: readonly Place[], query: string): string {
-  if (!query.trim()) return ''
-  if (results.length === 0) return `<li class="note">${t('noResults')}</li>`
-  return results
+/** Places as buttons (`data-result` = index), each with its organisation and address. */
+export function renderPlaceList(places: readonly Place[]): string {
+  return places
     .map((p, i) => {
       const sub = [p.properties.organisation, p.properties.address]
         .filter((v): v is string => typeof v === 'string')
@@ -45,4 +44,11 @@ export function renderResults(results: readonly Place[], query: string): string 
       return `<li><button type="button" data-result="${i}">${escapeHtml(String(p.properties.name))}${sub ? `<span class="sub">${escapeHtml(sub)}</span>` : ''}</button></li>`
     })
     .join('')
+}
+
+/** Search results for a query: nothing before typing, a note when nothing matches. */
+export function renderResults(results: readonly Place[], query: string): string {
+  if (!query.trim()) return ''
+  if (results.length === 0) return `<li class="note">${t('noResults')}</li>`
+  return renderPlaceList(results)
 }
