@@ -31,8 +31,12 @@ export interface Config {
   readonly ferryPenaltyMin: number
   /** Largest OpenStreetMap file the admin import endpoint accepts. */
   readonly maxOsmBytes: number
-  /** Bearer token for admin endpoints (OSM import) until accounts exist; unset: disabled. */
-  readonly adminToken: string | undefined
+  /** Behind a reverse proxy: take the client address and HTTPS from X-Forwarded-* headers. */
+  readonly trustProxy: boolean
+  /** State-changing requests per account (or address) per minute. */
+  readonly writesPerMinute: number
+  /** How long an instance keeps the run-time settings before reading them again. */
+  readonly settingsCacheMs: number
   /** PDOK OGC API Features of the CBS Wijk- en Buurtkaart; `{year}` is replaced. */
   readonly pdokUrl: string
   /** An Overpass API interpreter endpoint. */
@@ -76,7 +80,9 @@ const envSchema = z.object({
     .int()
     .min(1024)
     .default(1024 * 1024 * 1024),
-  BUURTKAART_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  BUURTKAART_TRUST_PROXY: boolString.default(false),
+  BUURTKAART_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  BUURTKAART_SETTINGS_CACHE_MS: z.coerce.number().int().min(0).default(2000),
   BUURTKAART_PDOK_URL: z
     .url()
     .default(DEFAULT_PDOK_URL)
@@ -114,7 +120,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     snapLimitM: e.BUURTKAART_SNAP_LIMIT_M,
     ferryPenaltyMin: e.BUURTKAART_FERRY_PENALTY_MIN,
     maxOsmBytes: e.BUURTKAART_MAX_OSM_BYTES,
-    adminToken: e.BUURTKAART_ADMIN_TOKEN,
+    trustProxy: e.BUURTKAART_TRUST_PROXY,
+    writesPerMinute: e.BUURTKAART_WRITES_PER_MINUTE,
+    settingsCacheMs: e.BUURTKAART_SETTINGS_CACHE_MS,
     pdokUrl: e.BUURTKAART_PDOK_URL,
     overpassUrl: e.BUURTKAART_OVERPASS_URL,
     logLevel: e.LOG_LEVEL,

@@ -37,6 +37,10 @@ export interface AssetsTable {
   address: string | null
   description: string | null
   organisation: string | null
+  contact_name: string | null
+  contact_email: string | null
+  contact_phone: string | null
+  verified_by_role: string | null
   target_groups: string[]
   activities: string[]
   opening_hours: string | null
@@ -65,11 +69,13 @@ export interface AssetHistoryTable {
   id: Generated<number>
   asset_id: string
   version: number
-  action: 'create' | 'update' | 'delete' | 'restore' | 'import'
+  action: 'create' | 'update' | 'delete' | 'restore' | 'import' | 'revert'
   actor: string
   at: Timestamp
   before: ColumnType<unknown, JsonbValue, never>
   after: ColumnType<unknown, JsonbValue, never>
+  proposal_id: ColumnType<string | null, string | null | undefined, never>
+  note: ColumnType<string | null, string | null | undefined, never>
 }
 
 export interface DataVersionTable {
@@ -147,6 +153,87 @@ export interface PopulationPortionsTable {
   pc4_code: string | null
 }
 
+type NullableTimestamp = ColumnType<
+  Date | null,
+  Date | string | null | undefined,
+  Date | string | null
+>
+
+export type RoleName = 'contributor' | 'trusted' | 'moderator' | 'admin'
+
+export interface UsersTable {
+  id: string
+  email: string | null
+  display_name: string
+  role: RoleName
+  password_hash: string | null
+  created_at: Timestamp
+  disabled_at: NullableTimestamp
+  deleted_at: NullableTimestamp
+}
+
+export interface SessionsTable {
+  id_hash: string
+  user_id: string
+  csrf_token: string
+  created_at: Timestamp
+  last_seen_at: Timestamp
+  expires_at: Timestamp
+}
+
+export interface ApiTokensTable {
+  id: string
+  user_id: string
+  name: string
+  role: RoleName
+  token_hash: string
+  created_at: Timestamp
+  last_used_at: NullableTimestamp
+  revoked_at: NullableTimestamp
+}
+
+export interface LoginFailuresTable {
+  id: Generated<number>
+  key_hash: string
+  at: Timestamp
+}
+
+export interface SettingsTable {
+  key: string
+  value: ColumnType<unknown, JsonbValue, JsonbValue>
+  updated_at: Timestamp
+  updated_by: string
+}
+
+export interface ProposalsTable {
+  id: string
+  action: 'create' | 'update' | 'delete'
+  asset_id: string | null
+  base_version: number | null
+  payload: ColumnType<unknown, JsonbValue | null, JsonbValue | null>
+  before: ColumnType<unknown, JsonbValue | null, JsonbValue | null>
+  proposer_id: string | null
+  proposer_address_hash: string | null
+  note: string | null
+  status: 'pending' | 'approved' | 'rejected'
+  created_at: Timestamp
+  decided_by: string | null
+  decided_at: NullableTimestamp
+  reason: string | null
+  result_asset_id: string | null
+  result_version: number | null
+}
+
+export interface AuditLogTable {
+  id: Generated<number>
+  at: Timestamp
+  actor: string
+  action: string
+  subject: string | null
+  before: ColumnType<unknown, JsonbValue | null, never>
+  after: ColumnType<unknown, JsonbValue | null, never>
+}
+
 export interface DB {
   areas: AreasTable
   assets: AssetsTable
@@ -159,6 +246,13 @@ export interface DB {
   network_edges: NetworkEdgesTable
   network_meta: NetworkMetaTable
   osm_sync: OsmSyncTable
+  users: UsersTable
+  sessions: SessionsTable
+  api_tokens: ApiTokensTable
+  login_failures: LoginFailuresTable
+  settings: SettingsTable
+  proposals: ProposalsTable
+  audit_log: AuditLogTable
 }
 
 export type Database = Kysely<DB>

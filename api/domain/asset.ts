@@ -22,6 +22,10 @@ export interface AssetAttributes {
   address: string | null
   description: string | null
   organisation: string | null
+  /** Contact details: personal data (AVG), only shown to signed-in users. */
+  contact_name: string | null
+  contact_email: string | null
+  contact_phone: string | null
   target_groups: TargetGroupCode[]
   activities: string[]
   opening_hours: string | null
@@ -42,6 +46,9 @@ export const ATTRIBUTE_FIELDS = [
   'address',
   'description',
   'organisation',
+  'contact_name',
+  'contact_email',
+  'contact_phone',
   'target_groups',
   'activities',
   'opening_hours',
@@ -53,6 +60,9 @@ export const ATTRIBUTE_FIELDS = [
   'source_ref',
   'verified_at',
 ] as const satisfies readonly (keyof AssetAttributes)[]
+
+/** Personal data: left out of public responses, public exports and the public history. */
+export const CONTACT_FIELDS = ['contact_name', 'contact_email', 'contact_phone'] as const
 
 /** Codes of the CBS areas an asset lies in, derived by spatial join, never typed. */
 export const AREA_CODE_FIELDS = ['gemeente_code', 'wijk_code', 'buurt_code', 'pc4_code'] as const
@@ -74,6 +84,8 @@ export interface Asset extends AssetAttributes {
   wijk_code: string | null
   buurt_code: string | null
   pc4_code: string | null
+  /** The role of whoever last marked the asset as checked (with `verified_at`). */
+  verified_by_role: string | null
   version: number
   created_at: string
   created_by: string
@@ -118,6 +130,9 @@ const text = (max: number) =>
         nl: 'Bevat een onzichtbaar stuurteken (zoals NUL); haal het weg.',
       } satisfies IssueParams,
     })
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+const PHONE = /^\+?[0-9 ()-]{6,40}$/
 
 const optionalText = (max: number) =>
   text(max)
@@ -216,6 +231,21 @@ export function assetSchemas(region: { bbox: Bbox; name: string }) {
     address: optionalText(300),
     description: optionalText(5000),
     organisation: optionalText(200),
+    contact_name: optionalText(200),
+    contact_email: optionalText(254).refine((v) => v === null || EMAIL.test(v), {
+      message: 'Not an e-mail address (name@example.nl).',
+      params: {
+        code: 'invalid_email',
+        nl: 'Geen e-mailadres (naam@voorbeeld.nl).',
+      } satisfies IssueParams,
+    }),
+    contact_phone: optionalText(40).refine((v) => v === null || PHONE.test(v), {
+      message: 'Not a phone number (digits, spaces, +, -, parentheses).',
+      params: {
+        code: 'invalid_phone',
+        nl: 'Geen telefoonnummer (cijfers, spaties, +, -, haakjes).',
+      } satisfies IssueParams,
+    }),
     target_groups: z
       .array(z.enum(TARGET_GROUP_CODES))
       .max(TARGET_GROUP_CODES.length)
@@ -238,6 +268,9 @@ export function assetSchemas(region: { bbox: Bbox; name: string }) {
       address: fields.address.optional(),
       description: fields.description.optional(),
       organisation: fields.organisation.optional(),
+      contact_name: fields.contact_name.optional(),
+      contact_email: fields.contact_email.optional(),
+      contact_phone: fields.contact_phone.optional(),
       target_groups: fields.target_groups.optional(),
       activities: fields.activities.optional(),
       opening_hours: fields.opening_hours.optional(),

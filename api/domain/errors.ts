@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'precondition_required'
   | 'version_conflict'
   | 'conflict'
+  | 'too_many_requests'
   | 'service_unavailable'
 
 export class DomainError extends Error {

@@ -22,8 +22,36 @@ import type { Fetcher } from '../services/download/http.js'
 import os from 'node:os'
 import { fromZod, problem, toProblem, tooLarge } from './problem.js'
 import { transferRoutes } from './transfer.js'
+import { accountRoutes } from './accounts.js'
+import { proposalRoutes } from './proposals.js'
+import { authenticate, type Principal } from './principal.js'
+import { RateLimiter, securityHeaders, writeRateLimit } from './security.js'
+import { createAuth } from '../services/auth.js'
+import { createProposals } from '../services/proposals.js'
+import { getSettings, type Settings } from '../services/settings.js'
+import type { Database as Db } from '../db/database.js'
 
-export type AppEnv = { Variables: Record<string, never> }
+/** Settings read at most every `ttlMs` per instance; a change through this instance shows at once. */
+export function settingsCache(db: Db, ttlMs: number) {
+  let cached: { at: number; value: Promise<Settings> } | undefined
+  return {
+    get: (): Promise<Settings> => {
+      const now = Date.now()
+      if (!cached || now - cached.at >= ttlMs) {
+        const value = getSettings(db)
+        cached = { at: now, value }
+        value.catch(() => (cached = undefined))
+      }
+      return cached.value
+    },
+    invalidate: () => {
+      cached = undefined
+    },
+  }
+}
+export type SettingsCache = ReturnType<typeof settingsCache>
+
+export type AppEnv = { Variables: { principal: Principal; settings: Settings } }
 
 export interface Logger {
   info(message: string): void
@@ -42,7 +70,9 @@ export interface AppDeps {
         | 'snapLimitM'
         | 'ferryPenaltyMin'
         | 'maxOsmBytes'
-        | 'adminToken'
+        | 'trustProxy'
+        | 'writesPerMinute'
+        | 'settingsCacheMs'
         | 'dataDir'
         | 'pdokUrl'
         | 'overpassUrl'
@@ -72,6 +102,11 @@ export function createApp(deps: AppDeps) {
     regionName: deps.config.regionName,
     networks,
   })
+
+  const auth = createAuth({ db: deps.db, clock })
+  const proposals = createProposals({ db: deps.db, clock })
+  const settings = settingsCache(deps.db, deps.config.settingsCacheMs ?? 2000)
+  const trustProxy = deps.config.trustProxy ?? false
 
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
@@ -104,10 +139,23 @@ export function createApp(deps: AppDeps) {
   })
   // An OpenStreetMap file is far larger than any JSON body; its route streams it to disk with
   // its own limit (BUURTKAART_MAX_OSM_BYTES).
+  // One line per request: method, path (no query string, headers or body) and status.
+  app.use('*', async (c, next) => {
+    const start = performance.now()
+    await next()
+    log.info(
+      `${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - start).toFixed(0)} ms`,
+    )
+  })
+  app.use('*', securityHeaders(trustProxy))
   app.use('/api/*', except('/api/network/import', jsonLimit))
+  app.use('/api/*', authenticate({ auth, settings: settings.get, trustProxy }))
+  app.use('/api/*', writeRateLimit(new RateLimiter(deps.config.writesPerMinute ?? 120)))
 
   app.route('/api', metaRoutes({ db: deps.db, backend: deps.backend }))
-  app.route('/api', assetRoutes({ assets, schemas }))
+  app.route('/api', accountRoutes({ db: deps.db, auth, clock, trustProxy, settings }))
+  app.route('/api', proposalRoutes({ proposals, schemas, clock, trustProxy }))
+  app.route('/api', assetRoutes({ assets, schemas, proposals, clock }))
   app.route('/api', areaRoutes({ db: deps.db }))
   app.route('/api', transferRoutes({ db: deps.db, clock, schemas }))
   app.route('/api', analysisRoutes({ analysis, clock }))
@@ -128,7 +176,6 @@ export function createApp(deps: AppDeps) {
     dataRoutes({
       db: deps.db,
       jobs,
-      adminToken: deps.config.adminToken,
       pdokUrl: deps.config.pdokUrl ?? DEFAULT_PDOK_URL,
       overpassUrl: deps.config.overpassUrl ?? DEFAULT_OVERPASS_URL,
     }),

@@ -14,7 +14,16 @@ import {
   toFeature,
 } from './schemas.js'
 import { bboxQuery, commaList, isStatus } from './query.js'
-import { actorOf, etagOf, isUuid, parseIfMatch, requireJsonBody } from './util.js'
+import { etagOf, isUuid, parseIfMatch, readJson, readQuery, requireJsonBody } from './util.js'
+import { actorOf, roleOf, viewOf } from './principal.js'
+import { atLeast } from '../domain/roles.js'
+import type { Clock } from '../services/assets.js'
+import type { Proposals } from '../services/proposals.js'
+import type { HistoryEntry } from '../repositories/history.js'
+import { recentHistory } from '../repositories/history.js'
+import type { Context } from 'hono'
+import { proposalJson } from './proposals.js'
+import type { FeatureView } from './schemas.js'
 
 /** The filters shared by the list and the exports. */
 export const assetFilterQuery = {
@@ -79,9 +88,44 @@ const idParam = z.object({ id: z.string().meta({ description: 'Asset id (uuid)' 
 
 const notFoundResponse = { description: 'No such asset', content: problemContent }
 
-export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas }) {
-  const { assets, schemas } = deps
+/** A history entry as JSON; visitors see neither contact details nor who made a change. */
+function historyJson(e: HistoryEntry, view: FeatureView) {
+  const anonymousReader = !view.contacts
+  return {
+    ...e,
+    actor: anonymousReader && e.actor.startsWith('user:') ? 'user' : e.actor,
+    actor_name: anonymousReader ? null : e.actor_name,
+    before: e.before && toFeature(e.before, view),
+    after: e.after && toFeature(e.after, view),
+  }
+}
+
+const revertBody = z.strictObject({
+  version: z.number().int().min(1),
+  note: z.string().trim().max(1000).optional(),
+})
+
+const changesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  before: z.coerce.number().int().min(1).optional(),
+  lang: z.enum(['nl', 'en']).optional(),
+})
+
+export function assetRoutes(deps: {
+  assets: AssetService
+  schemas: AssetSchemas
+  proposals: Proposals
+  clock: Clock
+}) {
+  const { assets, schemas, proposals, clock } = deps
   const app = new OpenAPIHono<AppEnv>()
+  const view = (c: Context<AppEnv>) => viewOf(c, clock.now())
+  /** Contributors propose; trusted contributors and up change directly. */
+  const proposes = (c: Context<AppEnv>) => !atLeast(roleOf(c.get('principal')), 'trusted')
+  const proposerId = (c: Context<AppEnv>) => {
+    const p = c.get('principal')
+    return p.kind === 'anonymous' ? null : p.user.id
+  }
 
   const requireId = (id: string) => {
     if (!isUuid(id)) {
@@ -175,6 +219,7 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
           ],
         )
       }
+      const v = view(c)
       const page = await assets.list(toFilter(query), { limit: query.limit + 1, after })
       const hasMore = page.length > query.limit
       const items = hasMore ? page.slice(0, query.limit) : page
@@ -189,7 +234,7 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
       return c.json(
         {
           type: 'FeatureCollection' as const,
-          features: items.map(toFeature),
+          features: items.map((a) => toFeature(a, v)),
           numberReturned: items.length,
           next_cursor: next,
           links,
@@ -222,8 +267,9 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
       const asset = await assets.get(id)
       const etag = etagOf(asset.version)
       c.header('etag', etag)
+      c.header('vary', 'Cookie, Authorization')
       if (c.req.header('if-none-match') === etag) return c.body(null, 304)
-      return c.json(toFeature(asset), 200, GEOJSON)
+      return c.json(toFeature(asset, view(c)), 200, GEOJSON)
     },
   )
 
@@ -237,6 +283,10 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
         body: { required: true, content: { 'application/json': { schema: schemas.create } } },
       },
       responses: {
+        202: {
+          description: 'Queued as a proposal for a moderator (contributor role)',
+          content: { 'application/json': { schema: z.object({ proposal: z.unknown() }) } },
+        },
         201: {
           description: 'Created',
           content: { 'application/geo+json': { schema: assetFeatureSchema } },
@@ -248,10 +298,18 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
       },
     }),
     async (c) => {
+      if (proposes(c)) {
+        const proposal = await proposals.submit({
+          action: 'create',
+          payload: c.req.valid('json'),
+          proposerId: proposerId(c),
+        })
+        return c.json({ proposal: proposalJson(proposal, view(c)) }, 202)
+      }
       const created = await assets.create(c.req.valid('json'), actorOf(c))
       c.header('location', `/api/assets/${created.id}`)
       c.header('etag', etagOf(created.version))
-      return c.json(toFeature(created), 201, GEOJSON)
+      return c.json(toFeature(created, view(c)), 201, GEOJSON)
     },
   )
 
@@ -269,6 +327,10 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
         body: { required: true, content: { 'application/json': { schema: schemas.patch } } },
       },
       responses: {
+        202: {
+          description: 'Queued as a proposal for a moderator (contributor role)',
+          content: { 'application/json': { schema: z.object({ proposal: z.unknown() }) } },
+        },
         200: {
           description: 'Changed',
           content: { 'application/geo+json': { schema: assetFeatureSchema } },
@@ -287,9 +349,23 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
       const { id } = c.req.valid('param')
       requireId(id)
       const version = requireVersion(c.req.header('if-match'), true) as number | '*'
+      if (proposes(c)) {
+        const current = await assets.get(id)
+        if (version !== '*' && version !== current.version) {
+          // The same answer a direct edit of a stale version gets.
+          await assets.update(id, version, c.req.valid('json'), actorOf(c))
+        }
+        const proposal = await proposals.submit({
+          action: 'update',
+          assetId: id,
+          payload: c.req.valid('json'),
+          proposerId: proposerId(c),
+        })
+        return c.json({ proposal: proposalJson(proposal, view(c)) }, 202)
+      }
       const updated = await assets.update(id, version, c.req.valid('json'), actorOf(c))
       c.header('etag', etagOf(updated.version))
-      return c.json(toFeature(updated), 200, GEOJSON)
+      return c.json(toFeature(updated, view(c)), 200, GEOJSON)
     },
   )
 
@@ -300,6 +376,10 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
       summary: 'Delete an asset (soft; restorable). If-Match is checked when sent.',
       request: { params: idParam },
       responses: {
+        202: {
+          description: 'Queued as a proposal for a moderator (contributor role)',
+          content: { 'application/json': { schema: z.object({ proposal: z.unknown() }) } },
+        },
         204: { description: 'Deleted' },
         404: notFoundResponse,
         410: { description: 'Already deleted', content: problemContent },
@@ -310,6 +390,19 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
       const { id } = c.req.valid('param')
       requireId(id)
       const version = requireVersion(c.req.header('if-match'), false)
+      if (proposes(c)) {
+        const current = await assets.get(id)
+        if (typeof version === 'number' && version !== current.version) {
+          await assets.remove(id, version, actorOf(c)) // answers 412 with the current asset
+        }
+        const proposal = await proposals.submit({
+          action: 'delete',
+          assetId: id,
+          payload: null,
+          proposerId: proposerId(c),
+        })
+        return c.json({ proposal: proposalJson(proposal, view(c)) }, 202)
+      }
       const deleted = await assets.remove(id, version, actorOf(c))
       c.header('etag', etagOf(deleted.version))
       return c.body(null, 204)
@@ -336,7 +429,7 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
       requireId(id)
       const restored = await assets.restore(id, actorOf(c))
       c.header('etag', etagOf(restored.version))
-      return c.json(toFeature(restored), 200, GEOJSON)
+      return c.json(toFeature(restored, view(c)), 200, GEOJSON)
     },
   )
 
@@ -356,8 +449,11 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
                 entries: z.array(
                   z.object({
                     version: z.number().int(),
-                    action: z.enum(['create', 'update', 'delete', 'restore', 'import']),
+                    action: z.enum(['create', 'update', 'delete', 'restore', 'import', 'revert']),
                     actor: z.string(),
+                    actor_name: z.string().nullable(),
+                    proposal_id: z.string().nullable(),
+                    note: z.string().nullable(),
                     at: z.string(),
                     before: z.unknown(),
                     after: z.unknown(),
@@ -374,19 +470,41 @@ export function assetRoutes(deps: { assets: AssetService; schemas: AssetSchemas 
       const { id } = c.req.valid('param')
       requireId(id)
       const entries = await assets.history(id)
+      const v = view(c)
       return c.json(
         {
           asset_id: id,
-          entries: entries.map((e) => ({
-            ...e,
-            before: e.before && toFeature(e.before),
-            after: e.after && toFeature(e.after),
-          })),
+          entries: entries.map((e) => historyJson(e, v)),
         },
         200,
       )
     },
   )
+
+  app.post('/assets/:id/verify', async (c) => {
+    const id = c.req.param('id')
+    requireId(id)
+    const role = roleOf(c.get('principal')) as string
+    const verified = await assets.verify(id, role, actorOf(c))
+    c.header('etag', etagOf(verified.version))
+    return c.json(toFeature(verified, view(c)), 200, GEOJSON)
+  })
+
+  app.post('/assets/:id/revert', async (c) => {
+    const id = c.req.param('id')
+    requireId(id)
+    const body = await readJson(c, revertBody)
+    const reverted = await assets.revert(id, body.version, actorOf(c), body.note)
+    c.header('etag', etagOf(reverted.version))
+    return c.json(toFeature(reverted, view(c)), 200, GEOJSON)
+  })
+
+  app.get('/changes', async (c) => {
+    const q = readQuery(c, changesQuery)
+    const entries = await recentHistory(assets.db, q)
+    const v = view(c)
+    return c.json({ entries: entries.map((e) => ({ ...historyJson(e, v), id: e.id })) })
+  })
 
   return app
 }

@@ -5,7 +5,8 @@ import type { Database } from '../db/database.js'
 import { REGIONS } from '../services/download/region.js'
 import type { DownloadJobs } from '../services/download/jobs.js'
 import type { AppEnv } from './app.js'
-import { requireAdmin } from './network.js'
+import { atLeast } from '../domain/roles.js'
+import { roleOf } from './principal.js'
 import { fromZod, malformedJson } from './problem.js'
 import { bboxQuery } from './query.js'
 import { requireJsonBody } from './util.js'
@@ -34,7 +35,6 @@ const startBody = z
 export function dataRoutes(deps: {
   db: Database
   jobs: DownloadJobs
-  adminToken: string | undefined
   pdokUrl: string
   overpassUrl: string
 }) {
@@ -48,13 +48,12 @@ export function dataRoutes(deps: {
     return c.json({
       empty: Number(row.n) === 0,
       regions: Object.entries(REGIONS).map(([code, r]) => ({ code, name: r.name })),
-      adminEnabled: Boolean(deps.adminToken),
+      adminEnabled: atLeast(roleOf(c.get('principal')), 'admin'),
     })
   })
 
   app.use('/data/download', requireJsonBody('POST'))
   app.post('/data/download', async (c) => {
-    requireAdmin(c, deps.adminToken)
     let input: unknown
     try {
       input = await c.req.json()
@@ -74,7 +73,6 @@ export function dataRoutes(deps: {
   })
 
   app.get('/data/download/:id', (c) => {
-    requireAdmin(c, deps.adminToken)
     const job = deps.jobs.get(c.req.param('id'))
     if (!job) throw notFound({ nl: 'Download', en: 'Download' }, c.req.param('id'))
     return c.json(job)

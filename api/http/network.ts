@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -7,7 +6,6 @@ import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { OpenAPIHono } from '@hono/zod-openapi'
-import type { Context } from 'hono'
 import { z } from 'zod'
 import type { Config } from '../config.js'
 import type { AssetSchemas } from '../domain/asset.js'
@@ -17,38 +15,7 @@ import type { Clock } from '../services/assets.js'
 import { importOsm } from '../services/osm-import.js'
 import type { AppEnv } from './app.js'
 import { fromZod, problem, tooLarge } from './problem.js'
-
-const digest = (text: string) => createHash('sha256').update(text).digest()
-
-/**
- * Admin check until accounts exist: a bearer token from BUURTKAART_ADMIN_TOKEN, compared in
- * constant time. Without a configured token the admin endpoints are off.
- */
-export function requireAdmin(c: Context, token: string | undefined): void {
-  if (!token) {
-    throw problem(
-      'forbidden',
-      { nl: 'Niet ingeschakeld', en: 'Not enabled' },
-      {
-        nl: 'Importeren via de API staat uit. Een beheerder zet het aan met BUURTKAART_ADMIN_TOKEN, of gebruikt npm run import:osm.',
-        en: 'Importing through the API is off. An administrator enables it with BUURTKAART_ADMIN_TOKEN, or uses npm run import:osm.',
-      },
-    )
-  }
-  const header = c.req.header('authorization') ?? ''
-  const given = /^Bearer\s+(\S+)$/i.exec(header)?.[1]
-  if (!given || !timingSafeEqual(digest(given), digest(token))) {
-    c.header('WWW-Authenticate', 'Bearer realm="buurtkaart-admin"')
-    throw problem(
-      'unauthorized',
-      { nl: 'Niet aangemeld als beheerder', en: 'Not signed in as administrator' },
-      {
-        nl: 'Stuur het beheerderstoken mee als Authorization: Bearer ….',
-        en: 'Send the administrator token as Authorization: Bearer ….',
-      },
-    )
-  }
-}
+import { actorOf } from './principal.js'
 
 const importQuery = z.strictObject({
   network: z.enum(['true', 'false']).default('true'),
@@ -64,7 +31,7 @@ export function networkRoutes(deps: {
   clock: Clock
   schemas: AssetSchemas
   config: Pick<Config, 'regionBbox'> &
-    Partial<Pick<Config, 'ferryPenaltyMin' | 'maxOsmBytes' | 'adminToken' | 'snapLimitM'>>
+    Partial<Pick<Config, 'ferryPenaltyMin' | 'maxOsmBytes' | 'snapLimitM'>>
 }) {
   const app = new OpenAPIHono<AppEnv>()
 
@@ -78,7 +45,6 @@ export function networkRoutes(deps: {
   })
 
   app.post('/network/import', async (c) => {
-    requireAdmin(c, deps.config.adminToken)
     const query = c.req.query()
     const parsed = importQuery.safeParse(query)
     if (!parsed.success) throw fromZod(parsed.error, 'query', query)
@@ -125,7 +91,7 @@ export function networkRoutes(deps: {
           dryRun: q.dryRun === 'true',
           regionBbox: deps.config.regionBbox,
           ferryPenaltyMin: deps.config.ferryPenaltyMin ?? 5,
-          actor: 'admin',
+          actor: actorOf(c),
           fileName: q.name ?? 'upload',
         },
       )

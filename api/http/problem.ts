@@ -25,6 +25,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   precondition_required: 428,
   version_conflict: 412,
   conflict: 409,
+  too_many_requests: 429,
   service_unavailable: 503,
 }
 
@@ -70,6 +71,9 @@ export function problemResponse(c: Context, error: DomainError): Response {
     'content-type': 'application/problem+json; charset=utf-8',
   }
   if (status === 503) headers['retry-after'] = '5'
+  const retryAfter = error.extra['retry_after']
+  if (typeof retryAfter === 'number')
+    headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfter)))
   return c.body(JSON.stringify(body), status, headers)
 }
 
@@ -78,8 +82,9 @@ export function problem(
   title: Bilingual,
   detail: Bilingual,
   fields: readonly FieldError[] = [],
+  extra: Readonly<Record<string, unknown>> = {},
 ): DomainError {
-  return new DomainError(code, title, detail, fields)
+  return new DomainError(code, title, detail, fields, extra)
 }
 
 /** A Zod failure on a request part: body problems are 422, parameter problems 400. */

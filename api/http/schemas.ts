@@ -1,5 +1,12 @@
 import { z } from 'zod'
-import { PRECISIONS, SOURCES, STATUSES, WHEELCHAIR, type Asset } from '../domain/asset.js'
+import {
+  CONTACT_FIELDS,
+  PRECISIONS,
+  SOURCES,
+  STATUSES,
+  WHEELCHAIR,
+  type Asset,
+} from '../domain/asset.js'
 import { KIND_CODES, TARGET_GROUP_CODES } from '../domain/kinds.js'
 
 /** Response shapes for the OpenAPI document; request shapes come from `domain/asset.ts`. */
@@ -45,6 +52,21 @@ export const assetPropertiesSchema = z
     address: z.string().nullable(),
     description: z.string().nullable(),
     organisation: z.string().nullable(),
+    contact_name: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({ description: 'Signed-in users only (AVG)' }),
+    contact_email: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({ description: 'Signed-in users only (AVG)' }),
+    contact_phone: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({ description: 'Signed-in users only (AVG)' }),
     target_groups: z.array(z.enum(TARGET_GROUP_CODES)),
     activities: z.array(z.string()),
     opening_hours: z.string().nullable(),
@@ -60,6 +82,11 @@ export const assetPropertiesSchema = z
     buurt_code: z.string().nullable(),
     pc4_code: z.string().nullable(),
     verified_at: z.string().nullable(),
+    verified_by_role: z.string().nullable(),
+    possibly_outdated: z.boolean().meta({
+      description:
+        'Not checked (verified_at, else created_at) within the verification_max_age_days setting',
+    }),
     version: z.number().int(),
     created_at: z.string(),
     created_by: z.string(),
@@ -91,13 +118,36 @@ export const assetCollectionSchema = z
   })
   .meta({ id: 'AssetCollection' })
 
-/** An asset as a GeoJSON Feature (RFC 7946). */
-export function toFeature(asset: Asset) {
-  const { id, lon, lat, ...properties } = asset
+/**
+ * What one reader may see of an asset: contact details only when signed in (AVG), and when a
+ * place counts as possibly outdated (not checked since this moment).
+ */
+export interface FeatureView {
+  readonly contacts: boolean
+  readonly outdatedBefore: Date
+}
+
+/** True when an asset was not checked (verified, else created) since `before`. */
+export function isOutdated(asset: Asset, before: Date): boolean {
+  const checked = asset.verified_at ?? asset.created_at
+  return new Date(checked).getTime() < before.getTime()
+}
+
+/** Removes the contact fields when the reader may not see them. */
+export function redact<T extends object>(asset: T, view: Pick<FeatureView, 'contacts'>): T {
+  if (view.contacts) return asset
+  const copy: Record<string, unknown> = { ...(asset as Record<string, unknown>) }
+  for (const field of CONTACT_FIELDS) delete copy[field]
+  return copy as T
+}
+
+/** An asset as a GeoJSON Feature (RFC 7946), as `view`'s reader may see it. */
+export function toFeature(asset: Asset, view: FeatureView) {
+  const { id, lon, lat, ...properties } = redact(asset, view)
   return {
     type: 'Feature' as const,
     id,
     geometry: { type: 'Point' as const, coordinates: [lon, lat] as [number, number] },
-    properties,
+    properties: { ...properties, possibly_outdated: isOutdated(asset, view.outdatedBefore) },
   }
 }

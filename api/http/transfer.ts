@@ -4,6 +4,7 @@ import { z } from 'zod'
 import {
   AREA_CODE_FIELDS,
   ATTRIBUTE_FIELDS,
+  CONTACT_FIELDS,
   type Asset,
   type AssetSchemas,
 } from '../domain/asset.js'
@@ -14,8 +15,9 @@ import { importAssets } from '../services/import.js'
 import type { AppEnv } from './app.js'
 import { assetFilterQuery, toFilter } from './assets.js'
 import { fromZod, problem } from './problem.js'
-import { problemContent, toFeature } from './schemas.js'
-import { actorOf } from './util.js'
+import { isOutdated, problemContent, toFeature, type FeatureView } from './schemas.js'
+import { actorOf, viewOf } from './principal.js'
+import { appendAudit } from '../services/audit.js'
 
 /** CSV columns of the export; the same names the CSV import reads, so an export re-imports. */
 export const CSV_COLUMNS = [
@@ -25,13 +27,25 @@ export const CSV_COLUMNS = [
   ...ATTRIBUTE_FIELDS,
   'source',
   ...AREA_CODE_FIELDS,
+  'verified_by_role',
+  'possibly_outdated',
   'version',
   'updated_at',
 ] as const
 
-function csvRow(a: Asset): unknown[] {
-  return CSV_COLUMNS.map((col) => {
-    const v = (a as unknown as Record<string, unknown>)[col]
+/** The columns a reader may see: without contact details in a public export (AVG). */
+function csvColumns(view: FeatureView): string[] {
+  const hidden = new Set<string>(view.contacts ? [] : CONTACT_FIELDS)
+  return CSV_COLUMNS.filter((col) => !hidden.has(col))
+}
+
+function csvRow(a: Asset, columns: readonly string[], view: FeatureView): unknown[] {
+  const row: Record<string, unknown> = {
+    ...a,
+    possibly_outdated: isOutdated(a, view.outdatedBefore),
+  }
+  return columns.map((col) => {
+    const v = row[col]
     if (Array.isArray(v)) return v.join('|')
     return v ?? ''
   })
@@ -63,14 +77,27 @@ export function transferRoutes(deps: { db: Database; clock: Clock; schemas: Asse
     const assets = await allAssets(exportFilter(c.req.query()))
     c.header('content-disposition', 'attachment; filename="buurtkaart-assets.geojson"')
     c.header('content-type', 'application/geo+json; charset=utf-8')
-    return c.body(JSON.stringify({ type: 'FeatureCollection', features: assets.map(toFeature) }))
+    const view = viewOf(c, deps.clock.now())
+    return c.body(
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: assets.map((a) => toFeature(a, view)),
+      }),
+    )
   })
 
   app.get('/export.csv', async (c) => {
     const assets = await allAssets(exportFilter(c.req.query()))
     c.header('content-disposition', 'attachment; filename="buurtkaart-assets.csv"')
     c.header('content-type', 'text/csv; charset=utf-8')
-    return c.body(stringify([[...CSV_COLUMNS], ...assets.map(csvRow)]))
+    const view = viewOf(c, deps.clock.now())
+    const columns = csvColumns(view)
+    return c.body(
+      stringify([columns, ...assets.map((a) => csvRow(a, columns, view))], {
+        // Spelled out: csv-stringify writes false as an empty cell, which reads back as unknown.
+        cast: { boolean: (v) => (v ? 'true' : 'false') },
+      }),
+    )
   })
 
   app.post('/import', async (c) => {
@@ -102,6 +129,14 @@ export function transferRoutes(deps: { db: Database; clock: Clock; schemas: Asse
       source: parsed.data.source,
       actor: actorOf(c),
     })
+    if (!dryRun) {
+      await appendAudit(deps.db, {
+        at: deps.clock.now(),
+        actor: actorOf(c),
+        action: 'import.assets',
+        after: report,
+      })
+    }
     return c.json(report, 200)
   })
 

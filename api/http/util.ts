@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { problem } from './problem.js'
+import type { z } from 'zod'
+import { fromZod, malformedJson, problem } from './problem.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -43,7 +44,34 @@ export function requireJsonBody(method: string): MiddlewareHandler {
   }
 }
 
-/** Who is acting. Accounts arrive with the roles issue; until then every web change is anonymous. */
-export function actorOf(_c: Context): string {
-  return 'anonymous'
+/** Reads and validates a JSON body: 415 when not JSON, 400 when malformed, 422 per field. */
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  const type = c.req.header('content-type') ?? ''
+  if (!/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(type)) {
+    throw problem(
+      'unsupported_media_type',
+      { nl: 'Verkeerd formaat', en: 'Unsupported media type' },
+      {
+        nl: `Stuur JSON met Content-Type: application/json (niet "${type || 'leeg'}").`,
+        en: `Send JSON with Content-Type: application/json (not "${type || 'empty'}").`,
+      },
+    )
+  }
+  let input: unknown
+  try {
+    input = await c.req.json()
+  } catch (e) {
+    throw malformedJson((e as Error).message)
+  }
+  const parsed = schema.safeParse(input)
+  if (!parsed.success) throw fromZod(parsed.error, 'json', input)
+  return parsed.data
+}
+
+/** Validates the query string against a strict schema (400 per parameter). */
+export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  const query = c.req.query()
+  const parsed = schema.safeParse(query)
+  if (!parsed.success) throw fromZod(parsed.error, 'query', query)
+  return parsed.data
 }

@@ -39,6 +39,7 @@ const COLUMNS = [
   'created_by',
   'updated_at',
   'updated_by',
+  'verified_by_role',
   'version',
   'deleted_at',
 ] as const
@@ -159,6 +160,9 @@ function attributeValues(a: AssetAttributes) {
     address: a.address,
     description: a.description,
     organisation: a.organisation,
+    contact_name: a.contact_name,
+    contact_email: a.contact_email,
+    contact_phone: a.contact_phone,
     target_groups: sql<string[]>`${a.target_groups}::text[]`,
     activities: sql<string[]>`${a.activities}::text[]`,
     opening_hours: a.opening_hours,
@@ -238,6 +242,61 @@ export async function updateAsset(
     .set({
       ...attributeValues(next),
       geom: pointFromLonLat(next.lon, next.lat),
+      updated_at: at,
+      updated_by: actor,
+      version: expectedVersion + 1,
+    })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/**
+ * Writes a whole earlier state back (revert): attributes, position, the verification stamp and
+ * the deleted mark, when the stored version is `expectedVersion`. Bumps the version.
+ */
+export async function writeState(
+  db: Executor,
+  id: string,
+  expectedVersion: number,
+  state: Asset,
+  actor: string,
+  at: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('assets')
+    .set({
+      ...attributeValues(state),
+      geom: pointFromLonLat(state.lon, state.lat),
+      verified_by_role: state.verified_by_role ?? null,
+      deleted_at: state.deleted_at ? at : null,
+      deleted_by: state.deleted_at ? actor : null,
+      updated_at: at,
+      updated_by: actor,
+      version: expectedVersion + 1,
+    })
+    .where('id', '=', id)
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/** Stamps an asset as checked now by `role`; bumps the version. */
+export async function stampVerified(
+  db: Executor,
+  id: string,
+  expectedVersion: number,
+  role: string,
+  actor: string,
+  at: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('assets')
+    .set({
+      verified_at: at,
+      verified_by_role: role,
       updated_at: at,
       updated_by: actor,
       version: expectedVersion + 1,

@@ -18,12 +18,19 @@ import {
   insertAssets,
   listAssets,
   setDeleted,
+  stampVerified,
   updateAsset,
+  writeState,
   type AssetCursor,
   type AssetFilter,
   type Executor,
 } from '../repositories/assets.js'
-import { appendHistory, listHistory, type HistoryEntry } from '../repositories/history.js'
+import {
+  appendHistory,
+  findHistoryEntry,
+  listHistory,
+  type HistoryEntry,
+} from '../repositories/history.js'
 
 /** Where time comes from; tests pass a fixed clock. */
 export interface Clock {
@@ -32,8 +39,19 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() }
 
+/** Runs `fn` in a new transaction, or in the caller's when `db` already is one. */
+function inTransaction<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn)
+}
+
+/** Where a change came from, for the history: an approved proposal, a note. */
+export interface ChangeMeta {
+  readonly proposalId?: string | null
+  readonly note?: string | null
+}
+
 export interface AssetServiceDeps {
-  readonly db: Database
+  readonly db: Executor
   readonly clock: Clock
 }
 
@@ -46,6 +64,9 @@ export function attributesFromInput(p: AssetCreateInput['properties']): AssetAtt
     address: p.address ?? null,
     description: p.description ?? null,
     organisation: p.organisation ?? null,
+    contact_name: p.contact_name ?? null,
+    contact_email: p.contact_email ?? null,
+    contact_phone: p.contact_phone ?? null,
     target_groups: p.target_groups ?? [],
     activities: p.activities ?? [],
     opening_hours: p.opening_hours ?? null,
@@ -143,6 +164,8 @@ async function requireLive(db: Executor, id: string): Promise<Asset> {
 
 export function createAssetService({ db, clock }: AssetServiceDeps) {
   return {
+    db,
+
     list(filter: AssetFilter, page: { limit: number; after?: AssetCursor | undefined }) {
       return listAssets(db, filter, page)
     },
@@ -151,11 +174,11 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
       return requireLive(db, id)
     },
 
-    async create(input: AssetCreateInput, actor: string): Promise<Asset> {
+    async create(input: AssetCreateInput, actor: string, meta: ChangeMeta = {}): Promise<Asset> {
       const [lon, lat] = roundLonLat([input.geometry.coordinates[0], input.geometry.coordinates[1]])
       const id = randomUUID()
       const at = clock.now()
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         await requireFreeRef(trx, input.properties.source_ref ?? null)
         await insertAssets(
           trx,
@@ -173,6 +196,7 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
           at,
           before: null,
           after: created,
+          ...meta,
         })
         return created
       })
@@ -187,8 +211,9 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
       expectedVersion: number | '*',
       patch: AssetPatchInput,
       actor: string,
+      meta: ChangeMeta = {},
     ): Promise<Asset> {
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const current = await requireLive(trx, id)
         const expected = expectedVersion === '*' ? current.version : expectedVersion
         if (current.version !== expected) throw versionConflict(current, expected)
@@ -216,6 +241,7 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
           at,
           before: current,
           after: updated,
+          ...meta,
         })
         return updated
       })
@@ -226,8 +252,9 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
       id: string,
       expectedVersion: number | '*' | undefined,
       actor: string,
+      meta: ChangeMeta = {},
     ): Promise<Asset> {
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const current = await requireLive(trx, id)
         const expected =
           expectedVersion === undefined || expectedVersion === '*'
@@ -247,13 +274,14 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
           at,
           before: current,
           after: deleted,
+          ...meta,
         })
         return deleted
       })
     },
 
     async restore(id: string, actor: string): Promise<Asset> {
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const current = await findAsset(trx, id)
         if (!current) throw notFound(ASSET_LABEL, id)
         if (!current.deleted_at) {
@@ -278,6 +306,80 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
           after: restored,
         })
         return restored
+      })
+    },
+
+    /** Marks a live asset as checked today by someone of `role`. */
+    async verify(id: string, role: string, actor: string): Promise<Asset> {
+      return inTransaction(db, async (trx) => {
+        const current = await requireLive(trx, id)
+        const at = clock.now()
+        if (!(await stampVerified(trx, id, current.version, role, actor, at))) {
+          throw versionConflict((await findAsset(trx, id)) as Asset, current.version)
+        }
+        const verified = (await findAsset(trx, id)) as Asset
+        await appendHistory(trx, {
+          assetId: id,
+          version: verified.version,
+          action: 'update',
+          actor,
+          at,
+          before: current,
+          after: verified,
+          note: 'verified',
+        })
+        return verified
+      })
+    },
+
+    /**
+     * Puts an asset back to how it was after `version` (live or deleted, as it was then). The
+     * revert is a new version; nothing in between is lost from the history.
+     */
+    async revert(id: string, version: number, actor: string, note?: string): Promise<Asset> {
+      return inTransaction(db, async (trx) => {
+        const current = await findAsset(trx, id)
+        if (!current) throw notFound(ASSET_LABEL, id)
+        const target = await findHistoryEntry(trx, id, version)
+        if (!target?.after || version >= current.version) {
+          throw new DomainError(
+            'validation_failed',
+            { nl: 'Onbekende versie', en: 'Unknown version' },
+            {
+              nl: `Plek ${id} heeft geen eerdere versie ${version} (nu versie ${current.version}).`,
+              en: `Asset ${id} has no earlier version ${version} (now version ${current.version}).`,
+            },
+            [
+              {
+                pointer: '/version',
+                code: 'unknown_version',
+                message: {
+                  nl: `Kies een versie van 1 tot ${current.version - 1}.`,
+                  en: `Choose a version from 1 to ${current.version - 1}.`,
+                },
+              },
+            ],
+          )
+        }
+        const at = clock.now()
+        if (!(await writeState(trx, id, current.version, target.after, actor, at))) {
+          throw versionConflict((await findAsset(trx, id)) as Asset, current.version)
+        }
+        if (current.lon !== target.after.lon || current.lat !== target.after.lat) {
+          await assignAreaCodes(trx, [id])
+        }
+        const reverted = (await findAsset(trx, id)) as Asset
+        await appendHistory(trx, {
+          assetId: id,
+          version: reverted.version,
+          action: 'revert',
+          actor,
+          at,
+          before: current,
+          after: reverted,
+          note: note ?? `reverted to version ${version}`,
+        })
+        return reverted
       })
     },
 

@@ -9,11 +9,17 @@ import { assetSchemas } from '../../api/domain/asset.js'
 import { openDatabase, type Backend, type DatabaseHandle } from '../../api/db/create-db.js'
 import { createApp, type App } from '../../api/http/app.js'
 import type { Clock } from '../../api/services/assets.js'
+import { createAuth } from '../../api/services/auth.js'
+import { createUser } from '../../api/services/users.js'
+import type { Role } from '../../api/domain/roles.js'
 
 export const TEST_CONFIG = {
   regionBbox: DEFAULT_REGION_BBOX,
   regionName: 'Flevoland',
   maxBodyBytes: 256 * 1024,
+  // Tests change settings and reset the database between tests: never serve stale ones.
+  settingsCacheMs: 0,
+  writesPerMinute: 100_000,
 } as const
 
 export const testSchemas = assetSchemas({
@@ -73,13 +79,63 @@ export async function openTestDatabase(
 export interface TestContext {
   readonly backend: Backend
   readonly handle: DatabaseHandle
+  /** The app called as a script with an admin API token (set `authorization` to override). */
   readonly app: App
+  /** The same app called by a visitor without an account. */
+  readonly anon: App
+  /** The app called with an API token of an account with `role` (made on first use). */
+  as(role: Role): Promise<App>
+  /** The API token of the test account with `role` (made on first use). */
+  token(role: Role): Promise<string>
   readonly clock: Clock
+}
+
+/** An app whose requests carry `Authorization: Bearer <token>` unless they set their own. */
+export function withToken(app: App, token: () => string | Promise<string>): App {
+  return new Proxy(app, {
+    get(target, prop, receiver) {
+      if (prop !== 'request') return Reflect.get(target, prop, receiver)
+      return async (input: string | Request, init: RequestInit = {}, ...rest: unknown[]) => {
+        const headers = new Headers(input instanceof Request ? input.headers : init.headers)
+        if (!headers.has('authorization')) headers.set('authorization', `Bearer ${await token()}`)
+        const request = input instanceof Request ? new Request(input, { headers }) : input
+        const options = input instanceof Request ? init : { ...init, headers }
+        return (target.request as (...a: unknown[]) => unknown)(request, options, ...rest)
+      }
+    },
+  })
+}
+
+/** Accounts with API tokens, one per role, made on first use after each reset. */
+export function testAccounts(handle: DatabaseHandle, clock: Clock) {
+  const tokens = new Map<Role, Promise<string>>()
+  return {
+    token(role: Role): Promise<string> {
+      let token = tokens.get(role)
+      if (!token) {
+        token = (async () => {
+          const user = await createUser(
+            handle.db,
+            { email: `${role}@test.buurtkaart.nl`, display_name: `Test ${role}`, role },
+            { actor: 'test', clock },
+          )
+          const auth = createAuth({ db: handle.db, clock })
+          return (await auth.createToken(user, { name: 'test' }, 'test')).secret
+        })()
+        tokens.set(role, token)
+      }
+      return token
+    },
+    forget() {
+      tokens.clear()
+    },
+  }
 }
 
 /** Empties every table, so no state is shared between tests. */
 export async function resetDatabase(handle: DatabaseHandle): Promise<void> {
-  await sql`truncate asset_history, osm_sync, assets, areas, population_portions, population_cells,
+  await sql`truncate audit_log, proposals, sessions, api_tokens, login_failures, settings, users,
+    asset_history, osm_sync, assets, areas, population_portions, population_cells,
     population_meta, network_meta, network_edges, network_nodes restart identity cascade`.execute(
     handle.db,
   )
@@ -106,20 +162,30 @@ export function describeBackends(
   describe.each(backends())(`${name} [%s]`, (backend) => {
     let ctx: TestContext | undefined
     let dispose: (() => Promise<void>) | undefined
+    let forget = () => {}
     beforeAll(async () => {
       const opened = await openTestDatabase(backend)
       dispose = opened.dispose
       const clock = steppingClock()
+      const app = createApp({
+        db: opened.handle.db,
+        backend,
+        config: { ...TEST_CONFIG, ...options.config },
+        clock,
+      })
+      const accounts = testAccounts(opened.handle, clock)
+      forget = () => accounts.forget()
       ctx = {
         backend,
         handle: opened.handle,
         clock,
-        app: createApp({
-          db: opened.handle.db,
-          backend,
-          config: { ...TEST_CONFIG, ...options.config },
-          clock,
-        }),
+        anon: app,
+        app: withToken(app, () => accounts.token('admin')),
+        token: (role) => accounts.token(role),
+        as: async (role) => {
+          const token = await accounts.token(role)
+          return withToken(app, () => token)
+        },
       }
     })
     afterAll(async () => {
@@ -128,6 +194,7 @@ export function describeBackends(
     beforeAll(async () => {
       if (ctx) {
         await resetDatabase(ctx.handle)
+        forget()
         await options.setup?.(ctx)
       }
     })
@@ -139,6 +206,7 @@ export function describeBackends(
         )
       } else {
         await resetDatabase(ctx.handle)
+        forget()
       }
     })
     suite(() => {

@@ -14,6 +14,7 @@ import {
   describeBackends,
   requireSharedData,
   TEST_CONFIG,
+  withToken,
   type TestContext,
 } from '../helpers/backends.js'
 import { NL, nlSchemas } from '../helpers/osm.js'
@@ -305,28 +306,31 @@ describeBackends(
         ctx().handle.db,
       )
       mode = 'normal'
-      const token = 'admin-token-for-the-download-test-0123'
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-data-'))
-      const app = createApp({
+      const anon = createApp({
         db: ctx().handle.db,
         backend: ctx().backend,
         clock: ctx().clock,
         config: {
           ...TEST_CONFIG,
           regionBbox: NL,
-          adminToken: token,
           dataDir: path.join(dataDir, 'pglite'),
           pdokUrl: `${base}/pdok/{year}`,
           overpassUrl: `${base}/overpass/api/interpreter`,
         },
       })
+      const token = await ctx().token('admin')
+      const app = withToken(anon, () => token)
+      expect((await call(anon, 'GET', '/api/data/status')).json).toMatchObject({
+        adminEnabled: false,
+      })
       const status = await call(app, 'GET', '/api/data/status')
       expect(status.json).toMatchObject({ empty: true, adminEnabled: true })
       expect(status.json.regions).toEqual([{ code: 'flevoland', name: 'Flevoland' }])
-      expect((await call(app, 'POST', '/api/data/download', { gemeente: 'GM0995' })).status).toBe(
+      expect((await call(anon, 'POST', '/api/data/download', { gemeente: 'GM0995' })).status).toBe(
         401,
       )
-      const auth = { authorization: `Bearer ${token}` }
+      const auth = {}
       const bad = await call(app, 'POST', '/api/data/download', { gemeente: 'Lelystad' }, auth)
       expect(bad.status).toBe(422)
       expect(bad.json.errors[0].pointer).toBe('/gemeente')

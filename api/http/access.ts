@@ -1,0 +1,66 @@
+import type { Role } from '../domain/roles.js'
+
+/**
+ * Who may call what. `public`: anyone, always. `read`: anyone while the map is public (setting
+ * `public_map`), otherwise signed-in users. `signed-in`: any account. A role: that role or a
+ * higher one. Keys are `METHOD path` as Hono registers them. A route missing here is refused,
+ * and the authorisation test (generated from the app's routes) fails.
+ */
+export type Rule = 'public' | 'read' | 'signed-in' | Role
+
+export const ACCESS: Readonly<Record<string, Rule>> = {
+  'GET /': 'public',
+  'GET /api/openapi.json': 'public',
+  'GET /api/health': 'public',
+  'GET /api/kinds': 'public',
+  'GET /api/settings': 'public',
+  'PATCH /api/settings': 'admin',
+
+  'GET /api/auth/me': 'public',
+  'POST /api/auth/login': 'public',
+  'POST /api/auth/logout': 'signed-in',
+  'POST /api/auth/logout-all': 'signed-in',
+  'GET /api/me/export': 'signed-in',
+  'POST /api/me/password': 'signed-in',
+  'GET /api/tokens': 'signed-in',
+  'POST /api/tokens': 'signed-in',
+  'DELETE /api/tokens/:id': 'signed-in',
+  'GET /api/users': 'admin',
+  'POST /api/users': 'admin',
+  'PATCH /api/users/:id': 'admin',
+  'DELETE /api/users/:id': 'admin',
+  'GET /api/audit': 'admin',
+
+  'GET /api/assets': 'read',
+  'GET /api/assets/:id': 'read',
+  'GET /api/assets/:id/history': 'read',
+  // Contributors' writes become proposals; trusted contributors and up write directly.
+  'POST /api/assets': 'contributor',
+  'PATCH /api/assets/:id': 'contributor',
+  'DELETE /api/assets/:id': 'contributor',
+  'POST /api/assets/:id/verify': 'trusted',
+  'POST /api/assets/:id/restore': 'moderator',
+  'POST /api/assets/:id/revert': 'moderator',
+  'GET /api/changes': 'moderator',
+
+  // Anonymous suggestions, when the setting allows them; accounts propose through /api/assets.
+  'POST /api/proposals': 'public',
+  'GET /api/proposals': 'contributor',
+  'GET /api/proposals/:id': 'contributor',
+  'POST /api/proposals/:id/approve': 'moderator',
+  'POST /api/proposals/:id/reject': 'moderator',
+
+  'GET /api/areas': 'read',
+  'GET /api/areas/:code': 'read',
+  'GET /api/coverage': 'read',
+  'GET /api/hexes': 'read',
+  'GET /api/counted': 'read',
+  'GET /api/export.geojson': 'read',
+  'GET /api/export.csv': 'read',
+  'POST /api/import': 'admin',
+  'GET /api/network': 'read',
+  'POST /api/network/import': 'admin',
+  'GET /api/data/status': 'read',
+  'POST /api/data/download': 'admin',
+  'GET /api/data/download/:id': 'admin',
+}

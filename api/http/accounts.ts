@@ -1,0 +1,184 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { getCookie } from 'hono/cookie'
+import { z } from 'zod'
+import { ROLES } from '../domain/roles.js'
+import type { Database } from '../db/database.js'
+import { listUsers } from '../repositories/users.js'
+import { SESSION, type Auth } from '../services/auth.js'
+import type { Clock } from '../services/assets.js'
+import { listAudit } from '../services/audit.js'
+import { settingsSchema, updateSettings } from '../services/settings.js'
+import {
+  anonymiseUser,
+  changePassword,
+  createUser,
+  exportUserData,
+  newUserSchema,
+  requireUser,
+  updateUser,
+  userPatchSchema,
+} from '../services/users.js'
+import type { AppEnv, SettingsCache } from './app.js'
+import {
+  actorOf,
+  clearSessionCookie,
+  isHttps,
+  SESSION_COOKIE,
+  setSessionCookie,
+  signedInUser,
+} from './principal.js'
+import { isUuid, readJson, readQuery } from './util.js'
+import { problem } from './problem.js'
+
+const loginBody = z.strictObject({
+  email: z.string().trim().min(1).max(254),
+  password: z.string().min(1).max(1000),
+})
+
+const tokenBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  role: z.enum(ROLES).optional(),
+})
+
+const passwordBody = z.strictObject({
+  current_password: z.string().min(1).max(1000),
+  new_password: z.string().min(1).max(1000),
+})
+
+const pageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: z.coerce.number().int().min(1).optional(),
+  lang: z.enum(['nl', 'en']).optional(),
+})
+
+const requireId = (id: string, what: { nl: string; en: string }) => {
+  if (!isUuid(id)) {
+    throw problem(
+      'not_found',
+      { nl: 'Niet gevonden', en: 'Not found' },
+      { nl: `${what.nl} ${id} bestaat niet.`, en: `${what.en} ${id} does not exist.` },
+    )
+  }
+}
+
+/** Signing in and out, one's own data and tokens, and the admin's users, settings and audit log. */
+export function accountRoutes(deps: {
+  db: Database
+  auth: Auth
+  clock: Clock
+  trustProxy: boolean
+  settings: SettingsCache
+}) {
+  const { db, auth, clock } = deps
+  const app = new OpenAPIHono<AppEnv>()
+  const who = (c: Parameters<typeof actorOf>[0]) => ({ actor: actorOf(c), clock })
+
+  app.get('/auth/me', (c) => {
+    const p = c.get('principal')
+    return c.json({
+      user: p.kind === 'anonymous' ? null : p.user,
+      role: p.kind === 'anonymous' ? null : p.role,
+      csrf_token: p.kind === 'session' ? p.csrfToken : null,
+      settings: c.get('settings'),
+    })
+  })
+
+  app.post('/auth/login', async (c) => {
+    const body = await readJson(c, loginBody)
+    const secure = isHttps(c, deps.trustProxy)
+    const result = await auth.login({
+      email: body.email,
+      password: body.password,
+      address: c.get('principal').address,
+      previousSession: getCookie(c, SESSION_COOKIE),
+    })
+    setSessionCookie(c, result.token, secure, Math.floor(SESSION.maxAgeMs / 1000))
+    c.header('cache-control', 'no-store')
+    return c.json({ user: result.user, role: result.user.role, csrf_token: result.csrfToken })
+  })
+
+  app.post('/auth/logout', async (c) => {
+    const cookie = getCookie(c, SESSION_COOKIE)
+    if (cookie) await auth.logout(cookie)
+    clearSessionCookie(c, isHttps(c, deps.trustProxy))
+    return c.body(null, 204)
+  })
+
+  app.post('/auth/logout-all', async (c) => {
+    await auth.logoutEverywhere(signedInUser(c).id)
+    clearSessionCookie(c, isHttps(c, deps.trustProxy))
+    return c.body(null, 204)
+  })
+
+  app.get('/me/export', async (c) => {
+    const data = await exportUserData(db, signedInUser(c), clock.now())
+    c.header('content-disposition', 'attachment; filename="buurtkaart-mijn-gegevens.json"')
+    c.header('cache-control', 'no-store')
+    return c.json(data)
+  })
+
+  app.post('/me/password', async (c) => {
+    const body = await readJson(c, passwordBody)
+    await changePassword(db, signedInUser(c), body.current_password, body.new_password, who(c))
+    clearSessionCookie(c, isHttps(c, deps.trustProxy))
+    return c.body(null, 204)
+  })
+
+  app.get('/tokens', async (c) => c.json({ tokens: await auth.listTokens(signedInUser(c).id) }))
+
+  app.post('/tokens', async (c) => {
+    const body = await readJson(c, tokenBody)
+    const created = await auth.createToken(signedInUser(c), body, actorOf(c))
+    c.header('cache-control', 'no-store')
+    return c.json(created, 201)
+  })
+
+  app.delete('/tokens/:id', async (c) => {
+    const id = c.req.param('id')
+    requireId(id, { nl: 'Token', en: 'Token' })
+    const p = c.get('principal')
+    const owner = p.kind !== 'anonymous' && p.role === 'admin' ? undefined : signedInUser(c).id
+    await auth.revokeToken(id, owner, actorOf(c))
+    return c.body(null, 204)
+  })
+
+  app.get('/users', async (c) => c.json({ users: await listUsers(db) }))
+
+  app.post('/users', async (c) => {
+    const body = await readJson(c, newUserSchema)
+    const user = await createUser(db, body, who(c))
+    c.header('location', `/api/users/${user.id}`)
+    return c.json(user, 201)
+  })
+
+  app.patch('/users/:id', async (c) => {
+    const id = c.req.param('id')
+    requireId(id, { nl: 'Gebruiker', en: 'User' })
+    const body = await readJson(c, userPatchSchema)
+    await requireUser(db, id)
+    return c.json(await updateUser(db, id, body, who(c)))
+  })
+
+  app.delete('/users/:id', async (c) => {
+    const id = c.req.param('id')
+    requireId(id, { nl: 'Gebruiker', en: 'User' })
+    await anonymiseUser(db, id, who(c))
+    return c.body(null, 204)
+  })
+
+  app.get('/audit', async (c) => {
+    const q = readQuery(c, pageQuery)
+    return c.json({ entries: await listAudit(db, q) })
+  })
+
+  app.get('/settings', (c) => c.json(c.get('settings')))
+
+  app.patch('/settings', async (c) => {
+    const body = await readJson(c, settingsSchema.partial())
+    const updated = await updateSettings(db, body, actorOf(c), clock.now())
+    deps.settings.invalidate()
+    return c.json(updated)
+  })
+
+  return app
+}

@@ -1,0 +1,220 @@
+import { timingSafeEqual } from 'node:crypto'
+import type { Context, MiddlewareHandler } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { matchedRoutes } from 'hono/route'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import { atLeast, userActor, type Role } from '../domain/roles.js'
+import type { Auth } from '../services/auth.js'
+import type { Settings } from '../services/settings.js'
+import type { User } from '../repositories/users.js'
+import { ACCESS, type Rule } from './access.js'
+import type { AppEnv } from './app.js'
+import { problem } from './problem.js'
+import type { FeatureView } from './schemas.js'
+
+export const SESSION_COOKIE = 'bk_session'
+
+/** Who is calling: nobody in particular, a browser session, or a script with an API token. */
+export type Principal =
+  | { readonly kind: 'anonymous'; readonly address: string }
+  | {
+      readonly kind: 'session'
+      readonly user: User
+      readonly role: Role
+      readonly csrfToken: string
+      readonly address: string
+    }
+  | {
+      readonly kind: 'token'
+      readonly user: User
+      readonly role: Role
+      readonly tokenId: string
+      readonly address: string
+    }
+
+export function roleOf(p: Principal): Role | null {
+  return p.kind === 'anonymous' ? null : p.role
+}
+
+/** The history label of whoever acts: `user:<id>`, or `anonymous`. */
+export function actorOf(c: Context<AppEnv>): string {
+  const p = c.get('principal')
+  return p.kind === 'anonymous' ? 'anonymous' : userActor(p.user.id)
+}
+
+/** What this request's reader may see of assets (contact details, outdated mark). */
+export function viewOf(c: Context<AppEnv>, now: Date): FeatureView {
+  const days = c.get('settings').verification_max_age_days
+  return {
+    contacts: c.get('principal').kind !== 'anonymous',
+    outdatedBefore: new Date(now.getTime() - days * 24 * 3600_000),
+  }
+}
+
+export function signedInUser(c: Context<AppEnv>): User {
+  const p = c.get('principal')
+  if (p.kind === 'anonymous') throw loginRequired()
+  return p.user
+}
+
+/** True when the request arrived over HTTPS (directly, or through a trusted proxy). */
+export function isHttps(c: Context, trustProxy: boolean): boolean {
+  if (new URL(c.req.url).protocol === 'https:') return true
+  return trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https'
+}
+
+/** The client's address: the socket's, or the first X-Forwarded-For hop behind a trusted proxy. */
+export function addressOf(c: Context, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
+    if (forwarded) return forwarded
+  }
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown'
+  } catch {
+    return 'unknown' // app.request() in tests has no socket
+  }
+}
+
+export function setSessionCookie(c: Context, token: string, secure: boolean, maxAgeS: number) {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure,
+    path: '/',
+    maxAge: maxAgeS,
+  })
+}
+
+export function clearSessionCookie(c: Context, secure: boolean) {
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure, httpOnly: true, sameSite: 'Lax' })
+}
+
+export const loginRequired = () =>
+  problem(
+    'unauthorized',
+    { nl: 'Inloggen nodig', en: 'Sign-in required' },
+    { nl: 'Log eerst in om dit te doen.', en: 'Sign in first to do this.' },
+  )
+
+const notAllowed = (needed: Rule) =>
+  problem(
+    'forbidden',
+    { nl: 'Niet toegestaan', en: 'Not allowed' },
+    {
+      nl: `Uw rol mag dit niet; hiervoor is de rol ${needed} nodig.`,
+      en: `Your role may not do this; it needs the role ${needed}.`,
+    },
+  )
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+/** The access rule of the route this request matched; undefined when no route matched. */
+export function ruleFor(c: Context): Rule | 'missing' | undefined {
+  const route = matchedRoutes(c).findLast((r) => r.method !== 'ALL')
+  if (!route) return undefined
+  const method = route.method === 'HEAD' ? 'GET' : route.method
+  return ACCESS[`${method} ${route.path}`] ?? 'missing'
+}
+
+/**
+ * Establishes the principal (bearer token or session cookie), checks the origin and the CSRF
+ * token of state-changing requests, and applies the route's access rule.
+ */
+export function authenticate(deps: {
+  auth: Auth
+  settings: () => Promise<Settings>
+  trustProxy: boolean
+}): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const address = addressOf(c, deps.trustProxy)
+    const unsafe = UNSAFE.has(c.req.method)
+    let principal: Principal = { kind: 'anonymous', address }
+
+    const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1]
+    if (bearer) {
+      const found = await deps.auth.token(bearer)
+      if (!found) {
+        c.header('WWW-Authenticate', 'Bearer realm="buurtkaart"')
+        throw problem(
+          'unauthorized',
+          { nl: 'Ongeldig token', en: 'Invalid token' },
+          {
+            nl: 'Dit API-token bestaat niet (meer). Maak een nieuw token aan.',
+            en: 'This API token does not exist (any more). Create a new one.',
+          },
+        )
+      }
+      principal = {
+        kind: 'token',
+        user: found.user,
+        role: found.role,
+        tokenId: found.tokenId,
+        address,
+      }
+    } else {
+      const cookie = getCookie(c, SESSION_COOKIE)
+      const session = cookie ? await deps.auth.session(cookie) : undefined
+      if (session) {
+        principal = {
+          kind: 'session',
+          user: session.user,
+          role: session.user.role,
+          csrfToken: session.csrfToken,
+          address,
+        }
+      } else if (cookie) {
+        clearSessionCookie(c, isHttps(c, deps.trustProxy))
+      }
+    }
+    c.set('principal', principal)
+    const settings = await deps.settings()
+    c.set('settings', settings)
+
+    if (unsafe) {
+      // A browser always sends Origin on cross-site POSTs; a different origin is never ours.
+      const origin = c.req.header('origin')
+      if (origin && origin !== 'null' && new URL(origin).host !== new URL(c.req.url).host) {
+        throw csrfFailed()
+      }
+      if (origin === 'null') throw csrfFailed()
+      // Signing in is exempt: it makes a new session, and the origin check above guards it.
+      if (principal.kind === 'session' && c.req.path !== '/api/auth/login') {
+        const sent = c.req.header('x-csrf-token') ?? ''
+        if (!sameSecret(sent, principal.csrfToken)) throw csrfFailed()
+      }
+    }
+
+    const rule = ruleFor(c)
+    if (rule === 'missing') throw notAllowed('admin')
+    if (rule && rule !== 'public') {
+      const role = roleOf(principal)
+      if (rule === 'read') {
+        if (!role && !settings.public_map) throw loginRequired()
+      } else if (!role) {
+        throw loginRequired()
+      } else if (rule !== 'signed-in' && !atLeast(role, rule)) {
+        throw notAllowed(rule)
+      }
+    }
+    await next()
+  }
+}
+
+const csrfFailed = () =>
+  problem(
+    'forbidden',
+    { nl: 'Verzoek geweigerd', en: 'Request refused' },
+    {
+      nl: 'Dit verzoek kwam niet van deze kaart (CSRF-controle). Laad de pagina opnieuw en probeer het nog eens.',
+      en: 'This request did not come from this map (CSRF check). Reload the page and try again.',
+    },
+    [],
+    { reason: 'csrf_failed' },
+  )

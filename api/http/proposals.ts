@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto'
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { z } from 'zod'
+import type { AssetSchemas } from '../domain/asset.js'
+import { atLeast } from '../domain/roles.js'
+import { sha256 } from '../services/auth.js'
+import type { Clock } from '../services/assets.js'
+import type { Proposal, Proposals } from '../services/proposals.js'
+import type { AppEnv } from './app.js'
+import { roleOf, signedInUser, viewOf } from './principal.js'
+import { fromZod, problem } from './problem.js'
+import { toFeature, type FeatureView } from './schemas.js'
+import { isUuid, readJson, readQuery } from './util.js'
+
+const suggestionBody = z.strictObject({
+  action: z.enum(['create', 'update', 'delete']),
+  asset_id: z.string().optional(),
+  feature: z.unknown().optional(),
+  note: z.string().trim().max(1000).optional(),
+  /** Honeypot: hidden in the form; people leave it empty, form-filling bots do not. */
+  website: z.string().max(1000).optional(),
+})
+
+const decisionBody = z.strictObject({ reason: z.string().trim().max(1000).optional() })
+const rejectBody = z.strictObject({ reason: z.string().trim().min(1).max(1000) })
+
+const listQuery = z.strictObject({
+  status: z.enum(['pending', 'approved', 'rejected']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+  lang: z.enum(['nl', 'en']).optional(),
+})
+
+/** A proposal as JSON, with before and after as asset Features. */
+export function proposalJson(p: Proposal, view: FeatureView) {
+  return {
+    ...p,
+    before: p.before && toFeature(p.before, view),
+    after: p.after && toFeature(p.after, view),
+  }
+}
+
+const notFound = (id: string) =>
+  problem(
+    'not_found',
+    { nl: 'Niet gevonden', en: 'Not found' },
+    { nl: `Voorstel ${id} bestaat niet.`, en: `Proposal ${id} does not exist.` },
+  )
+
+/** The moderation queue: anonymous suggestions in, moderators' decisions out. */
+export function proposalRoutes(deps: {
+  proposals: Proposals
+  schemas: AssetSchemas
+  clock: Clock
+  trustProxy: boolean
+}) {
+  const { proposals, schemas, clock } = deps
+  const app = new OpenAPIHono<AppEnv>()
+  const view = (c: Context<AppEnv>) => viewOf(c, clock.now())
+  const isModerator = (c: Context<AppEnv>) => atLeast(roleOf(c.get('principal')), 'moderator')
+
+  app.post('/proposals', async (c) => {
+    const principal = c.get('principal')
+    if (principal.kind === 'anonymous' && !c.get('settings').anonymous_suggestions) {
+      throw problem(
+        'forbidden',
+        { nl: 'Voorstellen staat uit', en: 'Suggestions are off' },
+        {
+          nl: 'Op deze kaart kunnen alleen mensen met een account plekken voorstellen. Log in.',
+          en: 'On this map only people with an account can suggest places. Sign in.',
+        },
+      )
+    }
+    const body = await readJson(c, suggestionBody)
+    if (body.website) {
+      // Looks accepted to the bot; nothing is stored.
+      return c.json({ proposal: { id: randomUUID(), status: 'pending' } }, 202)
+    }
+    if (body.action !== 'create' && !(body.asset_id && isUuid(body.asset_id))) {
+      throw problem(
+        'validation_failed',
+        { nl: 'Ongeldige invoer', en: 'Invalid input' },
+        { nl: 'Welke plek bedoelt u?', en: 'Which place do you mean?' },
+        [
+          {
+            pointer: '/asset_id',
+            code: 'required',
+            message: {
+              nl: 'Verplicht bij wijzigen of verwijderen.',
+              en: 'Required to change or delete.',
+            },
+          },
+        ],
+      )
+    }
+    let payload = null
+    if (body.action !== 'delete') {
+      const schema = body.action === 'create' ? schemas.create : schemas.patch
+      const parsed = schema.safeParse(body.feature)
+      if (!parsed.success) {
+        const error = fromZod(parsed.error, 'json', body.feature)
+        throw problem(
+          'validation_failed',
+          error.title,
+          error.detail,
+          error.fields.map((f) => ({ ...f, pointer: `/feature${f.pointer}` })),
+        )
+      }
+      payload = parsed.data
+    }
+    const proposal = await proposals.submit({
+      action: body.action,
+      assetId: body.asset_id,
+      payload,
+      note: body.note || null,
+      proposerId: principal.kind === 'anonymous' ? null : principal.user.id,
+      addressHash: sha256(`suggestion:${principal.address}`),
+    })
+    return c.json({ proposal: proposalJson(proposal, view(c)) }, 202)
+  })
+
+  app.get('/proposals', async (c) => {
+    const q = readQuery(c, listQuery)
+    const list = await proposals.list({
+      status: q.status,
+      limit: q.limit,
+      proposerId: isModerator(c) ? undefined : signedInUser(c).id,
+    })
+    const v = view(c)
+    return c.json({ proposals: list.map((p) => proposalJson(p, v)) })
+  })
+
+  const readable = async (c: Context<AppEnv>, id: string) => {
+    if (!isUuid(id)) throw notFound(id)
+    const p = await proposals.get(id)
+    // Someone else's proposal is simply not there for a contributor.
+    if (!isModerator(c) && p.proposer.id !== signedInUser(c).id) throw notFound(id)
+    return p
+  }
+
+  app.get('/proposals/:id', async (c) =>
+    c.json(proposalJson(await readable(c, c.req.param('id')), view(c))),
+  )
+
+  app.post('/proposals/:id/approve', async (c) => {
+    const id = c.req.param('id')
+    if (!isUuid(id)) throw notFound(id)
+    const body = await readJson(c, decisionBody)
+    const { proposal, asset } = await proposals.approve(id, signedInUser(c).id, body.reason || null)
+    const v = view(c)
+    return c.json({ proposal: proposalJson(proposal, v), asset: toFeature(asset, v) })
+  })
+
+  app.post('/proposals/:id/reject', async (c) => {
+    const id = c.req.param('id')
+    if (!isUuid(id)) throw notFound(id)
+    const body = await readJson(c, rejectBody)
+    const proposal = await proposals.reject(id, signedInUser(c).id, body.reason)
+    return c.json({ proposal: proposalJson(proposal, view(c)) })
+  })
+
+  return app
+}

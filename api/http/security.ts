@@ -1,0 +1,95 @@
+import type { MiddlewareHandler } from 'hono'
+import { secureHeaders } from 'hono/secure-headers'
+import type { AppEnv } from './app.js'
+import { isHttps, roleOf } from './principal.js'
+import { problem } from './problem.js'
+
+/**
+ * Security headers on every response. The web app has no inline scripts or styles; maplibre-gl
+ * runs its workers from blob: URLs and the PDOK basemap loads over https.
+ */
+export function securityHeaders(trustProxy: boolean): MiddlewareHandler<AppEnv> {
+  const headers = secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
+      connectSrc: ["'self'", 'https:'],
+      workerSrc: ["'self'", 'blob:'],
+      childSrc: ["'self'", 'blob:'],
+      fontSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+    referrerPolicy: 'strict-origin-when-cross-origin',
+    xFrameOptions: 'DENY',
+    // Only meaningful over HTTPS; set below when the request came that way.
+    strictTransportSecurity: false,
+    crossOriginEmbedderPolicy: false,
+  })
+  return async (c, next) => {
+    await headers(c, async () => {
+      await next()
+    })
+    if (isHttps(c, trustProxy)) {
+      c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
+    }
+  }
+}
+
+/**
+ * Counts requests per key in fixed one-minute windows, in this process. Behind a load balancer
+ * each instance counts its own share (docs/accounts.md).
+ */
+export class RateLimiter {
+  readonly #windows = new Map<string, { start: number; count: number }>()
+  constructor(
+    readonly limit: number,
+    readonly windowMs = 60_000,
+  ) {}
+
+  /** Milliseconds to wait when over the limit, else 0 (and the request is counted). */
+  take(key: string, now = Date.now()): number {
+    if (this.#windows.size > 10_000) {
+      for (const [k, w] of this.#windows)
+        if (now - w.start >= this.windowMs) this.#windows.delete(k)
+    }
+    const w = this.#windows.get(key)
+    if (!w || now - w.start >= this.windowMs) {
+      this.#windows.set(key, { start: now, count: 1 })
+      return 0
+    }
+    if (w.count >= this.limit) return w.start + this.windowMs - now
+    w.count++
+    return 0
+  }
+}
+
+export const tooManyRequests = (waitMs: number) =>
+  problem(
+    'too_many_requests',
+    { nl: 'Even rustig aan', en: 'Slow down' },
+    {
+      nl: `Te veel wijzigingen in korte tijd. Probeer het over ${Math.ceil(waitMs / 1000)} seconden opnieuw.`,
+      en: `Too many changes in a short time. Try again in ${Math.ceil(waitMs / 1000)} seconds.`,
+    },
+    [],
+    { retry_after: waitMs / 1000 },
+  )
+
+/** Limits state-changing requests per account (or per address for visitors). */
+export function writeRateLimit(limiter: RateLimiter): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') {
+      return next()
+    }
+    const p = c.get('principal')
+    const key = roleOf(p) && p.kind !== 'anonymous' ? `user:${p.user.id}` : `address:${p.address}`
+    const wait = limiter.take(key)
+    if (wait > 0) throw tooManyRequests(wait)
+    await next()
+  }
+}

@@ -1,0 +1,353 @@
+import { randomUUID } from 'node:crypto'
+import {
+  ASSET_LABEL,
+  type Asset,
+  type AssetCreateInput,
+  type AssetPatchInput,
+} from '../domain/asset.js'
+import { DomainError, notFound } from '../domain/errors.js'
+import { roundLonLat } from '../domain/geo.js'
+import { userActor } from '../domain/roles.js'
+import type { Database } from '../db/database.js'
+import { jsonb } from '../db/postgis.js'
+import { findAsset, toIso, type Executor } from '../repositories/assets.js'
+import { actorNames } from '../repositories/users.js'
+import { applyPatch, attributesFromInput, createAssetService, type Clock } from './assets.js'
+import { appendAudit } from './audit.js'
+
+export type ProposalAction = 'create' | 'update' | 'delete'
+export type ProposalStatus = 'pending' | 'approved' | 'rejected'
+
+export interface Proposal {
+  readonly id: string
+  readonly action: ProposalAction
+  readonly asset_id: string | null
+  readonly base_version: number | null
+  readonly status: ProposalStatus
+  readonly proposer: { id: string | null; name: string | null }
+  readonly note: string | null
+  readonly created_at: string
+  /** The asset when the proposal was made (null for a new place). */
+  readonly before: Asset | null
+  /** The asset as the proposal would make it (null for a deletion). */
+  readonly after: Asset | null
+  readonly decided_by: { id: string; name: string | null } | null
+  readonly decided_at: string | null
+  readonly reason: string | null
+  readonly result_version: number | null
+}
+
+/** Anonymous suggestions allowed per address per hour. */
+export const ANONYMOUS_PER_HOUR = 5
+
+const PROPOSAL_LABEL = { nl: 'Voorstel', en: 'Proposal' }
+
+const gone = (id: string) =>
+  new DomainError(
+    'gone',
+    { nl: 'Verwijderd', en: 'Deleted' },
+    { nl: `Plek ${id} is verwijderd.`, en: `Asset ${id} was deleted.` },
+  )
+
+function proposedState(
+  action: ProposalAction,
+  before: Asset | null,
+  payload: unknown,
+  id: string,
+  at: string,
+): Asset | null {
+  if (action === 'delete') return null
+  if (action === 'create') {
+    const input = payload as AssetCreateInput
+    const [lon, lat] = roundLonLat([input.geometry.coordinates[0], input.geometry.coordinates[1]])
+    return {
+      id,
+      lon,
+      lat,
+      ...attributesFromInput(input.properties),
+      source: 'user',
+      gemeente_code: null,
+      wijk_code: null,
+      buurt_code: null,
+      pc4_code: null,
+      verified_by_role: null,
+      version: 0,
+      created_at: at,
+      created_by: 'proposal',
+      updated_at: at,
+      updated_by: 'proposal',
+      deleted_at: null,
+    }
+  }
+  const base = before as Asset
+  const patch = payload as AssetPatchInput
+  const position = patch.geometry
+    ? roundLonLat([patch.geometry.coordinates[0], patch.geometry.coordinates[1]])
+    : ([base.lon, base.lat] as const)
+  return { ...base, ...applyPatch(base, patch.properties), lon: position[0], lat: position[1] }
+}
+
+function selectProposals(db: Executor) {
+  return db.selectFrom('proposals').selectAll()
+}
+type ProposalRow = Awaited<ReturnType<ReturnType<typeof selectProposals>['execute']>>[number]
+
+async function toProposals(db: Executor, rows: readonly ProposalRow[]): Promise<Proposal[]> {
+  const names = await actorNames(
+    db,
+    rows.flatMap((r) => [r.proposer_id, r.decided_by].filter((x) => x).map((x) => `user:${x}`)),
+  )
+  return rows.map((r) => {
+    const before = (r.before ?? null) as Asset | null
+    const created = toIso(r.created_at)
+    return {
+      id: r.id,
+      action: r.action,
+      asset_id: r.asset_id,
+      base_version: r.base_version,
+      status: r.status,
+      proposer: {
+        id: r.proposer_id,
+        name: r.proposer_id ? (names.get(`user:${r.proposer_id}`) ?? null) : null,
+      },
+      note: r.note,
+      created_at: created,
+      before,
+      after: proposedState(r.action, before, r.payload, r.asset_id ?? r.id, created),
+      decided_by: r.decided_by
+        ? { id: r.decided_by, name: names.get(`user:${r.decided_by}`) ?? null }
+        : null,
+      decided_at: r.decided_at ? toIso(r.decided_at) : null,
+      reason: r.reason,
+      result_version: r.result_version,
+    }
+  })
+}
+
+/** Field names (and `geometry`) whose values differ between two asset states. */
+export function changedFields(a: Asset, b: Asset): string[] {
+  const keys = Object.keys(b).filter(
+    (k) => !['version', 'updated_at', 'updated_by', 'created_at', 'created_by'].includes(k),
+  )
+  return keys.filter(
+    (k) =>
+      JSON.stringify((a as unknown as Record<string, unknown>)[k]) !==
+      JSON.stringify((b as unknown as Record<string, unknown>)[k]),
+  )
+}
+
+export function createProposals(deps: { db: Database; clock: Clock }) {
+  const { db, clock } = deps
+
+  async function requireProposal(db: Executor, id: string, lock = false) {
+    let query = selectProposals(db).where('id', '=', id)
+    if (lock) query = query.forUpdate()
+    const row = await query.executeTakeFirst()
+    if (!row) throw notFound(PROPOSAL_LABEL, id)
+    return row
+  }
+
+  const decided = (row: ProposalRow) =>
+    new DomainError(
+      'conflict',
+      { nl: 'Al beoordeeld', en: 'Already decided' },
+      {
+        nl: `Dit voorstel is al ${row.status === 'approved' ? 'goedgekeurd' : 'afgewezen'}.`,
+        en: `This proposal was already ${row.status}.`,
+      },
+    )
+
+  return {
+    /**
+     * Queues a change for a moderator. `proposer` is an account id, or null with an address
+     * hash for an anonymous suggestion (at most ANONYMOUS_PER_HOUR per address).
+     */
+    async submit(input: {
+      action: ProposalAction
+      assetId?: string | undefined
+      payload: AssetCreateInput | AssetPatchInput | null
+      note?: string | null | undefined
+      proposerId: string | null
+      addressHash?: string | undefined
+    }): Promise<Proposal> {
+      const now = clock.now()
+      return db.transaction().execute(async (trx) => {
+        if (input.proposerId === null && input.addressHash) {
+          const recent = await trx
+            .selectFrom('proposals')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('proposer_address_hash', '=', input.addressHash)
+            .where('created_at', '>', new Date(now.getTime() - 3600_000))
+            .executeTakeFirstOrThrow()
+          if (Number(recent.n) >= ANONYMOUS_PER_HOUR) {
+            throw new DomainError(
+              'too_many_requests',
+              { nl: 'Even rustig aan', en: 'Slow down' },
+              {
+                nl: `U kunt ${ANONYMOUS_PER_HOUR} voorstellen per uur doen zonder account. Probeer het later opnieuw, of log in.`,
+                en: `Without an account you can make ${ANONYMOUS_PER_HOUR} suggestions an hour. Try again later, or sign in.`,
+              },
+              [],
+              { retry_after: 3600 },
+            )
+          }
+        }
+        let before: Asset | null = null
+        if (input.action !== 'create') {
+          const id = input.assetId as string
+          before = (await findAsset(trx, id)) ?? null
+          if (!before) throw notFound(ASSET_LABEL, id)
+          if (before.deleted_at) throw gone(id)
+        }
+        const id = randomUUID()
+        await trx
+          .insertInto('proposals')
+          .values({
+            id,
+            action: input.action,
+            asset_id: input.action === 'create' ? null : input.assetId,
+            base_version: before?.version ?? null,
+            payload: input.payload === null ? null : jsonb(input.payload),
+            before: before === null ? null : jsonb(before),
+            proposer_id: input.proposerId,
+            proposer_address_hash: input.proposerId === null ? (input.addressHash ?? null) : null,
+            note: input.note ?? null,
+            status: 'pending',
+            created_at: now,
+          })
+          .execute()
+        await appendAudit(trx, {
+          at: now,
+          actor: input.proposerId ? userActor(input.proposerId) : 'anonymous',
+          action: 'proposal.submit',
+          subject: `proposal:${id}`,
+          after: { action: input.action, asset_id: input.assetId ?? null },
+        })
+        return (await toProposals(trx, [await requireProposal(trx, id)]))[0] as Proposal
+      })
+    },
+
+    async list(filter: {
+      status?: ProposalStatus | undefined
+      proposerId?: string | undefined
+      limit: number
+    }): Promise<Proposal[]> {
+      let query = selectProposals(db)
+      if (filter.status) query = query.where('status', '=', filter.status)
+      if (filter.proposerId) query = query.where('proposer_id', '=', filter.proposerId)
+      const rows = await query
+        .orderBy('created_at', filter.status === 'pending' ? 'asc' : 'desc')
+        .orderBy('id')
+        .limit(filter.limit)
+        .execute()
+      return toProposals(db, rows)
+    },
+
+    async get(id: string): Promise<Proposal> {
+      return (await toProposals(db, [await requireProposal(db, id)]))[0] as Proposal
+    },
+
+    /**
+     * Applies a pending proposal in the proposer's name, in one transaction with the decision.
+     * When the place changed since the proposal in a field it touches, nothing is applied (409).
+     */
+    async approve(
+      id: string,
+      moderatorId: string,
+      reason: string | null,
+    ): Promise<{ proposal: Proposal; asset: Asset }> {
+      const now = clock.now()
+      return db.transaction().execute(async (trx) => {
+        const row = await requireProposal(trx, id, true)
+        if (row.status !== 'pending') throw decided(row)
+        const assets = createAssetService({ db: trx, clock })
+        const actor = row.proposer_id ? userActor(row.proposer_id) : 'anonymous'
+        const meta = { proposalId: id, note: reason }
+        let asset: Asset
+        if (row.action === 'create') {
+          asset = await assets.create(row.payload as AssetCreateInput, actor, meta)
+        } else {
+          const assetId = row.asset_id as string
+          const current = await findAsset(trx, assetId)
+          if (!current) throw notFound(ASSET_LABEL, assetId)
+          if (current.deleted_at) throw gone(assetId)
+          const before = row.before as Asset
+          const proposed = proposedState(row.action, before, row.payload, assetId, '')
+          if (current.version !== row.base_version) {
+            // Someone changed the place since: fine, unless they changed what this proposal changes.
+            const theirs = new Set(changedFields(before, current))
+            const ours =
+              row.action === 'delete' ? ['deleted'] : changedFields(before, proposed as Asset)
+            const clash = row.action === 'delete' ? [...theirs] : ours.filter((f) => theirs.has(f))
+            if (clash.length > 0) {
+              throw new DomainError(
+                'conflict',
+                { nl: 'De plek is intussen gewijzigd', en: 'The place changed meanwhile' },
+                {
+                  nl: `Iemand heeft na dit voorstel ook ${clash.join(', ')} gewijzigd. Bekijk de plek en beoordeel het voorstel opnieuw, of wijs het af.`,
+                  en: `Someone also changed ${clash.join(', ')} after this proposal. Look at the place and decide again, or reject it.`,
+                },
+                [],
+                { fields: clash, current },
+              )
+            }
+          }
+          asset =
+            row.action === 'delete'
+              ? await assets.remove(assetId, current.version, actor, meta)
+              : await assets.update(
+                  assetId,
+                  current.version,
+                  row.payload as AssetPatchInput,
+                  actor,
+                  meta,
+                )
+        }
+        await trx
+          .updateTable('proposals')
+          .set({
+            status: 'approved',
+            decided_by: moderatorId,
+            decided_at: now,
+            reason,
+            result_asset_id: asset.id,
+            result_version: asset.version,
+          })
+          .where('id', '=', id)
+          .execute()
+        await appendAudit(trx, {
+          at: now,
+          actor: userActor(moderatorId),
+          action: 'proposal.approve',
+          subject: `proposal:${id}`,
+          after: { asset_id: asset.id, version: asset.version, reason },
+        })
+        const proposal = (await toProposals(trx, [await requireProposal(trx, id)]))[0] as Proposal
+        return { proposal, asset }
+      })
+    },
+
+    async reject(id: string, moderatorId: string, reason: string): Promise<Proposal> {
+      const now = clock.now()
+      return db.transaction().execute(async (trx) => {
+        const row = await requireProposal(trx, id, true)
+        if (row.status !== 'pending') throw decided(row)
+        await trx
+          .updateTable('proposals')
+          .set({ status: 'rejected', decided_by: moderatorId, decided_at: now, reason })
+          .where('id', '=', id)
+          .execute()
+        await appendAudit(trx, {
+          at: now,
+          actor: userActor(moderatorId),
+          action: 'proposal.reject',
+          subject: `proposal:${id}`,
+          after: { reason },
+        })
+        return (await toProposals(trx, [await requireProposal(trx, id)]))[0] as Proposal
+      })
+    },
+  }
+}
+
+export type Proposals = ReturnType<typeof createProposals>

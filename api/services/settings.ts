@@ -1,0 +1,52 @@
+import { z } from 'zod'
+import { jsonb } from '../db/postgis.js'
+import type { Executor } from '../repositories/assets.js'
+import { appendAudit } from './audit.js'
+
+/** Settings an administrator changes at run time (kept in the database, not the environment). */
+export const settingsSchema = z.strictObject({
+  /** Visitors without an account may read the map, figures and public exports. */
+  public_map: z.boolean(),
+  /** Visitors may suggest places and changes; they go to the moderation queue. */
+  anonymous_suggestions: z.boolean(),
+  /** A place not checked for longer than this is flagged as possibly outdated. */
+  verification_max_age_days: z.number().int().min(1).max(3650),
+})
+
+export type Settings = z.infer<typeof settingsSchema>
+
+export const DEFAULT_SETTINGS: Settings = {
+  public_map: true,
+  anonymous_suggestions: false,
+  verification_max_age_days: 365,
+}
+
+export async function getSettings(db: Executor): Promise<Settings> {
+  const rows = await db.selectFrom('settings').select(['key', 'value']).execute()
+  const stored = Object.fromEntries(rows.map((r) => [r.key, r.value]))
+  const merged = { ...DEFAULT_SETTINGS, ...stored }
+  const parsed = settingsSchema.safeParse(merged)
+  return parsed.success ? parsed.data : DEFAULT_SETTINGS
+}
+
+export async function updateSettings(
+  db: Executor,
+  patch: Partial<Settings>,
+  actor: string,
+  at: Date,
+): Promise<Settings> {
+  const before = await getSettings(db)
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue
+    await db
+      .insertInto('settings')
+      .values({ key, value: jsonb(value), updated_at: at, updated_by: actor })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({ value: jsonb(value), updated_at: at, updated_by: actor }),
+      )
+      .execute()
+  }
+  const after = await getSettings(db)
+  await appendAudit(db, { at, actor, action: 'settings.update', before, after })
+  return after
+}

@@ -1,0 +1,296 @@
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import { DomainError, notFound, validationFailed } from '../domain/errors.js'
+import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from '../domain/password.js'
+import { ROLES, userActor, type Role } from '../domain/roles.js'
+import type { Database } from '../db/database.js'
+import { toIso } from '../repositories/assets.js'
+import { recentHistory } from '../repositories/history.js'
+import { findUser, findUserByEmail, type User } from '../repositories/users.js'
+import type { Clock } from './assets.js'
+import { appendAudit, listAudit } from './audit.js'
+
+export type { User } from '../repositories/users.js'
+
+const USER_LABEL = { nl: 'Gebruiker', en: 'User' }
+
+/** What an anonymised account is called in the history. */
+export const ANONYMISED_NAME = 'Verwijderde gebruiker'
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'Not an e-mail address.')
+
+export const passwordSchema = z.string().min(PASSWORD_MIN).max(PASSWORD_MAX)
+
+export const newUserSchema = z.strictObject({
+  email: emailSchema,
+  display_name: z.string().trim().min(1).max(100),
+  role: z.enum(ROLES),
+  password: passwordSchema.optional(),
+})
+
+export type NewUser = z.input<typeof newUserSchema>
+
+interface Who {
+  readonly actor: string
+  readonly clock: Clock
+}
+
+/** Refuses a password a person would regret, with a message they can act on. */
+function checkPassword(password: string, pointer = '/password'): void {
+  if (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX) {
+    throw validationFailed([
+      {
+        pointer,
+        code: 'password_length',
+        message: {
+          nl: `Een wachtwoord heeft ${PASSWORD_MIN} tot ${PASSWORD_MAX} tekens.`,
+          en: `A password has ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`,
+        },
+      },
+    ])
+  }
+}
+
+/** Makes an account. Used by `npm run user:add`, the admin API and tests. */
+export async function createUser(db: Database, input: NewUser, who: Who): Promise<User> {
+  const parsed = newUserSchema.safeParse(input)
+  if (!parsed.success) {
+    throw validationFailed(
+      parsed.error.issues.map((i) => ({
+        pointer: '/' + i.path.join('/'),
+        code: i.code,
+        message: { nl: `Ongeldig: ${i.message}`, en: i.message },
+      })),
+    )
+  }
+  const u = parsed.data
+  if (u.password !== undefined) checkPassword(u.password)
+  const passwordHash = u.password === undefined ? null : await hashPassword(u.password)
+  const at = who.clock.now()
+  return db.transaction().execute(async (trx) => {
+    if (await findUserByEmail(trx, u.email)) {
+      throw new DomainError(
+        'conflict',
+        { nl: 'Bestaat al', en: 'Already exists' },
+        {
+          nl: 'Er is al een account met dit e-mailadres.',
+          en: 'There is already an account with this e-mail address.',
+        },
+        [
+          {
+            pointer: '/email',
+            code: 'duplicate',
+            message: { nl: 'Al in gebruik.', en: 'Already used.' },
+          },
+        ],
+      )
+    }
+    const id = randomUUID()
+    await trx
+      .insertInto('users')
+      .values({
+        id,
+        email: u.email,
+        display_name: u.display_name,
+        role: u.role,
+        password_hash: passwordHash,
+        created_at: at,
+      })
+      .execute()
+    await appendAudit(trx, {
+      at,
+      actor: who.actor,
+      action: 'user.create',
+      subject: userActor(id),
+      after: { role: u.role },
+    })
+    return (await findUser(trx, id)) as User
+  })
+}
+
+/** A live (not anonymised) account, or 404. */
+export async function requireUser(db: Database, id: string): Promise<User> {
+  const user = await findUser(db, id)
+  if (!user || user.deleted_at) throw notFound(USER_LABEL, id)
+  return user
+}
+
+export const userPatchSchema = z.strictObject({
+  display_name: z.string().trim().min(1).max(100).optional(),
+  role: z.enum(ROLES).optional(),
+  disabled: z.boolean().optional(),
+})
+
+/** Changes role, name or the disabled mark; a disabled account's sessions and tokens end. */
+export async function updateUser(
+  db: Database,
+  id: string,
+  patch: z.output<typeof userPatchSchema>,
+  who: Who,
+): Promise<User> {
+  const at = who.clock.now()
+  return db.transaction().execute(async (trx) => {
+    const before = await findUser(trx, id)
+    if (!before || before.deleted_at) throw notFound(USER_LABEL, id)
+    await trx
+      .updateTable('users')
+      .set({
+        ...(patch.display_name !== undefined ? { display_name: patch.display_name } : {}),
+        ...(patch.role !== undefined ? { role: patch.role } : {}),
+        ...(patch.disabled !== undefined ? { disabled_at: patch.disabled ? at : null } : {}),
+      })
+      .where('id', '=', id)
+      .execute()
+    if (patch.disabled) await endAccess(trx, id, at)
+    if (patch.role !== undefined) {
+      // A token never holds more than its owner.
+      const lower = ROLES.slice(ROLES.indexOf(patch.role) + 1)
+      if (lower.length) {
+        await trx
+          .updateTable('api_tokens')
+          .set({ role: patch.role })
+          .where('user_id', '=', id)
+          .where('role', 'in', lower)
+          .execute()
+      }
+    }
+    const after = (await findUser(trx, id)) as User
+    await appendAudit(trx, {
+      at,
+      actor: who.actor,
+      action: 'user.update',
+      subject: userActor(id),
+      before: { role: before.role, disabled: before.disabled_at !== null },
+      after: { role: after.role, disabled: after.disabled_at !== null },
+    })
+    return after
+  })
+}
+
+async function endAccess(db: Parameters<typeof appendAudit>[0], userId: string, at: Date) {
+  await db.deleteFrom('sessions').where('user_id', '=', userId).execute()
+  await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: at })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute()
+}
+
+/**
+ * Deleting an account anonymises it: e-mail, name and password are erased and its sessions and
+ * tokens end, but the row stays, so every history entry still points at it (AVG art. 17, without
+ * losing what the person did to the shared map).
+ */
+export async function anonymiseUser(db: Database, id: string, who: Who): Promise<void> {
+  const at = who.clock.now()
+  await db.transaction().execute(async (trx) => {
+    const before = await findUser(trx, id)
+    if (!before || before.deleted_at) throw notFound(USER_LABEL, id)
+    await trx
+      .updateTable('users')
+      .set({ email: null, display_name: ANONYMISED_NAME, password_hash: null, deleted_at: at })
+      .where('id', '=', id)
+      .execute()
+    await endAccess(trx, id, at)
+    await appendAudit(trx, {
+      at,
+      actor: who.actor,
+      action: 'user.anonymise',
+      subject: userActor(id),
+      before: { role: before.role },
+    })
+  })
+}
+
+export async function changePassword(
+  db: Database,
+  user: User,
+  current: string,
+  next: string,
+  who: Who,
+): Promise<void> {
+  const stored = await findUserByEmail(db, user.email ?? '')
+  if (!stored?.password_hash || !(await verifyPassword(current, stored.password_hash))) {
+    throw validationFailed([
+      {
+        pointer: '/current_password',
+        code: 'wrong_password',
+        message: {
+          nl: 'Dit is niet uw huidige wachtwoord.',
+          en: 'This is not your current password.',
+        },
+      },
+    ])
+  }
+  checkPassword(next, '/new_password')
+  const hash = await hashPassword(next)
+  const at = who.clock.now()
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ password_hash: hash }).where('id', '=', user.id).execute()
+    // Everyone who knew the old password is signed out.
+    await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute()
+    await appendAudit(trx, {
+      at,
+      actor: who.actor,
+      action: 'user.password',
+      subject: userActor(user.id),
+    })
+  })
+}
+
+/** Everything the service holds about one person (AVG art. 15 and 20), as one JSON document. */
+export async function exportUserData(db: Database, user: User, now: Date) {
+  const actor = userActor(user.id)
+  const sessions = await db
+    .selectFrom('sessions')
+    .select(['created_at', 'last_seen_at', 'expires_at'])
+    .where('user_id', '=', user.id)
+    .execute()
+  const tokens = await db
+    .selectFrom('api_tokens')
+    .select(['id', 'name', 'role', 'created_at', 'last_used_at', 'revoked_at'])
+    .where('user_id', '=', user.id)
+    .execute()
+  const proposals = await db
+    .selectFrom('proposals')
+    .select(['id', 'action', 'asset_id', 'status', 'note', 'created_at', 'decided_at', 'reason'])
+    .where('proposer_id', '=', user.id)
+    .orderBy('created_at')
+    .execute()
+  const changes = await recentHistory(db, { limit: 100_000, actor })
+  const audit = [
+    ...(await listAudit(db, { limit: 100_000, subject: actor })),
+    ...(await listAudit(db, { limit: 100_000 })).filter((e) => e.actor === actor),
+  ]
+  const iso = (d: Date | string | null) => (d === null ? null : toIso(d))
+  return {
+    exported_at: now.toISOString(),
+    account: user,
+    sessions: sessions.map((s) => ({
+      created_at: iso(s.created_at),
+      last_seen_at: iso(s.last_seen_at),
+      expires_at: iso(s.expires_at),
+    })),
+    api_tokens: tokens.map((t) => ({
+      ...t,
+      created_at: iso(t.created_at),
+      last_used_at: iso(t.last_used_at),
+      revoked_at: iso(t.revoked_at),
+    })),
+    proposals: proposals.map((p) => ({
+      ...p,
+      created_at: iso(p.created_at),
+      decided_at: iso(p.decided_at),
+    })),
+    changes: changes.reverse(),
+    audit: [...new Map(audit.map((e) => [e.id, e])).values()].sort((a, b) => a.id - b.id),
+  }
+}
+
+export type { Role }
