@@ -10,7 +10,6 @@ import {
 import { DomainError, notFound } from '../domain/errors.js'
 import { roundLonLat } from '../domain/geo.js'
 import { defaultMeetingPlace } from '../domain/kinds.js'
-import type { Database } from '../db/database.js'
 import {
   assignAreaCodes,
   findAsset,
