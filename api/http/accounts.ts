@@ -27,7 +27,7 @@ import {
   setSessionCookie,
   signedInUser,
 } from './principal.js'
-import { isUuid, readJson, readQuery } from './util.js'
+import { documentRoutes, isUuid, readJson, readQuery } from './util.js'
 import { problem } from './problem.js'
 
 const loginBody = z.strictObject({
@@ -72,6 +72,25 @@ export function accountRoutes(deps: {
   const { db, auth, clock } = deps
   const app = new OpenAPIHono<AppEnv>()
   const who = (c: Parameters<typeof actorOf>[0]) => ({ actor: actorOf(c), clock })
+
+  documentRoutes(app, [
+    ['get', '/auth/me', 'The signed-in account (or null), its CSRF token and the public settings'],
+    ['post', '/auth/login', 'Sign in with e-mail and password; sets the session cookie'],
+    ['post', '/auth/logout', 'End this session'],
+    ['post', '/auth/logout-all', 'End every session of this account'],
+    ['get', '/me/export', 'Everything the service holds about me (AVG)'],
+    ['post', '/me/password', 'Change my password; ends every session'],
+    ['get', '/tokens', 'My API tokens (never the secrets)'],
+    ['post', '/tokens', 'Make an API token; the secret is shown once'],
+    ['delete', '/tokens/{id}', 'Revoke an API token'],
+    ['get', '/users', 'Admin: all accounts'],
+    ['post', '/users', 'Admin: make an account'],
+    ['patch', '/users/{id}', 'Admin: change role, name or disabled'],
+    ['delete', '/users/{id}', 'Admin: anonymise an account (its history stays)'],
+    ['get', '/audit', 'Admin: the audit log, newest first'],
+    ['get', '/settings', 'The run-time settings'],
+    ['patch', '/settings', 'Admin: change settings'],
+  ])
 
   app.get('/auth/me', (c) => {
     const p = c.get('principal')

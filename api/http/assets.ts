@@ -14,7 +14,15 @@ import {
   toFeature,
 } from './schemas.js'
 import { bboxQuery, commaList, isStatus } from './query.js'
-import { etagOf, isUuid, parseIfMatch, readJson, readQuery, requireJsonBody } from './util.js'
+import {
+  documentRoutes,
+  etagOf,
+  isUuid,
+  parseIfMatch,
+  readJson,
+  readQuery,
+  requireJsonBody,
+} from './util.js'
 import { actorOf, roleOf, viewOf } from './principal.js'
 import { atLeast } from '../domain/roles.js'
 import type { Clock } from '../services/assets.js'
@@ -480,6 +488,12 @@ export function assetRoutes(deps: {
       )
     },
   )
+
+  documentRoutes(app, [
+    ['post', '/assets/{id}/verify', 'Trusted and up: mark a place as checked today'],
+    ['post', '/assets/{id}/revert', 'Moderator: put a place back to an earlier version'],
+    ['get', '/changes', 'Moderator: recent changes over all places'],
+  ])
 
   app.post('/assets/:id/verify', async (c) => {
     const id = c.req.param('id')

@@ -11,7 +11,7 @@ import type { AppEnv } from './app.js'
 import { roleOf, signedInUser, viewOf } from './principal.js'
 import { fromZod, problem } from './problem.js'
 import { toFeature, type FeatureView } from './schemas.js'
-import { isUuid, readJson, readQuery } from './util.js'
+import { documentRoutes, isUuid, readJson, readQuery } from './util.js'
 
 const suggestionBody = z.strictObject({
   action: z.enum(['create', 'update', 'delete']),
@@ -58,6 +58,18 @@ export function proposalRoutes(deps: {
   const app = new OpenAPIHono<AppEnv>()
   const view = (c: Context<AppEnv>) => viewOf(c, clock.now())
   const isModerator = (c: Context<AppEnv>) => atLeast(roleOf(c.get('principal')), 'moderator')
+
+  documentRoutes(app, [
+    [
+      'post',
+      '/proposals',
+      'An anonymous suggestion (when the setting allows it), to the moderation queue',
+    ],
+    ['get', '/proposals', 'Proposals: all for moderators, their own for contributors'],
+    ['get', '/proposals/{id}', 'One proposal with before and after'],
+    ['post', '/proposals/{id}/approve', 'Moderator: apply a proposal'],
+    ['post', '/proposals/{id}/reject', 'Moderator: reject a proposal with a reason'],
+  ])
 
   app.post('/proposals', async (c) => {
     const principal = c.get('principal')

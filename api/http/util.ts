@@ -1,5 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import type { z } from 'zod'
+import { z } from 'zod'
+import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { AppEnv } from './app.js'
+import { problemContent } from './schemas.js'
 import { fromZod, malformedJson, problem } from './problem.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -74,4 +77,29 @@ export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<
   const parsed = schema.safeParse(query)
   if (!parsed.success) throw fromZod(parsed.error, 'query', query)
   return parsed.data
+}
+
+/**
+ * Adds a route answered by a plain handler to the OpenAPI document: its summary, its access
+ * rule and its path parameters. Request bodies are validated in the handler (`readJson`).
+ */
+export function documentRoutes(
+  app: OpenAPIHono<AppEnv>,
+  routes: readonly [method: 'get' | 'post' | 'patch' | 'delete', path: string, summary: string][],
+): void {
+  for (const [method, path, summary] of routes) {
+    const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string)
+    app.openAPIRegistry.registerPath({
+      method,
+      path,
+      summary,
+      ...(params.length
+        ? { request: { params: z.object(Object.fromEntries(params.map((p) => [p, z.string()]))) } }
+        : {}),
+      responses: {
+        200: { description: 'See docs/accounts.md' },
+        default: { description: 'Problem', content: problemContent },
+      },
+    })
+  }
 }
