@@ -6,7 +6,7 @@ import { REGIONS } from '../services/download/region.js'
 import type { DownloadJobs } from '../services/download/jobs.js'
 import type { AppEnv } from './app.js'
 import { atLeast } from '../domain/roles.js'
-import { roleOf } from './principal.js'
+import { actorOf, roleOf } from './principal.js'
 import { fromZod, malformedJson } from './problem.js'
 import { bboxQuery } from './query.js'
 import { requireJsonBody } from './util.js'
@@ -62,12 +62,15 @@ export function dataRoutes(deps: {
     }
     const parsed = startBody.safeParse(input)
     if (!parsed.success) throw fromZod(parsed.error, 'json', input)
-    const job = deps.jobs.start({
-      ...parsed.data,
-      pdokUrl: deps.pdokUrl,
-      overpassUrl: deps.overpassUrl,
-      userAgent: 'Buurtkaart/0.1 (neighbourhood asset map; web app data download)',
-    })
+    const job = deps.jobs.start(
+      {
+        ...parsed.data,
+        pdokUrl: deps.pdokUrl,
+        overpassUrl: deps.overpassUrl,
+        userAgent: 'Buurtkaart/0.1 (neighbourhood asset map; web app data download)',
+      },
+      actorOf(c),
+    )
     c.header('location', `/api/data/download/${job.id}`)
     return c.json(job, 202)
   })

@@ -16,6 +16,7 @@ import { importOsm } from '../services/osm-import.js'
 import type { AppEnv } from './app.js'
 import { fromZod, problem, tooLarge } from './problem.js'
 import { actorOf } from './principal.js'
+import { appendAudit } from '../services/audit.js'
 
 const importQuery = z.strictObject({
   network: z.enum(['true', 'false']).default('true'),
@@ -95,6 +96,14 @@ export function networkRoutes(deps: {
           fileName: q.name ?? 'upload',
         },
       )
+      if (q.dryRun !== 'true') {
+        await appendAudit(deps.db, {
+          at: deps.clock.now(),
+          actor: actorOf(c),
+          action: 'import.osm',
+          after: { file: q.name ?? 'upload', network: q.network, places: q.places },
+        })
+      }
       return c.json(report, 200)
     } finally {
       await rm(dir, { recursive: true, force: true })

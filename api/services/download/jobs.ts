@@ -1,3 +1,4 @@
+import { appendAudit } from '../audit.js'
 import { randomUUID } from 'node:crypto'
 import { DomainError } from '../../domain/errors.js'
 import {
@@ -27,7 +28,8 @@ export function createDownloadJobs(deps: DownloadDeps) {
   let running: DownloadJob | undefined
 
   return {
-    start(options: Omit<DownloadOptions, 'onProgress'>): DownloadJob {
+    /** Starts a download in the background; `actor` (who asked) goes into the audit log. */
+    start(options: Omit<DownloadOptions, 'onProgress'>, actor = 'data-download'): DownloadJob {
       if (running?.status === 'running') {
         throw new DomainError(
           'conflict',
@@ -55,7 +57,13 @@ export function createDownloadJobs(deps: DownloadDeps) {
           if (job.progress.length > 200) job.progress.splice(0, job.progress.length - 200)
         },
       }).then(
-        (report) => {
+        async (report) => {
+          await appendAudit(deps.db, {
+            at: new Date(),
+            actor,
+            action: 'import.download',
+            after: { options: { ...options, onProgress: undefined }, job: job.id },
+          }).catch(() => {})
           job.report = report
           job.status = 'done'
           job.finishedAt = new Date().toISOString()
