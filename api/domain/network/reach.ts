@@ -18,7 +18,7 @@ export interface NetworkReach extends Reach {
   readonly placesOffNetwork: number
 }
 
-interface Attached {
+export interface Attached {
   /** Per node, the origins on its edges: origin[start[v]] … with the extra metres to reach v. */
   readonly start: Int32Array
   readonly origin: Int32Array
@@ -29,7 +29,7 @@ interface Attached {
  * The cost of travelling from a point on an edge to the edge's ends: to the source against the
  * edge's direction (needs `reverseCost`), to the target along it (needs `cost`).
  */
-function toEnds(graph: Graph, s: Snap): [number, number] {
+export function toEnds(graph: Graph, s: Snap): [number, number] {
   const length = graph.length[s.edge] as number
   // At an end already, direction does not matter.
   const toSource = s.offset === 0 ? 0 : graph.reverseCost[s.edge] === Infinity ? Infinity : s.offset
@@ -39,7 +39,7 @@ function toEnds(graph: Graph, s: Snap): [number, number] {
 }
 
 /** Metres from origin point `o` to place point `p` along their shared edge, or Infinity. */
-function alongEdge(graph: Graph, o: Snap, p: Snap): number {
+export function alongEdge(graph: Graph, o: Snap, p: Snap): number {
   // The same point (both snapped to one vertex): no travel, whatever the edge's direction.
   if (p.offset === o.offset) return 0
   if (p.offset > o.offset) {
@@ -48,7 +48,7 @@ function alongEdge(graph: Graph, o: Snap, p: Snap): number {
   return graph.reverseCost[o.edge] === Infinity ? Infinity : o.offset - p.offset
 }
 
-function attach(graph: Graph, snaps: readonly (Snap | undefined)[]): Attached {
+export function attach(graph: Graph, snaps: readonly (Snap | undefined)[]): Attached {
   const n = graph.nodeCount
   const start = new Int32Array(n + 1)
   const bump = (v: number) => {
@@ -79,7 +79,7 @@ function attach(graph: Graph, snaps: readonly (Snap | undefined)[]): Attached {
 }
 
 /** Seeds of a place for a Dijkstra over `graph.in`: the cost from each end of its edge to it. */
-function seedsOf(graph: Graph, p: Snap) {
+export function seedsOf(graph: Graph, p: Snap) {
   const length = graph.length[p.edge] as number
   const seeds = []
   // From the source, travel along the edge to the place; from the target, against it. A place
