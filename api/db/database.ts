@@ -234,6 +234,19 @@ export interface AuditLogTable {
   after: ColumnType<unknown, JsonbValue | null, never>
 }
 
+export interface ScenariosTable {
+  id: string
+  name: string
+  area_code: string
+  mode: 'line' | 'walk' | 'bike'
+  threshold_m: number
+  res: number
+  add: ColumnType<unknown, JsonbValue, JsonbValue>
+  close: ColumnType<unknown, JsonbValue, JsonbValue>
+  created_by: string
+  created_at: Timestamp
+}
+
 export interface DB {
   areas: AreasTable
   assets: AssetsTable
@@ -253,6 +266,7 @@ export interface DB {
   settings: SettingsTable
   proposals: ProposalsTable
   audit_log: AuditLogTable
+  scenarios: ScenariosTable
 }
 
 export type Database = Kysely<DB>

@@ -15,7 +15,7 @@ import {
 import { MODES, type Mode } from '../domain/reach.js'
 import { isNetworkReach } from '../domain/network/reach.js'
 import type { SurfaceResolution } from '../domain/surface.js'
-import type { Analysis } from '../services/analysis.js'
+import type { Analysis, AreaRef } from '../services/analysis.js'
 import { DEFAULT_THRESHOLD } from '../services/analysis.js'
 import type { Clock } from '../services/assets.js'
 import type { AppEnv } from './app.js'
@@ -87,7 +87,7 @@ type FilterQuery = {
   openUnknown?: 'include' | 'exclude' | undefined
 }
 
-function toPlaceFilter(q: FilterQuery, clock: Clock): PlaceFilter {
+export function toPlaceFilter(q: FilterQuery, clock: Clock): PlaceFilter {
   return {
     kinds: q.kind,
     meetingPlacesOnly: q.meetingPlacesOnly !== 'false',
@@ -104,7 +104,7 @@ const formatLocal = (t: LocalTime) =>
   `${t.year}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}`
 
 /** The filter as explicit query parameters: part of every permalink. */
-function filterParams(f: PlaceFilter): Record<string, string> {
+export function filterParams(f: PlaceFilter): Record<string, string> {
   return {
     ...(f.kinds?.length ? { kind: [...f.kinds].sort().join(',') } : {}),
     meetingPlacesOnly: String(f.meetingPlacesOnly),
@@ -121,7 +121,7 @@ const UNREACHABLE_NAMES: readonly (string | null)[] = [null, 'no_path_nearby', '
 const round = (v: number | null, decimals: number) =>
   v === null ? null : Number(v.toFixed(decimals))
 
-const DISTANCE_METHOD: Record<Mode, string> = {
+export const DISTANCE_METHOD: Record<Mode, string> = {
   line: 'straight line in RD New (EPSG:28992) metres, from the populated centre of each cell',
   walk:
     'shortest walking route over the OpenStreetMap network (footways, paths and roads where walking is allowed), ' +
@@ -131,6 +131,103 @@ const DISTANCE_METHOD: Record<Mode, string> = {
     'shortest cycling route over the OpenStreetMap network (cycleways and roads where cycling is allowed, one-way ' +
     'for bikes where tagged), from the populated centre of each cell; cell and place are joined to the nearest ' +
     'usable path in a straight line (included); ferries count their crossing plus a waiting time',
+}
+
+/** The coverage of one area with its inputs and permalink: what /api/coverage and the report show. */
+export async function coverageDocument(
+  analysis: Analysis,
+  clock: Clock,
+  o: {
+    area: AreaRef
+    res: SurfaceResolution
+    mode: Mode
+    thresholdM: number
+    filter: PlaceFilter
+    gaps: number
+  },
+) {
+  const { area, res, filter } = o
+  const threshold = o.thresholdM
+  const result = await analysis.coverageOf(area, res, o.mode, threshold, filter, o.gaps)
+  const { figures, surface, version } = result
+  const networkInputs = await analysis.networkInputs(o.mode)
+  const names = await analysis.areaNames()
+  const nameOf = (code: string | null) =>
+    code ? { code, name: names.get(code)?.name ?? code } : null
+  const params = new URLSearchParams({
+    area: area.code,
+    res: String(res),
+    mode: o.mode,
+    threshold: String(threshold),
+    gaps: String(o.gaps),
+    ...filterParams(filter),
+  })
+  return {
+    area,
+    inhabitants: figures.inhabitants,
+    inhabitantsWithin: figures.inhabitantsWithin,
+    share: round(figures.share, 6),
+    unreachableInhabitants: figures.unreachableInhabitants,
+    places: result.placesInArea,
+    placesPer10k:
+      figures.inhabitants > 0
+        ? round((result.placesInArea * 10_000) / figures.inhabitants, 2)
+        : null,
+    meanDistanceM: round(figures.meanDistanceM, 1),
+    meanPlacesWithin: {
+      '1km': round(figures.meanPlacesWithin['1km'], 3),
+      '3km': round(figures.meanPlacesWithin['3km'], 3),
+      '5km': round(figures.meanPlacesWithin['5km'], 3),
+    },
+    bands: figures.bands,
+    gapCount: figures.gapCount,
+    gapInhabitants: figures.gapInhabitants,
+    ...(result.network
+      ? {
+          network: {
+            unreachableInhabitants: result.network.unreachable,
+            placesOffNetwork: result.network.placesOffNetwork,
+            meanDetourFactor: round(result.network.meanDetourFactor, 3),
+            detourInhabitants: result.network.detourInhabitants,
+          },
+        }
+      : {}),
+    gaps: figures.gaps.map((g) => ({
+      cell: surface.cells[g.cell],
+      lon: round(surface.points.lon[g.cell] as number, 6),
+      lat: round(surface.points.lat[g.cell] as number, 6),
+      inhabitants: g.inhabitants,
+      distanceM: round(g.distanceM, 1),
+      severity: round(g.severity, 0),
+      wijk: nameOf(surface.wijk[g.cell] ?? null),
+      buurt: nameOf(surface.buurt[g.cell] ?? null),
+    })),
+    inputs: {
+      population: {
+        level: surface.meta.source_level,
+        sources: surface.meta.sources,
+        inhabitants: surface.meta.inhabitants,
+        builtAt: surface.meta.built_at,
+        method:
+          'Inhabitants spread onto H3 resolution-10 cells by overlapping area, summed to coarser cells, ' +
+          'rounded per area by largest remainder.',
+      },
+      resolution: res,
+      mode: o.mode,
+      thresholdM: threshold,
+      distance: DISTANCE_METHOD[o.mode],
+      ...(networkInputs ? { network: networkInputs } : {}),
+      bandEdgesM: BAND_EDGES,
+      places: { filter: filterParams(filter), counted: result.counted.length },
+      dataVersion: {
+        assets: version.assets,
+        areas: version.areas,
+        fingerprint: analysis.fingerprint(version, surface.meta),
+      },
+      computedAt: clock.now().toISOString(),
+      permalink: `/api/coverage?${params.toString()}`,
+    },
+  }
 }
 
 export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
@@ -184,92 +281,16 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
       const q = c.req.valid('query')
       const area = await analysis.area(q.area)
       if (!area) throw notFound({ nl: 'Gebied', en: 'Area' }, q.area)
-      const res = q.res as SurfaceResolution
       const threshold = q.threshold ?? DEFAULT_THRESHOLD[q.mode]
-      const filter = toPlaceFilter(q, clock)
-      const result = await analysis.coverageOf(area, res, q.mode, threshold, filter, q.gaps)
-      const { figures, surface, version } = result
-      const networkInputs = await analysis.networkInputs(q.mode)
-      const names = await analysis.areaNames()
-      const nameOf = (code: string | null) =>
-        code ? { code, name: names.get(code)?.name ?? code } : null
-      const params = new URLSearchParams({
-        area: area.code,
-        res: String(res),
+      const doc = await coverageDocument(analysis, clock, {
+        area,
+        res: q.res as SurfaceResolution,
         mode: q.mode,
-        threshold: String(threshold),
-        gaps: String(q.gaps),
-        ...filterParams(filter),
+        thresholdM: threshold,
+        filter: toPlaceFilter(q, clock),
+        gaps: q.gaps,
       })
-      return c.json(
-        {
-          area,
-          inhabitants: figures.inhabitants,
-          inhabitantsWithin: figures.inhabitantsWithin,
-          share: round(figures.share, 6),
-          unreachableInhabitants: figures.unreachableInhabitants,
-          places: result.placesInArea,
-          placesPer10k:
-            figures.inhabitants > 0
-              ? round((result.placesInArea * 10_000) / figures.inhabitants, 2)
-              : null,
-          meanDistanceM: round(figures.meanDistanceM, 1),
-          meanPlacesWithin: {
-            '1km': round(figures.meanPlacesWithin['1km'], 3),
-            '3km': round(figures.meanPlacesWithin['3km'], 3),
-            '5km': round(figures.meanPlacesWithin['5km'], 3),
-          },
-          bands: figures.bands,
-          gapCount: figures.gapCount,
-          gapInhabitants: figures.gapInhabitants,
-          ...(result.network
-            ? {
-                network: {
-                  unreachableInhabitants: result.network.unreachable,
-                  placesOffNetwork: result.network.placesOffNetwork,
-                  meanDetourFactor: round(result.network.meanDetourFactor, 3),
-                  detourInhabitants: result.network.detourInhabitants,
-                },
-              }
-            : {}),
-          gaps: figures.gaps.map((g) => ({
-            cell: surface.cells[g.cell],
-            lon: round(surface.points.lon[g.cell] as number, 6),
-            lat: round(surface.points.lat[g.cell] as number, 6),
-            inhabitants: g.inhabitants,
-            distanceM: round(g.distanceM, 1),
-            severity: round(g.severity, 0),
-            wijk: nameOf(surface.wijk[g.cell] ?? null),
-            buurt: nameOf(surface.buurt[g.cell] ?? null),
-          })),
-          inputs: {
-            population: {
-              level: surface.meta.source_level,
-              sources: surface.meta.sources,
-              inhabitants: surface.meta.inhabitants,
-              builtAt: surface.meta.built_at,
-              method:
-                'Inhabitants spread onto H3 resolution-10 cells by overlapping area, summed to coarser cells, ' +
-                'rounded per area by largest remainder.',
-            },
-            resolution: res,
-            mode: q.mode,
-            thresholdM: threshold,
-            distance: DISTANCE_METHOD[q.mode],
-            ...(networkInputs ? { network: networkInputs } : {}),
-            bandEdgesM: BAND_EDGES,
-            places: { filter: filterParams(filter), counted: result.counted.length },
-            dataVersion: {
-              assets: version.assets,
-              areas: version.areas,
-              fingerprint: analysis.fingerprint(version, surface.meta),
-            },
-            computedAt: clock.now().toISOString(),
-            permalink: `/api/coverage?${params.toString()}`,
-          },
-        },
-        200,
-      )
+      return c.json(doc, 200)
     },
   )
 

@@ -12,6 +12,8 @@ import { straightLine, type DistanceMethod, type Mode } from '../domain/reach.js
 import { createAnalysis } from '../services/analysis.js'
 import { createNetworks } from '../services/network.js'
 import { analysisRoutes } from './analysis.js'
+import { planningRoutes } from './planning.js'
+import { createPlanning } from '../services/planning.js'
 import { areaRoutes } from './areas.js'
 import { assetRoutes } from './assets.js'
 import { metaRoutes } from './meta.js'
@@ -159,6 +161,16 @@ export function createApp(deps: AppDeps) {
   app.route('/api', areaRoutes({ db: deps.db }))
   app.route('/api', transferRoutes({ db: deps.db, clock, schemas }))
   app.route('/api', analysisRoutes({ analysis, clock }))
+  app.route(
+    '/api',
+    planningRoutes({
+      db: deps.db,
+      analysis,
+      planning: createPlanning(analysis),
+      clock,
+      regionBbox: deps.config.regionBbox,
+    }),
+  )
   app.route('/api', networkRoutes({ db: deps.db, clock, schemas, config: deps.config }))
   const jobs = createDownloadJobs({
     db: deps.db,

@@ -18,6 +18,7 @@ import {
 } from '../repositories/population.js'
 import type { Clock } from './assets.js'
 import type { Networks } from './network.js'
+import { lineSites, networkSites, type SiteReach } from '../domain/sites.js'
 import {
   detourFactors,
   isNetworkReach,
@@ -219,6 +220,16 @@ export function createAnalysis(deps: AnalysisDeps) {
     return areaNames.value
   }
 
+  const noNetworkFor = (mode: Mode) =>
+    new DomainError(
+      'conflict',
+      { nl: 'Netwerk niet beschikbaar', en: 'Network not available' },
+      {
+        nl: `Afstanden over het wegennet (${mode === 'walk' ? 'lopen' : 'fietsen'}) kunnen nog niet: er is geen wegennet geladen. Gebruik mode=line.`,
+        en: `Distances over the ${mode} network are not available: no network has been loaded. Use mode=line.`,
+      },
+    )
+
   function methodFor(mode: Mode): DistanceMethod {
     const method = deps.methods[mode]
     if (!method) {
@@ -293,10 +304,50 @@ export function createAnalysis(deps: AnalysisDeps) {
     }
   }
 
+  const sites = new Map<string, Promise<SiteReach>>()
+
+  /** Who lives near a proposed site, at `res` and by `mode`; built once per data version. */
+  async function sitesFor(res: SurfaceResolution, mode: Mode): Promise<SiteReach> {
+    methodFor(mode)
+    const version = await dataVersion(deps.db)
+    const network = mode === 'line' ? 0 : version.network
+    const key = `${version.areas}|${network}|${res}|${mode}`
+    let hit = sites.get(key)
+    if (!hit) {
+      hit = (async () => {
+        const surface = await surfaceFor(res, version)
+        if (mode === 'line') return lineSites(surface.points)
+        const loaded = await deps.networks?.networkFor(mode)
+        if (!loaded || !deps.networks) throw noNetworkFor(mode)
+        return networkSites(loaded.graph, surface.points, deps.networks.snapLimitM)
+      })()
+      sites.clear()
+      sites.set(key, hit)
+      hit.catch(() => sites.delete(key))
+    }
+    return hit
+  }
+
   return {
     reachFor,
     detourFor,
     networkInputs,
+    sitesFor,
+
+    /** Distances from every cell of `surface` to the given places (lon/lat), by `mode`. */
+    async measure(
+      surface: LoadedSurface,
+      mode: Mode,
+      lon: number[],
+      lat: number[],
+    ): Promise<Reach> {
+      return methodFor(mode).measure(surface.points, toPoints(lon, lat))
+    },
+
+    /** Every live asset, as the analysis sees it (for candidates and scenarios). */
+    async records(): Promise<readonly PlaceRecord[]> {
+      return (await placesFor(await dataVersion(deps.db))).records
+    },
 
     /** Loads the surface of a resolution and the places ahead of the first request. */
     async warm(res: SurfaceResolution): Promise<void> {

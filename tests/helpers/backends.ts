@@ -134,7 +134,7 @@ export function testAccounts(handle: DatabaseHandle, clock: Clock) {
 
 /** Empties every table, so no state is shared between tests. */
 export async function resetDatabase(handle: DatabaseHandle): Promise<void> {
-  await sql`truncate audit_log, proposals, sessions, api_tokens, login_failures, settings, users,
+  await sql`truncate scenarios, audit_log, proposals, sessions, api_tokens, login_failures, settings, users,
     asset_history, osm_sync, assets, areas, population_portions, population_cells,
     population_meta, network_meta, network_edges, network_nodes restart identity cascade`.execute(
     handle.db,
@@ -148,6 +148,8 @@ export async function resetDatabase(handle: DatabaseHandle): Promise<void> {
 export interface SuiteOptions {
   /** Runs once per backend after the database opens (e.g. load the real areas). */
   readonly setup?: (ctx: TestContext) => Promise<void>
+  /** Runs before each test, after the reset (e.g. add the places every test starts from). */
+  readonly beforeEachHook?: (ctx: TestContext) => Promise<void>
   /** What to empty before each test: everything (default), only assets and their history, or nothing. */
   readonly reset?: 'all' | 'assets' | 'none'
   /** Configuration to use instead of TEST_CONFIG's values (e.g. a region around Delft). */
@@ -199,7 +201,11 @@ export function describeBackends(
       }
     })
     beforeEach(async () => {
-      if (!ctx || options.reset === 'none') return
+      if (!ctx) return
+      if (options.reset === 'none') {
+        await options.beforeEachHook?.(ctx)
+        return
+      }
       if (options.reset === 'assets') {
         await sql`truncate asset_history, osm_sync, assets restart identity cascade`.execute(
           ctx.handle.db,
@@ -208,6 +214,7 @@ export function describeBackends(
         await resetDatabase(ctx.handle)
         forget()
       }
+      await options.beforeEachHook?.(ctx)
     })
     suite(() => {
       if (!ctx) throw new Error('database not open')

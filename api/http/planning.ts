@@ -1,0 +1,435 @@
+import { randomUUID } from 'node:crypto'
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { z } from 'zod'
+import { coverage, type Coverage } from '../domain/coverage.js'
+import { notFound } from '../domain/errors.js'
+import { bboxContains, type Bbox } from '../domain/geo.js'
+import { isKindCode, KIND_CODES, type KindCode } from '../domain/kinds.js'
+import { MODES, type Mode, type Reach } from '../domain/reach.js'
+import type { SurfaceResolution } from '../domain/surface.js'
+import type { Database } from '../db/database.js'
+import { jsonb } from '../db/postgis.js'
+import { toIso } from '../repositories/assets.js'
+import { DEFAULT_THRESHOLD, type Analysis, type AreaRef } from '../services/analysis.js'
+import type { Clock } from '../services/assets.js'
+import type { Planning, ProposedPlace, ScenarioChanges } from '../services/planning.js'
+import { DISTANCE_METHOD } from './analysis.js'
+import type { AppEnv } from './app.js'
+import { actorOf } from './principal.js'
+import { problem } from './problem.js'
+import { commaList } from './query.js'
+import { documentRoutes, isUuid, readJson, readQuery } from './util.js'
+
+const round = (v: number | null, decimals: number) =>
+  v === null || !Number.isFinite(v) ? null : Number(v.toFixed(decimals))
+
+const settingsQuery = {
+  area: z.string().min(1).max(20).default('province'),
+  mode: z.enum(MODES).default('line'),
+  threshold: z.coerce.number().min(50).max(50_000).optional(),
+  res: z.coerce.number().int().min(7).max(10).default(9),
+  lang: z.enum(['nl', 'en']).optional(),
+}
+
+/** `lon,lat,kind;lon,lat,kind` — proposed places in a URL (a permalink of the preview). */
+const addParam = z
+  .string()
+  .max(5000)
+  .optional()
+  .transform((text, ctx) => {
+    if (!text) return []
+    const out: ProposedPlace[] = []
+    for (const part of text.split(';')) {
+      const [lon, lat, kind] = part.split(',')
+      const x = Number(lon)
+      const y = Number(lat)
+      if (!Number.isFinite(x) || !Number.isFinite(y) || !isKindCode(kind ?? '')) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'Give proposed places as lon,lat,kind;lon,lat,kind (e.g. 5.47,52.51,community_centre).',
+          params: {
+            code: 'invalid_format',
+            nl: 'Geef voorgestelde plekken als lengte,breedte,soort;… (bijv. 5.47,52.51,community_centre).',
+          },
+        })
+        return z.NEVER
+      }
+      out.push({ lon: x, lat: y, kind: kind as KindCode })
+    }
+    return out.slice(0, 50)
+  })
+
+const idList = z
+  .string()
+  .max(8000)
+  .optional()
+  .transform((text) => (text ? text.split(',').filter(Boolean) : []))
+  .refine((ids) => ids.every(isUuid), 'Comma-separated asset ids (uuid).')
+
+const previewQuery = z.strictObject({ ...settingsQuery, add: addParam, close: idList })
+
+const suggestionsQuery = z.strictObject({
+  ...settingsQuery,
+  k: z.coerce.number().int().min(1).max(50).default(5),
+  candidates: z.enum(['cells', 'assets']).default('cells'),
+  kind: commaList(isKindCode, 'kind'),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+})
+
+const scenarioBody = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  area: z.string().min(1).max(20),
+  mode: z.enum(MODES).default('walk'),
+  threshold: z.number().min(50).max(50_000).optional(),
+  res: z.number().int().min(7).max(10).default(9),
+  add: z
+    .array(
+      z.strictObject({
+        lon: z.number().min(-180).max(180),
+        lat: z.number().min(-90).max(90),
+        kind: z.enum(KIND_CODES),
+        name: z.string().trim().max(200).optional(),
+      }),
+    )
+    .max(50)
+    .default([]),
+  close: z.array(z.uuid()).max(200).default([]),
+})
+
+export interface StoredScenario {
+  readonly id: string
+  readonly name: string
+  readonly area: string
+  readonly mode: Mode
+  readonly thresholdM: number
+  readonly res: number
+  readonly add: ProposedPlace[]
+  readonly close: string[]
+  readonly created_at: string
+}
+
+export async function findScenario(db: Database, id: string): Promise<StoredScenario | undefined> {
+  if (!isUuid(id)) return undefined
+  const row = await db.selectFrom('scenarios').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!row) return undefined
+  return {
+    id: row.id,
+    name: row.name,
+    area: row.area_code,
+    mode: row.mode,
+    thresholdM: row.threshold_m,
+    res: row.res,
+    add: row.add as ProposedPlace[],
+    close: row.close as string[],
+    created_at: toIso(row.created_at),
+  }
+}
+
+const outside = (index: number, bbox: Bbox) =>
+  problem(
+    'validation_failed',
+    { nl: 'Buiten het gebied', en: 'Outside the region' },
+    {
+      nl: 'Een voorgestelde plek ligt buiten het gebied van deze kaart.',
+      en: 'A proposed place lies outside the region of this map.',
+    },
+    [
+      {
+        pointer: `/add/${index}`,
+        code: 'outside_region',
+        message: {
+          nl: `Buiten ${bbox.join(', ')}.`,
+          en: `Outside ${bbox.join(', ')}.`,
+        },
+      },
+    ],
+  )
+
+function figuresOf(c: Coverage) {
+  return {
+    inhabitants: c.inhabitants,
+    inhabitantsWithin: c.inhabitantsWithin,
+    share: round(c.share, 6),
+    meanDistanceM: round(c.meanDistanceM, 1),
+    unreachableInhabitants: c.unreachableInhabitants,
+    bands: c.bands,
+  }
+}
+
+/** Sub-areas to break a scenario down by: wijken of a gemeente, gemeenten of the province. */
+function childrenOf(area: AreaRef, names: Map<string, AreaRef>): AreaRef[] {
+  const all = [...names.values()]
+  if (area.level === 'province') return all.filter((a) => a.level === 'gemeente')
+  if (area.level === 'gemeente') {
+    const digits = area.code.slice(2)
+    return all.filter((a) => a.level === 'wijk' && a.code.slice(2, 6) === digits)
+  }
+  return []
+}
+
+/** What-if scenarios and suggestions for the next meeting place. */
+export function planningRoutes(deps: {
+  db: Database
+  analysis: Analysis
+  planning: Planning
+  clock: Clock
+  regionBbox: Bbox
+}) {
+  const { analysis, planning, clock } = deps
+  const app = new OpenAPIHono<AppEnv>()
+
+  const settingsOf = async (q: {
+    area: string
+    mode: Mode
+    threshold?: number | undefined
+    res: number
+  }) => {
+    const area = await analysis.area(q.area)
+    if (!area) throw notFound({ nl: 'Gebied', en: 'Area' }, q.area)
+    return {
+      area,
+      mode: q.mode,
+      res: q.res as SurfaceResolution,
+      thresholdM: q.threshold ?? DEFAULT_THRESHOLD[q.mode],
+    }
+  }
+
+  const checkInRegion = (add: readonly ProposedPlace[]) =>
+    add.forEach((p, i) => {
+      if (!bboxContains(deps.regionBbox, [p.lon, p.lat])) throw outside(i, deps.regionBbox)
+    })
+
+  const cellJson = (
+    surface: Awaited<ReturnType<Planning['preview']>>['surface'],
+    cells: readonly { cell: number; inhabitants: number; beforeM: number; afterM: number }[],
+    thresholdM: number,
+  ) =>
+    cells.map((c) => ({
+      cell: surface.cells[c.cell],
+      inhabitants: c.inhabitants,
+      beforeM: round(c.beforeM, 1),
+      afterM: round(c.afterM, 1),
+      gained: !(c.beforeM <= thresholdM) && c.afterM <= thresholdM,
+      lost: c.beforeM <= thresholdM && !(c.afterM <= thresholdM),
+    }))
+
+  documentRoutes(app, [
+    [
+      'get',
+      '/scenario-preview',
+      'Live difference of proposed places (add=lon,lat,kind;…) and closures',
+    ],
+    ['get', '/suggestions', 'Where should the next meeting place go? Greedy maximal covering'],
+    ['post', '/scenarios', 'Save a named scenario (proposed places and closures)'],
+    ['get', '/scenarios', 'Saved scenarios, newest first'],
+    ['get', '/scenarios/{id}', 'One saved scenario'],
+    [
+      'get',
+      '/scenarios/{id}/coverage',
+      'A scenario’s figures with the difference against today, per area and per cell',
+    ],
+  ])
+
+  app.get('/scenario-preview', async (c) => {
+    const q = readQuery(c, previewQuery)
+    checkInRegion(q.add)
+    const s = await settingsOf(q)
+    const result = await planning.preview(s, { add: q.add, close: q.close })
+    return c.json({
+      area: s.area,
+      inhabitants: result.inhabitants,
+      withinToday: result.withinToday,
+      withinAfter: result.withinAfter,
+      gained: result.gained,
+      cells: cellJson(result.surface, result.cells, s.thresholdM),
+      inputs: {
+        mode: s.mode,
+        thresholdM: s.thresholdM,
+        resolution: s.res,
+        added: q.add.length,
+        closed: q.close.length,
+      },
+    })
+  })
+
+  app.get('/suggestions', async (c) => {
+    const q = readQuery(c, suggestionsQuery)
+    const s = await settingsOf(q)
+    const result = await planning.suggest(s, {
+      k: q.k,
+      candidates: q.candidates,
+      kinds: q.kind,
+      limit: q.limit,
+    })
+    const params = new URLSearchParams({
+      area: s.area.code,
+      mode: s.mode,
+      threshold: String(s.thresholdM),
+      res: String(s.res),
+      k: String(q.k),
+      candidates: q.candidates,
+      limit: String(q.limit),
+      ...(q.kind?.length ? { kind: q.kind.join(',') } : {}),
+    })
+    return c.json({
+      area: s.area,
+      inhabitants: result.inhabitants,
+      withinToday: result.withinToday,
+      suggestions: result.picks.map((p, i) => ({
+        rank: i + 1,
+        lon: round(p.lon, 6),
+        lat: round(p.lat, 6),
+        cell: p.cell,
+        asset: p.asset,
+        gain: p.gain,
+        withinAfter: p.withinAfter,
+        shareAfter: result.inhabitants > 0 ? round(p.withinAfter / result.inhabitants, 6) : null,
+      })),
+      inputs: {
+        mode: s.mode,
+        thresholdM: s.thresholdM,
+        resolution: s.res,
+        distance: DISTANCE_METHOD[s.mode],
+        candidates: {
+          kind: q.candidates,
+          considered: result.candidateCount,
+          limit: q.limit,
+          kinds: q.kind ?? null,
+        },
+        method:
+          'Greedy maximal covering: each step takes the candidate that brings the most inhabitants of the area ' +
+          'who now live beyond the threshold within it; gain is what that step adds after the earlier ones.',
+        places: 'active meeting places (the default filter)',
+        computedAt: clock.now().toISOString(),
+        permalink: `/api/suggestions?${params.toString()}`,
+      },
+    })
+  })
+
+  app.post('/scenarios', async (c) => {
+    const body = await readJson(c, scenarioBody)
+    checkInRegion(body.add)
+    const s = await settingsOf(body)
+    const id = randomUUID()
+    await deps.db
+      .insertInto('scenarios')
+      .values({
+        id,
+        name: body.name,
+        area_code: s.area.code,
+        mode: s.mode,
+        threshold_m: s.thresholdM,
+        res: s.res,
+        add: jsonb(body.add),
+        close: jsonb(body.close),
+        created_by: actorOf(c),
+        created_at: clock.now(),
+      })
+      .execute()
+    c.header('location', `/api/scenarios/${id}`)
+    return c.json(await findScenario(deps.db, id), 201)
+  })
+
+  app.get('/scenarios', async (c) => {
+    const rows = await deps.db
+      .selectFrom('scenarios')
+      .select('id')
+      .orderBy('created_at', 'desc')
+      .limit(200)
+      .execute()
+    const list = await Promise.all(rows.map((r) => findScenario(deps.db, r.id)))
+    return c.json({ scenarios: list })
+  })
+
+  const requireScenario = async (c: Context<AppEnv>) => {
+    const id = c.req.param('id') ?? ''
+    const found = await findScenario(deps.db, id)
+    if (!found) throw notFound({ nl: 'Scenario', en: 'Scenario' }, id)
+    return found
+  }
+
+  app.get('/scenarios/:id', async (c) => c.json(await requireScenario(c)))
+
+  app.get('/scenarios/:id/coverage', async (c) => {
+    const scenario = await requireScenario(c)
+    return c.json(await scenarioCoverage(analysis, planning, clock, scenario))
+  })
+
+  return app
+}
+
+/** A saved scenario's figures against today: the area, its sub-areas, and every changed cell. */
+export async function scenarioCoverage(
+  analysis: Analysis,
+  planning: Planning,
+  clock: Clock,
+  scenario: StoredScenario,
+) {
+  const area = await analysis.area(scenario.area)
+  if (!area) throw notFound({ nl: 'Gebied', en: 'Area' }, scenario.area)
+  const s = {
+    area,
+    mode: scenario.mode,
+    res: scenario.res as SurfaceResolution,
+    thresholdM: scenario.thresholdM,
+  }
+  const changes: ScenarioChanges = { add: scenario.add, close: scenario.close }
+  const result = await planning.evaluate(s, changes)
+  const names = await analysis.areaNames()
+  const compare = (a: AreaRef, today: Reach, after: Reach) => {
+    const selection = result.surface.selections.get(a.code)
+    if (!selection) return null
+    const before = coverage(selection, today, s.thresholdM, 0)
+    const next = coverage(selection, after, s.thresholdM, 0)
+    return {
+      code: a.code,
+      name: a.name,
+      level: a.level,
+      today: figuresOf(before),
+      withScenario: figuresOf(next),
+      difference: {
+        inhabitantsWithin: next.inhabitantsWithin - before.inhabitantsWithin,
+        share: round((next.share ?? 0) - (before.share ?? 0), 6),
+        meanDistanceM:
+          before.meanDistanceM === null || next.meanDistanceM === null
+            ? null
+            : round(next.meanDistanceM - before.meanDistanceM, 1),
+      },
+    }
+  }
+  const areas = [area, ...childrenOf(area, names)]
+    .map((a) => compare(a, result.reaches.today, result.reaches.scenario))
+    .filter((x) => x !== null)
+  return {
+    scenario,
+    ...(areas[0] as NonNullable<(typeof areas)[0]>),
+    areas: areas.slice(1),
+    cells: result.cells.map((c) => ({
+      cell: result.surface.cells[c.cell],
+      lon: round(result.surface.points.lon[c.cell] as number, 6),
+      lat: round(result.surface.points.lat[c.cell] as number, 6),
+      inhabitants: c.inhabitants,
+      beforeM: round(c.beforeM, 1),
+      afterM: round(c.afterM, 1),
+      gained: !(c.beforeM <= s.thresholdM) && c.afterM <= s.thresholdM,
+    })),
+    inputs: {
+      mode: s.mode,
+      thresholdM: s.thresholdM,
+      resolution: s.res,
+      distance: DISTANCE_METHOD[s.mode],
+      places: {
+        filter: 'active meeting places (the default filter)',
+        today: result.counted.today,
+        scenario: result.counted.scenario,
+        added: result.counted.added,
+        closed: scenario.close.length,
+      },
+      dataVersion: { assets: result.version.assets, areas: result.version.areas },
+      computedAt: clock.now().toISOString(),
+      permalink: `/api/scenarios/${scenario.id}/coverage`,
+    },
+  }
+}
