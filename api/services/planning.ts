@@ -301,7 +301,7 @@ export function previewOn(
     for (let k = 0; k < near.origins.length; k++) {
       const o = near.origins[k] as number
       const d = near.metres[k] as number
-      if (d < (improved.get(o) ?? base.nearest[o])) improved.set(o, d)
+      if (d < (improved.get(o) ?? base.nearest[o] ?? Infinity)) improved.set(o, d)
     }
   }
   let withinAfter = withinToday
@@ -310,7 +310,7 @@ export function previewOn(
     const n = area.map.get(cell)
     if (!n) return
     const t = today.nearest[cell] as number
-    const a = improved.get(cell) ?? base.nearest[cell]
+    const a = improved.get(cell) ?? base.nearest[cell] ?? Infinity
     if (a === t) return
     if (t <= thresholdM) withinAfter -= n
     if (a <= thresholdM) withinAfter += n
