@@ -13,6 +13,7 @@ import { createAnalysis } from '../services/analysis.js'
 import { createNetworks } from '../services/network.js'
 import { analysisRoutes } from './analysis.js'
 import { planningRoutes } from './planning.js'
+import { reportRoutes } from './reports.js'
 import { createPlanning } from '../services/planning.js'
 import { areaRoutes } from './areas.js'
 import { assetRoutes } from './assets.js'
@@ -151,7 +152,9 @@ export function createApp(deps: AppDeps) {
   })
   app.use('*', securityHeaders(trustProxy))
   app.use('/api/*', except('/api/network/import', jsonLimit))
-  app.use('/api/*', authenticate({ auth, settings: settings.get, trustProxy }))
+  const authn = authenticate({ auth, settings: settings.get, trustProxy })
+  app.use('/api/*', authn)
+  app.use('/reports/*', authn)
   app.use('/api/*', writeRateLimit(new RateLimiter(deps.config.writesPerMinute ?? 120)))
 
   app.route('/api', metaRoutes({ db: deps.db, backend: deps.backend }))
@@ -161,16 +164,12 @@ export function createApp(deps: AppDeps) {
   app.route('/api', areaRoutes({ db: deps.db }))
   app.route('/api', transferRoutes({ db: deps.db, clock, schemas }))
   app.route('/api', analysisRoutes({ analysis, clock }))
+  const planning = createPlanning(analysis)
   app.route(
     '/api',
-    planningRoutes({
-      db: deps.db,
-      analysis,
-      planning: createPlanning(analysis),
-      clock,
-      regionBbox: deps.config.regionBbox,
-    }),
+    planningRoutes({ db: deps.db, analysis, planning, clock, regionBbox: deps.config.regionBbox }),
   )
+  app.route('/reports', reportRoutes({ db: deps.db, analysis, planning, networks, clock }))
   app.route('/api', networkRoutes({ db: deps.db, clock, schemas, config: deps.config }))
   const jobs = createDownloadJobs({
     db: deps.db,

@@ -39,6 +39,7 @@ describeBackends(
       const url = path
         .replace(':id', '00000000-0000-4000-8000-000000000000')
         .replace(':code', 'GM0000')
+        .replace(':file', 'GM0000')
       const res = await app.request(url, {
         method,
         ...(method === 'GET' || method === 'DELETE'

@@ -1,0 +1,169 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { cellToBoundary } from 'h3-js'
+import { stringify } from 'csv-stringify/sync'
+import { z } from 'zod'
+import { notFound } from '../domain/errors.js'
+import type { Mode } from '../domain/reach.js'
+import type { SurfaceResolution } from '../domain/surface.js'
+import type { Database } from '../db/database.js'
+import type { Analysis } from '../services/analysis.js'
+import type { Clock } from '../services/assets.js'
+import type { Networks } from '../services/network.js'
+import type { Planning } from '../services/planning.js'
+import { buildReport, type Report } from '../services/report.js'
+import type { AppEnv } from './app.js'
+import { reportHtml } from './report-html.js'
+import { documentRoutes, readQuery } from './util.js'
+
+const ASSETS = path.join(import.meta.dirname, 'assets')
+export const REPORT_CSS = fs.readFileSync(path.join(ASSETS, 'report.css'), 'utf8')
+const REPORT_JS = fs.readFileSync(path.join(ASSETS, 'report.js'), 'utf8')
+
+const threshold = z.coerce.number().min(50).max(50_000).optional()
+export const reportQuery = z.strictObject({
+  res: z.coerce.number().int().min(7).max(10).default(9),
+  threshold_walk: threshold,
+  threshold_bike: threshold,
+  threshold_line: threshold,
+  lang: z.enum(['nl', 'en']).default('nl'),
+  scenario: z.string().max(40).optional(),
+})
+
+const FILE = /^(province|[A-Za-z]{0,2}\d{4,8})(\.json|\.csv|\.gaps\.geojson)?$/
+
+/** The report's figures as CSV: one row per figure and mode, then the ranked gaps. */
+function reportCsv(r: Report): string {
+  const rows: unknown[][] = [['section', 'mode', 'figure', 'area', 'province', 'threshold_m']]
+  for (const mode of r.modes) {
+    const f = r.figures[mode]!
+    const t = r.thresholds[mode]
+    const figure = (name: string, a: unknown, p: unknown) =>
+      rows.push(['figures', mode, name, a, p, t])
+    figure('inhabitants', f.area.inhabitants, f.province.inhabitants)
+    figure('inhabitants_within', f.area.inhabitantsWithin, f.province.inhabitantsWithin)
+    figure('share_within', f.area.share, f.province.share)
+    figure('places', f.area.places, f.province.places)
+    figure('places_per_10k', f.area.placesPer10k, f.province.placesPer10k)
+    figure('mean_distance_m', f.area.meanDistanceM, f.province.meanDistanceM)
+    for (const k of ['1km', '3km', '5km'] as const) {
+      figure(`mean_places_within_${k}`, f.area.meanPlacesWithin[k], f.province.meanPlacesWithin[k])
+    }
+    figure(
+      'unreachable_inhabitants',
+      f.area.unreachableInhabitants,
+      f.province.unreachableInhabitants,
+    )
+    for (const b of f.area.bands) {
+      const p = f.province.bands.find((x) => x.fromM === b.fromM)
+      figure(`band_${b.fromM}_${b.toM ?? 'more'}`, b.inhabitants, p?.inhabitants ?? null)
+    }
+  }
+  rows.push([])
+  rows.push(['rank', 'cell', 'wijk', 'buurt', 'inhabitants', 'distance_m'])
+  r.figures[r.primary]!.area.gaps.forEach((g, i) =>
+    rows.push([
+      i + 1,
+      g.cell,
+      g.wijk?.name ?? '',
+      g.buurt?.name ?? '',
+      g.inhabitants,
+      g.distanceM ?? '',
+    ]),
+  )
+  rows.push([])
+  rows.push(['permalink', r.permalink])
+  rows.push(['generated_at', r.generatedAt])
+  return stringify(rows)
+}
+
+/** Every gap cell of the area (primary mode) as GeoJSON hexagons. */
+function gapsGeoJson(r: Report) {
+  return {
+    type: 'FeatureCollection' as const,
+    features: r.map.cells
+      .filter((c) => c.gap)
+      .map((c) => ({
+        type: 'Feature' as const,
+        id: c.cell,
+        geometry: { type: 'Polygon' as const, coordinates: [cellToBoundary(c.cell, true)] },
+        properties: {
+          cell: c.cell,
+          inhabitants: c.inhabitants,
+          distance_m: c.distanceM,
+          mode: r.primary,
+          threshold_m: r.thresholds[r.primary],
+        },
+      })),
+    properties: { area: r.area, permalink: r.permalink, generatedAt: r.generatedAt },
+  }
+}
+
+/** GET /reports/<code>: the printable gap report; .json, .csv and .gaps.geojson of the same. */
+export function reportRoutes(deps: {
+  db: Database
+  analysis: Analysis
+  planning: Planning
+  networks: Networks
+  clock: Clock
+}) {
+  const app = new OpenAPIHono<AppEnv>()
+
+  documentRoutes(app, [
+    [
+      'get',
+      '/{file}',
+      'Gap report of an area (GM0995, WK099501, province): HTML, or .json, .csv, .gaps.geojson',
+    ],
+  ])
+
+  app.get('/report.css', (c) => {
+    c.header('cache-control', 'public, max-age=3600')
+    return c.body(REPORT_CSS, 200, { 'content-type': 'text/css; charset=utf-8' })
+  })
+  app.get('/report.js', (c) => {
+    c.header('cache-control', 'public, max-age=3600')
+    return c.body(REPORT_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' })
+  })
+
+  app.get('/:file', async (c) => {
+    const file = c.req.param('file')
+    const m = FILE.exec(file)
+    if (!m) throw notFound({ nl: 'Rapport', en: 'Report' }, file)
+    const q = readQuery(c, reportQuery)
+    const networks: Partial<Record<Mode, boolean>> = {
+      walk: Boolean(await deps.networks.networkFor('walk')),
+      bike: Boolean(await deps.networks.networkFor('bike')),
+    }
+    const report = await buildReport(
+      { ...deps, networks },
+      {
+        code: m[1] as string,
+        res: q.res as SurfaceResolution,
+        thresholds: { walk: q.threshold_walk, bike: q.threshold_bike, line: q.threshold_line },
+        scenarioId: q.scenario,
+        lang: q.lang,
+      },
+    )
+    const name = `buurtkaart-rapport-${report.area.code}`
+    switch (m[2]) {
+      case '.json':
+        return c.json(report)
+      case '.csv':
+        c.header('content-disposition', `attachment; filename="${name}.csv"`)
+        return c.body(reportCsv(report), 200, { 'content-type': 'text/csv; charset=utf-8' })
+      case '.gaps.geojson':
+        c.header('content-disposition', `attachment; filename="${name}-gaten.geojson"`)
+        return c.body(JSON.stringify(gapsGeoJson(report)), 200, {
+          'content-type': 'application/geo+json; charset=utf-8',
+        })
+      default:
+        return c.html(
+          reportHtml(report, { cssHref: '/reports/report.css', scriptSrc: '/reports/report.js' }),
+        )
+    }
+  })
+
+  return app
+}

@@ -1,0 +1,143 @@
+import { cellToBoundary } from 'h3-js'
+import { DEFAULT_PLACE_FILTER } from '../domain/places.js'
+import type { Mode } from '../domain/reach.js'
+import type { SurfaceResolution } from '../domain/surface.js'
+import type { Database } from '../db/database.js'
+import { getArea, listAreas } from '../repositories/areas.js'
+import { coverageDocument } from '../http/analysis.js'
+import { findScenario, scenarioCoverage } from '../http/planning.js'
+import { DEFAULT_THRESHOLD, type Analysis, type AreaRef } from './analysis.js'
+import type { Clock } from './assets.js'
+import type { Planning } from './planning.js'
+import { notFound } from '../domain/errors.js'
+
+export interface ReportOptions {
+  readonly code: string
+  readonly res: SurfaceResolution
+  /** Threshold per mode; defaults: walk 800, bike 2500, line 800 m. */
+  readonly thresholds: Partial<Record<Mode, number>>
+  readonly scenarioId?: string | undefined
+  readonly lang: 'nl' | 'en'
+}
+
+type CoverageDoc = Awaited<ReturnType<typeof coverageDocument>>
+
+/** One populated cell of the area on the report's map. */
+export interface MapCell {
+  readonly cell: string
+  readonly ring: [number, number][]
+  readonly inhabitants: number
+  readonly distanceM: number | null
+  readonly gap: boolean
+}
+
+/**
+ * Everything the gap report of one area shows, computed by the same engine and parameters as
+ * /api/coverage (a coverage document per mode, for the area and the province), plus the map.
+ */
+export async function buildReport(
+  deps: {
+    db: Database
+    analysis: Analysis
+    planning: Planning
+    clock: Clock
+    networks: Partial<Record<Mode, boolean>>
+  },
+  o: ReportOptions,
+) {
+  const { analysis } = deps
+  const area = await analysis.area(o.code)
+  if (!area) throw notFound({ nl: 'Gebied', en: 'Area' }, o.code)
+  const province = (await analysis.area('province')) as AreaRef
+  const modes: Mode[] = (['walk', 'bike'] as const).filter((m) => deps.networks[m])
+  const all: Mode[] = [...modes, 'line']
+  const primary: Mode = modes[0] ?? 'line'
+  const threshold = (m: Mode) => o.thresholds[m] ?? DEFAULT_THRESHOLD[m]
+  const doc = (a: AreaRef, mode: Mode, gaps: number) =>
+    coverageDocument(analysis, deps.clock, {
+      area: a,
+      res: o.res,
+      mode,
+      thresholdM: threshold(mode),
+      filter: DEFAULT_PLACE_FILTER,
+      gaps,
+    })
+  const figures: Partial<Record<Mode, { area: CoverageDoc; province: CoverageDoc }>> = {}
+  for (const mode of all) {
+    figures[mode] = {
+      area: await doc(area, mode, mode === primary ? 25 : 0),
+      province: await doc(province, mode, 0),
+    }
+  }
+
+  // The map: every populated cell of the area, gap or not, on the primary mode.
+  const reach = await analysis.reachFor(o.res, primary, DEFAULT_PLACE_FILTER)
+  const selection = reach.surface.selections.get(area.code)
+  const byCell = new Map<number, number>()
+  if (selection) {
+    for (let i = 0; i < selection.cell.length; i++) {
+      const c = selection.cell[i] as number
+      byCell.set(c, (byCell.get(c) ?? 0) + (selection.inhabitants[i] as number))
+    }
+  }
+  const t = threshold(primary)
+  const cells: MapCell[] = [...byCell]
+    .filter(([, n]) => n > 0)
+    .map(([c, n]) => {
+      const d = reach.reach.nearest[c] as number
+      const id = reach.surface.cells[c] as string
+      return {
+        cell: id,
+        ring: cellToBoundary(id, true),
+        inhabitants: n,
+        distanceM: Number.isFinite(d) ? Math.round(d) : null,
+        gap: !(d <= t),
+      }
+    })
+  const level = area.level
+  const places = reach.counted
+    .filter((p) =>
+      level === 'province' ? p.gemeente_code !== null : p[`${level}_code`] === area.code,
+    )
+    .map((p) => ({ name: p.name, kind: p.kind, lon: p.lon, lat: p.lat }))
+  const outlines: unknown[] = []
+  if (area.level === 'province') {
+    for (const g of await listAreas(deps.db, { level: 'gemeente' }))
+      outlines.push(parse(g.geometry))
+  } else {
+    const row = await getArea(deps.db, area.code)
+    if (row) outlines.push(parse(row.geometry))
+  }
+
+  let scenario = null
+  if (o.scenarioId) {
+    const stored = await findScenario(deps.db, o.scenarioId)
+    if (!stored) throw notFound({ nl: 'Scenario', en: 'Scenario' }, o.scenarioId)
+    scenario = await scenarioCoverage(analysis, deps.planning, deps.clock, stored)
+  }
+
+  const params = new URLSearchParams({
+    res: String(o.res),
+    ...Object.fromEntries(all.map((m) => [`threshold_${m}`, String(threshold(m))])),
+    lang: o.lang,
+    ...(o.scenarioId ? { scenario: o.scenarioId } : {}),
+  })
+  return {
+    area,
+    province,
+    primary,
+    modes: all,
+    thresholds: Object.fromEntries(all.map((m) => [m, threshold(m)])) as Record<Mode, number>,
+    resolution: o.res,
+    figures,
+    map: { cells, places, outlines, proposed: scenario?.scenario.add ?? [] },
+    scenario,
+    generatedAt: deps.clock.now().toISOString(),
+    permalink: `/reports/${area.code}?${params.toString()}`,
+    lang: o.lang,
+  }
+}
+
+const parse = (g: unknown) => (typeof g === 'string' ? (JSON.parse(g) as unknown) : g)
+
+export type Report = Awaited<ReturnType<typeof buildReport>>
