@@ -30,6 +30,7 @@ export async function runScript(close: () => Promise<void>, work: () => Promise<
   } catch (e) {
     if (!(e instanceof DomainError)) throw e
     console.error(e.detail.en)
+    for (const f of e.fields) console.error(`  ${f.pointer}: ${f.message.en}`)
     process.exitCode = 1
   } finally {
     await close()

@@ -31,7 +31,7 @@ function readPassword(prompt: string): Promise<string> {
     const rl = readline.createInterface({
       input: process.stdin,
       output: process.stderr,
-      terminal: true,
+      terminal: Boolean(process.stdin.isTTY),
     })
     const tty = process.stdin.isTTY
     if (tty) {

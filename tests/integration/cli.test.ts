@@ -7,8 +7,13 @@ import { sql } from 'kysely'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { projectRoot } from '../../api/config.js'
 import { openDatabase, type Backend } from '../../api/db/create-db.js'
+import { systemClock, createAssetService } from '../../api/services/assets.js'
+import { sha256 } from '../../api/services/auth.js'
 import {
+  assetBody,
   backends,
+  loadRealAreas,
+  testSchemas,
   needsSharedData,
   openTestDatabase,
   requireSharedData,
@@ -58,6 +63,24 @@ async function script(name: string, args: string[], env: Record<string, string>)
     const err = e as { code: number; stdout: string; stderr: string }
     return { code: err.code, stdout: err.stdout, stderr: err.stderr }
   }
+}
+
+async function scriptWithInput(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  input: string,
+) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const child = execFile(
+      TSX,
+      [path.join(projectRoot, 'scripts', name), ...args],
+      { cwd: projectRoot, env: { ...process.env, ...env, LOG_LEVEL: 'error' } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    )
+    child.stdin?.end(input)
+  })
 }
 
 describe.each(backends())('command-line scripts [%s]', (backend) => {
@@ -112,5 +135,86 @@ describe.each(backends())('command-line scripts [%s]', (backend) => {
     await handle.close()
     expect(count.rows[0]?.n).toBe(2)
     fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it.runIf(needsSharedData())(
+    'npm run report prints the gap report of Lelystad to a PDF whose first page has the figures',
+    async () => {
+      const db = await scriptDatabase(backend)
+      dispose = db.dispose
+      const handle = await db.reopen()
+      await loadRealAreas(handle, systemClock, ['gemeenten', 'wijken'])
+      const assets = createAssetService({ db: handle.db, clock: systemClock })
+      for (const [i, p] of [
+        [5.4714, 52.5185],
+        [5.43, 52.505],
+        [5.5, 52.52],
+      ].entries()) {
+        await assets.create(
+          testSchemas.create.parse(assetBody({ name: `Buurthuis ${i}` }, p as [number, number])),
+          'test',
+        )
+      }
+      await handle.close()
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-report-'))
+      const pdf = path.join(dir, 'GM0995.pdf')
+      const res = await script('report.ts', ['GM0995', '--out', pdf], db.env)
+      expect(res.code, res.stderr).toBe(0)
+      const m = /(\d+) of (\d+) inhabitants within 800 m/.exec(res.stdout)
+      expect(m).not.toBeNull()
+      expect(fs.readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-')
+      const { stdout: text } = await run('pdftotext', ['-l', '1', '-layout', pdf, '-'])
+      expect(text).toContain('Ontmoetingsplekken in Lelystad')
+      const share = new Intl.NumberFormat('nl-NL', {
+        minimumFractionDigits: 1,
+        maximumFractionDigits: 1,
+      }).format((100 * Number(m![1])) / Number(m![2]))
+      expect(text.replace(/\s+/g, ' ')).toContain(`${share} % van de inwoners woont binnen 800 m`)
+      // Kept for a person to look at: test-results/report-GM0995-<backend>.pdf
+      fs.mkdirSync(path.join(projectRoot, 'test-results'), { recursive: true })
+      fs.copyFileSync(pdf, path.join(projectRoot, 'test-results', `report-GM0995-${backend}.pdf`))
+      fs.rmSync(dir, { recursive: true, force: true })
+    },
+  )
+
+  it('npm run user:add makes an account with a password from stdin; token:add prints a working token once', async () => {
+    const db = await scriptDatabase(backend)
+    dispose = db.dispose
+    const made = await scriptWithInput(
+      'user-add.ts',
+      ['--role', 'admin', '--email', 'Beheer@Example.nl', '--name', 'Beheer', '--password-stdin'],
+      db.env,
+      'een-goed-wachtwoord-1\n',
+    )
+    expect(made.code, made.stderr).toBe(0)
+    expect(made.stdout).toMatch(/Made admin beheer@example.nl/)
+    expect(made.stdout + made.stderr).not.toContain('een-goed-wachtwoord-1')
+    const token = await script(
+      'token-add.ts',
+      ['--email', 'beheer@example.nl', '--name', 'import'],
+      db.env,
+    )
+    expect(token.code, token.stderr).toBe(0)
+    const secret = token.stdout.trim()
+    expect(secret).toMatch(/^bk_[\w-]{40,}$/)
+    const handle = await db.reopen()
+    const rows = await sql<{
+      role: string
+      token_hash: string
+    }>`select role, token_hash from api_tokens`.execute(handle.db)
+    const users = await sql<{ password_hash: string }>`select password_hash from users`.execute(
+      handle.db,
+    )
+    await handle.close()
+    expect(rows.rows).toEqual([{ role: 'admin', token_hash: sha256(secret) }])
+    expect(users.rows[0]!.password_hash).toMatch(/^scrypt\$/)
+    const short = await scriptWithInput(
+      'user-add.ts',
+      ['--email', 'kort@example.nl', '--name', 'Kort', '--password-stdin'],
+      db.env,
+      'kort\n',
+    )
+    expect(short.code).toBe(1)
+    expect(short.stderr).toMatch(/10 to 200 characters/)
   })
 })

@@ -1,0 +1,123 @@
+import { expect, it } from 'vitest'
+import {
+  assetBody,
+  call,
+  describeBackends,
+  loadRealAreas,
+  needsSharedData,
+} from '../helpers/backends.js'
+
+/** Meeting places in and around Lelystad (fixed points). */
+const PLACES: [number, number][] = [
+  [5.4714, 52.5185],
+  [5.43, 52.505],
+  [5.5, 52.52],
+  [5.45, 52.49],
+]
+
+describeBackends(
+  'gap report on the real Flevoland areas',
+  (ctx) => {
+    it.runIf(needsSharedData())(
+      'shows the same figures as /api/coverage, beside the province',
+      async () => {
+        const coverage = (
+          await call(ctx().app, 'GET', '/api/coverage?area=GM0995&mode=line&res=9&gaps=25')
+        ).json
+        const province = (
+          await call(ctx().app, 'GET', '/api/coverage?area=province&mode=line&res=9&gaps=0')
+        ).json
+        const json = await call(ctx().app, 'GET', '/reports/GM0995.json')
+        expect(json.status, json.text).toBe(200)
+        const r = json.json
+        expect(r.area).toEqual({ code: 'GM0995', name: 'Lelystad', level: 'gemeente' })
+        expect(r.primary).toBe('line') // no network loaded
+        expect(r.figures.line.area.inhabitantsWithin).toBe(coverage.inhabitantsWithin)
+        expect(r.figures.line.area.gaps).toEqual(coverage.gaps)
+        expect(r.figures.line.province.share).toBe(province.share)
+        expect(r.permalink).toBe('/reports/GM0995?res=9&threshold_line=800&lang=nl')
+        expect(r.map.cells.filter((c: { gap: boolean }) => c.gap)).toHaveLength(coverage.gapCount)
+
+        const html = await call(ctx().app, 'GET', '/reports/GM0995')
+        expect(html.headers.get('content-type')).toMatch(/text\/html/)
+        expect(html.headers.get('content-security-policy')).toMatch(/script-src 'self'/)
+        expect(html.text).toContain('<h1>Ontmoetingsplekken in Lelystad</h1>')
+        const share = new Intl.NumberFormat('nl-NL', {
+          minimumFractionDigits: 1,
+          maximumFractionDigits: 1,
+        }).format(coverage.share * 100)
+        expect(html.text).toContain(`${share} % van de inwoners woont binnen 800 m hemelsbreed`)
+        expect(html.text).not.toMatch(/<script>|<style>| style="|onclick=/) // the CSP allows none of these
+        expect(html.text).toContain('<script src="/reports/report.js"></script>')
+        expect(html.text).toContain('CBS Wijk- en Buurtkaart (CC BY 4.0)')
+        expect(html.text).toContain(coverage.gaps[0].wijk.name)
+        const en = await call(ctx().app, 'GET', '/reports/GM0995?lang=en')
+        expect(en.text).toContain('<h1>Meeting places in Lelystad</h1>')
+
+        const csv = await call(ctx().app, 'GET', '/reports/GM0995.csv')
+        expect(csv.text).toContain(
+          `figures,line,inhabitants_within,${coverage.inhabitantsWithin},${province.inhabitantsWithin},800`,
+        )
+        const geo = await call(ctx().app, 'GET', '/reports/GM0995.gaps.geojson')
+        expect(geo.json.features).toHaveLength(coverage.gapCount)
+        expect(geo.json.features[0].geometry.type).toBe('Polygon')
+        expect(
+          (await call(ctx().app, 'GET', '/reports/report.css')).headers.get('content-type'),
+        ).toMatch(/text\/css/)
+      },
+    )
+
+    it.runIf(needsSharedData())(
+      'includes a saved scenario: "+N inhabitants within 800 m"',
+      async () => {
+        const gap = (await call(ctx().app, 'GET', '/api/coverage?area=GM0995&mode=line&gaps=1'))
+          .json.gaps[0]
+        const saved = await call(ctx().app, 'POST', '/api/scenarios', {
+          name: 'Huiskamer in de grootste gap',
+          area: 'GM0995',
+          mode: 'line',
+          add: [{ lon: gap.lon, lat: gap.lat, kind: 'living_room', name: 'Huiskamer Zuid' }],
+        })
+        const coverage = (await call(ctx().app, 'GET', `/api/scenarios/${saved.json.id}/coverage`))
+          .json
+        expect(coverage.difference.inhabitantsWithin).toBeGreaterThan(0)
+        const html = await call(ctx().app, 'GET', `/reports/GM0995?scenario=${saved.json.id}`)
+        const n = new Intl.NumberFormat('nl-NL').format(coverage.difference.inhabitantsWithin)
+        expect(html.text).toContain(
+          `Met de voorgestelde plek: ${n} inwoners erbij binnen 800 m hemelsbreed.`,
+        )
+        expect(html.text).toContain('Huiskamer Zuid')
+        expect(
+          (
+            await call(
+              ctx().app,
+              'GET',
+              '/reports/GM0995?scenario=00000000-0000-4000-8000-000000000000',
+            )
+          ).status,
+        ).toBe(404)
+      },
+    )
+
+    it('refuses unknown areas, files and parameters with a problem, and follows the public-map setting', async () => {
+      expect((await call(ctx().app, 'GET', '/reports/GM9999')).status).toBe(404)
+      expect((await call(ctx().app, 'GET', '/reports/..%2Fetc%2Fpasswd')).status).toBe(404)
+      const bad = await call(ctx().app, 'GET', '/reports/GM0995?res=12')
+      expect(bad.status).toBe(400)
+      expect(bad.headers.get('content-type')).toMatch(/problem\+json/)
+      await call(ctx().app, 'PATCH', '/api/settings', { public_map: false })
+      expect((await call(ctx().anon, 'GET', '/reports/GM0995')).status).toBe(401)
+      await call(ctx().app, 'PATCH', '/api/settings', { public_map: true })
+    })
+  },
+  {
+    reset: 'none',
+    setup: async (c) => {
+      if (!needsSharedData()) return
+      await loadRealAreas(c.handle, c.clock, ['gemeenten', 'wijken'])
+      for (const [i, p] of PLACES.entries()) {
+        await call(c.app, 'POST', '/api/assets', assetBody({ name: `Buurthuis ${i}` }, p))
+      }
+    },
+  },
+)
