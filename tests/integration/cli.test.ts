@@ -215,6 +215,6 @@ describe.each(backends())('command-line scripts [%s]', (backend) => {
       'kort\n',
     )
     expect(short.code).toBe(1)
-    expect(short.stderr).toMatch(/10 to 200 characters/)
+    expect(short.stderr).toMatch(/\/password: .*10/)
   })
 })
