@@ -64,13 +64,22 @@ export interface Stats {
   readonly min: number
   readonly p50: number
   readonly p95: number
+  readonly p99: number
+  readonly max: number
   readonly n: number
 }
 
 export function stats(ms: number[]): Stats {
   const s = [...ms].sort((a, b) => a - b)
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] as number
-  return { min: s[0] as number, p50: at(0.5), p95: at(0.95), n: s.length }
+  return {
+    min: s[0] as number,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: s[s.length - 1] as number,
+    n: s.length,
+  }
 }
 
 export const fmt = (ms: number) =>
@@ -499,7 +508,7 @@ export function synthetic(spec: SyntheticSpec): Synthetic {
 }
 
 /** `count` distinct random nodes that have an edge in every profile (bike ⊂ walk). */
-function pickPlaces(g: GraphInput, count: number, seed: number): number[] {
+export function pickPlaces(g: GraphInput, count: number, seed: number): number[] {
   const used = new Uint8Array(g.nodeCount)
   for (let e = 0; e < g.source.length; e++) {
     used[g.source[e] as number] = 1
@@ -518,7 +527,7 @@ const directedEdges = (g: Graph) => g.out.to.length
 
 // --- Benchmarks --------------------------------------------------------------------------------
 
-const SEED = 20261122
+export const SEED = 20261122
 const PROFILES: readonly Profile[] = ['walk', 'bike']
 const SNAP_LIMIT_M = 500
 export const PROVINCE: SyntheticSpec = {

@@ -26,6 +26,7 @@ import { straightLine, type DistanceMethod, type Points } from '../api/domain/re
 import { parallelStraightLine } from '../api/services/parallel-reach.js'
 import { spreadAreas, surfaces } from '../api/domain/surface.js'
 import { openDatabase, type DatabaseHandle } from '../api/db/create-db.js'
+import { benchPlanning } from './bench-planning.js'
 import { benchDatabaseUrl, benchNetwork, fmt, rng, SHARED, stats, time } from './bench-network.js'
 
 const loadBefore = os.loadavg()[0] ?? 0
@@ -272,6 +273,12 @@ const network = await benchNetwork({
   originsLabel: 'the populated res-10 cells of the real Flevoland surface above',
 })
 
+// --- Planning: scenario preview and suggestions ------------------------------------------------
+const planning = await benchPlanning({
+  origins: cells,
+  inhabitants: Int32Array.from(surface.cells, (c) => c.inhabitants),
+})
+
 // --- BENCHMARKS.md -----------------------------------------------------------------------------
 const pgVersion =
   baseline.backend === 'PostgreSQL'
@@ -311,6 +318,8 @@ ${os.availableParallelism()}); each runs the same pure straight-line method on i
 gemeente is ${maxDiffPp.toFixed(4)} percentage points. Building the surface itself (spreading the wijken, all four
 resolutions) took ${fmt(buildMs)} ms; the service does that once when areas are imported, not per request.
 
-${network.markdown}`
+${network.markdown}
+
+${planning}`
 fs.writeFileSync(path.join(projectRoot, 'BENCHMARKS.md'), report)
 console.log('Wrote BENCHMARKS.md')
