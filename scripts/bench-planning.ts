@@ -16,11 +16,11 @@ import { fmt, pickPlaces, PROVINCE, rng, SEED, stats, synthetic, time } from './
 const SNAP_LIMIT_M = 500
 const THRESHOLD_M = 800
 
-export async function benchPlanning(opts: {
+export function benchPlanning(opts: {
   origins: Points
   inhabitants: Int32Array
   log?: (s: string) => void
-}): Promise<string> {
+}): string {
   const log = opts.log ?? ((s: string) => console.log(s))
   log('Planning: preview and suggestions on the synthetic province walk network…')
   const g = synthetic(PROVINCE)

@@ -274,7 +274,7 @@ const network = await benchNetwork({
 })
 
 // --- Planning: scenario preview and suggestions ------------------------------------------------
-const planning = await benchPlanning({
+const planning = benchPlanning({
   origins: cells,
   inhabitants: Int32Array.from(surface.cells, (c) => c.inhabitants),
 })
