@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { serve, type ServerType } from '@hono/node-server'
-import { chromium, type Browser } from 'playwright-core'
+import { sql } from 'kysely'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { build } from 'vite'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { projectRoot } from '../../api/config.js'
@@ -12,6 +13,7 @@ import { createApp } from '../../api/http/app.js'
 import { SEED_FILE } from '../../api/seed-file.js'
 import { systemClock } from '../../api/services/assets.js'
 import { seedIfEmpty } from '../../api/services/seed.js'
+import { createUser } from '../../api/services/users.js'
 import {
   type TestContext,
   describeBackends,
@@ -26,6 +28,58 @@ const SCREENSHOTS = path.join(projectRoot, 'test-results')
 const WEB_ROOT = path.join(projectRoot, 'web', 'dist')
 
 let browser: Browser
+
+/** Test accounts, one per role (and a second trusted one): `<key>@example.nl`. */
+const PASSWORD = 'een lang wachtwoord 2026'
+const USERS = {
+  contributor: { display_name: 'Fatima', role: 'contributor' },
+  trusted: { display_name: 'Jeroen', role: 'trusted' },
+  trusted2: { display_name: 'Sanne', role: 'trusted' },
+  moderator: { display_name: 'Marloes', role: 'moderator' },
+  admin: { display_name: 'Beheer', role: 'admin' },
+} as const
+type Account = keyof typeof USERS
+
+/** Makes the test accounts in a suite's database. */
+async function createUsers(ctx: TestContext) {
+  for (const [key, user] of Object.entries(USERS)) {
+    await createUser(
+      ctx.handle.db,
+      { email: `${key}@example.nl`, password: PASSWORD, ...user },
+      { actor: 'test', clock: ctx.clock },
+    )
+  }
+}
+
+/**
+ * A browser context signed in as one of the test accounts (the session cookie lands in the
+ * context), with the CSRF token for requests made through `context.request`.
+ */
+async function signedIn(
+  address: string,
+  account: Account,
+  options: Parameters<Browser['newContext']>[0] = { viewport: { width: 1200, height: 900 } },
+): Promise<{ context: BrowserContext; page: Page; csrf: string }> {
+  const context = await browser.newContext(options)
+  const res = await context.request.post(`${address}/api/auth/login`, {
+    data: { email: `${account}@example.nl`, password: PASSWORD },
+  })
+  expect(res.status()).toBe(200)
+  const { csrf_token } = (await res.json()) as { csrf_token: string }
+  return { context, page: await context.newPage(), csrf: csrf_token }
+}
+
+/** Collects console errors and page errors (a CSP violation is a console error). */
+function watchErrors(page: Page) {
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  page.on('console', (m) => {
+    // Chromium logs every refused request (a wrong password's 401; offline, the PDOK basemap).
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource:'))
+      errors.push(m.text())
+  })
+  return errors
+}
 
 /**
  * Serves the suite's database through the real app (with the built web app) on a free port for
@@ -188,7 +242,13 @@ describeBackends(
       const body = (await page.textContent('#place-body')) ?? ''
       expect(body).toContain('Gedeelde tuin / binnentuin')
       expect(body).toContain('Locatie bij benadering: het midden van de plaats.')
-      expect(body).toMatch(/\d{1,2} [a-z]{3} 20\d\d: geïmporteerd door system:seed \(versie 1\)/)
+      expect(body).toMatch(
+        /\d{1,2} [a-z]{3} 20\d\d: geïmporteerd door het startregister \(versie 1\)/,
+      )
+      // A visitor reads, but does not edit; contact details are not shown.
+      expect(await page.locator('#place-edit').count()).toBe(0)
+      expect(await page.locator('#place-delete').count()).toBe(0)
+      expect(body).not.toContain('Contactpersoon')
       const id = new URL(page.url()).searchParams.get('place')
       expect(id).toMatch(/^[0-9a-f-]{36}$/)
       await page
@@ -274,7 +334,7 @@ describeBackends(
     })
 
     it("adds a place: position on the map, the API's field errors inline, saved and shown", async () => {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+      const { context, page } = await signedIn(address(), 'trusted')
       const errors: string[] = []
       page.on('pageerror', (e) => errors.push(e.message))
       await page.goto(`${address()}/?layer=none#15/52.512/5.49`)
@@ -320,7 +380,7 @@ describeBackends(
       await page.fill('#search', 'vijver')
       await page.waitForSelector('#search-results button:has-text("Bankje bij de vijver")')
       expect(errors).toEqual([])
-      await page.close()
+      await context.close()
     })
   },
   {
@@ -332,6 +392,7 @@ describeBackends(
         { db: ctx.handle.db, clock: ctx.clock, schemas: testSchemas },
         fs.readFileSync(SEED_FILE, 'utf8'),
       )
+      await createUsers(ctx)
     },
   },
 )
@@ -410,10 +471,9 @@ describeBackends(
 
     it('shows an edit conflict between two people, and merges without losing either change', async () => {
       const id = await idOf('HavenHart')
-      const a = await browser.newContext({ viewport: { width: 1200, height: 900 } })
-      const b = await browser.newContext({ viewport: { width: 1200, height: 900 } })
-      const pageA = await a.newPage()
-      const pageB = await b.newPage()
+      // Two people with the trusted role: their changes apply directly.
+      const { context: a, page: pageA } = await signedIn(address(), 'trusted')
+      const { context: b, page: pageB } = await signedIn(address(), 'trusted2')
       for (const page of [pageA, pageB]) {
         await page.goto(`${address()}/?layer=none&place=${id}`)
         await page.waitForSelector('#place-body h3:has-text("HavenHart 2.0")', { timeout: 30_000 })
@@ -462,7 +522,8 @@ describeBackends(
 
     it('deletes after a confirmation and undoes it', async () => {
       const id = await idOf('Hof van Hestia')
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+      // Bringing a deleted place back (undo) is for moderators.
+      const { context, page } = await signedIn(address(), 'moderator')
       await page.goto(`${address()}/?layer=none&place=${id}`)
       await page.waitForSelector('#place-body h3:has-text("Hof van Hestia")', { timeout: 30_000 })
       const before = (await page.textContent('#status')) ?? ''
@@ -483,11 +544,11 @@ describeBackends(
         count,
       )
       expect((await fetch(`${address()}/api/assets/${id}`)).status).toBe(200)
-      await page.close()
+      await context.close()
     })
 
     it('keeps unsaved input: asks before closing, and brings it back after a reload', async () => {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+      const { context, page } = await signedIn(address(), 'trusted')
       await page.goto(`${address()}/?layer=none`)
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
       await page.click('#add-place')
@@ -506,12 +567,11 @@ describeBackends(
       await page.reload()
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
       expect(await page.isHidden('#add')).toBe(true)
-      await page.close()
+      await context.close()
     })
 
     it('keeps a save made without connection and sends it when the connection is back', async () => {
-      const context = await browser.newContext({ viewport: { width: 1200, height: 900 } })
-      const page = await context.newPage()
+      const { context, page } = await signedIn(address(), 'trusted')
       await page.goto(`${address()}/?layer=none#12/52.37/5.22`)
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
       await page.click('#add-place')
@@ -536,29 +596,29 @@ describeBackends(
 
     it('shows a name with <script> in it as text', async () => {
       const name = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
-      const res = await fetch(`${address()}/api/assets`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
+      const { context, page, csrf } = await signedIn(address(), 'trusted')
+      const res = await context.request.post(`${address()}/api/assets`, {
+        headers: { 'x-csrf-token': csrf },
+        data: {
           geometry: { type: 'Point', coordinates: [5.2, 52.37] },
           properties: { name, kind: 'initiative', description: '<b>vet</b>' },
-        }),
+        },
       })
+      expect(res.status()).toBe(201)
       const created = (await res.json()) as { id: string }
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
       await page.goto(`${address()}/?layer=none&place=${created.id}`)
       await page.waitForSelector('#place-body h3', { timeout: 30_000 })
       expect(await page.textContent('#place-body h3')).toBe(name)
-      expect(await page.textContent('#place-body p')).toBe('<b>vet</b>')
+      expect(await page.textContent('#place-body p.description')).toBe('<b>vet</b>')
       await page.fill('#search', 'script')
       await page.waitForSelector('#search-results button')
       expect(await page.textContent('#search-results button')).toContain('<script>')
       expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined()
-      await page.close()
+      await context.close()
     })
 
     it('switches between Dutch and English, numbers and API messages included', async () => {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+      const { context, page } = await signedIn(address(), 'trusted')
       await page.goto(`${address()}/?layer=distance&threshold=800&lang=en#10.5/52.51/5.47`)
       await page.waitForSelector('body[data-layer="distance"]', { timeout: 30_000 })
       expect(await page.getAttribute('html', 'lang')).toBe('en')
@@ -576,13 +636,15 @@ describeBackends(
       expect(await page.textContent('#add-summary')).toMatch(/[A-Za-z]/)
       expect(await page.textContent('#add-summary')).not.toMatch(/veld|niet/)
       await page.screenshot({ path: path.join(SCREENSHOTS, `english-${ctx().backend}.png`) })
+      expect(await page.textContent('#account-title')).toBe('Your account')
+      expect(await page.textContent('#account-role')).toBe('trusted contributor')
       await page.click('#add-cancel')
       await page.click('#language')
       await page.waitForURL(/lang=nl/)
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
       expect(await page.textContent('#layer-title')).toBe('Kaartlaag')
       expect(await page.textContent('#status')).toMatch(/^\d+ plekken op de kaart$/)
-      await page.close()
+      await context.close()
     })
 
     it('works on a phone: the panel is a bottom sheet over the map', async () => {
@@ -656,6 +718,648 @@ describeBackends(
         { db: ctx.handle.db, clock: ctx.clock, schemas: testSchemas },
         fs.readFileSync(SEED_FILE, 'utf8'),
       )
+      await createUsers(ctx)
+    },
+  },
+)
+
+describeBackends(
+  'accounts, moderation and history in Chromium',
+  (ctx) => {
+    const address = servedApp(ctx)
+
+    /** A seed place by name: its id and position. */
+    const placeOf = async (name: string) => {
+      const res = await fetch(`${address()}/api/assets?q=${encodeURIComponent(name)}`)
+      const body = (await res.json()) as {
+        features: { id: string; geometry: { coordinates: [number, number] } }[]
+      }
+      const found = body.features[0]!
+      return {
+        id: found.id,
+        lon: found.geometry.coordinates[0],
+        lat: found.geometry.coordinates[1],
+      }
+    }
+
+    /** Changes a setting as the administrator, through the API. */
+    const setting = async (patch: Record<string, unknown>) => {
+      const admin = await signedIn(address(), 'admin')
+      const res = await admin.context.request.patch(`${address()}/api/settings`, {
+        headers: { 'x-csrf-token': admin.csrf },
+        data: patch,
+      })
+      expect(res.status()).toBe(200)
+      await admin.context.close()
+    }
+
+    it('signs in through the form and out; a visitor gets a hint instead of edit buttons', async () => {
+      const context = await browser.newContext({ viewport: { width: 1200, height: 900 } })
+      const page = await context.newPage()
+      const errors = watchErrors(page)
+      await page.goto(`${address()}/?layer=none`)
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      expect(await page.isHidden('#add-place')).toBe(true)
+      expect(await page.isHidden('#suggest-place')).toBe(true)
+      expect(await page.textContent('#login-hint')).toContain('Log in om plekken toe te voegen.')
+      expect(await page.isHidden('#account')).toBe(true)
+      await page.click('#login-open')
+      expect(await page.isVisible('#login-form')).toBe(true)
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('login-email')
+      await page.click('#login-submit')
+      expect(await page.textContent('#login-error')).toBe('Vul uw e-mailadres en uw wachtwoord in.')
+      await page.fill('#login-email', 'contributor@example.nl')
+      await page.fill('#login-password', 'niet het goede wachtwoord')
+      await page.click('#login-submit')
+      await page.waitForSelector('#login-error:not(:empty)')
+      expect(await page.textContent('#login-error')).toBe(
+        'Het e-mailadres of het wachtwoord klopt niet.',
+      )
+      await page
+        .locator('.panel')
+        .screenshot({ path: path.join(SCREENSHOTS, `login-error-${ctx().backend}.png`) })
+      await page.fill('#login-password', PASSWORD)
+      await page.click('#login-submit')
+      await page.waitForSelector('#account-info:not([hidden])')
+      expect(await page.textContent('#account-name')).toBe('Fatima')
+      expect(await page.textContent('#account-role')).toBe('bijdrager')
+      expect(await page.isVisible('#add-place')).toBe(true)
+      expect(await page.isHidden('#login-hint')).toBe(true)
+      expect(await page.isHidden('#login-open')).toBe(true)
+      expect(await page.getAttribute('#my-data', 'href')).toBe('/api/me/export')
+      await page.waitForSelector('#my-proposals-list li')
+      expect(await page.textContent('#my-proposals')).toContain(
+        'U heeft nog geen voorstellen gedaan.',
+      )
+      await page
+        .locator('.panel')
+        .screenshot({ path: path.join(SCREENSHOTS, `account-${ctx().backend}.png`) })
+      // The session holds across a reload (the cookie), and the download is one's own data.
+      await page.reload()
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      expect(await page.textContent('#account-name')).toBe('Fatima')
+      const exported = await context.request.get(`${address()}/api/me/export`)
+      expect(((await exported.json()) as { account: { email: string } }).account.email).toBe(
+        'contributor@example.nl',
+      )
+      await page.click('#logout')
+      await page.waitForSelector('#login-open:not([hidden])')
+      await page.waitForSelector('#toast:has-text("U bent uitgelogd.")')
+      expect(await page.isHidden('#add-place')).toBe(true)
+      expect(await page.isHidden('#my-proposals')).toBe(true)
+      const me = await context.request.get(`${address()}/api/auth/me`)
+      expect(((await me.json()) as { user: unknown }).user).toBeNull()
+
+      // "Overal uitloggen" ends the sessions on other devices too: a save there asks to sign in
+      // again, and nothing typed is lost.
+      const other = await signedIn(address(), 'contributor')
+      await other.page.goto(`${address()}/?layer=none#15/52.512/5.49`)
+      await other.page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      await other.page.click('#add-place')
+      await other.page.mouse.click(320 + (1200 - 320) / 2, 450)
+      await other.page.fill('#add-name', 'Bank aan het water')
+      await other.page.check('#add-kinds input[value="bench"]')
+      await page.click('#login-open')
+      await page.fill('#login-email', 'contributor@example.nl')
+      await page.fill('#login-password', PASSWORD)
+      await page.press('#login-password', 'Enter')
+      await page.waitForSelector('#account-info:not([hidden])')
+      await page.click('#logout-all')
+      await page.waitForSelector('#toast:has-text("U bent overal uitgelogd.")')
+      const elsewhere = await other.context.request.get(`${address()}/api/auth/me`)
+      expect(((await elsewhere.json()) as { user: unknown }).user).toBeNull()
+      await other.page.click('#add-form button[type=submit]')
+      await other.page.waitForSelector('#account-intro:has-text("Log eerst in om dit te doen.")')
+      expect(await other.page.isVisible('#login-form')).toBe(true)
+      expect(await other.page.evaluate(() => document.activeElement?.id)).toBe('login-email')
+      expect(await other.page.inputValue('#add-name')).toBe('Bank aan het water')
+      await other.page.fill('#login-email', 'contributor@example.nl')
+      await other.page.fill('#login-password', PASSWORD)
+      await other.page.click('#login-submit')
+      await other.page.waitForSelector('#account-info:not([hidden])')
+      expect(await other.page.isVisible('#add')).toBe(true)
+      expect(await other.page.inputValue('#add-name')).toBe('Bank aan het water')
+      await other.page.click('#add-cancel')
+      await other.page.click('#add-unsaved-discard')
+      expect(errors).toEqual([])
+      await other.context.close()
+      await context.close()
+    })
+
+    it('a contributor proposes a place; a moderator sees it in the queue with its fields and approves it', async () => {
+      const fatima = await signedIn(address(), 'contributor')
+      const errors = watchErrors(fatima.page)
+      await fatima.page.goto(`${address()}/?layer=none#15/52.512/5.49`)
+      await fatima.page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      const count = (await fatima.page.textContent('#status')) ?? ''
+      await fatima.page.click('#add-place')
+      expect(await fatima.page.textContent('#add-form button[type=submit]')).toBe(
+        'Voorstel versturen',
+      )
+      await fatima.page.mouse.click(320 + (1200 - 320) / 2, 450)
+      await fatima.page.fill('#add-name', 'Buurtkamer De Wissel')
+      await fatima.page.check('#add-kinds input[value="living_room"]')
+      await fatima.page.click('#add-form summary')
+      await fatima.page.fill('#add-address', 'Wisselweg 1, Lelystad')
+      await fatima.page.click('#add-form button[type=submit]')
+      await fatima.page.waitForSelector(
+        '#toast:has-text("Uw voorstel is verstuurd. Een moderator bekijkt het.")',
+      )
+      expect(await fatima.page.textContent('#toast')).not.toContain('Opgeslagen')
+      // Nothing changed on the map: the place waits for a moderator.
+      expect(await fatima.page.isHidden('#add')).toBe(true)
+      expect(await fatima.page.textContent('#status')).toBe(count)
+      const search = async () =>
+        (
+          (await (await fetch(`${address()}/api/assets?q=Wissel`)).json()) as {
+            features: { id: string }[]
+          }
+        ).features
+      expect(await search()).toHaveLength(0)
+      await fatima.page.waitForSelector('#my-proposals-list li:has-text("Buurtkamer De Wissel")')
+      expect(await fatima.page.textContent('#my-proposals-list')).toContain(
+        'Nieuwe plek: Buurtkamer De Wissel wacht op een moderator',
+      )
+
+      const marloes = await signedIn(address(), 'moderator')
+      errors.push(...watchErrors(marloes.page))
+      await marloes.page.goto(`${address()}/?layer=none`)
+      await marloes.page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      const item = marloes.page.locator('#moderation-list button:has-text("Buurtkamer De Wissel")')
+      await item.waitFor()
+      expect(await item.textContent()).toMatch(
+        /^Nieuwe plek: Buurtkamer De Wisseldoor Fatima, \d{1,2} [a-z]{3} 20\d\d$/,
+      )
+      expect(await marloes.page.textContent('#moderation-count')).toBe(
+        '1 voorstel wacht op een besluit.',
+      )
+      await item.click()
+      await marloes.page.waitForSelector('#proposal-detail table.diff')
+      // Per field: its name, (as it is now,) as proposed.
+      const rows = await marloes.page.$$eval('#proposal-detail tbody', (groups) =>
+        groups.map((g) => [...g.querySelectorAll('th, td')].map((c) => c.textContent)),
+      )
+      // A new place: no "now" column, only what is proposed.
+      expect(rows).toContainEqual(['Naam', 'Buurtkamer De Wissel'])
+      expect(rows).toContainEqual(['Adres', 'Wisselweg 1, Lelystad'])
+      expect(rows).toContainEqual(['Soort', 'Huiskamer van de wijk / inloop'])
+      expect(rows).toContainEqual(['Plek op de kaart', 'paarse stip'])
+      expect(await marloes.page.textContent('#proposal-detail')).toContain(
+        'Paarse stip: het voorstel',
+      )
+      await marloes.page.waitForTimeout(800)
+      await marloes.page.screenshot({
+        path: path.join(SCREENSHOTS, `moderation-new-${ctx().backend}.png`),
+      })
+      await marloes.page.click('#proposal-approve')
+      await marloes.page.waitForSelector('#toast:has-text("Goedgekeurd: Buurtkamer De Wissel")')
+      await marloes.page.waitForFunction(
+        () => document.querySelector('#place-body h3')?.textContent === 'Buurtkamer De Wissel',
+      )
+      expect(await marloes.page.textContent('#moderation-count')).toBe(
+        'Er zijn geen voorstellen om te beoordelen.',
+      )
+      const history = (await marloes.page.textContent('#place-history')) ?? ''
+      expect(history).toMatch(/toegevoegd door Fatima \(versie 1\) via een voorstel/)
+      expect(await search()).toHaveLength(1)
+      await marloes.page.waitForFunction(
+        (before) => document.querySelector('#status')?.textContent !== before,
+        count,
+      )
+
+      // The contributor sees what became of it.
+      await fatima.page.reload()
+      await fatima.page.waitForSelector('#my-proposals-list li:has-text("goedgekeurd")', {
+        timeout: 30_000,
+      })
+      expect(errors).toEqual([])
+      await fatima.context.close()
+      await marloes.context.close()
+    })
+
+    it('a contributor proposes a move; the moderator sees both positions and rejects it with a reason the contributor reads', async () => {
+      const place = await placeOf('Festivalplein')
+      const fatima = await signedIn(address(), 'contributor')
+      await fatima.page.goto(
+        `${address()}/?layer=none&place=${place.id}#16/${place.lat}/${place.lon}`,
+      )
+      await fatima.page.waitForSelector('#place-body h3:has-text("Festivalplein")', {
+        timeout: 30_000,
+      })
+      await fatima.page.waitForSelector('body[data-ready="true"]')
+      await fatima.page.click('#place-edit')
+      // Drag the pin 120 px to the right and 60 px down.
+      const pin = (await fatima.page.locator('.maplibregl-marker').boundingBox())!
+      const x = pin.x + pin.width / 2
+      const y = pin.y + pin.height - 6
+      await fatima.page.mouse.move(x, y)
+      await fatima.page.mouse.down()
+      await fatima.page.mouse.move(x + 60, y + 30, { steps: 4 })
+      await fatima.page.mouse.move(x + 120, y + 60, { steps: 4 })
+      await fatima.page.mouse.up()
+      await fatima.page.fill('#add-name', 'Festivalplein (bij de haven)')
+      await fatima.page.click('#add-form button[type=submit]')
+      await fatima.page.waitForSelector(
+        '#toast:has-text("Uw voorstel is verstuurd. Een moderator bekijkt het.")',
+      )
+      // The place is shown as it still is.
+      await fatima.page.waitForSelector('#place-body h3')
+      expect(await fatima.page.textContent('#place-body h3')).toBe('Festivalplein')
+
+      const marloes = await signedIn(address(), 'moderator')
+      await marloes.page.goto(`${address()}/?layer=none#10/52.5/5.4`)
+      await marloes.page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      const item = marloes.page.locator(
+        '#moderation-list button:has-text("Wijziging: Festivalplein (bij de haven)")',
+      )
+      await item.click()
+      await marloes.page.waitForSelector('#proposal-detail table.diff')
+      // Per field: its name, (as it is now,) as proposed.
+      const rows = await marloes.page.$$eval('#proposal-detail tbody', (groups) =>
+        groups.map((g) => [...g.querySelectorAll('th, td')].map((c) => c.textContent)),
+      )
+      expect(rows).toContainEqual(['Naam', 'Festivalplein', 'Festivalplein (bij de haven)'])
+      const moved = rows.find((r) => r[0] === 'Plek op de kaart')
+      expect(moved?.[1]).toBe('grijze stip')
+      expect(moved?.[2]).toMatch(/^\d+ m verplaatst \(paarse stip\)$/)
+      expect(rows).toHaveLength(2)
+      expect(await marloes.page.textContent('#proposal-detail')).toContain(
+        'Grijze stip: waar de plek nu is',
+      )
+      // The map fits both positions.
+      await marloes.page.waitForFunction(
+        () => Number(location.hash.slice(1).split('/')[0]) >= 14,
+        undefined,
+        { timeout: 10_000 },
+      )
+      await marloes.page.waitForTimeout(400)
+      await marloes.page.screenshot({
+        path: path.join(SCREENSHOTS, `moderation-move-${ctx().backend}.png`),
+      })
+      await marloes.page.click('#proposal-reject')
+      await marloes.page.click('#reject-form button[type=submit]')
+      expect(await marloes.page.textContent('#reject-error')).toBe(
+        'Schrijf eerst op waarom u het voorstel afwijst.',
+      )
+      await marloes.page.fill(
+        '#reject-reason',
+        'Het plein ligt echt hier; verplaatsen is niet nodig.',
+      )
+      await marloes.page.click('#reject-form button[type=submit]')
+      await marloes.page.waitForSelector('#toast:has-text("Afgewezen. De indiener ziet uw reden.")')
+      expect(await marloes.page.isHidden('#proposal-detail')).toBe(true)
+      const now = (await (await fetch(`${address()}/api/assets/${place.id}`)).json()) as {
+        properties: { name: string; version: number }
+      }
+      expect(now.properties).toMatchObject({ name: 'Festivalplein', version: 1 })
+
+      await fatima.page.reload()
+      const mine = fatima.page.locator('#my-proposals-list li:has-text("Festivalplein")')
+      await mine.waitFor({ timeout: 30_000 })
+      expect(await mine.textContent()).toContain('afgewezen')
+      expect(await mine.textContent()).toContain(
+        'Reden: Het plein ligt echt hier; verplaatsen is niet nodig.',
+      )
+      await fatima.page
+        .locator('#my-proposals')
+        .screenshot({ path: path.join(SCREENSHOTS, `my-proposals-${ctx().backend}.png`) })
+      await fatima.context.close()
+      await marloes.context.close()
+    })
+
+    it('says so when a proposal no longer fits because the place changed meanwhile (409)', async () => {
+      const place = await placeOf('Oosterwold')
+      const fatima = await signedIn(address(), 'contributor')
+      const proposed = await fatima.context.request.patch(`${address()}/api/assets/${place.id}`, {
+        headers: { 'x-csrf-token': fatima.csrf, 'if-match': '"v1"' },
+        data: { properties: { name: 'Oosterwold (Almere)' } },
+      })
+      expect(proposed.status()).toBe(202)
+      const jeroen = await signedIn(address(), 'trusted')
+      const changed = await jeroen.context.request.patch(`${address()}/api/assets/${place.id}`, {
+        headers: { 'x-csrf-token': jeroen.csrf, 'if-match': '"v1"' },
+        data: { properties: { name: 'Oosterwold (stadsdeel)' } },
+      })
+      expect(changed.status()).toBe(200)
+      const marloes = await signedIn(address(), 'moderator')
+      await marloes.page.goto(`${address()}/?layer=none`)
+      await marloes.page.click('#moderation-list button:has-text("Oosterwold (Almere)")', {
+        timeout: 30_000,
+      })
+      await marloes.page.click('#proposal-approve')
+      await marloes.page.waitForSelector('#proposal-error:not(:empty)')
+      expect(await marloes.page.textContent('#proposal-error')).toBe(
+        'Iemand heeft deze plek intussen gewijzigd. Het voorstel past daardoor niet meer. Bekijk de plek en wijs het voorstel zo nodig af.',
+      )
+      // Still in the queue, to be rejected with a reason.
+      await marloes.page.click('#proposal-reject')
+      await marloes.page.fill('#reject-reason', 'De naam is intussen al aangepast.')
+      await marloes.page.click('#reject-form button[type=submit]')
+      await marloes.page.waitForSelector('#toast:has-text("Afgewezen")')
+      for (const c of [fatima, jeroen, marloes]) await c.context.close()
+    })
+
+    it('asks to wait after too many failed logins (429)', async () => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+      await page.goto(`${address()}/?layer=none`)
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      await page.click('#login-open')
+      await page.fill('#login-email', 'trusted2@example.nl')
+      let text = ''
+      for (let i = 0; i < 8 && !text.includes('Te veel'); i++) {
+        await page.fill('#login-password', `fout wachtwoord ${i}`)
+        await page.click('#login-submit')
+        await page.waitForFunction(
+          () => document.querySelector<HTMLButtonElement>('#login-submit')?.disabled === false,
+        )
+        text = (await page.textContent('#login-error')) ?? ''
+      }
+      expect(text).toMatch(/^Te veel mislukte pogingen\. Probeer het over \d+ minuten opnieuw\.$/)
+      await page.close()
+    })
+
+    it('shows who changed what in the history; a moderator puts a place back to an earlier version', async () => {
+      const place = await placeOf('Golfslag')
+      const jeroen = await signedIn(address(), 'trusted')
+      const patch = async (version: number, properties: Record<string, unknown>) => {
+        const res = await jeroen.context.request.patch(`${address()}/api/assets/${place.id}`, {
+          headers: { 'x-csrf-token': jeroen.csrf, 'if-match': `"v${version}"` },
+          data: { properties },
+        })
+        expect(res.status()).toBe(200)
+      }
+      await patch(1, { name: 'Golfslag Emmeloord', address: 'Golfslag 1, Emmeloord' })
+      await patch(2, { opening_hours: 'Mo-Fr 09:00-17:00' })
+      // A trusted contributor reads the history but does not revert.
+      await jeroen.page.goto(`${address()}/?layer=none&place=${place.id}`)
+      await jeroen.page.waitForSelector('#place-history li', { timeout: 30_000 })
+      expect(await jeroen.page.locator('button[data-revert]').count()).toBe(0)
+
+      const marloes = await signedIn(address(), 'moderator')
+      await marloes.page.goto(`${address()}/?layer=none&place=${place.id}`)
+      await marloes.page.waitForSelector('#place-history li', { timeout: 30_000 })
+      const lines = await marloes.page.$$eval('#place-history li', (lis) =>
+        lis.map((li) => li.textContent ?? ''),
+      )
+      expect(lines).toHaveLength(3)
+      expect(lines[0]).toMatch(
+        /^\d{1,2} [a-z]{3} 20\d\d: gewijzigd door Jeroen \(versie 3\) \(huidige versie\)Gewijzigd: Openingstijden$/,
+      )
+      expect(lines[1]).toContain('gewijzigd door Jeroen (versie 2)')
+      expect(lines[1]).toContain('Gewijzigd: Naam, Adres')
+      expect(lines[1]).toContain('Terugzetten naar deze versie')
+      expect(lines[2]).toContain('geïmporteerd door het startregister (versie 1)')
+      expect(await marloes.page.locator('button[data-revert]').count()).toBe(2)
+      await marloes.page.click('button[data-revert="1"]')
+      const confirm = marloes.page.locator('li[data-version="1"] #revert-confirm')
+      await confirm.waitFor()
+      expect(await confirm.textContent()).toContain(
+        'De plek terugzetten naar versie 1? Dat wordt een nieuwe versie: er gaat niets verloren.',
+      )
+      await marloes.page
+        .locator('#place')
+        .screenshot({ path: path.join(SCREENSHOTS, `history-${ctx().backend}.png`) })
+      await marloes.page.click('#revert-yes')
+      await marloes.page.waitForSelector('#toast:has-text("Teruggezet naar versie 1.")')
+      await marloes.page.waitForFunction(
+        () => document.querySelector('#place-body h3')?.textContent === 'Golfslag woonzorglocatie',
+      )
+      const first = (await marloes.page.textContent('#place-history li')) ?? ''
+      expect(first).toContain('naar een eerdere versie teruggezet door Marloes (versie 4)')
+      expect(first).toContain('Gewijzigd: Naam, Adres, Openingstijden')
+      const history = (await (
+        await fetch(`${address()}/api/assets/${place.id}/history`)
+      ).json()) as { entries: { version: number; action: string }[] }
+      expect(history.entries.map((e) => e.action)).toEqual(['import', 'update', 'update', 'revert'])
+      await jeroen.context.close()
+      await marloes.context.close()
+    })
+
+    it('marks a place not checked for a long time; a trusted contributor checks it', async () => {
+      const place = await placeOf('Duifstraat')
+      await sql`update assets set verified_at = ${'2024-01-15T10:00:00Z'} where id = ${place.id}`.execute(
+        ctx().handle.db,
+      )
+      const visitor = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+      await visitor.goto(`${address()}/?layer=none&place=${place.id}#15/${place.lat}/${place.lon}`)
+      await visitor.waitForSelector('#place-verified', { timeout: 30_000 })
+      expect(await visitor.textContent('#place-verified')).toBe(
+        'Mogelijk verouderd (laatst gecontroleerd op 15 jan 2024)',
+      )
+      expect(await visitor.locator('#place-verify').count()).toBe(0)
+      await visitor.waitForSelector('body[data-ready="true"]')
+      await visitor.waitForTimeout(500)
+      // The orange mark at the place's icon (the place is in the middle of the map), read from
+      // the screenshot: 8 px right of and 8 px above the icon's centre.
+      const shot = await visitor.screenshot({
+        path: path.join(SCREENSHOTS, `outdated-mark-${ctx().backend}.png`),
+        clip: { x: 760 - 60, y: 450 - 60, width: 120, height: 120 },
+      })
+      const pixel = await visitor.evaluate(async (png) => {
+        const image = new Image()
+        image.src = `data:image/png;base64,${png}`
+        await image.decode()
+        const canvas = document.createElement('canvas')
+        canvas.width = image.width
+        canvas.height = image.height
+        const c = canvas.getContext('2d')!
+        c.drawImage(image, 0, 0)
+        return [...c.getImageData(60 + 8, 60 - 8, 1, 1).data]
+      }, shot.toString('base64'))
+      // #f08c00: orange, a strong red, some green, no blue.
+      expect(pixel[0]).toBeGreaterThan(200)
+      expect(pixel[1]).toBeGreaterThan(100)
+      expect(pixel[1]).toBeLessThan(180)
+      expect(pixel[2]).toBeLessThan(60)
+      await visitor.close()
+
+      const jeroen = await signedIn(address(), 'trusted')
+      await jeroen.page.goto(`${address()}/?layer=none&place=${place.id}`)
+      await jeroen.page.waitForSelector('#place-verify', { timeout: 30_000 })
+      await jeroen.page.click('#place-verify')
+      await jeroen.page.waitForSelector('#toast:has-text("Gecontroleerd: Duifstraat")')
+      await jeroen.page.waitForFunction(() =>
+        /^Gecontroleerd door vertrouwde bijdrager op \d{1,2} [a-z]{3} 20\d\d$/.test(
+          document.querySelector('#place-verified')?.textContent ?? '',
+        ),
+      )
+      const now = (await (await fetch(`${address()}/api/assets/${place.id}`)).json()) as {
+        properties: Record<string, unknown>
+      }
+      expect(now.properties).toMatchObject({
+        possibly_outdated: false,
+        verified_by_role: 'trusted',
+      })
+      expect(await jeroen.page.textContent('#place-history li')).toMatch(
+        /: gecontroleerd door Jeroen \(versie 2\)/,
+      )
+      await jeroen.page
+        .locator('#place')
+        .screenshot({ path: path.join(SCREENSHOTS, `verified-${ctx().backend}.png`) })
+      await jeroen.context.close()
+    })
+
+    it('keeps contact details for signed-in people: in the form and in the place panel', async () => {
+      const place = await placeOf('The Green Story')
+      const jeroen = await signedIn(address(), 'trusted')
+      await jeroen.page.goto(`${address()}/?layer=none&place=${place.id}`)
+      await jeroen.page.waitForSelector('#place-edit', { timeout: 30_000 })
+      await jeroen.page.click('#place-edit')
+      await jeroen.page.click('#add-form summary')
+      expect(await jeroen.page.isVisible('#add-contact')).toBe(true)
+      await jeroen.page.fill('#add-contact_name', 'Anna de Vries')
+      await jeroen.page.fill('#add-contact_email', 'anna@')
+      await jeroen.page.fill('#add-contact_phone', '06 1234 5678')
+      await jeroen.page.click('#add-form button[type=submit]')
+      await jeroen.page.waitForSelector('#err-contact_email:not(:empty)')
+      expect(await jeroen.page.textContent('#err-contact_email')).toBe(
+        'Geen e-mailadres (naam@voorbeeld.nl).',
+      )
+      await jeroen.page.fill('#add-contact_email', 'anna@example.nl')
+      await jeroen.page.click('#add-form button[type=submit]')
+      await jeroen.page.waitForSelector('#toast:has-text("Opgeslagen: The Green Story")')
+      await jeroen.page.waitForSelector('#place-body a[href="mailto:anna@example.nl"]')
+      const body = (await jeroen.page.textContent('#place-body')) ?? ''
+      expect(body).toContain('ContactpersoonAnna de Vries')
+      expect(await jeroen.page.getAttribute('#place-body a[href^="tel:"]', 'href')).toBe(
+        'tel:0612345678',
+      )
+      // A visitor sees the place without them.
+      const visitor = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+      await visitor.goto(`${address()}/?layer=none&place=${place.id}`)
+      await visitor.waitForSelector('#place-body h3', { timeout: 30_000 })
+      expect(await visitor.textContent('#place-body')).not.toContain('Anna')
+      await visitor.close()
+      await jeroen.context.close()
+    })
+
+    it('lets a visitor suggest a place when the setting allows it, past a hidden honeypot', async () => {
+      await setting({ anonymous_suggestions: true })
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+      await page.goto(`${address()}/?layer=none#15/52.512/5.49`)
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      expect(await page.isVisible('#suggest-place')).toBe(true)
+      expect(await page.isHidden('#add-place')).toBe(true)
+      await page.click('#suggest-place')
+      expect(await page.textContent('#add-title')).toBe('Plek voorstellen')
+      expect(await page.isHidden('#add-contact')).toBe(true)
+      expect(await page.isVisible('#add-note')).toBe(true)
+      expect(await page.textContent('#add-form button[type=submit]')).toBe('Voorstel versturen')
+      // The honeypot: in the form, but off screen, out of the tab order and of screen readers.
+      const trap = page.locator('input[name="website"]')
+      expect(await trap.getAttribute('tabindex')).toBe('-1')
+      expect(await trap.getAttribute('autocomplete')).toBe('off')
+      expect(await trap.getAttribute('aria-hidden')).toBe('true')
+      expect((await trap.boundingBox())!.x).toBeLessThan(0)
+      await page.mouse.click(320 + (1200 - 320) / 2, 450)
+      await page.fill('#add-name', 'Zitbank bij de speeltuin')
+      await page.check('#add-kinds input[value="bench"]')
+      await page.fill('#add-note', 'Staat er sinds de zomer.')
+      await page.screenshot({ path: path.join(SCREENSHOTS, `suggest-${ctx().backend}.png`) })
+      await page.click('#add-form button[type=submit]')
+      await page.waitForSelector(
+        '#toast:has-text("Uw voorstel is verstuurd. Een moderator bekijkt het.")',
+      )
+      await page.close()
+
+      const marloes = await signedIn(address(), 'moderator')
+      await marloes.page.goto(`${address()}/?layer=none`)
+      const item = marloes.page.locator(
+        '#moderation-list button:has-text("Zitbank bij de speeltuin")',
+      )
+      await item.waitFor({ timeout: 30_000 })
+      expect(await item.textContent()).toContain('door een bezoeker')
+      await item.click()
+      await marloes.page.waitForSelector('#proposal-detail .proposal-note')
+      expect(await marloes.page.textContent('#proposal-detail .proposal-note')).toBe(
+        'Toelichting: Staat er sinds de zomer.',
+      )
+      await marloes.context.close()
+      await setting({ anonymous_suggestions: false })
+    })
+
+    it('shows only the login when the map is not public', async () => {
+      await setting({ public_map: false })
+      try {
+        const context = await browser.newContext({ viewport: { width: 1200, height: 900 } })
+        const page = await context.newPage()
+        const errors = watchErrors(page)
+        await page.goto(`${address()}/?layer=none`)
+        await page.waitForSelector('body[data-locked="true"]', { timeout: 30_000 })
+        expect(await page.isVisible('#login-form')).toBe(true)
+        expect(await page.textContent('#account-intro')).toContain(
+          'alleen te zien voor mensen met een account',
+        )
+        for (const hidden of ['#search', '#add-place', '#layer', '#gemeente', '#login-close']) {
+          expect(await page.isHidden(hidden)).toBe(true)
+        }
+        await page.screenshot({ path: path.join(SCREENSHOTS, `private-${ctx().backend}.png`) })
+        await page.fill('#login-email', 'contributor@example.nl')
+        await page.fill('#login-password', PASSWORD)
+        await page.click('#login-submit')
+        await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+        expect(await page.textContent('#status')).toMatch(/^\d+ plekken op de kaart$/)
+        expect(await page.isVisible('#search')).toBe(true)
+        expect(errors).toEqual([])
+        await context.close()
+      } finally {
+        await setting({ public_map: true })
+      }
+    })
+
+    it('runs under the Content-Security-Policy without a single violation', async () => {
+      // The built page itself: no inline scripts, styles or event handlers.
+      const html = fs.readFileSync(path.join(WEB_ROOT, 'index.html'), 'utf8')
+      expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/)
+      expect(html).not.toMatch(/<style/)
+      expect(html).not.toMatch(/\sstyle=/)
+      expect(html).not.toMatch(/\son[a-z]+=/)
+      const place = await placeOf('Hof van Hestia')
+      const marloes = await signedIn(address(), 'moderator')
+      const violations: string[] = []
+      marloes.page.on('console', (m) => {
+        if (/Content.Security.Policy|Refused to/i.test(m.text())) violations.push(m.text())
+      })
+      const errors = watchErrors(marloes.page)
+      const response = await marloes.page.goto(
+        `${address()}/?layer=distance&area=GM0995&place=${place.id}#11/52.5/5.47`,
+      )
+      const csp = response!.headers()['content-security-policy'] ?? ''
+      expect(csp).toContain("script-src 'self'")
+      expect(csp).toContain("style-src 'self'")
+      await marloes.page.waitForSelector('body[data-layer="distance"][data-area="GM0995"]', {
+        timeout: 30_000,
+      })
+      await marloes.page.waitForSelector('#place-history li')
+      // The legends and the bars got their colours and widths without style attributes.
+      expect(
+        await marloes.page.$eval('#legend .swatch', (e) => getComputedStyle(e).backgroundColor),
+      ).toBe('rgb(11, 110, 79)')
+      expect(
+        await marloes.page.$eval('#hex-legend .chip', (e) => getComputedStyle(e).backgroundColor),
+      ).toBe('rgb(253, 231, 37)')
+      expect(
+        await marloes.page.$$eval('.bands .bar', (bars) =>
+          Math.max(...bars.map((b) => (b as HTMLElement).offsetWidth)),
+        ),
+      ).toBeGreaterThan(10)
+      await marloes.page.screenshot({
+        path: path.join(SCREENSHOTS, `moderator-${ctx().backend}.png`),
+      })
+      expect(violations).toEqual([])
+      expect(errors).toEqual([])
+      await marloes.context.close()
+    })
+  },
+  {
+    reset: 'none',
+    setup: async (ctx) => {
+      await loadRealAreas(ctx.handle, systemClock, ['gemeenten'])
+      await seedIfEmpty(
+        { db: ctx.handle.db, clock: ctx.clock, schemas: testSchemas },
+        fs.readFileSync(SEED_FILE, 'utf8'),
+      )
+      await createUsers(ctx)
     },
   },
 )
@@ -663,7 +1367,6 @@ describeBackends(
 describeBackends(
   'loading real data on an empty installation, in Chromium',
   (ctx) => {
-    const token = 'admin-token-for-the-browser-test-0123'
     let pdok: http.Server
     let pdokBase = ''
     beforeAll(async () => {
@@ -721,7 +1424,6 @@ describeBackends(
     })
     afterAll(() => new Promise((resolve) => pdok.close(resolve)))
     const address = servedApp(ctx, () => ({
-      adminToken: token,
       pdokUrl: `${pdokBase}/pdok/{year}`,
       overpassUrl: `${pdokBase}/overpass`,
       regionBbox: [4.95, 52.18, 6.1, 52.95],
@@ -729,16 +1431,22 @@ describeBackends(
     }))
 
     it('offers "load data for a region" on an empty installation and loads it with progress', async () => {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+      // Every table is emptied before each test of this suite, the accounts too.
+      await createUsers(ctx())
+      const context = await browser.newContext({ viewport: { width: 1200, height: 900 } })
+      const page = await context.newPage()
       await page.goto(`${address()}/?layer=none`)
       await page.waitForSelector('#load-data:not([hidden])', { timeout: 30_000 })
+      // A visitor reads how it is done; an administrator who signs in gets the form.
       expect(await page.textContent('#load-intro')).toContain('Er zijn nog geen gebieden geladen')
+      expect(await page.textContent('#load-intro')).toContain('Log in als beheerder')
+      expect(await page.isHidden('#load-form')).toBe(true)
+      await page.click('#login-open')
+      await page.fill('#login-email', 'admin@example.nl')
+      await page.fill('#login-password', PASSWORD)
+      await page.click('#login-submit')
+      await page.waitForSelector('#load-form:not([hidden])')
       await page.fill('#load-gemeente', 'gm0995')
-      await page.fill('#load-token', 'wrong-token')
-      await page.click('#load-form button[type=submit]')
-      await page.waitForSelector('#load-error:not(:empty)')
-      expect(await page.textContent('#load-error')).toContain('beheerder')
-      await page.fill('#load-token', token)
       await page.click('#load-form button[type=submit]')
       await page.waitForSelector('body[data-loaded="true"]', { timeout: 60_000 })
       expect(await page.textContent('#load-progress')).toContain('Klaar')
@@ -754,7 +1462,7 @@ describeBackends(
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
       expect(await page.textContent('#status')).toBe('1 plek op de kaart')
       expect(await page.locator('#gemeente option[value="GM0995"]').count()).toBe(1)
-      await page.close()
+      await context.close()
     })
   },
   { reset: 'all' },

@@ -5,14 +5,17 @@ import {
   type Coverage,
   type FeatureCollection,
   type HexMetric,
+  type Proposal,
 } from './api-client/index.js'
 import { formatNumber } from './i18n/format.js'
 import { lang, locale, switchLanguage, t, translatePage } from './i18n/index.js'
 import { COLORS, describeCell, legendFor, modeWords, resolutionForZoom } from './map/layers.js'
 import { createMap } from './map/index.js'
-import { renderCoverage } from './ui/area-panel.js'
+import { createAccount, locked, may, session } from './ui/account.js'
+import { renderCoverage, sizeBars } from './ui/area-panel.js'
 import { byId, escapeHtml } from './ui/dom.js'
-import { renderPlace } from './ui/place-panel.js'
+import { createModeration } from './ui/moderation.js'
+import { renderPlace, type PlaceRights } from './ui/place-panel.js'
 import { createPlaceForm, type PlaceValues } from './ui/place-form.js'
 import { renderPlaceList, renderResults, searchPlaces } from './ui/search.js'
 import { offerDataLoad } from './ui/load-data.js'
@@ -44,18 +47,28 @@ const listItems = byId<HTMLElement>('list-items')
 
 const placesText = (n: number) => t('places', formatNumber(n), n === 1)
 
-byId<HTMLElement>('legend').innerHTML = [
-  [COLORS.meetingPlace, t('meetingPlace'), ''],
-  [COLORS.other, t('other'), ''],
-  [COLORS.planned, t('statusPlanned'), 'ring'],
-  [COLORS.closed, t('statusClosed'), 'ring'],
-  [COLORS.faded, t('notCounted'), ''],
-]
-  .map(
-    ([color, text, kind]) =>
-      `<li><span class="swatch${kind ? ' ring' : ''}" style="${kind ? 'border-color' : 'background'}:${color}"></span>${text}</li>`,
-  )
-  .join('')
+/**
+ * A legend line: a swatch and its text. Colours are set through the DOM, never as a style
+ * attribute (the Content-Security-Policy allows no inline styles).
+ */
+function legendItem(text: string, swatchClass: string, style: Partial<CSSStyleDeclaration>) {
+  const li = document.createElement('li')
+  const swatch = document.createElement('span')
+  swatch.className = swatchClass
+  swatch.setAttribute('aria-hidden', 'true')
+  Object.assign(swatch.style, style)
+  li.append(swatch, text)
+  return li
+}
+
+byId<HTMLElement>('legend').replaceChildren(
+  legendItem(t('meetingPlace'), 'swatch', { background: COLORS.meetingPlace }),
+  legendItem(t('other'), 'swatch', { background: COLORS.other }),
+  legendItem(t('statusPlanned'), 'swatch ring', { borderColor: COLORS.planned }),
+  legendItem(t('statusClosed'), 'swatch ring', { borderColor: COLORS.closed }),
+  legendItem(t('notCounted'), 'swatch', { background: COLORS.faded }),
+  legendItem(t('legendOutdated'), 'swatch outdated-mark', {}),
+)
 
 byId<HTMLButtonElement>('language').addEventListener('click', () =>
   switchLanguage(lang === 'nl' ? 'en' : 'nl'),
@@ -170,16 +183,36 @@ async function reloadPlaces() {
   void refreshArea(false)
 }
 
-/** Deletes a place after the inline confirmation; the toast offers undo (restore). */
+/** A contributor's change went to the moderators: say so, and show the place as it still is. */
+function proposed(proposal: Proposal) {
+  showToast(t('proposalSent'))
+  void moderation.refresh()
+  if (proposal.asset_id && proposal.asset_id === openPlace) void showPlace(proposal.asset_id)
+}
+
+/**
+ * Deletes a place after the inline confirmation. A moderator's toast offers undo (restore); a
+ * contributor's delete is a proposal.
+ */
 async function deletePlace(place: AssetFeature) {
+  let proposal: Proposal | undefined
   try {
-    await api.deleteAsset(place.id, place.properties.version)
+    proposal = await api.deleteAsset(place.id, place.properties.version)
   } catch (e) {
     showToast(e instanceof ApiError ? e.message : t('offline'))
     return
   }
+  if (proposal) {
+    proposed(proposal)
+    return
+  }
   await showPlace('')
   await reloadPlaces()
+  // Only a moderator may bring a deleted place back.
+  if (!may('moderator')) {
+    showToast(t('deleted', place.properties.name))
+    return
+  }
   showToast(t('deleted', place.properties.name), {
     label: t('undo'),
     run: () =>
@@ -205,14 +238,18 @@ async function showPlace(id: string) {
     return
   }
   placeSection.hidden = false
-  placeBody.innerHTML = `<p class="note">${t('placeLoading')}</p>`
+  // Another place: say it is loading. The same place again (after a change): keep it in view.
+  if (document.body.dataset.place !== id) {
+    placeBody.innerHTML = `<p class="note">${t('placeLoading')}</p>`
+  }
   try {
     const [place, history, labels] = await Promise.all([api.asset(id), api.history(id), taxonomy])
-    placeBody.innerHTML = renderPlace(place, history, labels)
+    if (openPlace !== id) return
+    placeBody.innerHTML = renderPlace(place, history, labels, rights())
     byId<HTMLButtonElement>('place-close').addEventListener('click', () => void showPlace(''))
-    byId<HTMLButtonElement>('place-edit').addEventListener('click', () => void form.edit(place))
+    document.getElementById('place-edit')?.addEventListener('click', () => void form.edit(place))
     const confirm = byId<HTMLElement>('place-confirm')
-    byId<HTMLButtonElement>('place-delete').addEventListener('click', () => {
+    document.getElementById('place-delete')?.addEventListener('click', () => {
       confirm.hidden = false
       byId<HTMLButtonElement>('place-delete-no').focus()
     })
@@ -223,16 +260,83 @@ async function showPlace(id: string) {
       'click',
       () => void deletePlace(place),
     )
-    byId<HTMLButtonElement>('place-close').focus()
+    document.getElementById('place-verify')?.addEventListener('click', (e) => {
+      const button = e.currentTarget as HTMLButtonElement
+      button.disabled = true
+      void api
+        .verifyAsset(place.id)
+        .then(async () => {
+          showToast(t('verifiedNow', place.properties.name))
+          await reloadPlaces()
+          await showPlace(place.id)
+        })
+        .catch((err: unknown) => {
+          button.disabled = false
+          showToast(err instanceof ApiError ? err.message : t('offline'))
+        })
+    })
+    offerRevert(place)
+    byId<HTMLButtonElement>('place-close').focus({ preventScroll: true })
     document.body.dataset.place = id
   } catch (e) {
     placeBody.innerHTML = `<p class="note">${e instanceof ApiError ? escapeHtml(e.message) : t('placeFailed')}</p>`
   }
 }
 
+/** What the person signed in may do with a place (a visitor: nothing). */
+function rights(): PlaceRights {
+  return {
+    edit: may('contributor'),
+    delete: may('moderator')
+      ? 'undo'
+      : may('trusted')
+        ? 'direct'
+        : may('contributor')
+          ? 'propose'
+          : 'none',
+    verify: may('trusted'),
+    revert: may('moderator'),
+  }
+}
+
+/** "Terugzetten naar deze versie": asked inline under that version, then a new version. */
+function offerRevert(place: AssetFeature) {
+  const history = byId<HTMLElement>('place-history')
+  const confirm = byId<HTMLElement>('revert-confirm')
+  let version = 0
+  history.addEventListener('click', (e) => {
+    const button = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-revert]')
+    if (!button) return
+    version = Number(button.dataset.revert)
+    byId<HTMLElement>('revert-confirm-text').textContent = t('revertConfirm', version)
+    button.closest('li')?.append(confirm)
+    confirm.hidden = false
+    byId<HTMLButtonElement>('revert-no').focus()
+  })
+  byId<HTMLButtonElement>('revert-no').addEventListener('click', () => {
+    confirm.hidden = true
+  })
+  byId<HTMLButtonElement>('revert-yes').addEventListener('click', () => {
+    byId<HTMLButtonElement>('revert-yes').disabled = true
+    void api
+      .revertAsset(place.id, version)
+      .then(async () => {
+        showToast(t('reverted', version))
+        await reloadPlaces()
+        await showPlace(place.id)
+      })
+      .catch((err: unknown) => {
+        byId<HTMLButtonElement>('revert-yes').disabled = false
+        showToast(err instanceof ApiError ? err.message : t('offline'))
+      })
+  })
+}
+
 document.addEventListener('keydown', (e) => {
   if (e.key !== 'Escape') return
   if (form.isOpen()) form.close()
+  else if (account.isOpen()) account.closeLogin()
+  else if (moderation.isOpen()) moderation.close()
   else if (!placeSection.hidden) void showPlace('')
 })
 
@@ -267,9 +371,18 @@ function renderLegend(metric: HexMetric | 'none', threshold: number) {
     return
   }
   const legend = legendFor(metric, threshold, modeSelect.value)
-  const item = (i: { color: string; label: string; opacity?: number }) =>
-    `<li><span class="chip" style="background:${i.color};opacity:${i.opacity ?? 0.8}"></span>${i.label}</li>`
-  hexLegend.innerHTML = `<h3>${legend.title}</h3><ul>${legend.items.map(item).join('')}</ul><p class="note">${legend.note}</p>`
+  const title = document.createElement('h3')
+  title.textContent = legend.title
+  const list = document.createElement('ul')
+  list.append(
+    ...legend.items.map((i) =>
+      legendItem(i.label, 'chip', { background: i.color, opacity: String(i.opacity ?? 0.8) }),
+    ),
+  )
+  const note = document.createElement('p')
+  note.className = 'note'
+  note.textContent = legend.note
+  hexLegend.replaceChildren(title, list, note)
 }
 
 async function refreshHexes() {
@@ -350,6 +463,7 @@ async function refreshArea(fit: boolean) {
     await view.showSelected(feature, fit)
     shownGaps = coverage.gaps
     areaFigures.innerHTML = renderCoverage(coverage)
+    sizeBars(areaFigures)
     document.body.dataset.area = code
   } catch (e) {
     if (controller.signal.aborted) return
@@ -401,8 +515,12 @@ function saved(
           ...(position ? { geometry: { type: 'Point' as const, coordinates: position } } : {}),
         })
         .then(async (back) => {
+          if (back.proposal) {
+            proposed(back.proposal)
+            return
+          }
           await reloadPlaces()
-          await showPlace(back.id)
+          await showPlace(back.asset.id)
           showToast(t('undone'))
         })
         .catch((e: unknown) => showToast(e instanceof ApiError ? e.message : t('offline')))
@@ -410,7 +528,49 @@ function saved(
   })
 }
 
-const form = createPlaceForm({ map: view, taxonomy, onSaved: saved })
+const form = createPlaceForm({
+  map: view,
+  taxonomy,
+  suggesting: () => !session().user,
+  proposing: () => !may('trusted'),
+  onSaved: saved,
+  onProposed: proposed,
+})
+
+const moderation = createModeration({
+  map: view,
+  taxonomy,
+  onApproved: (asset) => {
+    void reloadPlaces().then(() =>
+      asset && !asset.properties.deleted_at ? showPlace(asset.id) : undefined,
+    )
+  },
+})
+
+/** Shows what the person signed in may do: add or suggest places, review, or only read. */
+function applyRights() {
+  const { user, settings } = session()
+  byId<HTMLElement>('add-place').hidden = !user
+  byId<HTMLElement>('suggest-place').hidden = Boolean(user) || !settings.anonymous_suggestions
+  byId<HTMLElement>('login-hint').hidden = Boolean(user)
+  // An open form stays open: after signing in (again) it can still be saved.
+  void moderation.refresh()
+}
+
+const account = createAccount((why) => {
+  applyRights()
+  if (!started) {
+    // The map was for accounts only: now it can load.
+    start().catch(() => (status.textContent = t('offline')))
+    return
+  }
+  // Contact details and buttons differ per role: show the open place again.
+  if (openPlace) void showPlace(openPlace)
+  void offerDataLoad()
+  if (why === 'logout') void reloadPlaces()
+})
+api.onLoginNeeded(() => void account.loginNeeded(t('loginNeeded')))
+byId<HTMLButtonElement>('login-hint-open').addEventListener('click', () => account.openLogin())
 
 view.onClick({
   pick: form.picking,
@@ -526,10 +686,29 @@ async function load() {
   }
   if (openPlace) await showPlace(openPlace)
   await refreshHexes()
-  await form.restoreDraft()
+  // A draft is brought back to whoever may still save (or suggest) it.
+  if (session().user || session().settings.anonymous_suggestions) await form.restoreDraft()
   document.body.dataset.ready = 'true'
 }
 
-load().catch(() => {
-  status.textContent = t('offline')
-})
+let started = false
+
+/** Loads the map, unless it is for accounts only and nobody is signed in yet. */
+async function start() {
+  if (started || locked()) {
+    status.textContent = ''
+    return
+  }
+  started = true
+  await load()
+}
+
+void account
+  .start()
+  .then(() => {
+    applyRights()
+    return start()
+  })
+  .catch(() => {
+    status.textContent = t('offline')
+  })

@@ -94,6 +94,44 @@ async function problemOf(res: Response, url: string): Promise<ApiError> {
 /** Headers of every request: JSON, problems in the interface language. */
 const HEADERS = { accept: 'application/json', 'accept-language': lang }
 
+/**
+ * The session: the cookie is HttpOnly and same-origin (fetch sends it by itself); what the page
+ * keeps is the CSRF token that every state-changing request carries along.
+ */
+let csrfToken = ''
+
+/** Called when a write is refused for want of a login (401). */
+let onLoginNeeded: (() => void) | undefined
+
+/** Headers of a state-changing request: also the CSRF token of this session. */
+const writeHeaders = (extra: Record<string, string> = {}) => ({
+  ...HEADERS,
+  ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}),
+  ...extra,
+})
+
+/** A POST, PATCH or DELETE with a JSON body (or none); refusals throw an ApiError. */
+async function send(
+  method: 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  body?: unknown,
+  extra: Record<string, string> = {},
+): Promise<Response> {
+  const res = await fetch(url, {
+    method,
+    headers: writeHeaders(
+      body === undefined ? extra : { 'content-type': 'application/json', ...extra },
+    ),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  if (!res.ok) {
+    const error = await problemOf(res, url)
+    if (res.status === 401) onLoginNeeded?.()
+    throw error
+  }
+  return res
+}
+
 async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   const res = await fetch(url, { headers: HEADERS, signal })
   if (!res.ok) throw await problemOf(res, url)
@@ -159,29 +197,111 @@ export interface AssetFeature {
   properties: Record<string, unknown> & { name: string; kind: string; version: number }
 }
 
+export type HistoryAction = 'create' | 'update' | 'delete' | 'restore' | 'import' | 'revert'
+
+/** One version of a place: who changed what, when, and where the change came from. */
 export interface HistoryEntry {
   version: number
-  action: 'create' | 'update' | 'delete' | 'restore' | 'import'
+  action: HistoryAction
+  /** `user:<id>` for an account, otherwise a label such as `system:seed`. */
   actor: string
+  /** The account's name; null for labels (and when the API does not say). */
+  actor_name?: string | null
   at: string
+  before?: AssetFeature | null
+  after?: AssetFeature | null
+  proposal_id?: string | null
+}
+
+export type Role = 'contributor' | 'trusted' | 'moderator' | 'admin'
+
+export interface User {
+  id: string
+  email: string
+  display_name: string
+  role: Role
+}
+
+/** Settings an administrator changes at run time. */
+export interface Settings {
+  public_map: boolean
+  anonymous_suggestions: boolean
+  verification_max_age_days: number
+}
+
+export interface Me {
+  user: User | null
+  /** Null while nobody is signed in (no session to protect). */
+  csrf_token: string | null
+  settings: Settings
+}
+
+/** A change waiting for (or decided by) a moderator. */
+export interface Proposal {
+  id: string
+  action: 'create' | 'update' | 'delete'
+  asset_id: string | null
+  base_version: number | null
+  status: 'pending' | 'approved' | 'rejected'
+  proposer: { id: string | null; name: string | null }
+  note: string | null
+  created_at: string
+  before: AssetFeature | null
+  after: AssetFeature | null
+  decided_by?: { id: string; name: string | null } | null
+  decided_at: string | null
+  reason: string | null
+  result_version?: number | null
+}
+
+/** What a write did: the place changed, or (for a contributor) a proposal was sent. */
+export type Written =
+  { asset: AssetFeature; proposal?: undefined } | { proposal: Proposal; asset?: undefined }
+
+/** A 202 is a proposal; anything else the place as it is now. */
+async function writtenOf(res: Response): Promise<Written> {
+  if (res.status === 202)
+    return { proposal: ((await res.json()) as { proposal: Proposal }).proposal }
+  return { asset: (await res.json()) as AssetFeature }
 }
 
 /** Which places count: query parameters the analysis endpoints share. */
 export type PlaceFilterParams = Record<string, string>
 
 export const api = {
-  /** Adds a place; refusals come back as ApiError with per-field problems. */
+  /** Who is signed in (if anyone), the CSRF token of this session and the public settings. */
+  async me(): Promise<Me> {
+    const me = await getJson<Me>('/api/auth/me')
+    csrfToken = me.csrf_token ?? ''
+    return me
+  },
+  /** Signs in; the cookie is set by the answer, the new CSRF token kept here. */
+  async login(email: string, password: string): Promise<User> {
+    const url = '/api/auth/login'
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: writeHeaders({ 'content-type': 'application/json' }),
+      body: JSON.stringify({ email, password }),
+    })
+    if (!res.ok) throw await problemOf(res, url)
+    const body = (await res.json()) as { user: User; csrf_token: string }
+    csrfToken = body.csrf_token
+    return body.user
+  },
+  async logout(everywhere = false) {
+    await send('POST', everywhere ? '/api/auth/logout-all' : '/api/auth/logout')
+    csrfToken = ''
+  },
+  /** Hears about writes refused for want of a login. */
+  onLoginNeeded(handler: () => void) {
+    onLoginNeeded = handler
+  },
+  /** Adds a place (or proposes it); refusals come back as ApiError with per-field problems. */
   async createAsset(body: {
     geometry: { type: 'Point'; coordinates: [number, number] }
     properties: Record<string, unknown>
-  }) {
-    const res = await fetch('/api/assets', {
-      method: 'POST',
-      headers: { ...HEADERS, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-    if (!res.ok) throw await problemOf(res, '/api/assets')
-    return (await res.json()) as AssetFeature
+  }): Promise<Written> {
+    return writtenOf(await send('POST', '/api/assets', body))
   },
   /**
    * Changes a place that was read at `version`. A stale version gets an ApiError 412 whose
@@ -194,29 +314,54 @@ export const api = {
       geometry?: { type: 'Point'; coordinates: [number, number] }
       properties?: Record<string, unknown>
     },
-  ) {
+  ): Promise<Written> {
     const url = `/api/assets/${encodeURIComponent(id)}`
-    const res = await fetch(url, {
-      method: 'PATCH',
-      headers: { ...HEADERS, 'content-type': 'application/json', 'if-match': `"v${version}"` },
-      body: JSON.stringify(body),
-    })
-    if (!res.ok) throw await problemOf(res, url)
-    return (await res.json()) as AssetFeature
+    return writtenOf(await send('PATCH', url, body, { 'if-match': `"v${version}"` }))
   },
-  async deleteAsset(id: string, version: number) {
+  /** Deletes a place; for a contributor the answer is a proposal to delete it. */
+  async deleteAsset(id: string, version: number): Promise<Proposal | undefined> {
     const url = `/api/assets/${encodeURIComponent(id)}`
-    const res = await fetch(url, {
-      method: 'DELETE',
-      headers: { ...HEADERS, 'if-match': `"v${version}"` },
-    })
-    if (!res.ok) throw await problemOf(res, url)
+    const res = await send('DELETE', url, undefined, { 'if-match': `"v${version}"` })
+    return res.status === 202 ? ((await res.json()) as { proposal: Proposal }).proposal : undefined
   },
   async restoreAsset(id: string) {
-    const url = `/api/assets/${encodeURIComponent(id)}/restore`
-    const res = await fetch(url, { method: 'POST', headers: HEADERS })
-    if (!res.ok) throw await problemOf(res, url)
+    const res = await send('POST', `/api/assets/${encodeURIComponent(id)}/restore`)
     return (await res.json()) as AssetFeature
+  },
+  /** Marks a place as checked today. */
+  async verifyAsset(id: string) {
+    const res = await send('POST', `/api/assets/${encodeURIComponent(id)}/verify`)
+    return (await res.json()) as AssetFeature
+  },
+  /** Puts a place back to an earlier version; the revert is a new version. */
+  async revertAsset(id: string, version: number) {
+    const res = await send('POST', `/api/assets/${encodeURIComponent(id)}/revert`, { version })
+    return (await res.json()) as AssetFeature
+  },
+  /** Proposals: all for a moderator, one's own for a contributor. */
+  proposals: (status?: Proposal['status']) =>
+    getJson<{ proposals: Proposal[] } | Proposal[]>(
+      `/api/proposals${status ? `?status=${status}` : ''}`,
+    ).then((r) => (Array.isArray(r) ? r : r.proposals)),
+  async approve(id: string) {
+    const res = await send('POST', `/api/proposals/${encodeURIComponent(id)}/approve`, {})
+    return (await res.json()) as { proposal: Proposal; asset: AssetFeature | null }
+  },
+  async reject(id: string, reason: string) {
+    const res = await send('POST', `/api/proposals/${encodeURIComponent(id)}/reject`, { reason })
+    return (await res.json()) as { proposal: Proposal }
+  },
+  /** A visitor's suggestion of a new place (when the setting allows it). */
+  async suggest(body: {
+    feature: {
+      geometry: { type: 'Point'; coordinates: [number, number] }
+      properties: Record<string, unknown>
+    }
+    note: string | null
+    website: string
+  }) {
+    const res = await send('POST', '/api/proposals', { action: 'create', ...body })
+    return (await res.json()) as { proposal: Proposal } | Proposal
   },
   taxonomy: () => getJson<Taxonomy>('/api/kinds'),
   asset: (id: string) => getJson<AssetFeature>(`/api/assets/${encodeURIComponent(id)}`),
@@ -249,22 +394,12 @@ export const api = {
     getJson<{ empty: boolean; adminEnabled: boolean; regions: { code: string; name: string }[] }>(
       '/api/data/status',
     ),
-  /** Starts loading real data for a region (administrators). */
-  async startDataLoad(target: { region?: string; gemeente?: string }, token: string) {
-    const res = await fetch('/api/data/download', {
-      method: 'POST',
-      headers: { ...HEADERS, 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(target),
-    })
-    if (!res.ok) throw await problemOf(res, '/api/data/download')
+  /** Starts loading real data for a region (an administrator, signed in). */
+  async startDataLoad(target: { region?: string; gemeente?: string }) {
+    const res = await send('POST', '/api/data/download', target)
     return (await res.json()) as DataLoadJob
   },
-  async dataLoad(id: string, token: string) {
-    const url = `/api/data/download/${encodeURIComponent(id)}`
-    const res = await fetch(url, { headers: { ...HEADERS, authorization: `Bearer ${token}` } })
-    if (!res.ok) throw await problemOf(res, url)
-    return (await res.json()) as DataLoadJob
-  },
+  dataLoad: (id: string) => getJson<DataLoadJob>(`/api/data/download/${encodeURIComponent(id)}`),
   /** Ids of the places a filter counts. */
   counted: (filter: PlaceFilterParams, signal?: AbortSignal) =>
     getJson<{ count: number; ids: string[] }>(

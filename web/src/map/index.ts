@@ -18,6 +18,7 @@ import {
   COLORS,
   FLEVOLAND_BOUNDS,
   hexPaint,
+  reviewLayers,
   type HexMetric,
 } from './layers.js'
 
@@ -215,6 +216,60 @@ export function createMap(
         const [w, s, e, n] = turfBbox(feature as Parameters<typeof turfBbox>[0])
         map.fitBounds([w, s, e, n], { padding: 30 })
       }
+    },
+    /**
+     * Shows a proposal on the map: the place as it is now (grey) and as proposed (highlighted),
+     * and fits both into view. Nothing given clears it.
+     */
+    showReview(before: [number, number] | undefined, after: [number, number] | undefined) {
+      void loaded.then(async () => {
+        const points = [before, after].filter((p): p is [number, number] => p !== undefined)
+        const moved = before && after && (before[0] !== after[0] || before[1] !== after[1])
+        await (map.getSource('review') as GeoJSONSource).setData({
+          type: 'FeatureCollection',
+          features: [
+            ...(moved
+              ? [
+                  {
+                    type: 'Feature' as const,
+                    properties: {},
+                    geometry: { type: 'LineString' as const, coordinates: [before, after] },
+                  },
+                ]
+              : []),
+            ...(before
+              ? [
+                  {
+                    type: 'Feature' as const,
+                    properties: { side: 'before' },
+                    geometry: { type: 'Point' as const, coordinates: before },
+                  },
+                ]
+              : []),
+            ...(after
+              ? [
+                  {
+                    type: 'Feature' as const,
+                    properties: { side: 'after' },
+                    geometry: { type: 'Point' as const, coordinates: after },
+                  },
+                ]
+              : []),
+          ],
+        })
+        // Always on top, also above the place layers that are added later.
+        for (const layer of reviewLayers) {
+          if (!map.getLayer(layer.id)) map.addLayer(layer)
+          else map.moveLayer(layer.id)
+        }
+        if (points.length === 0) return
+        const lons = points.map((p) => p[0])
+        const lats = points.map((p) => p[1])
+        map.fitBounds(
+          [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)],
+          { padding: 80, maxZoom: 16, duration: 600 },
+        )
+      })
     },
     /** A draggable marker for a new place (or none); `moved` hears where it was dropped. */
     setDraft(position: [number, number] | undefined, moved: (lon: number, lat: number) => void) {

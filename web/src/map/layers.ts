@@ -14,6 +14,11 @@ export const COLORS = {
   closed: '#6b7280',
   /** The legend's swatch for places the filter does not count (drawn faded). */
   faded: '#b6d3c9',
+  /** The small mark of a place not checked recently ("mogelijk verouderd"). */
+  outdated: '#f08c00',
+  /** A proposal under review: the place as it is now (grey) and as proposed (purple). */
+  reviewBefore: '#6b7280',
+  reviewAfter: '#9333ea',
 }
 
 /** The PDOK BRT-Achtergrondkaart (Kadaster), a MapLibre style (DOMAIN.md). */
@@ -29,6 +34,7 @@ export const baseStyle: StyleSpecification = {
   sources: {
     gemeenten: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     selected: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+    review: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     assets: {
       type: 'geojson',
       data: { type: 'FeatureCollection', features: [] },
@@ -135,6 +141,61 @@ export const assetLayers: LayerSpecification[] = [
         0.6,
         1,
       ],
+    },
+  },
+  {
+    // Not checked for longer than the setting allows: a small orange dot at the upper right.
+    id: 'asset-outdated',
+    type: 'circle',
+    source: 'assets',
+    filter: ['all', ['!', ['has', 'point_count']], ['==', ['get', 'possibly_outdated'], true]],
+    paint: {
+      'circle-radius': 4,
+      'circle-color': COLORS.outdated,
+      'circle-stroke-color': '#fff',
+      'circle-stroke-width': 1.5,
+      'circle-translate': [8, -8],
+      'circle-opacity': ['case', ['get', 'counted'], 1, 0.4],
+      'circle-stroke-opacity': ['case', ['get', 'counted'], 1, 0.4],
+    },
+  },
+]
+
+/**
+ * A proposal under review, above everything: where the place is now (grey), where it would be
+ * (purple, larger, with a halo) and a dashed line between when it moves.
+ */
+export const reviewLayers: LayerSpecification[] = [
+  {
+    id: 'review-line',
+    type: 'line',
+    source: 'review',
+    filter: ['==', ['geometry-type'], 'LineString'],
+    paint: { 'line-color': COLORS.reviewAfter, 'line-width': 2, 'line-dasharray': [2, 2] },
+  },
+  {
+    id: 'review-before',
+    type: 'circle',
+    source: 'review',
+    filter: ['==', ['get', 'side'], 'before'],
+    paint: {
+      'circle-radius': 9,
+      'circle-color': COLORS.reviewBefore,
+      'circle-opacity': 0.85,
+      'circle-stroke-color': '#fff',
+      'circle-stroke-width': 2,
+    },
+  },
+  {
+    id: 'review-after',
+    type: 'circle',
+    source: 'review',
+    filter: ['==', ['get', 'side'], 'after'],
+    paint: {
+      'circle-radius': 11,
+      'circle-color': COLORS.reviewAfter,
+      'circle-stroke-color': '#fff',
+      'circle-stroke-width': 3,
     },
   },
 ]

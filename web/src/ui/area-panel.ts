@@ -21,7 +21,11 @@ function network(c: Coverage): string {
   return detour + unreachable
 }
 
-/** The figures of one area in plain language, with the bands as a bar chart and the top gaps. */
+/**
+ * The figures of one area in plain language, with the bands as a bar chart and the top gaps.
+ * The bars carry their width as `data-width` (the Content-Security-Policy allows no style
+ * attributes): `sizeBars` sets it once the HTML is in the page.
+ */
 export function renderCoverage(c: Coverage): string {
   const threshold = formatDistance(c.inputs.thresholdM)
   const how = t(HOW[c.inputs.mode as keyof typeof HOW] ?? 'modeLine')
@@ -33,7 +37,7 @@ export function renderCoverage(c: Coverage): string {
           ? t('legendMoreThan', formatDistance(b.fromM))
           : `${formatDistance(b.fromM)} – ${formatDistance(b.toM)}`
       const width = Math.round((b.inhabitants / max) * 100)
-      return `<li><span class="band-label">${label}</span><span class="bar" style="width:${width}%"></span><span class="band-value">${formatNumber(b.inhabitants)}</span></li>`
+      return `<li><span class="band-label">${label}</span><span class="bar" data-width="${width}"></span><span class="band-value">${formatNumber(b.inhabitants)}</span></li>`
     })
     .join('')
   const gaps = c.gaps
@@ -74,4 +78,11 @@ export function renderCoverage(c: Coverage): string {
     <ol class="gaps">${gaps || `<li>${t('noGaps')}</li>`}</ol>
     <p class="note">${t('sources', source, formatNumber(c.inputs.places.counted), c.inputs.resolution)}
       <a href="${escapeHtml(c.inputs.permalink)}" target="_blank" rel="noopener">${t('figuresAsData')}</a></p>`
+}
+
+/** Gives the band bars their width (in %), from their `data-width`. */
+export function sizeBars(root: ParentNode): void {
+  for (const bar of root.querySelectorAll<HTMLElement>('.bar[data-width]')) {
+    bar.style.width = `${Number(bar.dataset.width)}%`
+  }
 }

@@ -28,9 +28,12 @@ function describe(p: Progress): string {
   }
 }
 
+let wired = false
+
 /**
- * On an installation without areas: an administrator loads real data for a region here (the
- * same download as `npm run data:download`), and follows its progress.
+ * On an installation without areas: an administrator (signed in) loads real data for a region
+ * here — the same download as `npm run data:download` — and follows its progress. Everyone else
+ * reads how it is done. Asked again after a login.
  */
 export async function offerDataLoad(): Promise<void> {
   const status = await api.dataStatus().catch(() => undefined)
@@ -42,6 +45,8 @@ export async function offerDataLoad(): Promise<void> {
     ? t('loadIntroAdmin')
     : t('loadIntroCli')
   form.hidden = !status.adminEnabled
+  if (wired) return
+  wired = true
   const region = byId<HTMLSelectElement>('load-region')
   for (const r of status.regions) region.add(new Option(r.name, r.code))
   const progress = byId<HTMLElement>('load-progress')
@@ -50,17 +55,16 @@ export async function offerDataLoad(): Promise<void> {
     e.preventDefault()
     void (async () => {
       error.textContent = ''
-      const token = byId<HTMLInputElement>('load-token').value
       const gemeente = byId<HTMLInputElement>('load-gemeente').value.trim().toUpperCase()
       try {
-        let job = await api.startDataLoad(gemeente ? { gemeente } : { region: region.value }, token)
+        let job = await api.startDataLoad(gemeente ? { gemeente } : { region: region.value })
         form.querySelector('button')?.setAttribute('disabled', 'true')
         while (job.status === 'running') {
           progress.innerHTML = job.progress
             .map((p) => `<li>${escapeHtml(describe(p))}</li>`)
             .join('')
           await new Promise((r) => setTimeout(r, 1000))
-          job = await api.dataLoad(job.id, token)
+          job = await api.dataLoad(job.id)
         }
         if (job.status === 'failed') {
           error.textContent = job.error?.detail[lang] ?? ''

@@ -1,4 +1,10 @@
-import { api, ApiError, type AssetFeature, type Taxonomy } from '../api-client/index.js'
+import {
+  api,
+  ApiError,
+  type AssetFeature,
+  type Proposal,
+  type Taxonomy,
+} from '../api-client/index.js'
 import { pickLabel, t } from '../i18n/index.js'
 import { byId, escapeHtml } from './dom.js'
 
@@ -16,6 +22,9 @@ const FIELDS = [
   'opening_hours',
   'wheelchair',
   'free_entry',
+  'contact_name',
+  'contact_email',
+  'contact_phone',
 ] as const
 type Field = (typeof FIELDS)[number]
 interface Values {
@@ -26,6 +35,9 @@ interface Values {
   opening_hours: string | null
   wheelchair: string
   free_entry: boolean | null
+  contact_name: string | null
+  contact_email: string | null
+  contact_phone: string | null
   position: [number, number] | undefined
 }
 
@@ -37,6 +49,9 @@ const LABEL: Record<Field | 'position', Parameters<typeof t>[0]> = {
   opening_hours: 'fieldOpeningHours',
   wheelchair: 'fieldWheelchair',
   free_entry: 'fieldFreeEntry',
+  contact_name: 'fieldContactName',
+  contact_email: 'fieldContactEmail',
+  contact_phone: 'fieldContactPhone',
   position: 'position',
 }
 
@@ -57,6 +72,9 @@ function valuesOf(
     opening_hours: text(p.opening_hours),
     wheelchair: text(p.wheelchair) ?? 'unknown',
     free_entry: typeof p.free_entry === 'boolean' ? p.free_entry : null,
+    contact_name: text(p.contact_name),
+    contact_email: text(p.contact_email),
+    contact_phone: text(p.contact_phone),
     position,
   }
 }
@@ -74,11 +92,20 @@ interface Editing {
  * A stale edit never overwrites: the other person's change is shown beside one's own, to apply
  * one's changes on top or take theirs. What was typed survives a failed save, closing by
  * accident (asked first) and a reload (kept as a draft in this browser).
+ *
+ * A visitor (when the map allows suggestions) uses the same form to suggest a place: no contact
+ * fields, a note for the moderator, and a honeypot field that people never see.
  */
 export function createPlaceForm(deps: {
   map: DraftMap
   taxonomy: Promise<Taxonomy>
+  /** True while nobody is signed in: the form suggests instead of saving. */
+  suggesting: () => boolean
+  /** True when a save becomes a proposal (a visitor, or a contributor). */
+  proposing: () => boolean
   onSaved: (place: AssetFeature, previous: { version: number; values: Values } | undefined) => void
+  /** A contributor's change (or a visitor's suggestion) went to the moderators. */
+  onProposed: (proposal: Proposal) => void
 }) {
   const section = byId<HTMLElement>('add')
   const title = byId<HTMLElement>('add-title')
@@ -89,6 +116,10 @@ export function createPlaceForm(deps: {
   const unsavedBox = byId<HTMLElement>('add-unsaved')
   const geometryError = byId<HTMLElement>('err-geometry')
   const locationButton = byId<HTMLButtonElement>('use-location')
+  const contactBox = byId<HTMLFieldSetElement>('add-contact')
+  const suggestBox = byId<HTMLElement>('add-suggest')
+  const note = byId<HTMLTextAreaElement>('add-note')
+  const honeypot = byId<HTMLInputElement>('add-website')
   let position: [number, number] | undefined
   let editing: Editing | undefined
   let initial: Values | undefined
@@ -110,6 +141,9 @@ export function createPlaceForm(deps: {
       opening_hours: text('opening_hours'),
       wheelchair: text('wheelchair') ?? 'unknown',
       free_entry: free === 'true' ? true : free === 'false' ? false : null,
+      contact_name: text('contact_name'),
+      contact_email: text('contact_email'),
+      contact_phone: text('contact_phone'),
       position,
     }
   }
@@ -124,6 +158,9 @@ export function createPlaceForm(deps: {
     input<HTMLInputElement>('opening_hours').value = v.opening_hours ?? ''
     input<HTMLSelectElement>('wheelchair').value = v.wheelchair === 'unknown' ? '' : v.wheelchair
     input<HTMLSelectElement>('free_entry').value = v.free_entry === null ? '' : String(v.free_entry)
+    input<HTMLInputElement>('contact_name').value = v.contact_name ?? ''
+    input<HTMLInputElement>('contact_email').value = v.contact_email ?? ''
+    input<HTMLInputElement>('contact_phone').value = v.contact_phone ?? ''
     if (v.position) setPosition(v.position[0], v.position[1], false)
   }
 
@@ -177,10 +214,18 @@ export function createPlaceForm(deps: {
     unsavedBox.hidden = true
     editing = edit
     section.hidden = false
-    title.textContent = edit ? t('editPlace') : t('newPlace')
+    const suggesting = !edit && deps.suggesting()
+    title.textContent = edit ? t('editPlace') : suggesting ? t('suggestTitle') : t('newPlace')
     locationButton.hidden = Boolean(edit)
     where.textContent = edit ? t('moveHint') : t('pickHint')
     form.reset()
+    // Contact details are personal data: only for people with an account.
+    contactBox.hidden = deps.suggesting()
+    contactBox.disabled = deps.suggesting()
+    suggestBox.hidden = !suggesting
+    byId<HTMLElement>('add-proposal-intro').hidden = !deps.proposing()
+    const button = form.querySelector<HTMLButtonElement>('button[type=submit]')
+    if (button) button.textContent = deps.proposing() ? t('sendProposal') : t('save')
     position = undefined
     deps.map.setDraft(undefined, setPosition)
     if (values) fill(values)
@@ -230,8 +275,10 @@ export function createPlaceForm(deps: {
   function showFieldErrors(err: ApiError) {
     summary.textContent = err.message
     for (const field of err.fields) {
-      const name = field.pointer.replace(/^\/properties\//, '').split('/')[0] ?? ''
-      if (field.pointer.startsWith('/geometry')) {
+      // A suggestion's fields sit under /feature.
+      const pointer = field.pointer.replace(/^\/feature(?=\/)/, '')
+      const name = pointer.replace(/^\/properties\//, '').split('/')[0] ?? ''
+      if (pointer.startsWith('/geometry')) {
         geometryError.textContent = field.detail
       } else if ((FIELDS as readonly string[]).includes(name)) {
         const error = document.getElementById(`err-${name}`)
@@ -322,26 +369,38 @@ export function createPlaceForm(deps: {
     }
     const values = read()
     try {
-      let saved: AssetFeature
-      let previous: { version: number; values: Values } | undefined
       if (editing) {
         const patch = patchOf(values, editing.base)
-        saved = await api.updateAsset(editing.id, editing.version, patch)
-        previous = { version: saved.properties.version, values: editing.base }
-      } else {
-        const properties: Record<string, unknown> = {}
-        for (const f of FIELDS) {
-          if (values[f] !== null && values[f] !== '') properties[f] = values[f]
-        }
-        // The name is always sent, so an empty one gets the API's own message.
-        properties.name = values.name
-        saved = await api.createAsset({
-          geometry: { type: 'Point', coordinates: position },
-          properties,
-        })
+        const written = await api.updateAsset(editing.id, editing.version, patch)
+        const base = editing.base
+        forceClose()
+        if (written.proposal) deps.onProposed(written.proposal)
+        else
+          deps.onSaved(written.asset, { version: written.asset.properties.version, values: base })
+        return
       }
+      const properties: Record<string, unknown> = {}
+      for (const f of FIELDS) {
+        if (values[f] !== null && values[f] !== '') properties[f] = values[f]
+      }
+      // The name is always sent, so an empty one gets the API's own message.
+      properties.name = values.name
+      const feature = { geometry: { type: 'Point' as const, coordinates: position }, properties }
+      if (deps.suggesting()) {
+        const sent = await api.suggest({
+          feature,
+          note: note.value.trim() || null,
+          // Empty for people; a robot that fills every field gives itself away.
+          website: honeypot.value,
+        })
+        forceClose()
+        deps.onProposed('proposal' in sent ? sent.proposal : sent)
+        return
+      }
+      const written = await api.createAsset(feature)
       forceClose()
-      deps.onSaved(saved, previous)
+      if (written.proposal) deps.onProposed(written.proposal)
+      else deps.onSaved(written.asset, undefined)
     } catch (err) {
       if (!(err instanceof ApiError)) {
         // No connection: keep everything, say so, and try again when the connection is back.
@@ -386,6 +445,9 @@ export function createPlaceForm(deps: {
     )
   })
   byId<HTMLButtonElement>('add-place').addEventListener('click', () => open(undefined, undefined))
+  byId<HTMLButtonElement>('suggest-place').addEventListener('click', () =>
+    open(undefined, undefined),
+  )
   window.addEventListener('online', () => {
     if (!section.hidden && document.getElementById('add-retry')) void submit()
   })
