@@ -39,7 +39,8 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'PATCH /api/assets/:id': 'contributor',
   'DELETE /api/assets/:id': 'contributor',
   'POST /api/assets/:id/verify': 'trusted',
-  'POST /api/assets/:id/restore': 'moderator',
+  // Trusted contributors only their own deletion of the last minutes (undo); see the handler.
+  'POST /api/assets/:id/restore': 'trusted',
   'POST /api/assets/:id/revert': 'moderator',
   'GET /api/changes': 'moderator',
 

@@ -96,6 +96,9 @@ const idParam = z.object({ id: z.string().meta({ description: 'Asset id (uuid)' 
 
 const notFoundResponse = { description: 'No such asset', content: problemContent }
 
+/** How long a trusted contributor can undo their own deletion. */
+export const UNDO_MINUTES = 15
+
 /** A history entry as JSON; visitors see neither contact details nor who made a change. */
 function historyJson(e: HistoryEntry, view: FeatureView) {
   const anonymousReader = !view.contacts
@@ -130,6 +133,28 @@ export function assetRoutes(deps: {
   const view = (c: Context<AppEnv>) => viewOf(c, clock.now())
   /** Contributors propose; trusted contributors and up change directly. */
   const proposes = (c: Context<AppEnv>) => !atLeast(roleOf(c.get('principal')), 'trusted')
+  /**
+   * Undo for trusted contributors: they may bring back a place they deleted themselves in the
+   * last UNDO_MINUTES; anything older (or someone else's deletion) needs a moderator.
+   */
+  const requireOwnRecentDelete = async (c: Context<AppEnv>, id: string) => {
+    const entries = await assets.history(id)
+    const last = entries.at(-1)
+    const recent =
+      last?.action === 'delete' &&
+      last.actor === actorOf(c) &&
+      clock.now().getTime() - new Date(last.at).getTime() <= UNDO_MINUTES * 60_000
+    if (!recent) {
+      throw problem(
+        'forbidden',
+        { nl: 'Niet toegestaan', en: 'Not allowed' },
+        {
+          nl: `Alleen een moderator kan deze plek terugzetten. U kunt alleen uw eigen verwijdering van de laatste ${UNDO_MINUTES} minuten ongedaan maken.`,
+          en: `Only a moderator can bring this place back. You can only undo your own deletion of the last ${UNDO_MINUTES} minutes.`,
+        },
+      )
+    }
+  }
   const proposerId = (c: Context<AppEnv>) => {
     const p = c.get('principal')
     return p.kind === 'anonymous' ? null : p.user.id
@@ -421,7 +446,8 @@ export function assetRoutes(deps: {
     createRoute({
       method: 'post',
       path: '/assets/{id}/restore',
-      summary: 'Bring back a deleted asset',
+      summary:
+        'Bring back a deleted asset (moderators; trusted contributors their own deletion within 15 minutes)',
       request: { params: idParam },
       responses: {
         200: {
@@ -435,6 +461,7 @@ export function assetRoutes(deps: {
     async (c) => {
       const { id } = c.req.valid('param')
       requireId(id)
+      if (!atLeast(roleOf(c.get('principal')), 'moderator')) await requireOwnRecentDelete(c, id)
       const restored = await assets.restore(id, actorOf(c))
       c.header('etag', etagOf(restored.version))
       return c.json(toFeature(restored, view(c)), 200, GEOJSON)

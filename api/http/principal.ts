@@ -117,7 +117,8 @@ function sameSecret(a: string, b: string): boolean {
 
 /** The access rule of the route this request matched; undefined when no route matched. */
 export function ruleFor(c: Context): Rule | 'missing' | undefined {
-  const route = matchedRoutes(c).findLast((r) => r.method !== 'ALL')
+  // The first matching handler answers (e.g. /reports/report.css before /reports/:file).
+  const route = matchedRoutes(c).find((r) => r.method !== 'ALL')
   if (!route) return undefined
   const method = route.method === 'HEAD' ? 'GET' : route.method
   return ACCESS[`${method} ${route.path}`] ?? 'missing'

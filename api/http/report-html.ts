@@ -38,7 +38,8 @@ const T = {
     meanWithin: (km: number, m: string) => `Gemiddeld aantal plekken binnen ${km} km (${m})`,
     unreachable: 'Inwoners zonder bereikbare plek',
     bandsTitle: (m: string) => `Hoe ver wonen mensen van een ontmoetingsplek? (${m})`,
-    bandsLegend: (a: string) => `Brede balk: ${a}; smalle grijze balk: de provincie. Oranje: verder dan de grens.`,
+    bandsLegend: (a: string) =>
+      `Brede balk: ${a}; smalle grijze balk: de provincie. Oranje: verder dan de grens.`,
     band: (from: number, to: number | null) =>
       to === null ? `meer dan ${km(from)}` : `${km(from)} – ${km(to)}`,
     gapsTitle: 'Waar is het gat het grootst?',
@@ -111,7 +112,8 @@ const T = {
     meanWithin: (km: number, m: string) => `Mean number of places within ${km} km (${m})`,
     unreachable: 'Inhabitants with no reachable place',
     bandsTitle: (m: string) => `How far from a meeting place do people live? (${m})`,
-    bandsLegend: (a: string) => `Wide bar: ${a}; narrow grey bar: the province. Orange: beyond the threshold.`,
+    bandsLegend: (a: string) =>
+      `Wide bar: ${a}; narrow grey bar: the province. Orange: beyond the threshold.`,
     band: (from: number, to: number | null) =>
       to === null ? `more than ${km(from, 'en')}` : `${km(from, 'en')} – ${km(to, 'en')}`,
     gapsTitle: 'Where is the gap largest?',

@@ -206,21 +206,29 @@ describeBackends(
       expect(JSON.stringify(list.json)).not.toContain(secret)
 
       const bearer = { authorization: `Bearer ${secret}` }
-      // The token acts as a trusted contributor: it writes directly, but may not restore.
+      // The token acts as a trusted contributor: it writes directly and may undo its own
+      // deletion, but not someone else's.
       const created = await call(ctx().anon, 'POST', '/api/assets', assetBody(), bearer)
       expect(created.status).toBe(201)
       await call(ctx().anon, 'DELETE', `/api/assets/${created.json.id}`, undefined, bearer)
-      expect(
-        (
-          await call(
-            ctx().anon,
-            'POST',
-            `/api/assets/${created.json.id}/restore`,
-            undefined,
-            bearer,
-          )
-        ).status,
-      ).toBe(403)
+      const undo = await call(
+        ctx().anon,
+        'POST',
+        `/api/assets/${created.json.id}/restore`,
+        undefined,
+        bearer,
+      )
+      expect(undo.status, undo.text).toBe(200)
+      const other = await call(ctx().app, 'POST', '/api/assets', assetBody({ name: 'Ander' }))
+      await call(ctx().app, 'DELETE', `/api/assets/${other.json.id}`)
+      const notMine = await call(
+        ctx().anon,
+        'POST',
+        `/api/assets/${other.json.id}/restore`,
+        undefined,
+        bearer,
+      )
+      expect(notMine.status).toBe(403)
 
       expect((await b.request('DELETE', `/api/tokens/${made.json.token.id}`)).status).toBe(204)
       const revoked = await call(ctx().anon, 'GET', '/api/assets', undefined, bearer)
