@@ -203,6 +203,21 @@ describeBackends(
       threshold: 250,
       box: [4.36, 51.997, 4.383, 52.004],
     })
+
+    it('reports walking and cycling when a network is loaded, with the water finding', async () => {
+      const r = await get(ctx(), '/reports/GM9901.json')
+      expect(r.primary).toBe('walk')
+      expect(r.modes).toEqual(['walk', 'bike', 'line'])
+      const walk = await get(ctx(), '/api/coverage?area=GM9901&mode=walk&res=9&gaps=25')
+      expect(r.figures.walk.area.inhabitantsWithin).toBe(walk.inhabitantsWithin)
+      expect(r.figures.walk.area.network.meanDetourFactor).toBe(walk.network.meanDetourFactor)
+      const html = await call(ctx().app, 'GET', '/reports/GM9901')
+      expect(html.text).toContain('binnen 800 m lopen')
+      expect(html.text).toContain('binnen 2,5 km fietsen')
+      expect(html.text).toMatch(/Water en omwegen/)
+      expect(html.text).toContain('ODbL 1.0 © OpenStreetMap-bijdragers')
+      expect(html.text).toContain('tudelft.osm.pbf')
+    })
   },
   {
     config: { regionBbox: NL, regionName: 'Nederland' },

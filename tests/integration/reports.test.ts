@@ -99,6 +99,19 @@ describeBackends(
       },
     )
 
+    it.runIf(needsSharedData())(
+      'reports the whole province, with every gemeente outlined',
+      async () => {
+        const r = await call(ctx().app, 'GET', '/reports/province.json')
+        expect(r.status, r.text).toBe(200)
+        expect(r.json.area).toEqual({ code: 'province', name: 'Flevoland', level: 'province' })
+        expect(r.json.map.outlines).toHaveLength(6)
+        expect(r.json.figures.line.area.inhabitants).toBe(r.json.figures.line.province.inhabitants)
+        const html = await call(ctx().app, 'GET', '/reports/province?lang=en')
+        expect(html.text).toContain('<h1>Meeting places in Flevoland</h1>')
+      },
+    )
+
     it('refuses unknown areas, files and parameters with a problem, and follows the public-map setting', async () => {
       expect((await call(ctx().app, 'GET', '/reports/GM9999')).status).toBe(404)
       expect((await call(ctx().app, 'GET', '/reports/..%2Fetc%2Fpasswd')).status).toBe(404)
