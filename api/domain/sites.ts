@@ -1,5 +1,5 @@
-import { dijkstra, Heap, snap, type Graph, type Snap } from './network/graph.js'
-import { alongEdge, attach, seedsOf } from './network/reach.js'
+import { snap, type Graph, type Snap } from './network/graph.js'
+import { originSearch } from './network/reach.js'
 import type { Points } from './reach.js'
 
 /**
@@ -83,45 +83,12 @@ export function networkSites(graph: Graph, origins: Points, snapLimitM: number):
   for (let i = 0; i < n; i++) {
     snaps[i] = snap(graph, origins.x[i] as number, origins.y[i] as number, snapLimitM)
   }
-  const attached = attach(graph, snaps)
-  const onEdge = new Map<number, number[]>()
-  snaps.forEach((s, i) => {
-    if (!s) return
-    const list = onEdge.get(s.edge)
-    if (list) list.push(i)
-    else onEdge.set(s.edge, [i])
-  })
-  const dist = new Float64Array(graph.nodeCount).fill(Infinity)
-  const best = new Float64Array(n).fill(Infinity)
-  const heap = new Heap()
+  const search = originSearch(graph, snaps)
   return {
     around(x, y, maxM) {
       const site = snap(graph, x, y, snapLimitM)
       if (!site) return { origins: new Int32Array(0), metres: new Float64Array(0) }
-      const touched: number[] = []
-      const offer = (o: number, metres: number) => {
-        if (metres > maxM) return
-        if (best[o] === Infinity) touched.push(o)
-        if (metres < (best[o] as number)) best[o] = metres
-      }
-      const settled = dijkstra(graph.in, seedsOf(graph, site), dist, maxM, heap)
-      for (const v of settled) {
-        const dv = dist[v] as number
-        for (let k = attached.start[v] as number; k < (attached.start[v + 1] as number); k++) {
-          offer(attached.origin[k] as number, dv + (attached.extra[k] as number))
-        }
-      }
-      for (const o of onEdge.get(site.edge) ?? []) {
-        const s = snaps[o] as Snap
-        offer(o, s.distance + alongEdge(graph, s, site) + site.distance)
-      }
-      for (const v of settled) dist[v] = Infinity
-      const metres = new Float64Array(touched.length)
-      touched.forEach((o, k) => {
-        metres[k] = best[o] as number
-        best[o] = Infinity
-      })
-      return { origins: Int32Array.from(touched), metres }
+      return search.around(site, maxM)
     },
   }
 }

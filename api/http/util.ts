@@ -28,27 +28,8 @@ export function parseIfMatch(header: string | undefined): number | '*' | undefin
   return m ? Number(m[1]) : 'invalid'
 }
 
-/** Refuses a `method` request whose body is not JSON (415) before anything reads it. */
-export function requireJsonBody(method: string): MiddlewareHandler {
-  return async (c, next) => {
-    if (c.req.method !== method) return next()
-    const type = c.req.header('content-type') ?? ''
-    if (!/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(type)) {
-      throw problem(
-        'unsupported_media_type',
-        { nl: 'Verkeerd formaat', en: 'Unsupported media type' },
-        {
-          nl: `Stuur JSON met Content-Type: application/json (niet "${type || 'leeg'}").`,
-          en: `Send JSON with Content-Type: application/json (not "${type || 'empty'}").`,
-        },
-      )
-    }
-    await next()
-  }
-}
-
-/** Reads and validates a JSON body: 415 when not JSON, 400 when malformed, 422 per field. */
-export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+/** Throws 415 unless the request says its body is JSON (`application/json` or `…+json`). */
+function requireJsonType(c: Context): void {
   const type = c.req.header('content-type') ?? ''
   if (!/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(type)) {
     throw problem(
@@ -60,6 +41,20 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
       },
     )
   }
+}
+
+/** Refuses a `method` request whose body is not JSON (415) before anything reads it. */
+export function requireJsonBody(method: string): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.method !== method) return next()
+    requireJsonType(c)
+    await next()
+  }
+}
+
+/** Reads and validates a JSON body: 415 when not JSON, 400 when malformed, 422 per field. */
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  requireJsonType(c)
   let input: unknown
   try {
     input = await c.req.json()

@@ -236,7 +236,13 @@ export async function call(
     init.body = typeof body === 'string' ? body : JSON.stringify(body)
     ;(init.headers as Record<string, string>)['content-type'] ??= 'application/json'
   }
-  const res = await app.request(url, init)
+  return readResponse(await app.request(url, init))
+}
+
+/** A response's status, headers, text and (when it parses) JSON. */
+export async function readResponse(
+  res: Response,
+): Promise<{ status: number; headers: Headers; json: any; text: string }> {
   const text = await res.text()
   let json: unknown
   try {

@@ -1,4 +1,24 @@
 import type { App } from '../../api/http/app.js'
+import type { Role } from '../../api/domain/roles.js'
+import { createUser } from '../../api/services/users.js'
+import { readResponse, type TestContext } from './backends.js'
+
+/** The password of every account the tests make. */
+export const PASSWORD = 'een-lang-wachtwoord-42'
+
+/** Makes an account with PASSWORD; the e-mail is `<role>@example.nl` unless given. */
+export function makeUser(
+  ctx: TestContext,
+  role: Role,
+  name = `Fatima (${role})`,
+  email = `${role}@example.nl`,
+) {
+  return createUser(
+    ctx.handle.db,
+    { email, display_name: name, role, password: PASSWORD },
+    { actor: 'test', clock: ctx.clock },
+  )
+}
 
 /** A browser-like client for `app.request()`: keeps the session cookie and sends the CSRF token. */
 export class Browser {
@@ -31,14 +51,7 @@ export class Browser {
       const m = /^bk_session=([^;]*)/.exec(line)
       if (m) this.cookie = m[1] || undefined
     }
-    const text = await res.text()
-    let json: unknown
-    try {
-      json = text ? JSON.parse(text) : undefined
-    } catch {
-      json = undefined
-    }
-    return { status: res.status, headers: res.headers, json, text }
+    return readResponse(res)
   }
 
   async login(email: string, password: string) {

@@ -2,29 +2,8 @@ import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { createApp, type Logger } from '../../api/http/app.js'
 import { sha256, THROTTLE } from '../../api/services/auth.js'
-import { createUser } from '../../api/services/users.js'
-import {
-  assetBody,
-  call,
-  describeBackends,
-  TEST_CONFIG,
-  type TestContext,
-} from '../helpers/backends.js'
-import { Browser } from '../helpers/session.js'
-
-const PASSWORD = 'een-lang-wachtwoord-42'
-
-async function makeUser(
-  ctx: TestContext,
-  role: 'contributor' | 'trusted' | 'moderator' | 'admin',
-  email = `${role}@example.nl`,
-) {
-  return createUser(
-    ctx.handle.db,
-    { email, display_name: `Fatima (${role})`, role, password: PASSWORD },
-    { actor: 'test', clock: ctx.clock },
-  )
-}
+import { assetBody, call, describeBackends, TEST_CONFIG } from '../helpers/backends.js'
+import { Browser, makeUser, PASSWORD } from '../helpers/session.js'
 
 describeBackends(
   'accounts and sessions',

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { createApp } from '../../api/http/app.js'
 import { ANONYMOUS_PER_HOUR } from '../../api/services/proposals.js'
-import { createUser, ANONYMISED_NAME } from '../../api/services/users.js'
+import { ANONYMISED_NAME } from '../../api/services/users.js'
 import {
   assetBody,
   call,
@@ -10,20 +10,14 @@ import {
   TEST_CONFIG,
   type TestContext,
 } from '../helpers/backends.js'
-import { Browser } from '../helpers/session.js'
-
-const PASSWORD = 'een-lang-wachtwoord-42'
+import { Browser, makeUser, PASSWORD } from '../helpers/session.js'
 
 async function signIn(
   ctx: TestContext,
   role: 'contributor' | 'trusted' | 'moderator' | 'admin',
   name: string,
 ) {
-  await createUser(
-    ctx.handle.db,
-    { email: `${name.toLowerCase()}@example.nl`, display_name: name, role, password: PASSWORD },
-    { actor: 'test', clock: ctx.clock },
-  )
+  await makeUser(ctx, role, name, `${name.toLowerCase()}@example.nl`)
   const b = new Browser(ctx.anon)
   expect((await b.login(`${name.toLowerCase()}@example.nl`, PASSWORD)).status).toBe(200)
   return b

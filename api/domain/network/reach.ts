@@ -18,7 +18,7 @@ export interface NetworkReach extends Reach {
   readonly placesOffNetwork: number
 }
 
-export interface Attached {
+interface Attached {
   /** Per node, the origins on its edges: origin[start[v]] … with the extra metres to reach v. */
   readonly start: Int32Array
   readonly origin: Int32Array
@@ -29,7 +29,7 @@ export interface Attached {
  * The cost of travelling from a point on an edge to the edge's ends: to the source against the
  * edge's direction (needs `reverseCost`), to the target along it (needs `cost`).
  */
-export function toEnds(graph: Graph, s: Snap): [number, number] {
+function toEnds(graph: Graph, s: Snap): [number, number] {
   const length = graph.length[s.edge] as number
   // At an end already, direction does not matter.
   const toSource = s.offset === 0 ? 0 : graph.reverseCost[s.edge] === Infinity ? Infinity : s.offset
@@ -39,7 +39,7 @@ export function toEnds(graph: Graph, s: Snap): [number, number] {
 }
 
 /** Metres from origin point `o` to place point `p` along their shared edge, or Infinity. */
-export function alongEdge(graph: Graph, o: Snap, p: Snap): number {
+function alongEdge(graph: Graph, o: Snap, p: Snap): number {
   // The same point (both snapped to one vertex): no travel, whatever the edge's direction.
   if (p.offset === o.offset) return 0
   if (p.offset > o.offset) {
@@ -48,7 +48,7 @@ export function alongEdge(graph: Graph, o: Snap, p: Snap): number {
   return graph.reverseCost[o.edge] === Infinity ? Infinity : o.offset - p.offset
 }
 
-export function attach(graph: Graph, snaps: readonly (Snap | undefined)[]): Attached {
+function attach(graph: Graph, snaps: readonly (Snap | undefined)[]): Attached {
   const n = graph.nodeCount
   const start = new Int32Array(n + 1)
   const bump = (v: number) => {
@@ -79,7 +79,7 @@ export function attach(graph: Graph, snaps: readonly (Snap | undefined)[]): Atta
 }
 
 /** Seeds of a place for a Dijkstra over `graph.in`: the cost from each end of its edge to it. */
-export function seedsOf(graph: Graph, p: Snap) {
+function seedsOf(graph: Graph, p: Snap) {
   const length = graph.length[p.edge] as number
   const seeds = []
   // From the source, travel along the edge to the place; from the target, against it. A place
@@ -155,13 +155,12 @@ export function networkReach(
   return { nearest, within, unreachable, placesOffNetwork }
 }
 
-function countWithin(
-  graph: Graph,
-  originSnaps: readonly (Snap | undefined)[],
-  placeSnaps: readonly Snap[],
-  within: readonly [Int32Array, Int32Array, Int32Array],
-): void {
-  const R = RADII[RADII.length - 1] as number
+/**
+ * Searches from sites (places, or places that do not exist yet) to origins: the origins are
+ * attached to the nodes of their edges once; each search is one Dijkstra over the reversed graph
+ * bounded at `maxM`, plus the origins on the site's own edge. Reuses its buffers between searches.
+ */
+export function originSearch(graph: Graph, originSnaps: readonly (Snap | undefined)[]) {
   const attached = attach(graph, originSnaps)
   const onEdge = new Map<number, number[]>()
   originSnaps.forEach((s, i) => {
@@ -172,37 +171,58 @@ function countWithin(
   })
   const dist = new Float64Array(graph.nodeCount).fill(Infinity)
   const best = new Float64Array(originSnaps.length).fill(Infinity)
-  const touched: number[] = []
   const heap = new Heap()
-  const offer = (o: number, metres: number) => {
-    if (metres > R) return
-    if (best[o] === Infinity) touched.push(o)
-    if (metres < (best[o] as number)) best[o] = metres
-  }
-  for (const p of placeSnaps) {
-    const settled = dijkstra(graph.in, seedsOf(graph, p), dist, R, heap)
-    for (const v of settled) {
-      const dv = dist[v] as number
-      for (let k = attached.start[v] as number; k < (attached.start[v + 1] as number); k++) {
-        offer(attached.origin[k] as number, dv + (attached.extra[k] as number))
+  return {
+    /** Origins within `maxM` of the snapped site, with their route length to it. */
+    around(site: Snap, maxM: number): { origins: Int32Array; metres: Float64Array } {
+      const touched: number[] = []
+      const offer = (o: number, metres: number) => {
+        if (metres > maxM) return
+        if (best[o] === Infinity) touched.push(o)
+        if (metres < (best[o] as number)) best[o] = metres
       }
-    }
-    for (const o of onEdge.get(p.edge) ?? []) {
-      const s = originSnaps[o] as Snap
-      offer(o, s.distance + alongEdge(graph, s, p) + p.distance)
-    }
-    for (const o of touched) {
-      const d = best[o] as number
+      const settled = dijkstra(graph.in, seedsOf(graph, site), dist, maxM, heap)
+      for (const v of settled) {
+        const dv = dist[v] as number
+        for (let k = attached.start[v] as number; k < (attached.start[v + 1] as number); k++) {
+          offer(attached.origin[k] as number, dv + (attached.extra[k] as number))
+        }
+      }
+      for (const o of onEdge.get(site.edge) ?? []) {
+        const s = originSnaps[o] as Snap
+        offer(o, s.distance + alongEdge(graph, s, site) + site.distance)
+      }
+      for (const v of settled) dist[v] = Infinity
+      const metres = new Float64Array(touched.length)
+      touched.forEach((o, k) => {
+        metres[k] = best[o] as number
+        best[o] = Infinity
+      })
+      return { origins: Int32Array.from(touched), metres }
+    },
+  }
+}
+
+function countWithin(
+  graph: Graph,
+  originSnaps: readonly (Snap | undefined)[],
+  placeSnaps: readonly Snap[],
+  within: readonly [Int32Array, Int32Array, Int32Array],
+): void {
+  const R = RADII[RADII.length - 1] as number
+  const search = originSearch(graph, originSnaps)
+  for (const p of placeSnaps) {
+    const near = search.around(p, R)
+    for (let k = 0; k < near.origins.length; k++) {
+      const o = near.origins[k] as number
+      const d = near.metres[k] as number
       for (let r = 0; r < RADII.length; r++) {
         if (d <= (RADII[r] as number)) {
           const counts = within[r] as Int32Array
           counts[o] = (counts[o] as number) + 1
         }
       }
-      best[o] = Infinity
     }
-    touched.length = 0
-    for (const v of settled) dist[v] = Infinity
   }
 }
 
