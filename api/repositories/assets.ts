@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Transaction } from 'kysely'
+import { sql, type ExpressionBuilder, type Transaction, type UpdateObject } from 'kysely'
 import {
   AREA_CODE_FIELDS,
   ATTRIBUTE_FIELDS,
@@ -237,19 +237,33 @@ export async function updateAsset(
   actor: string,
   at: Date,
 ): Promise<boolean> {
-  const result = await db
+  return writeVersion(db, id, expectedVersion, 'live', {
+    ...attributeValues(next),
+    geom: pointFromLonLat(next.lon, next.lat),
+    updated_at: at,
+    updated_by: actor,
+  })
+}
+
+/**
+ * The one way a stored asset changes: `values` plus the next version, only when the stored
+ * version is `expectedVersion` (and the asset is live or deleted as `state` says). False when
+ * it was not (someone else was first, or the asset is gone).
+ */
+async function writeVersion(
+  db: Executor,
+  id: string,
+  expectedVersion: number,
+  state: 'live' | 'deleted' | 'any',
+  values: UpdateObject<DB, 'assets'>,
+): Promise<boolean> {
+  let query = db
     .updateTable('assets')
-    .set({
-      ...attributeValues(next),
-      geom: pointFromLonLat(next.lon, next.lat),
-      updated_at: at,
-      updated_by: actor,
-      version: expectedVersion + 1,
-    })
+    .set({ ...values, version: expectedVersion + 1 })
     .where('id', '=', id)
     .where('version', '=', expectedVersion)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst()
+  if (state !== 'any') query = query.where('deleted_at', state === 'live' ? 'is' : 'is not', null)
+  const result = await query.executeTakeFirst()
   return Number(result.numUpdatedRows) === 1
 }
 
@@ -265,22 +279,15 @@ export async function writeState(
   actor: string,
   at: Date,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('assets')
-    .set({
-      ...attributeValues(state),
-      geom: pointFromLonLat(state.lon, state.lat),
-      verified_by_role: state.verified_by_role ?? null,
-      deleted_at: state.deleted_at ? at : null,
-      deleted_by: state.deleted_at ? actor : null,
-      updated_at: at,
-      updated_by: actor,
-      version: expectedVersion + 1,
-    })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+  return writeVersion(db, id, expectedVersion, 'any', {
+    ...attributeValues(state),
+    geom: pointFromLonLat(state.lon, state.lat),
+    verified_by_role: state.verified_by_role ?? null,
+    deleted_at: state.deleted_at ? at : null,
+    deleted_by: state.deleted_at ? actor : null,
+    updated_at: at,
+    updated_by: actor,
+  })
 }
 
 /** Stamps an asset as checked now by `role`; bumps the version. */
@@ -292,20 +299,12 @@ export async function stampVerified(
   actor: string,
   at: Date,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('assets')
-    .set({
-      verified_at: at,
-      verified_by_role: role,
-      updated_at: at,
-      updated_by: actor,
-      version: expectedVersion + 1,
-    })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+  return writeVersion(db, id, expectedVersion, 'live', {
+    verified_at: at,
+    verified_by_role: role,
+    updated_at: at,
+    updated_by: actor,
+  })
 }
 
 /** Sets or clears the soft-delete mark when the version matches; bumps the version. */
@@ -317,20 +316,12 @@ export async function setDeleted(
   actor: string,
   at: Date,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('assets')
-    .set({
-      deleted_at: deleted ? at : null,
-      deleted_by: deleted ? actor : null,
-      updated_at: at,
-      updated_by: actor,
-      version: expectedVersion + 1,
-    })
-    .where('id', '=', id)
-    .where('version', '=', expectedVersion)
-    .where('deleted_at', deleted ? 'is' : 'is not', null)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows) === 1
+  return writeVersion(db, id, expectedVersion, deleted ? 'live' : 'deleted', {
+    deleted_at: deleted ? at : null,
+    deleted_by: deleted ? actor : null,
+    updated_at: at,
+    updated_by: actor,
+  })
 }
 
 /**
