@@ -9,6 +9,7 @@ import { projectRoot } from '../../api/config.js'
 import { openDatabase, type Backend } from '../../api/db/create-db.js'
 import { systemClock, createAssetService } from '../../api/services/assets.js'
 import { sha256 } from '../../api/services/auth.js'
+import { createUser } from '../../api/services/users.js'
 import {
   assetBody,
   backends,
@@ -216,5 +217,77 @@ describe.each(backends())('command-line scripts [%s]', (backend) => {
     )
     expect(short.code).toBe(1)
     expect(short.stderr).toMatch(/\/password: .*10/)
+  })
+
+  it('npm run backup and npm run restore round-trip the register, its history, users and the audit log', async () => {
+    const db = await scriptDatabase(backend)
+    dispose = db.dispose
+    const handle = await db.reopen()
+    const clock = systemClock
+    const user = await createUser(
+      handle.db,
+      {
+        email: 'fatima@example.nl',
+        display_name: 'Fatima',
+        role: 'trusted',
+        password: 'een-lang-wachtwoord-42',
+      },
+      { actor: 'test', clock },
+    )
+    const assets = createAssetService({ db: handle.db, clock })
+    const place = await assets.create(
+      testSchemas.create.parse(assetBody({ name: 'Buurthuis De Kern' })),
+      `user:${user.id}`,
+    )
+    await assets.update(
+      place.id,
+      1,
+      testSchemas.patch.parse({ properties: { name: 'De Kern' } }),
+      `user:${user.id}`,
+    )
+    const snapshot = async (h: Awaited<ReturnType<typeof db.reopen>>) => ({
+      users: (
+        await sql`select id, email, display_name, role, password_hash from users order by id`.execute(
+          h.db,
+        )
+      ).rows,
+      assets: (
+        await sql`select id, name, version, ST_AsText(geom) as geom from assets order by id`.execute(
+          h.db,
+        )
+      ).rows,
+      history: (
+        await sql`select asset_id, version, action, actor, before, after from asset_history order by id`.execute(
+          h.db,
+        )
+      ).rows,
+      audit: (await sql`select actor, action, subject from audit_log order by id`.execute(h.db))
+        .rows,
+    })
+    const before = await snapshot(handle)
+    await handle.close()
+    expect(before.history).toHaveLength(2)
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-backup-'))
+    const file = path.join(dir, backend === 'pglite' ? 'backup.tar.gz' : 'backup.dump')
+    const made = await script('backup.ts', ['--out', file], db.env)
+    expect(made.code, made.stderr).toBe(0)
+    expect(fs.statSync(file).size).toBeGreaterThan(1000)
+
+    // Something goes wrong after the backup: the places and their history are gone.
+    const broken = await db.reopen()
+    await sql`truncate asset_history, proposals, assets cascade`.execute(broken.db)
+    await broken.close()
+
+    const refused = await script('restore.ts', [file], db.env)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/--force/)
+    const restored = await script('restore.ts', [file, '--force'], db.env)
+    expect(restored.code, restored.stderr).toBe(0)
+    expect(restored.stdout).toContain('1 places, 2 history entries, 1 users')
+    const after = await db.reopen()
+    expect(await snapshot(after)).toEqual(before)
+    await after.close()
+    fs.rmSync(dir, { recursive: true, force: true })
   })
 })
