@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { promisify } from 'node:util'
 import { serve, type ServerType } from '@hono/node-server'
 import { sql } from 'kysely'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
@@ -25,6 +27,7 @@ import {
 import { importOsmFile, loadSyntheticDelftAreas, NL } from '../helpers/osm.js'
 
 const SCREENSHOTS = path.join(projectRoot, 'test-results')
+const execFileAsync = promisify(execFile)
 const WEB_ROOT = path.join(projectRoot, 'web', 'dist')
 
 let browser: Browser
@@ -379,6 +382,252 @@ describeBackends(
       await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
       await page.fill('#search', 'vijver')
       await page.waitForSelector('#search-results button:has-text("Bankje bij de vijver")')
+      expect(errors).toEqual([])
+      await context.close()
+    })
+
+    it('makes a report from the area panel: a printable page, and a PDF with the same figure', async () => {
+      const context = await browser.newContext({ viewport: { width: 1200, height: 900 } })
+      const page = await context.newPage()
+      const errors = watchErrors(page)
+      await page.goto(`${address()}/?layer=none&area=GM0995`)
+      await page.waitForSelector('body[data-area="GM0995"]', { timeout: 30_000 })
+      const headline = ((await page.textContent('.headline')) ?? '').replace(/\s+/g, ' ')
+      const share = /\(([\d,]+)%\)/.exec(headline)?.[1] ?? ''
+      expect(share).not.toBe('')
+      expect(await page.getAttribute('#report-link', 'href')).toBe(
+        '/reports/GM0995?lang=nl&threshold_line=800',
+      )
+      const [report] = await Promise.all([context.waitForEvent('page'), page.click('#report-link')])
+      await report.waitForLoadState('load')
+      expect(await report.textContent('h1')).toBe('Ontmoetingsplekken in Lelystad')
+      expect(await report.textContent('#print-report')).toBe('Afdrukken of opslaan als PDF')
+      const pdf = path.join(SCREENSHOTS, `report-${ctx().backend}.pdf`)
+      await report.pdf({ path: pdf, format: 'A4' })
+      const firstPage = (await execFileAsync('pdftotext', ['-l', '1', pdf, '-'])).stdout.replace(
+        /\s+/g,
+        ' ',
+      )
+      expect(firstPage).toContain('Lelystad')
+      // The report writes the share with one decimal and a space: "43,0 %" for the panel's "43%".
+      const oneDecimal = new Intl.NumberFormat('nl-NL', {
+        minimumFractionDigits: 1,
+        maximumFractionDigits: 1,
+      }).format(Number(share.replace(',', '.')))
+      expect(firstPage).toContain(`${oneDecimal} %`)
+      await execFileAsync('pdftoppm', [
+        '-r',
+        '50',
+        '-png',
+        '-f',
+        '1',
+        '-l',
+        '1',
+        pdf,
+        path.join(SCREENSHOTS, `report-${ctx().backend}`),
+      ])
+      expect(errors).toEqual([])
+      await context.close()
+    })
+
+    it('tries a what-if: a proposed place in a gap, dragged, saved and in the report', async () => {
+      const { context, page } = await signedIn(address(), 'trusted')
+      const errors = watchErrors(page)
+      const failed: string[] = []
+      page.on('response', (r) => {
+        if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`)
+      })
+      await page.goto(`${address()}/?layer=gap&area=GM0995`)
+      await page.waitForSelector('body[data-area="GM0995"][data-layer="gap"]', {
+        timeout: 30_000,
+      })
+      // The largest gap: the map flies there, the gap in the middle.
+      await page.click('button[data-gap="0"]')
+      await page.waitForFunction(() => Number(location.hash.slice(1).split('/')[0]) >= 12.9)
+      await page.click('#scenario-open')
+      expect(await page.isVisible('#scenario')).toBe(true)
+      expect(await page.inputValue('#scenario-kind')).toBe('living_room')
+      expect(await page.textContent('#scenario-result')).toContain('Nog geen plek neergezet')
+      const middle = { x: 320 + (1200 - 320) / 2, y: 450 }
+      await page.mouse.click(middle.x, middle.y)
+      await page.waitForSelector('#scenario-gain')
+      const gainOf = async () => (await page.textContent('#scenario-gain')) ?? ''
+      const first = await gainOf()
+      expect(first).toMatch(/^\+[\d.]+ inwoners binnen 800 m hemelsbreed$/)
+      const number = (text: string) => Number(/[\d.]+/.exec(text)?.[0].replaceAll('.', ''))
+      expect(number(first)).toBeGreaterThan(0)
+      expect(await page.textContent('#scenario-share')).toMatch(
+        /^Nu [\d,]+% → met het scenario [\d,]+% van de [\d.]+ inwoners\.$/,
+      )
+      // The difference layer: the cells that come within reach, with a legend line.
+      await page.waitForFunction(() => Number(document.body.dataset.scenarioCells) > 0)
+      expect(await page.textContent('#scenario-legend')).toContain(
+        'Komt binnen 800 m hemelsbreed door het scenario',
+      )
+      expect(await page.locator('.scenario-pin').count()).toBe(1)
+      const url = new URL(page.url())
+      expect(url.searchParams.get('whatif')).toBe('1')
+      expect(url.searchParams.get('add')).toMatch(/^5\.\d+,52\.\d+,living_room$/)
+      await page.screenshot({ path: path.join(SCREENSHOTS, `scenario-${ctx().backend}.png`) })
+      // Drag the diamond: the figure follows while it moves, before it is dropped.
+      const pin = (await page.locator('.scenario-pin').boundingBox())!
+      const from = { x: pin.x + pin.width / 2, y: pin.y + pin.height / 2 }
+      await page.mouse.move(from.x, from.y)
+      await page.mouse.down()
+      for (let step = 1; step <= 10; step++) {
+        await page.mouse.move(from.x + step * 16, from.y + step * 9)
+        await page.waitForTimeout(40)
+      }
+      await page.waitForFunction(
+        (before) => document.querySelector('#scenario-gain')?.textContent !== before,
+        first,
+        { timeout: 10_000 },
+      )
+      await page.mouse.up()
+      // The last answer is for where it was dropped (and the URL says where that is).
+      await page.waitForFunction(
+        (before) => new URL(location.href).searchParams.get('add') !== before,
+        url.searchParams.get('add'),
+      )
+      await page.waitForTimeout(300)
+      const dragged = await gainOf()
+      expect(dragged).toMatch(/^\+[\d.]+ inwoners binnen 800 m hemelsbreed$/)
+      expect(dragged).not.toBe(first)
+      const moved = (await page.locator('.scenario-pin').boundingBox())!
+      expect(moved.x - pin.x).toBeGreaterThan(100)
+      await page.screenshot({
+        path: path.join(SCREENSHOTS, `scenario-dragged-${ctx().backend}.png`),
+      })
+      // Saved under a name, then the report with the scenario.
+      await page.click('#scenario-save button[type=submit]')
+      expect(await page.textContent('#scenario-error')).toBe('Geef het scenario een naam.')
+      await page.fill('#scenario-name', 'Huiskamer in het grootste gat')
+      await page.click('#scenario-save button[type=submit]')
+      await page.waitForSelector('#scenario-saved:not([hidden])')
+      expect(await page.textContent('#toast')).toContain(
+        'Opgeslagen: Huiskamer in het grootste gat',
+      )
+      const id = new URL(page.url()).searchParams.get('scenario') ?? ''
+      expect(id).toMatch(/^[0-9a-f-]{36}$/)
+      expect(await page.getAttribute('#scenario-report', 'href')).toBe(
+        `/reports/GM0995?lang=nl&threshold_line=800&scenario=${id}`,
+      )
+      expect(await page.getAttribute('#report-link', 'href')).toContain(`scenario=${id}`)
+      const [report] = await Promise.all([
+        context.waitForEvent('page'),
+        page.click('#scenario-report'),
+      ])
+      await report.waitForLoadState('load')
+      const text = ((await report.textContent('main')) ?? '').replace(/\s+/g, ' ')
+      expect(text).toContain('Wat als: Huiskamer in het grootste gat')
+      // The report recomputes the scenario in full: the same gain as the live preview.
+      expect(text).toContain(
+        `Met de voorgestelde plek: ${dragged.slice(1).replace(' inwoners', ' inwoners erbij')}.`,
+      )
+      await report.close()
+      // The URL is a permalink of the scenario: a reload brings it back, saved and all.
+      await page.reload()
+      await page.waitForSelector('#scenario-saved:not([hidden])', { timeout: 30_000 })
+      await page.waitForSelector('#scenario-gain')
+      expect(await gainOf()).toBe(dragged)
+      expect(await page.locator('.scenario-pin').count()).toBe(1)
+      expect(new URL(page.url()).searchParams.get('scenario')).toBe(id)
+      // Leaving the scenario takes the diamond and the difference layer away.
+      await page.click('#scenario-leave')
+      expect(await page.locator('.scenario-pin').count()).toBe(0)
+      await page.waitForSelector('body[data-scenario-cells="0"]')
+      expect(new URL(page.url()).searchParams.get('whatif')).toBeNull()
+      expect(await page.isHidden('#scenario')).toBe(true)
+      expect(failed).toEqual([])
+      expect(errors).toEqual([])
+      await context.close()
+    })
+
+    it('lets a meeting place close in the scenario: who loses it, and back open', async () => {
+      const context = await browser.newContext({ viewport: { width: 1200, height: 900 } })
+      const page = await context.newPage()
+      const errors = watchErrors(page)
+      const res = await fetch(`${address()}/api/assets?q=${encodeURIComponent('Hof van Hestia')}`)
+      const hestia = ((await res.json()) as { features: { id: string }[] }).features[0]!.id
+      await page.goto(`${address()}/?layer=none&area=GM0995&whatif=1&place=${hestia}`)
+      await page.waitForSelector('#place-scenario-close', { timeout: 30_000 })
+      expect(await page.isVisible('#scenario')).toBe(true)
+      await page.click('#place-scenario-close')
+      await page.waitForSelector('#scenario-gain')
+      expect(await page.textContent('#scenario-places')).toContain('Gaat dicht: Hof van Hestia')
+      expect(await page.textContent('#scenario-gain')).toMatch(
+        /^−[\d.]+ inwoners binnen 800 m hemelsbreed$/,
+      )
+      expect(await page.textContent('#scenario-legend')).toContain('Niet meer binnen de grens')
+      await page.waitForFunction(() => Number(document.body.dataset.scenarioCells) > 0)
+      expect(new URL(page.url()).searchParams.get('close')).toBe(hestia)
+      expect(await page.isHidden('#place-scenario-close')).toBe(true)
+      await page.click('#scenario-places button[data-reopen="0"]')
+      await page.waitForSelector('body[data-scenario-cells="0"]')
+      expect(await page.textContent('#scenario-result')).toContain('Nog geen plek neergezet')
+      expect(new URL(page.url()).searchParams.get('close')).toBeNull()
+      expect(errors).toEqual([])
+      await context.close()
+    })
+
+    it('suggests where the next place should go; the first one gains in the scenario what it promised', async () => {
+      const context = await browser.newContext({ viewport: { width: 1200, height: 900 } })
+      const page = await context.newPage()
+      const errors = watchErrors(page)
+      await page.goto(`${address()}/?layer=gap&area=GM0995`)
+      await page.waitForSelector('body[data-area="GM0995"]', { timeout: 30_000 })
+      await page.click('#next-open')
+      await page.waitForSelector('body[data-suggestions]')
+      const gains = async () =>
+        (await page.locator('#next-list .gain').allTextContents()).map((g) => {
+          expect(g).toMatch(/^\+[\d.]+ inwoners$/)
+          return Number(g.replace(/\D/g, ''))
+        })
+      const cells = await gains()
+      expect(cells.length).toBe(5)
+      expect(cells[0]).toBeGreaterThan(0)
+      for (let i = 1; i < cells.length; i++) expect(cells[i]).toBeLessThanOrEqual(cells[i - 1]!)
+      expect(await page.locator('.next-pin').count()).toBe(5)
+      expect(await page.textContent('#next-list li:first-child .sub')).toMatch(/^lege plek/)
+      await page.screenshot({ path: path.join(SCREENSHOTS, `next-${ctx().backend}.png`) })
+      // Existing buildings instead: a school, church or canteen that is no meeting place yet.
+      await page.check('input[name="next-candidates"][value="assets"]')
+      await page.waitForFunction(
+        () => document.querySelector('#next-status')?.textContent !== 'Zoeken…',
+      )
+      await page.waitForSelector('body[data-suggestions]')
+      const buildings = await gains()
+      for (let i = 1; i < buildings.length; i++)
+        expect(buildings[i]).toBeLessThanOrEqual(buildings[i - 1]!)
+      // Back to empty spots; the first one goes into the scenario with the same gain.
+      await page.check('input[name="next-candidates"][value="cells"]')
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('#next-list .gain').length === n,
+        cells.length,
+      )
+      await page.waitForFunction(
+        (first) => document.querySelector('#next-list .gain')?.textContent === first,
+        (await page.locator('#next-list .gain').first().textContent()) ?? '',
+      )
+      const promised = (await page.textContent('#next-list li:first-child .gain')) ?? ''
+      await page.click('#next-list li:first-child button')
+      await page.waitForSelector('#scenario:not([hidden])')
+      await page.waitForSelector('#scenario-gain')
+      expect(await page.textContent('#scenario-gain')).toBe(`${promised} binnen 800 m hemelsbreed`)
+      expect(await page.getAttribute('#next-list li:first-child button', 'aria-pressed')).toBe(
+        'true',
+      )
+      expect(await page.locator('.scenario-pin').count()).toBe(1)
+      await page.screenshot({
+        path: path.join(SCREENSHOTS, `next-chosen-${ctx().backend}.png`),
+      })
+      // Removing the proposed place can be undone.
+      await page.click('#scenario-places button[data-remove="0"]')
+      expect(await page.locator('.scenario-pin').count()).toBe(0)
+      await page.click('#toast-action')
+      expect(await page.locator('.scenario-pin').count()).toBe(1)
+      await page.waitForSelector('#scenario-gain')
+      expect(await page.textContent('#scenario-gain')).toBe(`${promised} binnen 800 m hemelsbreed`)
       expect(errors).toEqual([])
       await context.close()
     })

@@ -1,3 +1,4 @@
+import { booleanPointInPolygon } from '@turf/turf'
 import {
   api,
   ApiError,
@@ -15,6 +16,8 @@ import { createAccount, locked, may, session } from './ui/account.js'
 import { renderCoverage, sizeBars } from './ui/area-panel.js'
 import { byId, escapeHtml } from './ui/dom.js'
 import { createModeration } from './ui/moderation.js'
+import { createNextPlace } from './ui/next-place.js'
+import { createScenario } from './ui/scenario.js'
 import { renderPlace, type PlaceRights } from './ui/place-panel.js'
 import { createPlaceForm, type PlaceValues } from './ui/place-form.js'
 import { renderPlaceList, renderResults, searchPlaces } from './ui/search.js'
@@ -181,6 +184,7 @@ async function reloadPlaces() {
   refreshList()
   refreshSoon()
   void refreshArea(false)
+  scenario.refresh()
 }
 
 /** A contributor's change went to the moderators: say so, and show the place as it still is. */
@@ -276,11 +280,38 @@ async function showPlace(id: string) {
         })
     })
     offerRevert(place)
+    offerClosing(place)
     byId<HTMLButtonElement>('place-close').focus({ preventScroll: true })
     document.body.dataset.place = id
   } catch (e) {
     placeBody.innerHTML = `<p class="note">${e instanceof ApiError ? escapeHtml(e.message) : t('placeFailed')}</p>`
   }
+}
+
+/**
+ * In a what-if scenario, an open meeting place can close (only in the scenario): the preview
+ * then shows who loses a place nearby.
+ */
+function offerClosing(place: AssetFeature) {
+  const p = place.properties
+  if (!scenario.isActive() || p.is_meeting_place !== true || p.status !== 'active') return
+  if (scenario.isClosed(place.id)) return
+  const box = document.createElement('div')
+  box.className = 'scenario-closing'
+  const button = document.createElement('button')
+  button.type = 'button'
+  button.id = 'place-scenario-close'
+  button.className = 'secondary'
+  button.textContent = t('scenarioCloseThis')
+  const note = document.createElement('p')
+  note.className = 'note'
+  note.textContent = t('scenarioCloseNote')
+  button.addEventListener('click', () => {
+    scenario.closePlace(place.id, p.name)
+    box.remove()
+  })
+  box.append(button, note)
+  placeBody.append(box)
 }
 
 /** What the person signed in may do with a place (a visitor: nothing). */
@@ -343,6 +374,17 @@ document.addEventListener('keydown', (e) => {
 /** The chosen area: the wijk when one is chosen, else the gemeente (or none). */
 const selectedArea = () => wijkSelect.value || gemeenteSelect.value
 
+/** What a scenario and the suggestions are computed for: the area, mode and threshold on screen. */
+function planningSettings() {
+  const area = selectedArea()
+  return area
+    ? { area, mode: modeSelect.value, threshold: Number(thresholdSelect.value) }
+    : undefined
+}
+
+const areaActions = byId<HTMLElement>('area-actions')
+const reportLink = byId<HTMLAnchorElement>('report-link')
+
 function writeUrl() {
   const q = new URLSearchParams({
     layer: layerSelect.value,
@@ -353,8 +395,14 @@ function writeUrl() {
   if (selectedArea()) q.set('area', selectedArea())
   if (openPlace) q.set('place', openPlace)
   for (const [key, value] of Object.entries(placeFilter())) q.set(key, value)
+  // The scenario is part of what is on screen.
+  for (const [key, value] of Object.entries(scenario.urlParams())) q.set(key, value)
   if (lang !== 'nl') q.set('lang', lang)
   history.replaceState(null, '', `?${q.toString()}${location.hash}`)
+  // "Rapport maken": the report of the area on screen, with the scenario once it is saved.
+  const area = selectedArea()
+  areaActions.hidden = !area
+  if (area) reportLink.href = scenario.reportUrl(area, scenario.savedId())
 }
 
 const view = createMap(byId<HTMLElement>('map'), {
@@ -364,6 +412,53 @@ const view = createMap(byId<HTMLElement>('map'), {
   },
 })
 let inFlight: AbortController | undefined
+
+/** The wijken of the chosen gemeente: names for the suggestions. */
+let wijkFeatures: FeatureCollection['features'] = []
+
+/** The wijk at a point, by name. */
+function whereIs(lon: number, lat: number): string | undefined {
+  const hit = wijkFeatures.find((f) =>
+    booleanPointInPolygon([lon, lat], f as Parameters<typeof booleanPointInPolygon>[1]),
+  )
+  return hit ? String(hit.properties.name) : undefined
+}
+
+const scenario = createScenario({
+  map: view,
+  taxonomy,
+  settings: planningSettings,
+  filtered: () => Object.keys(placeFilter()).length > 0,
+  onChange: () => writeUrl(),
+  onToggle: () => {
+    if (openPlace) void showPlace(openPlace)
+  },
+})
+const nextPlace = createNextPlace({
+  map: view,
+  taxonomy,
+  scenario,
+  settings: planningSettings,
+  whereIs,
+})
+
+/** Area, mode and threshold the scenario and suggestions were last computed for. */
+let planningKey = ''
+
+/** The area, mode or threshold changed: the scenario and the suggestions follow. */
+function planningFollows() {
+  const s = planningSettings()
+  const key = s ? `${s.area}|${s.mode}|${s.threshold}` : ''
+  if (key === planningKey) return
+  planningKey = key
+  if (!s) {
+    scenario.leave()
+    nextPlace.close()
+    return
+  }
+  scenario.settingsChanged()
+  nextPlace.settingsChanged()
+}
 
 function renderLegend(metric: HexMetric | 'none', threshold: number) {
   if (metric === 'none') {
@@ -437,6 +532,7 @@ let shownGaps: Coverage['gaps'] = []
 /** Figures of the chosen area for the chosen threshold and mode. */
 async function refreshArea(fit: boolean) {
   writeUrl()
+  planningFollows()
   const code = selectedArea()
   coverageInFlight?.abort()
   if (!code) {
@@ -475,8 +571,10 @@ async function chooseGemeente(code: string, wijk = '') {
   gemeenteSelect.value = code
   wijkSelect.innerHTML = `<option value="">${t('wholeGemeente')}</option>`
   wijkSelect.disabled = !code
+  wijkFeatures = []
   if (code) {
     const wijken = await api.areas('wijk', code)
+    wijkFeatures = wijken.features
     for (const f of wijken.features.sort((a, b) =>
       String(a.properties.name).localeCompare(String(b.properties.name), locale),
     )) {
@@ -559,6 +657,7 @@ function applyRights() {
 
 const account = createAccount((why) => {
   applyRights()
+  scenario.sessionChanged()
   if (!started) {
     // The map was for accounts only: now it can load.
     start().catch(() => (status.textContent = t('offline')))
@@ -574,6 +673,7 @@ byId<HTMLButtonElement>('login-hint-open').addEventListener('click', () => accou
 
 view.onClick({
   pick: form.picking,
+  propose: scenario.proposing,
   place: (id) => void showPlace(id),
   gemeente: (code) => {
     if (code !== gemeenteSelect.value) void chooseGemeente(code)
@@ -584,6 +684,7 @@ byId<HTMLDetailsElement>('counted').addEventListener('change', () => {
   void drawPlaces()
   refreshSoon()
   void refreshArea(false)
+  scenario.refresh()
 })
 
 let timer: ReturnType<typeof setTimeout> | undefined
@@ -684,6 +785,7 @@ async function load() {
   ) {
     await chooseGemeente(gemeente, gemeente === area ? '' : area)
   }
+  await scenario.restore(params)
   if (openPlace) await showPlace(openPlace)
   await refreshHexes()
   // A draft is brought back to whoever may still save (or suggest) it.

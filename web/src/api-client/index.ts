@@ -265,6 +265,69 @@ async function writtenOf(res: Response): Promise<Written> {
   return { asset: (await res.json()) as AssetFeature }
 }
 
+/** A place that does not exist yet, in a what-if scenario. */
+export interface ProposedPlace {
+  lon: number
+  lat: number
+  kind: string
+  name?: string
+}
+
+/** The live difference of proposed places and closures (GET /api/scenario-preview). */
+export interface ScenarioPreview {
+  area: { code: string; name: string; level: string }
+  inhabitants: number
+  withinToday: number
+  withinAfter: number
+  gained: number
+  cells: {
+    cell: string
+    inhabitants: number
+    beforeM: number | null
+    afterM: number | null
+    gained: boolean
+    lost: boolean
+  }[]
+  inputs: { mode: string; thresholdM: number; resolution: number; added: number; closed: number }
+}
+
+/** A saved scenario (POST /api/scenarios). */
+export interface SavedScenario {
+  id: string
+  name: string
+  area: string
+  mode: string
+  thresholdM: number
+  res: number
+  add: ProposedPlace[]
+  close: string[]
+  created_at: string
+}
+
+/** Where the next meeting place should go (GET /api/suggestions), best first. */
+export interface Suggestions {
+  inhabitants: number
+  withinToday: number
+  suggestions: {
+    rank: number
+    lon: number
+    lat: number
+    cell: string | null
+    asset: { id: string; name: string; kind: string } | null
+    gain: number
+    withinAfter: number
+    shareAfter: number | null
+  }[]
+  inputs: { mode: string; thresholdM: number; permalink: string }
+}
+
+/** The settings a scenario and suggestions are computed with. */
+export interface PlanningSettings {
+  area: string
+  mode: string
+  threshold: number
+}
+
 /** Which places count: query parameters the analysis endpoints share. */
 export type PlaceFilterParams = Record<string, string>
 
@@ -426,6 +489,47 @@ export const api = {
         threshold: String(q.threshold),
         bbox: q.bbox.map((v) => v.toFixed(5)).join(','),
         ...q.filter,
+      }).toString()}`,
+      signal,
+    ),
+  /** The live difference of proposed places (`lon,lat,kind;…`) and closures. */
+  scenarioPreview: (
+    q: PlanningSettings & { add: readonly ProposedPlace[]; close: readonly string[] },
+    signal?: AbortSignal,
+  ) =>
+    getJson<ScenarioPreview>(
+      `/api/scenario-preview?${new URLSearchParams({
+        area: q.area,
+        mode: q.mode,
+        threshold: String(q.threshold),
+        ...(q.add.length
+          ? { add: q.add.map((p) => `${p.lon.toFixed(6)},${p.lat.toFixed(6)},${p.kind}`).join(';') }
+          : {}),
+        ...(q.close.length ? { close: q.close.join(',') } : {}),
+      }).toString()}`,
+      signal,
+    ),
+  /** Saves a named scenario (signed in); a 401 asks for a login. */
+  async saveScenario(
+    body: PlanningSettings & { name: string; add: ProposedPlace[]; close: string[] },
+  ): Promise<SavedScenario> {
+    const res = await send('POST', '/api/scenarios', body)
+    return (await res.json()) as SavedScenario
+  },
+  /** One saved scenario. */
+  scenario: (id: string) => getJson<SavedScenario>(`/api/scenarios/${encodeURIComponent(id)}`),
+  /** The k best sites for a new meeting place: empty cells or existing buildings. */
+  suggestions: (
+    q: PlanningSettings & { k: number; candidates: 'cells' | 'assets' },
+    signal?: AbortSignal,
+  ) =>
+    getJson<Suggestions>(
+      `/api/suggestions?${new URLSearchParams({
+        area: q.area,
+        mode: q.mode,
+        threshold: String(q.threshold),
+        k: String(q.k),
+        candidates: q.candidates,
       }).toString()}`,
       signal,
     ),

@@ -19,10 +19,26 @@ import {
   FLEVOLAND_BOUNDS,
   hexPaint,
   reviewLayers,
+  scenarioLayers,
   type HexMetric,
 } from './layers.js'
 
 type GeoJsonData = Parameters<GeoJSONSource['setData']>[0]
+
+/** One of our own pins on the map (a proposed place, a suggestion): moved or taken away. */
+export interface MapPin {
+  move(lon: number, lat: number): void
+  remove(): void
+}
+
+/** Pixels an arrow key moves a draggable pin (Shift: ten times as far). */
+const KEY_STEP = 8
+const ARROWS: Record<string, [number, number]> = {
+  ArrowLeft: [-1, 0],
+  ArrowRight: [1, 0],
+  ArrowUp: [0, -1],
+  ArrowDown: [0, 1],
+}
 
 /** Hexagons as GeoJSON polygons, drawn from the compact cell data with h3-js. */
 function hexFeatures(hexes: Hexes): GeoJsonData {
@@ -142,6 +158,8 @@ export function createMap(
       map.addSource('hexes', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } })
       // Beneath the outlines and places, above the background.
       map.addLayer({ id: 'hexes-fill', type: 'fill', source: 'hexes', paint: {} }, 'gemeenten-line')
+      // A scenario's difference above the hexagons, still beneath the outlines and places.
+      for (const layer of scenarioLayers) map.addLayer(layer, 'gemeenten-line')
       // Cluster counts up to 100 ahead of time; larger ones on demand (styleimagemissing).
       for (let n = 2; n <= 100; n++) {
         if (!map.hasImage(`count-${n}`)) {
@@ -282,6 +300,78 @@ export function createMap(
         if (p) moved(p.lng, p.lat)
       })
     },
+    /**
+     * The difference layer of a scenario: the cells that come within reach (and those that lose
+     * it), drawn as H3 hexagons. Resolves with the number of cells drawn.
+     */
+    async showScenarioCells(
+      cells: readonly { cell: string; gained: boolean; lost: boolean }[],
+    ): Promise<number> {
+      await loaded
+      const changed = cells.filter((c) => c.gained || c.lost)
+      await (map.getSource('scenario') as GeoJSONSource).setData({
+        type: 'FeatureCollection',
+        features: changed.map((c) => ({
+          type: 'Feature',
+          properties: { cell: c.cell, gained: c.gained, lost: c.lost },
+          geometry: { type: 'Polygon', coordinates: [cellToBoundary(c.cell, true)] },
+        })),
+      })
+      return changed.length
+    },
+    /**
+     * Puts an element of the page on the map as a pin. A draggable pin tells where it is while
+     * it is dragged (`onDrag`) and where it was dropped (`onDragEnd`); focused, the arrow keys
+     * move it too (Shift: further), for people without a mouse.
+     */
+    pin(
+      position: [number, number],
+      element: HTMLElement,
+      options: {
+        draggable?: boolean
+        onDrag?: (lon: number, lat: number) => void
+        onDragEnd?: (lon: number, lat: number) => void
+      } = {},
+    ): MapPin {
+      const marker = new Marker({ element, draggable: options.draggable ?? false })
+        .setLngLat(position)
+        .addTo(map)
+      const where = (): [number, number] => {
+        const p = marker.getLngLat()
+        return [p.lng, p.lat]
+      }
+      marker.on('drag', () => options.onDrag?.(...where()))
+      marker.on('dragend', () => options.onDragEnd?.(...where()))
+      if (options.draggable) {
+        element.addEventListener('keydown', (e) => {
+          const step = ARROWS[e.key]
+          if (!step || e.altKey || e.ctrlKey || e.metaKey) return
+          e.preventDefault()
+          const by = KEY_STEP * (e.shiftKey ? 10 : 1)
+          const at = map.project(marker.getLngLat())
+          marker.setLngLat(map.unproject([at.x + step[0] * by, at.y + step[1] * by]))
+          options.onDrag?.(...where())
+        })
+        element.addEventListener('keyup', (e) => {
+          if (ARROWS[e.key]) options.onDragEnd?.(...where())
+        })
+      }
+      return {
+        move: (lon, lat) => void marker.setLngLat([lon, lat]),
+        remove: () => void marker.remove(),
+      }
+    },
+    /** Brings points into view (not closer than a street). */
+    fit(points: readonly [number, number][]) {
+      if (points.length === 0) return
+      const lons = points.map((p) => p[0])
+      const lats = points.map((p) => p[1])
+      map.fitBounds([Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)], {
+        padding: 80,
+        maxZoom: 14,
+        duration: 600,
+      })
+    },
     flyTo(lon: number, lat: number) {
       map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 13) })
     },
@@ -293,8 +383,13 @@ export function createMap(
       gemeente: (code: string) => void
       /** While a new place is being added, a click picks its position instead. */
       pick?: () => ((lon: number, lat: number) => void) | undefined
+      /** In a what-if scenario, a click beside the places proposes a new one there. */
+      propose?: () => ((lon: number, lat: number) => void) | undefined
     }) {
       map.on('click', (e) => {
+        // A click on one of our pins is the pin's own (it has its handlers).
+        const target = e.originalEvent.target
+        if (target instanceof Element && target.closest('.maplibregl-marker')) return
         const picking = handlers.pick?.()
         if (picking) {
           picking(e.lngLat.lng, e.lngLat.lat)
@@ -316,6 +411,11 @@ export function createMap(
         }
         if (asset?.properties?.id) {
           handlers.place(String(asset.properties.id))
+          return
+        }
+        const proposing = handlers.propose?.()
+        if (proposing) {
+          proposing(e.lngLat.lng, e.lngLat.lat)
           return
         }
         const area = map.queryRenderedFeatures(e.point, { layers: ['gemeenten-fill'] })[0]

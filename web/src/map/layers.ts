@@ -35,6 +35,7 @@ export const baseStyle: StyleSpecification = {
     gemeenten: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     selected: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     review: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+    scenario: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     assets: {
       type: 'geojson',
       data: { type: 'FeatureCollection', features: [] },
@@ -196,6 +197,41 @@ export const reviewLayers: LayerSpecification[] = [
       'circle-color': COLORS.reviewAfter,
       'circle-stroke-color': '#fff',
       'circle-stroke-width': 3,
+    },
+  },
+]
+
+/**
+ * What-if scenarios: the proposed place is a purple diamond (as in the printed report); cells
+ * that come within reach are magenta, a colour no other layer uses (viridis, the gap red and the
+ * population and density ramps have none), with a darker edge; cells that lose their place
+ * (when one closes) dark grey.
+ */
+export const SCENARIO_COLORS = {
+  proposed: '#7c3aed',
+  gained: '#e7298a',
+  gainedEdge: '#7a0177',
+  lost: '#4b5563',
+} as const
+
+/** The difference layer of a scenario, above the hexagons and beneath outlines and places. */
+export const scenarioLayers: LayerSpecification[] = [
+  {
+    id: 'scenario-fill',
+    type: 'fill',
+    source: 'scenario',
+    paint: {
+      'fill-color': ['case', ['get', 'lost'], SCENARIO_COLORS.lost, SCENARIO_COLORS.gained],
+      'fill-opacity': 0.62,
+    },
+  },
+  {
+    id: 'scenario-line',
+    type: 'line',
+    source: 'scenario',
+    paint: {
+      'line-color': ['case', ['get', 'lost'], '#1f2937', SCENARIO_COLORS.gainedEdge],
+      'line-width': 1.2,
     },
   },
 ]
