@@ -3,10 +3,11 @@ import type { Role } from '../domain/roles.js'
 /**
  * Who may call what. `public`: anyone, always. `read`: anyone while the map is public (setting
  * `public_map`), otherwise signed-in users. `signed-in`: any account. A role: that role or a
- * higher one. Keys are `METHOD path` as Hono registers them. A route missing here is refused,
+ * higher one. `session`: signed in with a password in a browser session, not an API token (a
+ * token must not mint tokens or change its owner's password). Keys are `METHOD path` as Hono registers them. A route missing here is refused,
  * and the authorisation test (generated from the app's routes) fails.
  */
-export type Rule = 'public' | 'read' | 'signed-in' | Role
+export type Rule = 'public' | 'read' | 'signed-in' | 'session' | Role
 
 export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /': 'public',
@@ -19,12 +20,12 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /api/auth/me': 'public',
   'POST /api/auth/login': 'public',
   'POST /api/auth/logout': 'signed-in',
-  'POST /api/auth/logout-all': 'signed-in',
+  'POST /api/auth/logout-all': 'session',
   'GET /api/me/export': 'signed-in',
-  'POST /api/me/password': 'signed-in',
+  'POST /api/me/password': 'session',
   'GET /api/tokens': 'signed-in',
-  'POST /api/tokens': 'signed-in',
-  'DELETE /api/tokens/:id': 'signed-in',
+  'POST /api/tokens': 'session',
+  'DELETE /api/tokens/:id': 'session',
   'GET /api/users': 'admin',
   'POST /api/users': 'admin',
   'PATCH /api/users/:id': 'admin',
@@ -45,7 +46,7 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /api/changes': 'moderator',
 
   // Anonymous suggestions, when the setting allows them; accounts propose through /api/assets.
-  'POST /api/proposals': 'public',
+  'POST /api/proposals': 'read',
   'GET /api/proposals': 'contributor',
   'GET /api/proposals/:id': 'contributor',
   'POST /api/proposals/:id/approve': 'moderator',

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { getCookie } from 'hono/cookie'
 import { z } from 'zod'
+import { DomainError, validationFailed } from '../domain/errors.js'
 import { ROLES } from '../domain/roles.js'
 import type { Database } from '../db/database.js'
 import { listUsers } from '../repositories/users.js'
@@ -47,7 +48,12 @@ const passwordBody = z.strictObject({
 
 const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  before: z.coerce.number().int().min(1).optional(),
+  before: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31 - 1)
+    .optional(),
   lang: z.enum(['nl', 'en']).optional(),
 })
 
@@ -138,7 +144,28 @@ export function accountRoutes(deps: {
 
   app.post('/me/password', async (c) => {
     const body = await readJson(c, passwordBody)
-    await changePassword(db, signedInUser(c), body.current_password, body.new_password, who(c))
+    const user = signedInUser(c)
+    // Throttled like a login: a stolen session must not become unlimited password guessing.
+    try {
+      await auth.checkCredentials(
+        user.email ?? '',
+        body.current_password,
+        c.get('principal').address,
+      )
+    } catch (e) {
+      if (!(e instanceof DomainError) || e.code !== 'unauthorized') throw e
+      throw validationFailed([
+        {
+          pointer: '/current_password',
+          code: 'wrong_password',
+          message: {
+            nl: 'Dit is niet uw huidige wachtwoord.',
+            en: 'This is not your current password.',
+          },
+        },
+      ])
+    }
+    await changePassword(db, user, body.current_password, body.new_password, who(c))
     clearSessionCookie(c, isHttps(c, deps.trustProxy))
     return c.body(null, 204)
   })

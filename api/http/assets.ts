@@ -25,7 +25,7 @@ import {
 } from './util.js'
 import { actorOf, roleOf, viewOf } from './principal.js'
 import { atLeast } from '../domain/roles.js'
-import type { Clock } from '../services/assets.js'
+import { versionConflict, type Clock } from '../services/assets.js'
 import type { Proposals } from '../services/proposals.js'
 import type { HistoryEntry } from '../repositories/history.js'
 import { recentHistory } from '../repositories/history.js'
@@ -112,13 +112,22 @@ function historyJson(e: HistoryEntry, view: FeatureView) {
 }
 
 const revertBody = z.strictObject({
-  version: z.number().int().min(1),
+  version: z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31 - 1),
   note: z.string().trim().max(1000).optional(),
 })
 
 const changesQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  before: z.coerce.number().int().min(1).optional(),
+  before: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31 - 1)
+    .optional(),
   lang: z.enum(['nl', 'en']).optional(),
 })
 
@@ -384,10 +393,8 @@ export function assetRoutes(deps: {
       const version = requireVersion(c.req.header('if-match'), true) as number | '*'
       if (proposes(c)) {
         const current = await assets.get(id)
-        if (version !== '*' && version !== current.version) {
-          // The same answer a direct edit of a stale version gets.
-          await assets.update(id, version, c.req.valid('json'), actorOf(c))
-        }
+        // The same answer a direct edit of a stale version gets (and nothing is written).
+        if (version !== '*' && version !== current.version) throw versionConflict(current, version)
         const proposal = await proposals.submit({
           action: 'update',
           assetId: id,
@@ -426,7 +433,7 @@ export function assetRoutes(deps: {
       if (proposes(c)) {
         const current = await assets.get(id)
         if (typeof version === 'number' && version !== current.version) {
-          await assets.remove(id, version, actorOf(c)) // answers 412 with the current asset
+          throw versionConflict(current, version)
         }
         const proposal = await proposals.submit({
           action: 'delete',

@@ -63,10 +63,11 @@ export function isHttps(c: Context, trustProxy: boolean): boolean {
   return trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https'
 }
 
-/** The client's address: the socket's, or the first X-Forwarded-For hop behind a trusted proxy. */
+/** The client's address: the socket's, or the address a trusted proxy saw (last X-Forwarded-For hop). */
 export function addressOf(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
+    // The last hop is the one our proxy added (what it saw); earlier ones the client can forge.
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim()
     if (forwarded) return forwarded
   }
   try {
@@ -107,7 +108,26 @@ const notAllowed = (needed: Rule) =>
     },
   )
 
+const sessionRequired = () =>
+  problem(
+    'forbidden',
+    { nl: 'Inloggen met wachtwoord nodig', en: 'Password sign-in required' },
+    {
+      nl: 'Dit kan alleen na inloggen met uw wachtwoord, niet met een API-token.',
+      en: 'This needs a sign-in with your password, not an API token.',
+    },
+  )
+
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/** The host of an Origin header; null for 'null' or anything that is not a URL. */
+function originHost(origin: string): string | null {
+  try {
+    return origin === 'null' ? null : new URL(origin).host
+  } catch {
+    return null
+  }
+}
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a)
@@ -181,10 +201,7 @@ export function authenticate(deps: {
     if (unsafe) {
       // A browser always sends Origin on cross-site POSTs; a different origin is never ours.
       const origin = c.req.header('origin')
-      if (origin && origin !== 'null' && new URL(origin).host !== new URL(c.req.url).host) {
-        throw csrfFailed()
-      }
-      if (origin === 'null') throw csrfFailed()
+      if (origin !== undefined && originHost(origin) !== new URL(c.req.url).host) throw csrfFailed()
       // Signing in is exempt: it makes a new session, and the origin check above guards it.
       if (principal.kind === 'session' && c.req.path !== '/api/auth/login') {
         const sent = c.req.header('x-csrf-token') ?? ''
@@ -200,6 +217,8 @@ export function authenticate(deps: {
         if (!role && !settings.public_map) throw loginRequired()
       } else if (!role) {
         throw loginRequired()
+      } else if (rule === 'session') {
+        if (principal.kind !== 'session') throw sessionRequired()
       } else if (rule !== 'signed-in' && !atLeast(role, rule)) {
         throw notAllowed(rule)
       }

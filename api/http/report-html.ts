@@ -169,7 +169,7 @@ function km(m: number, lang: 'nl' | 'en' = 'nl'): string {
 }
 
 const pct = (share: number | null, lang: 'nl' | 'en') =>
-  share === null ? '–' : `${fmt(share * 100, lang, 1)} %`
+  share === null ? '–' : `${fmt(share * 100, lang, 1)}%`
 
 /** Escapes text for HTML content and attribute values. */
 export function esc(text: unknown): string {

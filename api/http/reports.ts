@@ -28,6 +28,7 @@ export const reportQuery = z.strictObject({
   threshold_bike: threshold,
   threshold_line: threshold,
   lang: z.enum(['nl', 'en']).default('nl'),
+  mode: z.enum(['walk', 'bike', 'line']).optional(),
   scenario: z.string().max(40).optional(),
 })
 
@@ -144,6 +145,7 @@ export function reportRoutes(deps: {
         thresholds: { walk: q.threshold_walk, bike: q.threshold_bike, line: q.threshold_line },
         scenarioId: q.scenario,
         lang: q.lang,
+        mode: q.mode,
       },
     )
     const name = `buurtkaart-rapport-${report.area.code}`

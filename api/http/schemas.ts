@@ -138,6 +138,11 @@ export function redact<T extends object>(asset: T, view: Pick<FeatureView, 'cont
   if (view.contacts) return asset
   const copy: Record<string, unknown> = { ...(asset as Record<string, unknown>) }
   for (const field of CONTACT_FIELDS) delete copy[field]
+  // Which account edited a place is for signed-in users too.
+  for (const field of ['created_by', 'updated_by', 'deleted_by']) {
+    const v = copy[field]
+    if (typeof v === 'string' && v.startsWith('user:')) copy[field] = 'user'
+  }
   return copy as T
 }
 

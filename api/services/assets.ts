@@ -116,7 +116,8 @@ const gone = (id: string) =>
     },
   )
 
-const versionConflict = (current: Asset, expected: number) =>
+/** 412: the asset changed since the version the client edited; carries the current asset. */
+export const versionConflict = (current: Asset, expected: number) =>
   new DomainError(
     'version_conflict',
     { nl: 'Iemand anders was u voor', en: 'Someone else changed this first' },

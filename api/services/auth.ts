@@ -74,7 +74,11 @@ const usable = (u: User | undefined): u is User =>
 export function createAuth(deps: { db: Database; clock: Clock }) {
   const { db, clock } = deps
 
-  /** Milliseconds until `key` may try again, or 0. */
+  /**
+   * Milliseconds until `key` may try again, or 0: blocked when more than `limit` attempts are on
+   * record in the window (the caller's own attempt is already recorded, so parallel guesses count
+   * each other).
+   */
   async function throttled(keyHash: string, limit: number, now: Date): Promise<number> {
     const since = new Date(now.getTime() - THROTTLE.windowMs)
     const rows = await db
@@ -83,11 +87,63 @@ export function createAuth(deps: { db: Database; clock: Clock }) {
       .where('key_hash', '=', keyHash)
       .where('at', '>', since)
       .orderBy('at', 'desc')
-      .limit(limit)
+      .limit(limit + 1)
       .execute()
-    if (rows.length < limit) return 0
+    if (rows.length <= limit) return 0
     const oldest = new Date(rows[rows.length - 1]!.at).getTime()
     return Math.max(1000, oldest + THROTTLE.windowMs - now.getTime())
+  }
+
+  /**
+   * Checks e-mail and password, throttled per account and per address. The attempt is recorded
+   * before the (slow) hash is checked and removed again when it succeeds or is refused as
+   * throttled, so a burst of parallel guesses counts fully. An unknown e-mail costs the same hash
+   * and gets the same answer as a wrong password.
+   */
+  async function checkCredentials(emailIn: string, password: string, address: string) {
+    const now = clock.now()
+    const email = emailIn.trim().toLowerCase()
+    const accountKey = sha256(`account:${email}`)
+    const addressKey = sha256(`address:${address}`)
+    const attempt = await db
+      .insertInto('login_failures')
+      .values([
+        { key_hash: accountKey, at: now },
+        { key_hash: addressKey, at: now },
+      ])
+      .returning('id')
+      .execute()
+    const forget = () =>
+      db
+        .deleteFrom('login_failures')
+        .where(
+          'id',
+          'in',
+          attempt.map((r) => r.id),
+        )
+        .execute()
+    const wait = Math.max(
+      await throttled(accountKey, THROTTLE.perAccount, now),
+      await throttled(addressKey, THROTTLE.perAddress, now),
+    )
+    if (wait > 0) {
+      await forget() // not checked, so not a failure: the block ends when the real ones expire
+      throw tooManyAttempts(wait)
+    }
+    const found = await findUserByEmail(db, email)
+    const hash = found?.password_hash ?? (await dummyHash())
+    const ok = (await verifyPassword(password, hash)) && usable(found)
+    if (!ok || !found) {
+      await db
+        .deleteFrom('login_failures')
+        .where('at', '<', new Date(now.getTime() - THROTTLE.windowMs))
+        .execute()
+      throw invalidCredentials()
+    }
+    await forget()
+    await db.deleteFrom('login_failures').where('key_hash', '=', accountKey).execute()
+    const { password_hash: _omit, ...user } = found
+    return user
   }
 
   async function createSession(userId: string, now: Date) {
@@ -119,39 +175,13 @@ export function createAuth(deps: { db: Database; clock: Clock }) {
       address: string
       previousSession?: string | undefined
     }): Promise<{ user: User; token: string; csrfToken: string }> {
-      const now = clock.now()
-      const email = input.email.trim().toLowerCase()
-      const accountKey = sha256(`account:${email}`)
-      const addressKey = sha256(`address:${input.address}`)
-      const wait = Math.max(
-        await throttled(accountKey, THROTTLE.perAccount, now),
-        await throttled(addressKey, THROTTLE.perAddress, now),
-      )
-      if (wait > 0) throw tooManyAttempts(wait)
-
-      const found = await findUserByEmail(db, email)
-      const hash = found?.password_hash ?? (await dummyHash())
-      const ok = (await verifyPassword(input.password, hash)) && usable(found)
-      if (!ok || !found) {
-        await db
-          .insertInto('login_failures')
-          .values([
-            { key_hash: accountKey, at: now },
-            { key_hash: addressKey, at: now },
-          ])
-          .execute()
-        await db
-          .deleteFrom('login_failures')
-          .where('at', '<', new Date(now.getTime() - THROTTLE.windowMs))
-          .execute()
-        throw invalidCredentials()
-      }
-      await db.deleteFrom('login_failures').where('key_hash', '=', accountKey).execute()
+      const user = await checkCredentials(input.email, input.password, input.address)
       if (input.previousSession) await this.logout(input.previousSession)
-      const { token, csrfToken } = await createSession(found.id, now)
-      const { password_hash: _omit, ...user } = found
+      const { token, csrfToken } = await createSession(user.id, clock.now())
       return { user, token, csrfToken }
     },
+
+    checkCredentials,
 
     /** The signed-in account for a session cookie value, or undefined. */
     async session(token: string): Promise<SessionInfo | undefined> {

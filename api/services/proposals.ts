@@ -276,9 +276,20 @@ export function createProposals(deps: { db: Database; clock: Clock }) {
           if (current.version !== row.base_version) {
             // Someone changed the place since: fine, unless they changed what this proposal changes.
             const theirs = new Set(changedFields(before, current))
+            // What the proposal sets (also a field it restates unchanged), not only what differs.
+            const patch = row.payload as AssetPatchInput
             const ours =
-              row.action === 'delete' ? ['deleted'] : changedFields(before, proposed as Asset)
-            const clash = row.action === 'delete' ? [...theirs] : ours.filter((f) => theirs.has(f))
+              row.action === 'delete'
+                ? ['deleted']
+                : [
+                    ...Object.keys(patch.properties ?? {}),
+                    ...(patch.geometry ? ['lon', 'lat'] : []),
+                    ...changedFields(before, proposed as Asset),
+                  ]
+            const clash =
+              row.action === 'delete'
+                ? [...theirs]
+                : [...new Set(ours)].filter((f) => theirs.has(f))
             if (clash.length > 0) {
               throw new DomainError(
                 'conflict',

@@ -18,6 +18,8 @@ export interface ReportOptions {
   readonly thresholds: Partial<Record<Mode, number>>
   readonly scenarioId?: string | undefined
   readonly lang: 'nl' | 'en'
+  /** The mode of the map, the gap list and the headline (default: walk when a network is loaded). */
+  readonly mode?: Mode | undefined
 }
 
 type CoverageDoc = Awaited<ReturnType<typeof coverageDocument>>
@@ -51,7 +53,8 @@ export async function buildReport(
   const province = (await analysis.area('province')) as AreaRef
   const modes: Mode[] = (['walk', 'bike'] as const).filter((m) => deps.networks[m])
   const all: Mode[] = [...modes, 'line']
-  const primary: Mode = modes[0] ?? 'line'
+  const primary: Mode =
+    o.mode && (o.mode === 'line' || modes.includes(o.mode)) ? o.mode : (modes[0] ?? 'line')
   const threshold = (m: Mode) => o.thresholds[m] ?? DEFAULT_THRESHOLD[m]
   const doc = (a: AreaRef, mode: Mode, gaps: number) =>
     coverageDocument(analysis, deps.clock, {
@@ -120,6 +123,7 @@ export async function buildReport(
     res: String(o.res),
     ...Object.fromEntries(all.map((m) => [`threshold_${m}`, String(threshold(m))])),
     lang: o.lang,
+    ...(o.mode ? { mode: o.mode } : {}),
     ...(o.scenarioId ? { scenario: o.scenarioId } : {}),
   })
   return {

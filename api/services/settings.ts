@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { jsonb } from '../db/postgis.js'
+import type { Database } from '../db/database.js'
 import type { Executor } from '../repositories/assets.js'
 import { appendAudit } from './audit.js'
 
@@ -30,6 +31,16 @@ export async function getSettings(db: Executor): Promise<Settings> {
 }
 
 export async function updateSettings(
+  db: Database,
+  patch: Partial<Settings>,
+  actor: string,
+  at: Date,
+): Promise<Settings> {
+  return db.transaction().execute((trx) => writeSettings(trx, patch, actor, at))
+}
+
+/** The change and its audit entry, in the caller's transaction. */
+async function writeSettings(
   db: Executor,
   patch: Partial<Settings>,
   actor: string,

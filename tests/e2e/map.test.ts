@@ -409,12 +409,12 @@ describeBackends(
         ' ',
       )
       expect(firstPage).toContain('Lelystad')
-      // The report writes the share with one decimal and a space: "43,0 %" for the panel's "43%".
+      // The report writes the share with one decimal: "43,0%" for the panel's "43%".
       const oneDecimal = new Intl.NumberFormat('nl-NL', {
         minimumFractionDigits: 1,
         maximumFractionDigits: 1,
       }).format(Number(share.replace(',', '.')))
-      expect(firstPage).toContain(`${oneDecimal} %`)
+      expect(firstPage).toContain(`${oneDecimal}%`)
       await execFileAsync('pdftoppm', [
         '-r',
         '50',

@@ -110,6 +110,10 @@ describeBackends(
         origin: 'https://evil.example',
       })
       expect(crossSite.status).toBe(403)
+      for (const origin of ['null', 'not a url', 'http://']) {
+        const odd = await b.request('POST', '/api/assets', assetBody(), { origin })
+        expect(odd.status, origin).toBe(403)
+      }
       // A login form posted from another site is refused too (login CSRF).
       const forged = await new Browser(ctx().anon).request(
         'POST',
@@ -148,8 +152,9 @@ describeBackends(
       })
       const from = (address: string) => new Browser(app, { 'x-forwarded-for': address })
       for (let i = 0; i < THROTTLE.perAddress; i++) {
-        // Different accounts each time: only the address links them.
-        expect((await from('203.0.113.7').login(`guess${i}@example.nl`, 'x')).status).toBe(401)
+        // Different accounts each time, and a made-up first hop: only the proxy's hop links them.
+        const forged = `10.0.${i}.1, 203.0.113.7`
+        expect((await from(forged).login(`guess${i}@example.nl`, 'x')).status).toBe(401)
       }
       expect((await from('203.0.113.7').login('contributor@example.nl', PASSWORD)).status).toBe(429)
       expect((await from('198.51.100.1').login('contributor@example.nl', PASSWORD)).status).toBe(
@@ -185,6 +190,14 @@ describeBackends(
       expect(JSON.stringify(list.json)).not.toContain(secret)
 
       const bearer = { authorization: `Bearer ${secret}` }
+      // A token cannot mint tokens, change the password or sign its owner out everywhere.
+      for (const [method, url] of [
+        ['POST', '/api/tokens'],
+        ['POST', '/api/me/password'],
+        ['POST', '/api/auth/logout-all'],
+      ] as const) {
+        expect((await call(ctx().anon, method, url, { name: 'x' }, bearer)).status).toBe(403)
+      }
       // The token acts as a trusted contributor: it writes directly and may undo its own
       // deletion, but not someone else's.
       const created = await call(ctx().anon, 'POST', '/api/assets', assetBody(), bearer)

@@ -14,9 +14,11 @@ function routesOf(app: App): string[] {
   return [...new Set(keys)].sort()
 }
 
+/** The matrix calls as visitors and with API tokens of each role (sessions: accounts.test.ts). */
 function allowed(rule: Rule, who: Who, publicMap: boolean): boolean {
   if (rule === 'public') return true
   if (who === 'anonymous') return rule === 'read' && publicMap
+  if (rule === 'session') return false
   if (rule === 'read' || rule === 'signed-in') return true
   return atLeast(who, rule)
 }

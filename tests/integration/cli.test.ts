@@ -170,7 +170,7 @@ describe.each(backends())('command-line scripts [%s]', (backend) => {
         minimumFractionDigits: 1,
         maximumFractionDigits: 1,
       }).format((100 * Number(m![1])) / Number(m![2]))
-      expect(text.replace(/\s+/g, ' ')).toContain(`${share} % van de inwoners woont binnen 800 m`)
+      expect(text.replace(/\s+/g, ' ')).toContain(`${share}% van de inwoners woont binnen 800 m`)
       // Kept for a person to look at: test-results/report-GM0995-<backend>.pdf
       fs.mkdirSync(path.join(projectRoot, 'test-results'), { recursive: true })
       fs.copyFileSync(pdf, path.join(projectRoot, 'test-results', `report-GM0995-${backend}.pdf`))

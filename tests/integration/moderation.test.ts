@@ -194,6 +194,11 @@ describeBackends(
       expect(limited.headers.get('retry-after')).toBe('3600')
       const queue = await admin.request('GET', '/api/proposals?status=pending')
       expect(queue.json.proposals).toHaveLength(ANONYMOUS_PER_HOUR) // the bot's is not there
+      // A private map takes no suggestions from visitors either.
+      await admin.request('PATCH', '/api/settings', { public_map: false })
+      expect(
+        (await new Browser(ctx().anon).request('POST', '/api/proposals', suggestion)).status,
+      ).toBe(401)
       expect(queue.json.proposals[0].proposer).toEqual({ id: null, name: null })
     })
 
@@ -259,6 +264,8 @@ describeBackends(
       expect(
         (await trusted.request('POST', `/api/assets/${place.id}/revert`, { version: 1 })).status,
       ).toBe(403)
+      const huge = await mod.request('POST', `/api/assets/${place.id}/revert`, { version: 3e9 })
+      expect(huge.status).toBe(422)
       const bad = await mod.request('POST', `/api/assets/${place.id}/revert`, { version: 9 })
       expect(bad.status).toBe(422)
       expect(bad.json.errors[0].pointer).toBe('/version')
@@ -302,6 +309,7 @@ describeBackends(
         for (const value of Object.values(contact)) expect(text).not.toContain(value)
         expect(text).not.toContain('contact_')
         expect(text).not.toContain('Tess') // nor who edited
+        expect(text).not.toContain('user:')
       }
       const csv = (await trusted.request('GET', '/api/export.csv')).text
       expect(csv).toContain('henk@example.nl')

@@ -46,7 +46,7 @@ describeBackends(
           minimumFractionDigits: 1,
           maximumFractionDigits: 1,
         }).format(coverage.share * 100)
-        expect(html.text).toContain(`${share} % van de inwoners woont binnen 800 m hemelsbreed`)
+        expect(html.text).toContain(`${share}% van de inwoners woont binnen 800 m hemelsbreed`)
         expect(html.text).not.toMatch(/<script>|<style>| style="|onclick=/) // the CSP allows none of these
         expect(html.text).toContain('<script src="/reports/report.js"></script>')
         expect(html.text).toContain('CBS Wijk- en Buurtkaart (CC BY 4.0)')

@@ -479,7 +479,10 @@ export function createScenario(deps: {
   function reportUrl(area: string, scenarioId?: string) {
     const s = deps.settings()
     const q = new URLSearchParams({ lang })
-    if (s) q.set(`threshold_${s.mode}`, String(s.threshold))
+    if (s) {
+      q.set('mode', s.mode)
+      q.set(`threshold_${s.mode}`, String(s.threshold))
+    }
     if (scenarioId) q.set('scenario', scenarioId)
     return `/reports/${encodeURIComponent(area)}?${q.toString()}`
   }
