@@ -396,7 +396,7 @@ describeBackends(
       const share = /\(([\d,]+)%\)/.exec(headline)?.[1] ?? ''
       expect(share).not.toBe('')
       expect(await page.getAttribute('#report-link', 'href')).toBe(
-        '/reports/GM0995?lang=nl&threshold_line=800',
+        '/reports/GM0995?lang=nl&mode=line&threshold_line=800',
       )
       const [report] = await Promise.all([context.waitForEvent('page'), page.click('#report-link')])
       await report.waitForLoadState('load')
@@ -510,7 +510,7 @@ describeBackends(
       const id = new URL(page.url()).searchParams.get('scenario') ?? ''
       expect(id).toMatch(/^[0-9a-f-]{36}$/)
       expect(await page.getAttribute('#scenario-report', 'href')).toBe(
-        `/reports/GM0995?lang=nl&threshold_line=800&scenario=${id}`,
+        `/reports/GM0995?lang=nl&mode=line&threshold_line=800&scenario=${id}`,
       )
       expect(await page.getAttribute('#report-link', 'href')).toContain(`scenario=${id}`)
       const [report] = await Promise.all([
