@@ -1,3 +1,4 @@
+import { newestFirstQuery } from './query.js'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { getCookie } from 'hono/cookie'
 import { z } from 'zod'
@@ -46,16 +47,7 @@ const passwordBody = z.strictObject({
   new_password: z.string().min(1).max(1000),
 })
 
-const pageQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  before: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(2 ** 31 - 1)
-    .optional(),
-  lang: z.enum(['nl', 'en']).optional(),
-})
+const pageQuery = newestFirstQuery(100)
 
 const requireId = (id: string, what: { nl: string; en: string }) => {
   if (!isUuid(id)) {

@@ -13,7 +13,7 @@ import {
   problemContent,
   toFeature,
 } from './schemas.js'
-import { bboxQuery, commaList, isStatus } from './query.js'
+import { bboxQuery, commaList, isStatus, newestFirstQuery } from './query.js'
 import {
   documentRoutes,
   etagOf,
@@ -120,16 +120,7 @@ const revertBody = z.strictObject({
   note: z.string().trim().max(1000).optional(),
 })
 
-const changesQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  before: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(2 ** 31 - 1)
-    .optional(),
-  lang: z.enum(['nl', 'en']).optional(),
-})
+const changesQuery = newestFirstQuery(50)
 
 export function assetRoutes(deps: {
   assets: AssetService

@@ -51,3 +51,17 @@ export const bboxQuery = z
     return bbox
   })
   .meta({ description: 'minLon,minLat,maxLon,maxLat (WGS84)', example: '5.40,52.45,5.55,52.55' })
+
+/** Paging of a newest-first log (audit, changes): `limit`, and `before` an entry id. */
+export function newestFirstQuery(defaultLimit: number) {
+  return z.strictObject({
+    limit: z.coerce.number().int().min(1).max(500).default(defaultLimit),
+    before: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 31 - 1)
+      .optional(),
+    lang: z.enum(['nl', 'en']).optional(),
+  })
+}
