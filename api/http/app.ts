@@ -64,7 +64,13 @@ export interface Logger {
 export const silentLogger: Logger = { info: () => {}, error: () => {} }
 
 export interface AppDeps {
+  /** The primary database: every write, and reads that must see them at once. */
   readonly db: Database
+  /**
+   * Where reads that may lag a little (lists, exports, tiles, analysis inputs) go: a streaming
+   * read replica when one is configured (`BUURTKAART_READ_DATABASE_URL`), otherwise `db`.
+   */
+  readonly readDb?: Database
   readonly backend: Backend
   readonly config: Pick<Config, 'regionBbox' | 'regionName' | 'maxBodyBytes'> &
     Partial<
@@ -95,6 +101,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const clock = deps.clock ?? systemClock
   const log = deps.log ?? silentLogger
+  const reads = deps.readDb ?? deps.db
   const schemas = assetSchemas({ bbox: deps.config.regionBbox, name: deps.config.regionName })
   const assets = createAssetService({ db: deps.db, clock })
   const networks = createNetworks({ db: deps.db, snapLimitM: deps.config.snapLimitM ?? 500 })
@@ -161,7 +168,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', accountRoutes({ db: deps.db, auth, clock, trustProxy, settings }))
   app.route('/api', proposalRoutes({ proposals, schemas, clock, trustProxy }))
   app.route('/api', assetRoutes({ assets, schemas, proposals, clock }))
-  app.route('/api', areaRoutes({ db: deps.db }))
+  app.route('/api', areaRoutes({ db: reads }))
   app.route('/api', transferRoutes({ db: deps.db, clock, schemas }))
   app.route('/api', analysisRoutes({ analysis, clock }))
   const planning = createPlanning(analysis)
