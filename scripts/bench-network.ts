@@ -14,6 +14,7 @@
  * `benchNetwork()` returns the BENCHMARKS.md section; scripts/bench.ts writes the file. Run this
  * file alone (`npx tsx scripts/bench-network.ts`) to print the section without touching the file.
  */
+import { mib, typedArrayBytes } from './bench-memory.js'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -671,6 +672,7 @@ function syntheticNational(log: (s: string) => void) {
     directed: number
     ms: Stats
     prepareMs: number
+    bytes: number
   }[] = []
   for (const profile of PROFILES) {
     const [graph, prepareMs] = time(() => prepareGraph(g[profile]))
@@ -682,6 +684,7 @@ function syntheticNational(log: (s: string) => void) {
       directed: directedEdges(graph),
       ms: run.ms,
       prepareMs,
+      bytes: typedArrayBytes(graph),
     })
   }
   return { modes, generateMs, places: seeds.length, edgeRows: g.walk.source.length }
@@ -1115,7 +1118,7 @@ function section(
   }
   push(
     '',
-    `Preparing the national graph took ${national.modes.map((m) => `${seconds(m.prepareMs)} (${m.profile})`).join(', ')}.`,
+    `Preparing the national graph took ${national.modes.map((m) => `${seconds(m.prepareMs)} (${m.profile})`).join(', ')}; in memory it holds ${national.modes.map((m) => `${mib(m.bytes)} (${m.profile})`).join(', ')} of typed arrays (nodes, both edge directions, lengths, components, snapping index).`,
     '',
   )
   return lines.join('\n')

@@ -27,6 +27,7 @@ import { parallelStraightLine } from '../api/services/parallel-reach.js'
 import { spreadAreas, surfaces } from '../api/domain/surface.js'
 import { openDatabase, type DatabaseHandle } from '../api/db/create-db.js'
 import { benchPlanning } from './bench-planning.js'
+import { mib, retainedHeap, typedArrayBytes } from './bench-memory.js'
 import { benchDatabaseUrl, benchNetwork, fmt, rng, SHARED, stats, time } from './bench-network.js'
 
 const loadBefore = os.loadavg()[0] ?? 0
@@ -52,10 +53,12 @@ const areas = wijken.features.map((f) => ({
   geometry: f.geometry,
 }))
 console.log('Building the population surface (res 10) from the real wijken…')
-const [built, buildMs] = time(() => {
-  const shares = spreadAreas(areas)
-  return surfaces(shares, new Map(areas.map((a) => [a.code, a.inhabitants])))
-})
+const [[built, buildMs], surfaceBytes, exactHeap] = retainedHeap(() =>
+  time(() => {
+    const shares = spreadAreas(areas)
+    return surfaces(shares, new Map(areas.map((a) => [a.code, a.inhabitants])))
+  }),
+)
 const found = built.find((s) => s.res === 10)
 if (!found) throw new Error('no res-10 surface')
 const surface = found
@@ -261,6 +264,7 @@ for (let t = 0; t < TILES * TILES; t++) {
     ])
   }
 }
+const nationalBytes = typedArrayBytes([nationalCells, nationalPlaces])
 const national = (await timed(parallel, nationalCells, nationalPlaces, nationalSelections, 3)).ms
 await parallel.close()
 console.log(
@@ -317,6 +321,10 @@ ${os.availableParallelism()}); each runs the same pure straight-line method on i
 1/3/5 km), so the ratio is conservative. Both agree: the largest difference in coverage per
 gemeente is ${maxDiffPp.toFixed(4)} percentage points. Building the surface itself (spreading the wijken, all four
 resolutions) took ${fmt(buildMs)} ms; the service does that once when areas are imported, not per request.
+
+Memory (for docs/scaling.md): the province's population surface, all four resolutions as the
+service keeps it per data version, holds ${mib(surfaceBytes)} of heap (${exactHeap ? 'measured after a forced garbage collection' : 'rough: run without --expose-gc'}); the national-scale
+input above (${nationalCells.x.length.toLocaleString('en-GB')} cells and ${nationalPlaces.x.length.toLocaleString('en-GB')} places as coordinate arrays) holds ${mib(nationalBytes)}.
 
 ${network.markdown}
 
