@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import type { Server } from 'node:http'
 import path from 'node:path'
 import { serve } from '@hono/node-server'
 import { ConfigError, loadConfig, projectRoot } from './config.js'
@@ -10,6 +11,9 @@ import { systemClock } from './services/assets.js'
 import { parallelStraightLine } from './services/parallel-reach.js'
 import { seedIfEmpty } from './services/seed.js'
 import { SEED_FILE } from './seed-file.js'
+
+/** Longest a graceful shutdown may take before open connections are dropped. */
+const SHUTDOWN_TIMEOUT_MS = 25_000
 
 async function main() {
   let config
@@ -62,20 +66,42 @@ async function main() {
     void app.warm()
   })
 
+  // Graceful shutdown: stop accepting, let open requests finish, drop idle keep-alive
+  // connections (they would hold server.close() open), then close the pool. A hard limit keeps
+  // a stuck request or database from holding the process (and a rolling deploy) for ever.
   let closing = false
   const shutdown = (signal: string) => {
     if (closing) return
     closing = true
-    log.info(`${signal}: finishing open requests, then closing the database`)
+    const begun = Date.now()
+    log.info(`${signal}: no new connections; finishing open requests, then closing the database`)
+    const http = server as Partial<Pick<Server, 'closeIdleConnections' | 'closeAllConnections'>>
+    const hardStop = setTimeout(() => {
+      log.error(
+        `Shutdown not done after ${SHUTDOWN_TIMEOUT_MS / 1000} s: dropping the open connections and exiting`,
+      )
+      http.closeAllConnections?.()
+      process.exit(1)
+    }, SHUTDOWN_TIMEOUT_MS)
+    hardStop.unref()
+    // A keep-alive connection whose request finishes after close() turns idle, not closed.
+    const idle = setInterval(() => http.closeIdleConnections?.(), 100)
+    idle.unref()
     server.close(() => {
+      clearInterval(idle)
+      log.info(`Open requests finished after ${Date.now() - begun} ms; closing the database pool`)
       Promise.all([line.close(), handle.close()]).then(
-        () => process.exit(0),
+        () => {
+          log.info('Database pool closed; exiting')
+          process.exit(0)
+        },
         (e: unknown) => {
           log.error('closing the database failed', e)
           process.exit(1)
         },
       )
     })
+    http.closeIdleConnections?.()
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))

@@ -66,6 +66,9 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /reports/report.css': 'public',
   'GET /reports/report.js': 'public',
   'GET /reports/:file': 'read',
+  // Vector tiles and their TileJSON: as readable as the map (see api/http/tiles.ts).
+  'GET /tiles/:layer/:z/:x/:y': 'read',
+  'GET /tiles/:tileset': 'read',
   'GET /api/export.geojson': 'read',
   'GET /api/export.csv': 'read',
   'POST /api/import': 'admin',

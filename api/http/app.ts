@@ -14,6 +14,8 @@ import { createNetworks } from '../services/network.js'
 import { analysisRoutes } from './analysis.js'
 import { planningRoutes } from './planning.js'
 import { reportRoutes } from './reports.js'
+import { tileRoutes } from './tiles.js'
+import { createTiles } from '../services/tiles.js'
 import { createPlanning } from '../services/planning.js'
 import { areaRoutes } from './areas.js'
 import { assetRoutes } from './assets.js'
@@ -162,6 +164,7 @@ export function createApp(deps: AppDeps) {
   const authn = authenticate({ auth, settings: settings.get, trustProxy })
   app.use('/api/*', authn)
   app.use('/reports/*', authn)
+  app.use('/tiles/*', authn)
   app.use('/api/*', writeRateLimit(new RateLimiter(deps.config.writesPerMinute ?? 120)))
 
   app.route('/api', metaRoutes({ db: deps.db, backend: deps.backend }))
@@ -177,6 +180,15 @@ export function createApp(deps: AppDeps) {
     planningRoutes({ db: deps.db, analysis, planning, clock, regionBbox: deps.config.regionBbox }),
   )
   app.route('/reports', reportRoutes({ db: deps.db, analysis, planning, networks, clock }))
+  app.route(
+    '/tiles',
+    tileRoutes({
+      tiles: createTiles({ db: reads, backend: deps.backend, analysis }),
+      clock,
+      regionBbox: deps.config.regionBbox,
+      trustProxy,
+    }),
+  )
   app.route('/api', networkRoutes({ db: deps.db, clock, schemas, config: deps.config }))
   const jobs = createDownloadJobs({
     db: deps.db,

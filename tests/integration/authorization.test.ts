@@ -42,6 +42,8 @@ describeBackends(
         .replace(':id', '00000000-0000-4000-8000-000000000000')
         .replace(':code', 'GM0000')
         .replace(':file', 'GM0000')
+        .replace(':layer/:z/:x/:y', 'assets/14/8410/5385.mvt')
+        .replace(':tileset', 'assets.json')
       const res = await app.request(url, {
         method,
         ...(method === 'GET' || method === 'DELETE'

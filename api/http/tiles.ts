@@ -1,0 +1,419 @@
+import { createHash } from 'node:crypto'
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { z } from 'zod'
+import { AREA_LEVELS } from '../domain/areas.js'
+import type { FieldError } from '../domain/errors.js'
+import type { Bbox } from '../domain/geo.js'
+import { isKindCode } from '../domain/kinds.js'
+import { parseLocalTime } from '../domain/places.js'
+import { MODES } from '../domain/reach.js'
+import { ASSET_CLUSTER_MAX_ZOOM, isTile, type TileAddress } from '../domain/tiles.js'
+import { DEFAULT_THRESHOLD } from '../services/analysis.js'
+import type { Clock } from '../services/assets.js'
+import {
+  HEX_METRICS,
+  LAYER_ZOOMS,
+  TILE_LAYERS,
+  type TileLayer,
+  type Tiles,
+  type TileSpec,
+} from '../services/tiles.js'
+import type { AppEnv } from './app.js'
+import { toPlaceFilter } from './analysis.js'
+import { assetFilterQuery, toFilter } from './assets.js'
+import { isHttps } from './principal.js'
+import { fromZod, problem } from './problem.js'
+import { bboxQuery, commaList, isStatus, issue } from './query.js'
+import { problemContent } from './schemas.js'
+
+/**
+ * Vector tiles (MVT) of assets, areas and hexagon metrics, and a TileJSON 3.0 document per layer.
+ *
+ * Caching: the TileJSON names the layer's current data version in its tile URLs (`v=`). A tile
+ * asked for with the current version never changes, so it is cacheable for a year (`immutable`,
+ * CDN-friendly); without `v`, or with an old one, it must be revalidated (`no-cache`). The ETag
+ * is a hash of the tile's bytes: after an edit, a tile whose content did not change keeps its
+ * ETag (a 304 stays valid) and only the changed tiles get a new one. On a private map tiles need
+ * a signed-in user and are `private`.
+ */
+
+const MVT = 'application/vnd.mapbox-vector-tile'
+const YEAR_S = 31_536_000
+
+/** A layer version as the TileJSON gives it: numbers joined by dots (e.g. 12 or 12.3.1). */
+const versionQuery = z
+  .string()
+  .regex(/^\d{1,15}(\.\d{1,15}){0,2}$/)
+  .optional()
+  .meta({ description: 'Data version from the TileJSON; makes the tile cacheable for a year' })
+
+const assetTileQuery = z.strictObject({ ...assetFilterQuery, v: versionQuery })
+
+const areaTileQuery = z.strictObject({
+  level: z.enum(AREA_LEVELS).default('gemeente'),
+  gemeente: assetFilterQuery.gemeente,
+  bbox: assetFilterQuery.bbox,
+  lang: assetFilterQuery.lang,
+  v: versionQuery,
+})
+
+/** The parameters of GET /api/hexes (api/http/analysis.ts), for the same figures as tiles. */
+const cellTileQuery = z.strictObject({
+  metric: z.enum(HEX_METRICS),
+  res: z.coerce
+    .number()
+    .int()
+    .min(6)
+    .max(10)
+    .optional()
+    .meta({ description: 'H3 resolution; default chosen from the zoom (7 at z≤8 … 10 at z≥12)' }),
+  bbox: bboxQuery,
+  mode: z.enum(MODES).default('line'),
+  threshold: z.coerce.number().min(50).max(50_000).optional(),
+  kind: commaList(isKindCode, 'kind'),
+  meetingPlacesOnly: z.enum(['true', 'false']).optional(),
+  status: commaList(isStatus, 'status'),
+  wheelchair: z.enum(['yes', 'limited']).optional(),
+  freeEntry: z.enum(['true', 'false']).optional(),
+  openAt: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text === 'now') return text
+      const t = parseLocalTime(text)
+      if (!t) {
+        ctx.addIssue(
+          issue(
+            'Give a local time in the Netherlands as 2026-11-23T10:00, or now.',
+            'Geef een tijd in Nederland als 2026-11-23T10:00, of now.',
+          ),
+        )
+        return z.NEVER
+      }
+      return t
+    }),
+  openUnknown: z.enum(['include', 'exclude']).optional(),
+  lang: z.enum(['nl', 'en']).optional(),
+  v: versionQuery,
+})
+
+const isLayer = (name: string): name is TileLayer =>
+  (TILE_LAYERS as readonly string[]).includes(name)
+
+const unknownLayer = (name: string) =>
+  problem(
+    'not_found',
+    { nl: 'Onbekende laag', en: 'Unknown layer' },
+    {
+      nl: `Er is geen tegellaag ${name}. Kies ${TILE_LAYERS.join(', ')}.`,
+      en: `There is no tile layer ${name}. Choose ${TILE_LAYERS.join(', ')}.`,
+    },
+  )
+
+const badParameter = (fields: FieldError[]) =>
+  problem(
+    'invalid_parameter',
+    { nl: 'Ongeldige tegel', en: 'Invalid tile' },
+    {
+      nl: `Controleer: ${fields.map((f) => f.pointer).join(', ')}.`,
+      en: `Check: ${fields.map((f) => f.pointer).join(', ')}.`,
+    },
+    fields,
+  )
+
+const pathError = (pointer: string, nl: string, en: string): FieldError => ({
+  pointer,
+  in: 'path',
+  code: 'out_of_range',
+  message: { nl, en },
+})
+
+/** z/x/y of the path: whole numbers on the grid, z within the layer's zooms, y ending in .mvt. */
+function parseTile(layer: TileLayer, z: string, x: string, yFile: string): TileAddress {
+  const { minzoom, maxzoom } = LAYER_ZOOMS[layer]
+  const fields: FieldError[] = []
+  const whole = (text: string) => (/^\d{1,9}$/.test(text) ? Number(text) : NaN)
+  const zn = whole(z)
+  const xn = whole(x)
+  const m = /^(\d{1,9})\.mvt$/.exec(yFile)
+  const yn = m ? Number(m[1]) : NaN
+  if (!Number.isInteger(zn) || zn < minzoom || zn > maxzoom) {
+    fields.push(
+      pathError(
+        'z',
+        `Kies een zoomniveau van ${minzoom} tot en met ${maxzoom}.`,
+        `Choose a zoom level from ${minzoom} to ${maxzoom}.`,
+      ),
+    )
+  }
+  if (!m) {
+    fields.push(
+      pathError(
+        'y',
+        'Geef y als geheel getal met .mvt, bijvoorbeeld 42.mvt.',
+        'Give y as a whole number with .mvt, e.g. 42.mvt.',
+      ),
+    )
+  }
+  if (fields.length === 0) {
+    const n = 2 ** zn
+    if (!Number.isInteger(xn) || xn >= n)
+      fields.push(pathError('x', `Kies x van 0 tot ${n}.`, `Choose x from 0 to ${n - 1}.`))
+    if (yn >= n)
+      fields.push(pathError('y', `Kies y van 0 tot ${n}.`, `Choose y from 0 to ${n - 1}.`))
+  } else if (!Number.isInteger(xn)) {
+    fields.push(pathError('x', 'Geef x als geheel getal.', 'Give x as a whole number.'))
+  }
+  const t = { z: zn, x: xn, y: yn }
+  if (fields.length > 0 || !isTile(t)) throw badParameter(fields)
+  return t
+}
+
+function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  const query = c.req.query()
+  const parsed = schema.safeParse(query)
+  if (!parsed.success) throw fromZod(parsed.error, 'query', query)
+  return parsed.data
+}
+
+/** What a request names: the layer's filters, the version it asks for, whether it follows the clock. */
+interface Named {
+  readonly spec: TileSpec
+  readonly requested: string | undefined
+  /** `openAt=now`: the tile changes with the time as well as with the data. */
+  readonly timeDependent: boolean
+}
+
+function namedBy(layer: TileLayer, c: Context, clock: Clock): Named {
+  if (layer === 'assets') {
+    const q = readQuery(c, assetTileQuery)
+    return { spec: { layer, filter: toFilter(q) }, requested: q.v, timeDependent: false }
+  }
+  if (layer === 'areas') {
+    const q = readQuery(c, areaTileQuery)
+    return {
+      spec: {
+        layer,
+        filter: { level: q.level, gemeente: q.gemeente, bbox: q.bbox },
+      },
+      requested: q.v,
+      timeDependent: false,
+    }
+  }
+  const q = readQuery(c, cellTileQuery)
+  if (q.metric !== 'density' && q.res !== undefined && q.res < 7) {
+    throw badQuery(
+      'res',
+      'Inwoners en afstanden zijn er voor resolutie 7 tot en met 10.',
+      'Inhabitants and distances exist for resolutions 7 to 10.',
+    )
+  }
+  if (q.metric === 'detour' && q.mode === 'line') {
+    throw badQuery(
+      'mode',
+      'De omweg vergelijkt het wegennet met de rechte lijn: kies walk of bike.',
+      'The detour compares the network with the straight line: choose walk or bike.',
+    )
+  }
+  return {
+    spec: {
+      layer,
+      params: {
+        metric: q.metric,
+        mode: q.mode,
+        thresholdM: q.threshold ?? DEFAULT_THRESHOLD[q.mode],
+        res: q.res,
+        filter: toPlaceFilter(q, clock),
+        bbox: q.bbox,
+      },
+    },
+    requested: q.v,
+    timeDependent: q.openAt === 'now',
+  }
+}
+
+const badQuery = (pointer: string, nl: string, en: string) =>
+  problem('invalid_parameter', { nl: 'Ongeldige parameter', en: 'Invalid parameter' }, { nl, en }, [
+    { pointer, in: 'query', code: 'not_allowed', message: { nl, en } },
+  ])
+
+/** The caller's filter parameters, in a stable order (lists sorted), without `v` and `lang`. */
+function canonicalQuery(c: Context): string {
+  const entries = Object.entries(c.req.query())
+    .filter(([key, value]) => key !== 'v' && key !== 'lang' && value.trim() !== '')
+    .map(([key, value]): [string, string] => [
+      key,
+      value.includes(',') && key !== 'bbox' && key !== 'q'
+        ? value
+            .split(',')
+            .map((v) => v.trim())
+            .sort()
+            .join(',')
+        : value.trim(),
+    ])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return new URLSearchParams(entries).toString()
+}
+
+/** True when If-None-Match names this ETag (weak comparison, as RFC 9110 asks for GET). */
+function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false
+  const strip = (tag: string) => tag.trim().replace(/^W\//, '')
+  return header.split(',').some((tag) => tag.trim() === '*' || strip(tag) === etag)
+}
+
+const LAYER_DOCS: Record<
+  TileLayer,
+  { name: string; description: string; fields: Record<string, string> }
+> = {
+  assets: {
+    name: 'Buurtkaart assets',
+    description: `Assets (places). Up to zoom ${ASSET_CLUSTER_MAX_ZOOM} grouped in clusters on a grid; a cluster of one is the asset itself. From zoom ${ASSET_CLUSTER_MAX_ZOOM + 1} one point per asset, unless a tile would exceed 500 KB or 20,000 features (then clusters again).`,
+    fields: {
+      id: 'String: asset id (uuid); absent on clusters',
+      name: 'String',
+      kind: 'String: kind code',
+      is_meeting_place: 'Boolean',
+      status: 'String: active, planned or closed',
+      checked: 'String: day last verified (else created), YYYY-MM-DD (UTC)',
+      cluster: 'Boolean: true on clusters',
+      point_count: 'Number: assets in the cluster',
+      point_count_abbreviated: 'String: 950, 1.2k, 15k',
+      meeting_places: 'Number: meeting places in the cluster',
+    },
+  },
+  areas: {
+    name: 'Buurtkaart areas',
+    description: 'CBS areas of one level (parameter level: gemeente, wijk, buurt or pc4).',
+    fields: {
+      code: 'String: CBS code',
+      name: 'String',
+      inhabitants: 'Number (absent when unknown)',
+    },
+  },
+  cells: {
+    name: 'Buurtkaart hexagon metrics',
+    description:
+      'H3 cells with the values of GET /api/hexes for the metric; the resolution follows the zoom (7 at z≤8, 8 at z9, 9 at z10–11, 10 from z12; density 6 at z≤6) unless res is given, and is coarser where a tile would be too large.',
+    fields: {
+      cell: 'String: H3 index',
+      res: 'Number: H3 resolution',
+      inhabitants: 'Number',
+      distanceM: 'Number: metres to the nearest counted place (absent when none is reachable)',
+      straightM: 'Number: straight-line metres (metric detour)',
+      detour: 'Number: network ÷ straight line (metric detour)',
+      unreachable: 'String: why no distance (network modes)',
+      severity: 'Number: inhabitants × metres beyond the threshold (metric gap)',
+      total: 'Number: assets in the cell (metric density)',
+      meetingPlaces: 'Number: meeting places in the cell (metric density)',
+    },
+  },
+}
+
+export function tileRoutes(deps: {
+  tiles: Tiles
+  clock: Clock
+  regionBbox: Bbox
+  trustProxy: boolean
+}) {
+  const { tiles, clock } = deps
+  const app = new OpenAPIHono<AppEnv>()
+  const scope = (c: Context<AppEnv>) => (c.get('settings').public_map ? 'public' : 'private')
+
+  app.get('/:layer/:z/:x/:y', async (c) => {
+    const name = c.req.param('layer')
+    if (!isLayer(name)) throw unknownLayer(name)
+    const t = parseTile(name, c.req.param('z'), c.req.param('x'), c.req.param('y'))
+    const { spec, requested, timeDependent } = namedBy(name, c, clock)
+    const tile = await tiles.tile(spec, t, requested)
+    const immutable = requested !== undefined && requested === tile.version && !timeDependent
+    const headers = {
+      etag: tile.etag,
+      'cache-control': immutable
+        ? `${scope(c)}, max-age=${YEAR_S}, immutable`
+        : `${scope(c)}, no-cache`,
+    }
+    if (matches(c.req.header('if-none-match'), tile.etag)) return c.body(null, 304, headers)
+    return c.body(tile.bytes as Uint8Array<ArrayBuffer>, 200, { ...headers, 'content-type': MVT })
+  })
+
+  app.get('/:tileset', async (c) => {
+    const file = c.req.param('tileset')
+    const name = /^(\w+)\.json$/.exec(file)?.[1] ?? file
+    if (!isLayer(name)) throw unknownLayer(name)
+    const { spec } = namedBy(name, c, clock)
+    const version = await tiles.currentVersion(spec)
+    const origin = `${isHttps(c, deps.trustProxy) ? 'https' : 'http'}://${new URL(c.req.url).host}`
+    const query = canonicalQuery(c)
+    const docs = LAYER_DOCS[name]
+    const { minzoom, maxzoom } = LAYER_ZOOMS[name]
+    const [w, s, e, n] = deps.regionBbox
+    const body = JSON.stringify({
+      tilejson: '3.0.0',
+      name: docs.name,
+      description: docs.description,
+      version: '1.0.0',
+      attribution:
+        name === 'areas' ? '© CBS, Kadaster' : name === 'cells' ? '© CBS, Kadaster; H3' : undefined,
+      scheme: 'xyz',
+      tiles: [`${origin}/tiles/${name}/{z}/{x}/{y}.mvt?v=${version}${query ? `&${query}` : ''}`],
+      minzoom,
+      maxzoom,
+      bounds: [w, s, e, n],
+      center: [(w + e) / 2, (s + n) / 2, 9],
+      vector_layers: [
+        { id: name, description: docs.description, minzoom, maxzoom, fields: docs.fields },
+      ],
+      data_version: version,
+    })
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`
+    const headers = { etag, 'cache-control': `${scope(c)}, no-cache` }
+    if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers)
+    return c.body(body, 200, { ...headers, 'content-type': 'application/json; charset=utf-8' })
+  })
+
+  const layerParam = z.enum(TILE_LAYERS)
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/{layer}/{z}/{x}/{y}.mvt',
+    summary:
+      'A vector tile (MVT) of assets, areas or hexagon metrics; the filters of GET /api/assets, /api/areas or /api/hexes',
+    request: {
+      params: z.object({
+        layer: layerParam,
+        z: z.string().meta({ description: 'Zoom: assets 0–16, areas and cells 0–14' }),
+        x: z.string(),
+        y: z.string(),
+      }),
+      query: z.object({
+        v: versionQuery,
+      }),
+    },
+    responses: {
+      200: {
+        description: 'The tile (empty when nothing is in it)',
+        content: { [MVT]: { schema: z.unknown() } },
+      },
+      304: { description: 'Not modified (If-None-Match)' },
+      400: { description: 'Invalid tile or parameter', content: problemContent },
+      404: { description: 'Unknown layer', content: problemContent },
+      409: { description: 'No inhabitants or network loaded (cells)', content: problemContent },
+    },
+  })
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/{layer}.json',
+    summary:
+      'TileJSON 3.0 of a tile layer: its tile URL with the current data version and the filters given',
+    request: { params: z.object({ layer: layerParam }) },
+    responses: {
+      200: { description: 'TileJSON', content: { 'application/json': { schema: z.unknown() } } },
+      304: { description: 'Not modified (If-None-Match)' },
+      400: { description: 'Invalid parameter', content: problemContent },
+      404: { description: 'Unknown layer', content: problemContent },
+    },
+  })
+
+  return app
+}
