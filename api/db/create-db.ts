@@ -4,6 +4,7 @@ import { postgis } from '@electric-sql/pglite-postgis'
 import { Kysely, Migrator, sql } from 'kysely'
 import { PostgresJSDialect } from 'kysely-postgres-js'
 import postgres from 'postgres'
+import { failFast } from './availability.js'
 import type { DB, Database } from './database.js'
 import { migrations } from './migrations/index.js'
 import { PGliteDialect } from './pglite-dialect.js'
@@ -23,6 +24,10 @@ export interface OpenOptions {
   readonly dataDir?: string | undefined
   /** postgres.js pool size. */
   readonly maxConnections?: number
+  /** Seconds to wait for a TCP connection and login before the server counts as unreachable. */
+  readonly connectTimeoutS?: number
+  /** Longest wait (ms) for a free pooled connection before a request fails with 503. */
+  readonly acquireTimeoutMs?: number
 }
 
 /** Opens the database: the one place that knows PGlite from PostgreSQL. */
@@ -30,13 +35,19 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   if (options.databaseUrl) {
     const client = postgres(options.databaseUrl, {
       max: options.maxConnections ?? 10,
+      // Fail fast while the server is down: a refused port answers at once, an unreachable
+      // host after a few seconds (postgres.js waits 30 s by default) ...
+      connect_timeout: options.connectTimeoutS ?? 3,
+      // ... and reconnect soon after it is back (the default back-off grows to 10-20 s).
+      backoff: (retries: number) => Math.min(0.025 * 2 ** retries, 0.5),
       onnotice: () => {},
       // int8 (counts, sums) as numbers, as PGlite returns them: one behaviour on both backends.
       types: {
         int8: { to: 20, from: [20], serialize: (v: number) => String(v), parse: Number },
       },
     })
-    const db = new Kysely<DB>({ dialect: new PostgresJSDialect({ postgres: client }) })
+    const pool = failFast(client, { acquireTimeoutMs: options.acquireTimeoutMs ?? 15_000 })
+    const db = new Kysely<DB>({ dialect: new PostgresJSDialect({ postgres: pool }) })
     try {
       await sql`select 1`.execute(db)
     } catch (e) {

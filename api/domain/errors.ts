@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'conflict'
   | 'too_many_requests'
   | 'service_unavailable'
+  | 'database_unavailable'
 
 export class DomainError extends Error {
   override name = 'DomainError'

@@ -6,7 +6,8 @@ import { KINDS, TARGET_GROUPS } from '../domain/kinds.js'
 import { currentMigration, type Backend } from '../db/create-db.js'
 import type { Database } from '../db/database.js'
 import type { AppEnv } from './app.js'
-import { problem } from './problem.js'
+import { databaseUnavailable } from './problem.js'
+import { isDatabaseUnavailable } from '../db/availability.js'
 import { problemContent } from './schemas.js'
 
 const label = (nl: string, en: string) => ({ nl, en })
@@ -65,28 +66,20 @@ export function metaRoutes(deps: { db: Database; backend: Backend }) {
     }),
     async (c) => {
       let postgis: string
+      let migration: string | null
       try {
         const r = await sql<{ v: string }>`select postgis_lib_version() as v`.execute(deps.db)
         postgis = r.rows[0]?.v ?? 'unknown'
-      } catch {
-        throw problem(
-          'service_unavailable',
-          { nl: 'Database niet bereikbaar', en: 'Database unreachable' },
-          {
-            nl: 'De database antwoordt niet. Probeer het zo opnieuw.',
-            en: 'The database does not answer. Try again shortly.',
-          },
-        )
+        migration = await currentMigration(deps.db)
+      } catch (e) {
+        // Down (503 with Retry-After, for load balancers and monitors) or a real fault (500).
+        if (!isDatabaseUnavailable(e)) throw e
+        throw databaseUnavailable({ database: { reachable: false, backend: deps.backend } })
       }
       return c.json(
         {
           status: 'ok' as const,
-          database: {
-            reachable: true,
-            backend: deps.backend,
-            postgis,
-            migration: await currentMigration(deps.db),
-          },
+          database: { reachable: true, backend: deps.backend, postgis, migration },
         },
         200,
       )

@@ -10,6 +10,7 @@ import {
   type Lang,
 } from '../domain/errors.js'
 import { zodToFieldErrors } from '../domain/validation.js'
+import { isDatabaseUnavailable } from '../db/availability.js'
 
 /** Each domain error code maps to one HTTP status, here and nowhere else. */
 const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
@@ -27,6 +28,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   conflict: 409,
   too_many_requests: 429,
   service_unavailable: 503,
+  database_unavailable: 503,
 }
 
 /** The interface language: `?lang=` first, then Accept-Language, else Dutch. */
@@ -130,9 +132,30 @@ export const malformedJson = (why: string) =>
     },
   )
 
+/** Seconds a client should wait before trying again while the database is unreachable. */
+export const DATABASE_RETRY_AFTER_S = 5
+
+/**
+ * 503 while the database is unreachable. A write whose connection broke during its commit may
+ * still have been saved, so the client is told to reload before trying a change again.
+ */
+export const databaseUnavailable = (extra: Readonly<Record<string, unknown>> = {}) =>
+  problem(
+    'database_unavailable',
+    { nl: 'Database tijdelijk niet bereikbaar', en: 'Database temporarily unavailable' },
+    {
+      nl: `De database is even niet bereikbaar. Probeer het over ${DATABASE_RETRY_AFTER_S} seconden opnieuw. Wijzigde u iets? Laad dan eerst opnieuw om te zien of het is opgeslagen.`,
+      en: `The database cannot be reached right now. Try again in ${DATABASE_RETRY_AFTER_S} seconds. Did you change something? Reload first to see whether it was saved.`,
+    },
+    [],
+    { retry_after: DATABASE_RETRY_AFTER_S, ...extra },
+  )
+
 /** Turns whatever was thrown into a problem response; unexpected errors become a plain 500. */
 export function toProblem(err: unknown, c: Context, log: (e: unknown) => void): Response {
   if (err instanceof DomainError) return problemResponse(c, err)
+  // Before anything else that looks at `code`: a lost connection is not the client's fault.
+  if (isDatabaseUnavailable(err)) return problemResponse(c, databaseUnavailable())
   if (err instanceof HTTPException && err.status < 500) {
     if (err.status === 400 && /json/i.test(err.message))
       return problemResponse(c, malformedJson(err.message))
