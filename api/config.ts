@@ -19,6 +19,15 @@ export interface Config {
   readonly host: string
   /** When set, a real PostgreSQL + PostGIS; otherwise embedded PGlite in `dataDir`. */
   readonly databaseUrl: string | undefined
+  /**
+   * A streaming read replica of `databaseUrl` for reads that may lag a moment (lists, exports,
+   * areas, analysis, reports, tiles); unset means every read goes to `databaseUrl`.
+   */
+  readonly readDatabaseUrl: string | undefined
+  /** Connections in the primary's pool (PostgreSQL only). */
+  readonly dbPoolMax: number
+  /** Connections in the read replica's pool. */
+  readonly readDbPoolMax: number
   readonly dataDir: string
   /** Points outside this box are refused: [minLon, minLat, maxLon, maxLat], EPSG:4326. */
   readonly regionBbox: Bbox
@@ -53,6 +62,12 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
+  BUURTKAART_READ_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  BUURTKAART_DB_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  BUURTKAART_READ_DB_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
   BUURTKAART_DATA_DIR: z.string().min(1).optional(),
   BUURTKAART_REGION_BBOX: z
     .string()
@@ -95,15 +110,33 @@ export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
+/** A value as an error message may show it: a database URL's password replaced by ***. */
+function withoutPassword(value: string | undefined): string | undefined {
+  return value?.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@')
+}
+
 /**
  * Reads and validates the configuration from an environment. The only reader of environment
  * variables in the service; a bad value fails fast with a message naming the variable.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env)
+  const parsed = envSchema
+    .superRefine((e, ctx) => {
+      // A replica copies a PostgreSQL primary: embedded PGlite has none.
+      if (e.BUURTKAART_READ_DATABASE_URL && !e.DATABASE_URL) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['BUURTKAART_READ_DATABASE_URL'],
+          message:
+            'needs DATABASE_URL: a read replica copies a PostgreSQL primary (embedded PGlite has none)',
+        })
+      }
+    })
+    .safeParse(env)
   if (!parsed.success) {
     const lines = parsed.error.issues.map(
-      (i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`,
+      (i) =>
+        `  ${i.path.join('.')}=${JSON.stringify(withoutPassword(env[String(i.path[0])]))}: ${i.message}`,
     )
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
   }
@@ -112,6 +145,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    readDatabaseUrl: e.BUURTKAART_READ_DATABASE_URL,
+    dbPoolMax: e.BUURTKAART_DB_POOL_MAX,
+    readDbPoolMax: e.BUURTKAART_READ_DB_POOL_MAX,
     dataDir: path.resolve(e.BUURTKAART_DATA_DIR ?? path.join(projectRoot, 'var', 'pglite')),
     regionBbox: e.BUURTKAART_REGION_BBOX,
     regionName: e.BUURTKAART_REGION_NAME,

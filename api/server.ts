@@ -4,7 +4,8 @@ import path from 'node:path'
 import { serve } from '@hono/node-server'
 import { ConfigError, loadConfig, projectRoot } from './config.js'
 import { assetSchemas } from './domain/asset.js'
-import { migrateToLatest, openDatabase, redactUrl } from './db/create-db.js'
+import { migrateToLatest, openDatabase, redactUrl, type DatabaseHandle } from './db/create-db.js'
+import { awaitReplicaSchema } from './db/replica.js'
 import { createApp } from './http/app.js'
 import { consoleLogger } from './logger.js'
 import { systemClock } from './services/assets.js'
@@ -35,7 +36,11 @@ async function main() {
         ? `Opening embedded PGlite + PostGIS in ${config.dataDir}`
         : `Creating embedded PGlite + PostGIS in ${config.dataDir} (first start: unpacking PostGIS takes about 10 s)`,
   )
-  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  const handle = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    maxConnections: config.dbPoolMax,
+  })
   const applied = await migrateToLatest(handle.db)
   if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`)
   if (config.seedOnEmpty) {
@@ -49,10 +54,22 @@ async function main() {
     )
     if (seeded) log.info(`Empty register: loaded ${seeded.created} seed places`)
   }
+  // A read replica only serves reads (see AppDeps.readDb): never migrated or seeded here; it
+  // follows the primary's schema and data by streaming replication.
+  let readHandle: DatabaseHandle | undefined
+  if (config.readDatabaseUrl) {
+    log.info(`Opening the PostgreSQL read replica at ${redactUrl(config.readDatabaseUrl)}`)
+    readHandle = await openDatabase({
+      databaseUrl: config.readDatabaseUrl,
+      maxConnections: config.readDbPoolMax,
+    })
+    await awaitReplicaSchema(handle.db, readHandle.db)
+  }
   const line = parallelStraightLine()
   const webRoot = path.join(projectRoot, 'web', 'dist')
   const app = createApp({
     db: handle.db,
+    readDb: readHandle?.db,
     backend: handle.backend,
     config,
     log,
@@ -90,7 +107,7 @@ async function main() {
     server.close(() => {
       clearInterval(idle)
       log.info(`Open requests finished after ${Date.now() - begun} ms; closing the database pool`)
-      Promise.all([line.close(), handle.close()]).then(
+      Promise.all([line.close(), handle.close(), readHandle?.close()]).then(
         () => {
           log.info('Database pool closed; exiting')
           process.exit(0)

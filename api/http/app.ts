@@ -103,12 +103,23 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const clock = deps.clock ?? systemClock
   const log = deps.log ?? silentLogger
+  // Which database answers what, when a read replica is configured (BUURTKAART_READ_DATABASE_URL):
+  // - `reads` (the replica): bulk and public reads where a moment's lag is harmless and nothing
+  //   needs to see its own write: the asset list and bbox queries, the GeoJSON/CSV exports, areas,
+  //   the analysis (coverage, density, planning figures, its walk/bike networks), the gap reports
+  //   and the tiles. A cached result is keyed on the data version read from that same database,
+  //   so data and version can never come from two databases.
+  // - `deps.db` (the primary): every write, and every read that must see a write at once or
+  //   guards one: one asset (its ETag is the If-Match of the next edit, and an editor reloads it
+  //   right after saving), history and /changes, proposals, accounts, sessions, tokens and
+  //   authentication, settings, audit, scenarios (read back right after they are saved), imports
+  //   and downloads, and /api/meta's health check. Migrations and seeding run on the primary only.
   const reads = deps.readDb ?? deps.db
   const schemas = assetSchemas({ bbox: deps.config.regionBbox, name: deps.config.regionName })
   const assets = createAssetService({ db: deps.db, clock })
-  const networks = createNetworks({ db: deps.db, snapLimitM: deps.config.snapLimitM ?? 500 })
+  const networks = createNetworks({ db: reads, snapLimitM: deps.config.snapLimitM ?? 500 })
   const analysis = createAnalysis({
-    db: deps.db,
+    db: reads,
     clock,
     methods: { line: straightLine(), ...networks.methods, ...deps.distanceMethods },
     regionName: deps.config.regionName,
@@ -170,16 +181,25 @@ export function createApp(deps: AppDeps) {
   app.route('/api', metaRoutes({ db: deps.db, backend: deps.backend }))
   app.route('/api', accountRoutes({ db: deps.db, auth, clock, trustProxy, settings }))
   app.route('/api', proposalRoutes({ proposals, schemas, clock, trustProxy }))
-  app.route('/api', assetRoutes({ assets, schemas, proposals, clock }))
+  app.route(
+    '/api',
+    assetRoutes({
+      assets,
+      reads: createAssetService({ db: reads, clock }),
+      schemas,
+      proposals,
+      clock,
+    }),
+  )
   app.route('/api', areaRoutes({ db: reads }))
-  app.route('/api', transferRoutes({ db: deps.db, clock, schemas }))
+  app.route('/api', transferRoutes({ db: deps.db, reads, clock, schemas }))
   app.route('/api', analysisRoutes({ analysis, clock }))
   const planning = createPlanning(analysis)
   app.route(
     '/api',
     planningRoutes({ db: deps.db, analysis, planning, clock, regionBbox: deps.config.regionBbox }),
   )
-  app.route('/reports', reportRoutes({ db: deps.db, analysis, planning, networks, clock }))
+  app.route('/reports', reportRoutes({ db: deps.db, reads, analysis, planning, networks, clock }))
   app.route(
     '/tiles',
     tileRoutes({

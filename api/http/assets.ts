@@ -123,7 +123,10 @@ const revertBody = z.strictObject({
 const changesQuery = newestFirstQuery(50)
 
 export function assetRoutes(deps: {
+  /** On the primary: one asset, its history, and every change. */
   assets: AssetService
+  /** The list (may be a read replica, see createApp); `assets` when absent. */
+  reads?: Pick<AssetService, 'list'>
   schemas: AssetSchemas
   proposals: Proposals
   clock: Clock
@@ -253,7 +256,10 @@ export function assetRoutes(deps: {
         )
       }
       const v = view(c)
-      const page = await assets.list(toFilter(query), { limit: query.limit + 1, after })
+      const page = await (deps.reads ?? assets).list(toFilter(query), {
+        limit: query.limit + 1,
+        after,
+      })
       const hasMore = page.length > query.limit
       const items = hasMore ? page.slice(0, query.limit) : page
       const last = items.at(-1)

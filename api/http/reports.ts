@@ -103,7 +103,10 @@ function gapsGeoJson(r: Report) {
 
 /** GET /reports/<code>: the printable gap report; .json, .csv and .gaps.geojson of the same. */
 export function reportRoutes(deps: {
+  /** The primary: scenarios, read back right after they are saved. */
   db: Database
+  /** Area outlines (may be a read replica, see createApp); `db` when absent. */
+  reads?: Database
   analysis: Analysis
   planning: Planning
   networks: Networks

@@ -61,7 +61,14 @@ const importQuery = z.strictObject({
 const exportQuery = z.strictObject(assetFilterQuery)
 
 /** Exports (same filters as the list, no paging) and the import endpoint. */
-export function transferRoutes(deps: { db: Database; clock: Clock; schemas: AssetSchemas }) {
+export function transferRoutes(deps: {
+  /** The primary: imports and their audit entries. */
+  db: Database
+  /** Where the exports read (may be a read replica, see createApp); `db` when absent. */
+  reads?: Database
+  clock: Clock
+  schemas: AssetSchemas
+}) {
   const app = new OpenAPIHono<AppEnv>()
 
   const exportFilter = (query: Record<string, string>) => {
@@ -71,7 +78,7 @@ export function transferRoutes(deps: { db: Database; clock: Clock; schemas: Asse
   }
 
   const allAssets = (filter: ReturnType<typeof toFilter>) =>
-    listAssets(deps.db, filter, { limit: 1_000_000 })
+    listAssets(deps.reads ?? deps.db, filter, { limit: 1_000_000 })
 
   app.get('/export.geojson', async (c) => {
     const assets = await allAssets(exportFilter(c.req.query()))

@@ -39,7 +39,10 @@ export interface MapCell {
  */
 export async function buildReport(
   deps: {
+    /** The primary: the scenario. */
     db: Database
+    /** Area outlines (may be a read replica); `db` when absent. */
+    reads?: Database | undefined
     analysis: Analysis
     planning: Planning
     clock: Clock
@@ -105,10 +108,10 @@ export async function buildReport(
     .map((p) => ({ name: p.name, kind: p.kind, lon: p.lon, lat: p.lat }))
   const outlines: unknown[] = []
   if (area.level === 'province') {
-    for (const g of await listAreas(deps.db, { level: 'gemeente' }))
+    for (const g of await listAreas(deps.reads ?? deps.db, { level: 'gemeente' }))
       outlines.push(parse(g.geometry))
   } else {
-    const row = await getArea(deps.db, area.code)
+    const row = await getArea(deps.reads ?? deps.db, area.code)
     if (row) outlines.push(parse(row.geometry))
   }
 

@@ -38,14 +38,22 @@ export function backends(): Backend[] {
   return inject('postgresTemplateUrl') ? ['pglite', 'postgresql'] : ['pglite']
 }
 
-/** Opens a private, migrated database for one test file, cloned from the global template. */
+/**
+ * Opens a private, migrated database for one test file, cloned from the global template.
+ * `readOnly` makes it refuse writes afterwards, as a streaming replica (hot standby) does, once
+ * `fill` has written what it should hold.
+ */
 export async function openTestDatabase(
   backend: Backend,
+  options: { fill?: (handle: DatabaseHandle) => Promise<void>; readOnly?: boolean } = {},
 ): Promise<{ handle: DatabaseHandle; dispose: () => Promise<void> }> {
   if (backend === 'pglite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-test-'))
     fs.cpSync(inject('pgliteTemplate'), dir, { recursive: true })
     const handle = await openDatabase({ dataDir: dir })
+    await options.fill?.(handle)
+    // PGlite has one session: a session setting holds for every later statement.
+    if (options.readOnly) await sql`set default_transaction_read_only = on`.execute(handle.db)
     return {
       handle,
       dispose: async () => {
@@ -65,6 +73,16 @@ export async function openTestDatabase(
   await sql`create database ${sql.id(name)} template ${sql.id(template)}`.execute(admin.db)
   const u = new URL(templateUrl)
   u.pathname = `/${name}`
+  if (options.fill) {
+    const writer = await openDatabase({ databaseUrl: u.toString(), maxConnections: 2 })
+    await options.fill(writer).finally(() => writer.close())
+  }
+  // Holds for connections opened after it: the pool below.
+  if (options.readOnly) {
+    await sql`alter database ${sql.id(name)} set default_transaction_read_only = on`.execute(
+      admin.db,
+    )
+  }
   const handle = await openDatabase({ databaseUrl: u.toString(), maxConnections: 5 })
   return {
     handle,
