@@ -2,9 +2,12 @@ import { VectorTile } from '@mapbox/vector-tile'
 import { PbfReader } from 'pbf'
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
+import { cellToLatLng } from 'h3-js'
 import {
   EXTENT,
   lonLatToMercator,
+  mercatorToLonLat,
+  ringArea,
   tileBox,
   tileRange,
   unitSize,
@@ -12,6 +15,8 @@ import {
 } from '../../api/domain/tiles.js'
 import type { App } from '../../api/http/app.js'
 import { systemClock } from '../../api/services/assets.js'
+import { assetTileRows } from '../../api/repositories/tiles.js'
+import { encodeTile } from '../../api/services/tiles.js'
 import {
   assetBody,
   call,
@@ -202,6 +207,321 @@ describeBackends(
       expect(res.headers.get('cache-control')).toBe('public, no-cache')
       expect(res.headers.get('etag')).toMatch(/^"[\w-]+"$/)
     })
+
+    it('caps dense tiles: over 20,000 assets or 500 KB turn into clusters that still count them all', async () => {
+      const { t } = tileAt(...LELYSTAD, 14)
+      const box = tileBox(t)
+      const [w, s] = mercatorToLonLat(box.minX, box.minY)
+      const [e, n] = mercatorToLonLat(box.maxX, box.maxY)
+      const generate = async (from: number, to: number, name: string) => {
+        // A grid strictly inside the tile, 150 columns wide.
+        await sql`insert into assets (id, name, kind, is_meeting_place, geom, wheelchair, status,
+            location_precision, source, created_at, created_by, updated_at, updated_by, version)
+          select gen_random_uuid(), ${name} || i, 'community_centre', i % 3 = 0,
+            ST_SetSRID(ST_MakePoint(${w}::float8 + (${e}::float8 - ${w}::float8) * (0.01 + 0.98 * (i % 150) / 150.0),
+              ${s}::float8 + (${n}::float8 - ${s}::float8) * (0.01 + 0.98 * (i / 150) / 150.0)), 4326),
+            'unknown', 'active', 'exact', 'import', now(), 'test', now(), 'test', 1
+          from generate_series(${from}::int, ${to}::int) i`.execute(ctx().handle.db)
+      }
+      const check = async (expected: number) => {
+        const res = await getTile(ctx().anon, url('assets', t))
+        expect(res.status).toBe(200)
+        expect(res.bytes.byteLength).toBeLessThanOrEqual(500 * 1024)
+        const features = decodeLayer(res.bytes, 'assets')
+        expect(features.length).toBeLessThanOrEqual(20_000)
+        expect(features.length).toBeLessThan(expected)
+        expect(
+          features.every((f) => f.props['cluster'] === true || typeof f.props['id'] === 'string'),
+        ).toBe(true)
+        const own = features.filter((f) => {
+          const p = f.geometry[0]?.[0] as { x: number; y: number }
+          return p.x >= 0 && p.x < EXTENT && p.y >= 0 && p.y < EXTENT
+        })
+        expect(own.reduce((sum, f) => sum + ((f.props['point_count'] as number) ?? 1), 0)).toBe(
+          expected,
+        )
+        return res.bytes.byteLength
+      }
+      // 9,000 long names: fewer than 20,000 points, but one point each would pass 500 KB.
+      await generate(
+        0,
+        8999,
+        'Een buurthuis met een lange naam om de tegel groot te maken, nummer ',
+      )
+      const rows = await assetTileRows(ctx().handle.db, t, {}, { kind: 'points' })
+      const points = encodeTile('assets', rows.features).byteLength
+      expect(points).toBeGreaterThan(500 * 1024)
+      await check(9000)
+      // 21,000 in all: over the feature cap whatever their size.
+      await generate(9000, 20_999, 'P')
+      await check(21_000)
+      // Closer in, a quarter of the tile is within the caps again: one point per asset.
+      const child = { z: 16, x: t.x * 4 + 1, y: t.y * 4 + 1 }
+      const inner = decodeLayer((await getTile(ctx().anon, url('assets', child))).bytes, 'assets')
+      expect(inner.length).toBeGreaterThan(500)
+      expect(inner.every((f) => typeof f.props['id'] === 'string' && !f.props['cluster'])).toBe(
+        true,
+      )
+    })
+
+    it('answers If-None-Match with 304, and an edit changes only its layer and its tiles', async () => {
+      const a = await add({ name: 'Buurthuis A' }, LELYSTAD)
+      await add({ name: 'Buurthuis B' }, ALMERE)
+      const version = async (layer: string, query = '') => {
+        const res = await call(ctx().anon, 'GET', `/tiles/${layer}.json${query ? `?${query}` : ''}`)
+        expect(res.status, res.text).toBe(200)
+        return { v: res.json.data_version as string, etag: res.headers.get('etag') as string }
+      }
+      const ta = tileAt(...LELYSTAD, 14).t
+      const tb = tileAt(...ALMERE, 14).t
+      const assets1 = await version('assets')
+      const areas1 = await version('areas', 'level=wijk')
+      const cells1 = await version('cells', 'metric=population')
+      const a1 = await getTile(ctx().anon, url('assets', ta, `v=${assets1.v}`))
+      const b1 = await getTile(ctx().anon, url('assets', tb, `v=${assets1.v}`))
+      expect(a1.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+      const etagA = a1.headers.get('etag') as string
+      const etagB = b1.headers.get('etag') as string
+      expect(etagA).toMatch(/^"[\w-]{27}"$/)
+      expect(etagA).not.toBe(etagB)
+      // Without v (or with an old one) the tile must be revalidated.
+      const plain = await getTile(ctx().anon, url('assets', ta))
+      expect(plain.headers.get('cache-control')).toBe('public, no-cache')
+      expect(plain.headers.get('etag')).toBe(etagA)
+      const same = await getTile(ctx().anon, url('assets', ta), { 'if-none-match': etagA })
+      expect(same.status).toBe(304)
+      expect(same.bytes.byteLength).toBe(0)
+      expect(same.headers.get('etag')).toBe(etagA)
+
+      const patch = await call(
+        ctx().app,
+        'PATCH',
+        `/api/assets/${a.id}`,
+        { properties: { name: 'Buurthuis A (nieuw)' } },
+        { 'if-match': '"v1"' },
+      )
+      expect(patch.status, patch.text).toBe(200)
+
+      const assets2 = await version('assets')
+      expect(assets2.v).not.toBe(assets1.v)
+      // Areas and the population metric do not depend on assets: same version, same TileJSON.
+      expect(await version('areas', 'level=wijk')).toEqual(areas1)
+      expect(await version('cells', 'metric=population')).toEqual(cells1)
+      const unchanged = await call(ctx().anon, 'GET', '/tiles/areas.json?level=wijk', undefined, {
+        'if-none-match': areas1.etag,
+      })
+      expect(unchanged.status).toBe(304)
+      // The untouched tile keeps its ETag at the new version; the edited one does not.
+      const b2 = await getTile(ctx().anon, url('assets', tb, `v=${assets2.v}`), {
+        'if-none-match': etagB,
+      })
+      expect(b2.status).toBe(304)
+      expect(b2.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+      const a2 = await getTile(ctx().anon, url('assets', ta, `v=${assets2.v}`), {
+        'if-none-match': etagA,
+      })
+      expect(a2.status).toBe(200)
+      expect(a2.headers.get('etag')).not.toBe(etagA)
+      expect(decodeLayer(a2.bytes, 'assets')[0]?.props['name']).toBe('Buurthuis A (nieuw)')
+      const stale = await getTile(ctx().anon, url('assets', ta), { 'if-none-match': etagA })
+      expect(stale.status).toBe(200)
+    })
+
+    it('needs a signed-in user on a private map, and marks the tiles private', async () => {
+      const { t } = tileAt(...LELYSTAD, 14)
+      await add({ name: 'Buurthuis' }, LELYSTAD)
+      const set = async (publicMap: boolean) =>
+        expect(
+          (await call(ctx().app, 'PATCH', '/api/settings', { public_map: publicMap })).status,
+        ).toBe(200)
+      await set(false)
+      try {
+        for (const path of [
+          url('assets', t),
+          '/tiles/assets.json',
+          url('areas', t),
+          url('cells', t, 'metric=population'),
+        ]) {
+          const res = await call(ctx().anon, 'GET', path)
+          expect(res.status, path).toBe(401)
+          expect(res.headers.get('content-type')).toContain('application/problem+json')
+        }
+        const json = await call(ctx().app, 'GET', '/tiles/assets.json')
+        expect(json.status).toBe(200)
+        expect(json.headers.get('cache-control')).toBe('private, no-cache')
+        const v = json.json.data_version as string
+        const tile = await getTile(ctx().app, url('assets', t, `v=${v}`))
+        expect(tile.status).toBe(200)
+        expect(tile.headers.get('cache-control')).toBe('private, max-age=31536000, immutable')
+        expect(decodeLayer(tile.bytes, 'assets')).toHaveLength(1)
+        const viewer = await ctx().as('contributor')
+        expect((await getTile(viewer, url('assets', t))).headers.get('cache-control')).toBe(
+          'private, no-cache',
+        )
+      } finally {
+        await set(true)
+      }
+    })
+
+    it('answers bad tiles and parameters with problem+json 400 or 404', async () => {
+      const cases: [string, number, string?][] = [
+        ['/tiles/roads/1/1/1.mvt', 404],
+        ['/tiles/roads.json', 404],
+        ['/tiles/assets.xml', 404],
+        ['/tiles/assets/17/1/1.mvt', 400, 'z'],
+        ['/tiles/areas/15/1/1.mvt', 400, 'z'],
+        ['/tiles/assets/-1/0/0.mvt', 400, 'z'],
+        ['/tiles/assets/1.5/0/0.mvt', 400, 'z'],
+        ['/tiles/assets/99999999999/0/0.mvt', 400, 'z'],
+        ['/tiles/assets/2/4/1.mvt', 400, 'x'],
+        ['/tiles/assets/2/1/4.mvt', 400, 'y'],
+        ['/tiles/assets/2/a/1.mvt', 400, 'x'],
+        ['/tiles/assets/2/1/1.png', 400, 'y'],
+        ['/tiles/assets/2/1/1', 400, 'y'],
+        ['/tiles/assets/2/1/1e0.mvt', 400, 'y'],
+        ['/tiles/assets/14/8410/5385.mvt?kind=spaceship', 400, 'kind'],
+        ['/tiles/assets/14/8410/5385.mvt?bbox=1,2,3', 400, 'bbox'],
+        ['/tiles/assets/14/8410/5385.mvt?colour=red', 400],
+        ['/tiles/assets/14/8410/5385.mvt?v=latest', 400, 'v'],
+        ['/tiles/areas/14/8410/5385.mvt?level=county', 400, 'level'],
+        ['/tiles/cells/14/8410/5385.mvt', 400, 'metric'],
+        ['/tiles/cells/14/8410/5385.mvt?metric=rainfall', 400, 'metric'],
+        ['/tiles/cells/14/8410/5385.mvt?metric=population&res=6', 400, 'res'],
+        ['/tiles/cells/14/8410/5385.mvt?metric=detour', 400, 'mode'],
+        ['/tiles/cells/14/8410/5385.mvt?metric=distance&threshold=5', 400, 'threshold'],
+        ['/tiles/cells/14/8410/5385.mvt?metric=distance&openAt=tomorrow', 400, 'openAt'],
+        ['/tiles/cells.json?metric=rainfall', 400, 'metric'],
+      ]
+      for (const [path, status, pointer] of cases) {
+        const res = await call(ctx().anon, 'GET', path)
+        expect(res.status, path).toBe(status)
+        expect(res.headers.get('content-type'), path).toContain('application/problem+json')
+        expect(res.json.detail, path).toBeTruthy()
+        if (pointer)
+          expect(
+            res.json.errors?.map((e: { pointer: string }) => e.pointer),
+            path,
+          ).toContain(pointer)
+      }
+    })
+
+    it.runIf(needsSharedData())(
+      'draws the areas of a level with their code, name and inhabitants',
+      async () => {
+        const lelystad = await call(ctx().anon, 'GET', '/api/areas/GM0995')
+        const { t } = tileAt(...LELYSTAD, 5)
+        const res = await getTile(ctx().anon, url('areas', t))
+        const features = decodeLayer(res.bytes, 'areas')
+        const found = features.find((f) => f.props['code'] === 'GM0995')
+        expect(found?.props).toEqual({
+          code: 'GM0995',
+          name: 'Lelystad',
+          inhabitants: lelystad.json.properties.inhabitants,
+        })
+        expect(found?.type).toBe(3)
+        // At z5 Lelystad lies inside one tile: its outline spans what its GeoJSON spans, and
+        // encloses the same area, within a tile unit or so.
+        const polygons = lelystad.json.geometry.coordinates as [number, number][][][]
+        const box = tileBox(t)
+        const unit = unitSize(t.z)
+        const project = ([lon, lat]: [number, number]): [number, number] => {
+          const [mx, my] = lonLatToMercator(lon, lat)
+          return [(mx - box.minX) / unit, (box.maxY - my) / unit]
+        }
+        const projected = polygons.map((rings) => rings.map((ring) => ring.map(project)))
+        const all = projected.flat(2)
+        expect(all.every(([x, y]) => x > 0 && x < EXTENT && y > 0 && y < EXTENT)).toBe(true)
+        const rings = (found?.geometry ?? []).map((ring) =>
+          ring.map((p): [number, number] => [p.x, p.y]),
+        )
+        const span = (points: [number, number][], axis: 0 | 1) => [
+          Math.min(...points.map((p) => p[axis])),
+          Math.max(...points.map((p) => p[axis])),
+        ]
+        for (const axis of [0, 1] as const) {
+          const [lo, hi] = span(rings.flat(), axis)
+          const [elo, ehi] = span(all, axis)
+          expect(Math.abs((lo as number) - (elo as number))).toBeLessThanOrEqual(1.5)
+          expect(Math.abs((hi as number) - (ehi as number))).toBeLessThanOrEqual(1.5)
+        }
+        // MVT winding: exterior rings positive, holes negative; the first ring is an exterior.
+        expect(ringArea(rings[0] ?? [])).toBeGreaterThan(0)
+        const drawn = rings.reduce((sum, ring) => sum + ringArea(ring), 0)
+        const expected = projected.reduce(
+          (sum, polygon) =>
+            polygon.reduce(
+              (s2, ring, k) => s2 + (k === 0 ? 1 : -1) * Math.abs(ringArea(ring)),
+              sum,
+            ),
+          0,
+        )
+        expect(Math.abs(drawn - expected) / expected).toBeLessThan(0.03)
+        // Another level; a level without areas gives an empty tile.
+        const wijken = decodeLayer(
+          (await getTile(ctx().anon, url('areas', tileAt(...LELYSTAD, 10).t, 'level=wijk'))).bytes,
+          'areas',
+        )
+        expect(wijken.length).toBeGreaterThan(5)
+        expect(wijken.every((f) => String(f.props['code']).startsWith('WK'))).toBe(true)
+        const none = await getTile(ctx().anon, url('areas', t, 'level=pc4'))
+        expect(none.status).toBe(200)
+        expect(none.bytes.byteLength).toBe(0)
+      },
+    )
+
+    it.runIf(needsSharedData())('gives hexagon cells the values of GET /api/hexes', async () => {
+      for (const [i, p] of [LELYSTAD, ALMERE, [5.5, 52.6] as [number, number]].entries())
+        await add({ name: `Plek ${i}` }, p)
+      for (const [z, metric, query, res] of [
+        [10, 'distance', 'metric=distance', 9],
+        [8, 'population', 'metric=population', 7],
+        [11, 'gap', 'metric=gap&threshold=1200', 9],
+        [12, 'density', 'metric=density&meetingPlacesOnly=false', 10],
+        [11, 'distance', 'metric=distance&res=8', 8],
+      ] as const) {
+        const { t } = tileAt(...LELYSTAD, z)
+        const hexes = await call(
+          ctx().anon,
+          'GET',
+          `/api/hexes?${query.replace(/&res=\d+/, '')}&res=${res}`,
+        )
+        expect(hexes.status, hexes.text).toBe(200)
+        const byCell = new Map<string, number>((hexes.json.cells as string[]).map((c, i) => [c, i]))
+        const tile = await getTile(ctx().anon, url('cells', t, query))
+        expect(tile.status).toBe(200)
+        const features = decodeLayer(tile.bytes, 'cells')
+        expect(features.length, metric).toBeGreaterThan(0)
+        for (const f of features) {
+          const i = byCell.get(f.props['cell'] as string)
+          expect(i, `${metric} ${String(f.props['cell'])}`).toBeDefined()
+          expect(f.props['res']).toBe(res)
+          const value = (key: string) =>
+            (hexes.json[key] as (number | null)[] | undefined)?.[i as number] ?? undefined
+          for (const key of ['inhabitants', 'distanceM', 'severity', 'total', 'meetingPlaces'])
+            expect(f.props[key], `${metric} ${key}`).toEqual(value(key))
+          expect(f.type).toBe(3)
+        }
+        // Every cell whose centre lies well inside the tile is in it.
+        const inside = (hexes.json.cells as string[]).filter((c) => {
+          const [lat, lon] = cellToLatLng(c)
+          const at = tileAt(lon, lat, z)
+          return (
+            at.t.x === t.x &&
+            at.t.y === t.y &&
+            at.px > 200 &&
+            at.px < EXTENT - 200 &&
+            at.py > 200 &&
+            at.py < EXTENT - 200
+          )
+        })
+        const drawn = new Set(features.map((f) => f.props['cell']))
+        expect(inside.length, metric).toBeGreaterThan(0)
+        expect(
+          inside.filter((c) => !drawn.has(c)),
+          metric,
+        ).toEqual([])
+      }
+    })
   },
   {
     reset: 'assets',
@@ -210,5 +530,3 @@ describeBackends(
     },
   },
 )
-
-export { sql }
