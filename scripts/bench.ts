@@ -11,6 +11,9 @@
  * - National scale: the province tiled to about 2.5 million populated cells.
  * - Network distances (scripts/bench-network.ts): OSM import and graph load on the real extracts,
  *   one multi-source Dijkstra on synthetic province- and national-size graphs, against pgRouting.
+ * - Load and tiles (scripts/bench-load.ts): the service as its own process under autocannon with
+ *   100,000 generated assets, on PostgreSQL and PGlite. `npm run bench -- --only load` runs just
+ *   that section and prints it (BENCHMARKS.md is only written by the full run).
  *
  * Results, machine info and ratios against the goals go to BENCHMARKS.md.
  */
@@ -26,11 +29,18 @@ import { straightLine, type DistanceMethod, type Points } from '../api/domain/re
 import { parallelStraightLine } from '../api/services/parallel-reach.js'
 import { spreadAreas, surfaces } from '../api/domain/surface.js'
 import { openDatabase, type DatabaseHandle } from '../api/db/create-db.js'
+import { benchLoad } from './bench-load.js'
 import { benchPlanning } from './bench-planning.js'
 import { mib, retainedHeap, typedArrayBytes } from './bench-memory.js'
 import { benchDatabaseUrl, benchNetwork, fmt, rng, SHARED, stats, time } from './bench-network.js'
 
 const loadBefore = os.loadavg()[0] ?? 0
+const onlyAt = process.argv.indexOf('--only')
+if (onlyAt >= 0) {
+  if (process.argv[onlyAt + 1] !== 'load') throw new Error('--only takes one section: load')
+  console.log(await benchLoad())
+  process.exit(0)
+}
 const read = (file: string) => {
   const full = path.join(SHARED, file)
   if (!fs.existsSync(full))
@@ -283,6 +293,9 @@ const planning = benchPlanning({
   inhabitants: Int32Array.from(surface.cells, (c) => c.inhabitants),
 })
 
+// --- Load and tiles (issue 8) ----------------------------------------------------------------
+const load = await benchLoad()
+
 // --- BENCHMARKS.md -----------------------------------------------------------------------------
 const pgVersion =
   baseline.backend === 'PostgreSQL'
@@ -328,6 +341,8 @@ input above (${nationalCells.x.length.toLocaleString('en-GB')} cells and ${natio
 
 ${network.markdown}
 
-${planning}`
+${planning}
+
+${load}`
 fs.writeFileSync(path.join(projectRoot, 'BENCHMARKS.md'), report)
 console.log('Wrote BENCHMARKS.md')
