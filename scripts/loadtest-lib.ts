@@ -64,8 +64,23 @@ export async function freePort(): Promise<number> {
   return port
 }
 
+/** What must not outlive this process even when it is killed mid-test (a test timeout). */
+const leftovers = new Set<() => void>()
+let exitHook = false
+function onExit(cleanup: () => void): () => void {
+  if (!exitHook) {
+    exitHook = true
+    process.once('exit', () => {
+      for (const f of leftovers) f()
+    })
+  }
+  leftovers.add(cleanup)
+  return () => leftovers.delete(cleanup)
+}
+
 export class PrivateCluster {
   private running = false
+  private forget: () => void = () => {}
   private constructor(
     readonly dir: string,
     readonly port: number,
@@ -80,6 +95,24 @@ export class PrivateCluster {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-pg-'))
     await run('chown', ['postgres:', dir])
     const cluster = new PrivateCluster(dir, await freePort(), bin)
+    cluster.forget = onExit(() => {
+      spawnSync(
+        'runuser',
+        [
+          '-u',
+          'postgres',
+          '--',
+          path.join(bin, 'pg_ctl'),
+          '-D',
+          cluster.dataDir,
+          '-m',
+          'immediate',
+          'stop',
+        ],
+        { stdio: 'ignore' },
+      )
+      fs.rmSync(dir, { recursive: true, force: true })
+    })
     try {
       await cluster.asPostgres('initdb', [
         '-D',
@@ -142,22 +175,31 @@ export class PrivateCluster {
   async destroy(): Promise<void> {
     if (this.running) await this.stop('immediate').catch(() => {})
     fs.rmSync(this.dir, { recursive: true, force: true })
+    this.forget()
   }
 }
 
-/** Migrates, loads the real gemeenten and wijken (so coverage answers), makes an admin token. */
-export async function prepareDatabase(url: string): Promise<{ adminToken: string }> {
-  const handle = await openDatabase({ databaseUrl: url, maxConnections: 2 })
+/** The real gemeenten and wijken with their inhabitants, so coverage answers. */
+async function loadAreas(handle: DatabaseHandle): Promise<void> {
+  const files = ['flevoland_gemeenten_2022.geojson', 'flevoland_wijken_2022.geojson'].map(
+    (name) => ({
+      collection: JSON.parse(fs.readFileSync(path.join(SHARED_DATA, name), 'utf8')) as unknown,
+      year: 2022,
+      source: `CBS / Kadaster (${name})`,
+    }),
+  )
+  await importAreas({ db: handle.db, clock: systemClock }, files)
+}
+
+/** Migrates, loads the areas (unless told not to), and makes an admin API token. */
+export async function prepareDatabase(
+  where: { databaseUrl: string } | { dataDir: string },
+  options: { areas: boolean } = { areas: true },
+): Promise<{ adminToken: string }> {
+  const handle = await openDatabase({ ...where, maxConnections: 2 })
   try {
     await migrateToLatest(handle.db)
-    const files = ['flevoland_gemeenten_2022.geojson', 'flevoland_wijken_2022.geojson'].map(
-      (name) => ({
-        collection: JSON.parse(fs.readFileSync(path.join(SHARED_DATA, name), 'utf8')) as unknown,
-        year: 2022,
-        source: `CBS / Kadaster (${name})`,
-      }),
-    )
-    await importAreas({ db: handle.db, clock: systemClock }, files)
+    if (options.areas) await loadAreas(handle)
     const user = await createUser(
       handle.db,
       { email: 'loadtest@buurtkaart.test', display_name: 'Load test', role: 'admin' },
@@ -226,6 +268,8 @@ export class Service {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     const service = new Service(child, port)
+    const forget = onExit(() => child.kill('SIGKILL'))
+    void service.exited.then(forget)
     let isReady = false
     const ready = service.waitFor(/ ready in \d+ ms/, 120_000).then(() => {
       isReady = true
@@ -329,6 +373,8 @@ export interface LoadOptions {
 }
 
 const now = () => performance.now()
+/** Longest any request of the test may take. */
+const REQUEST_TIMEOUT_MS = 20_000
 
 function pct(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN
@@ -351,6 +397,7 @@ class Workload {
   readonly unknown: UnknownWrite[] = []
   readonly unexpected: string[] = []
   networkErrors = 0
+  hung = 0
   conflicts = 0
   retriedAfterConflict = 0
   gaveUp = 0
@@ -371,6 +418,8 @@ class Workload {
     try {
       const res = await fetch(this.base + url, {
         method,
+        // A request that hangs is a failure of its own, not a stuck test.
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         headers: {
           authorization: `Bearer ${this.token}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -400,8 +449,12 @@ class Workload {
       })
       return { status: res.status, headers: res.headers, json }
     } catch (e) {
-      this.networkErrors++
-      this.unexpected.push(`${method} ${url}: network error ${String(e)}`)
+      const hung = e instanceof Error && e.name === 'TimeoutError'
+      if (hung) this.hung++
+      else this.networkErrors++
+      this.unexpected.push(
+        `${method} ${url}: ${hung ? `no answer within ${REQUEST_TIMEOUT_MS} ms` : `network error ${String(e)}`}`,
+      )
       return null
     }
   }
@@ -789,14 +842,12 @@ export async function checkGracefulShutdown(
     finishBody = () => req.end(body.slice(half))
   })
   // Reads that are busy (or queued) when SIGTERM comes.
-  const reads = [
-    '/api/export.geojson',
-    '/api/coverage?area=province&res=9&gaps=1000',
-    '/api/assets?limit=1000',
-  ].map((p) =>
+  const reads = ['/api/export.geojson', '/api/assets?limit=1000', '/api/export.csv'].map((p) =>
     request(port, { path: p, headers: auth }).then(
       (r) => {
         try {
+          // JSON parses only when whole; the CSV export ends with a line break.
+          if (p.endsWith('.csv')) return { status: r.status, complete: r.text.endsWith('\n') }
           JSON.parse(r.text)
           return { status: r.status, complete: true }
         } catch {
@@ -813,12 +864,24 @@ export async function checkGracefulShutdown(
   await service.waitFor(/SIGTERM: no new connections/, 10_000)
 
   // Stopped accepting: a new connection is refused while the write is still open.
+  let accepted = ''
   const refused = await new Promise<boolean>((resolve) => {
     const socket = net.connect(port, '127.0.0.1')
-    socket.once('connect', () => (socket.destroy(), resolve(false)))
+    socket.once('connect', () => {
+      // Linux can connect a socket to itself when nothing listens on a port of the ephemeral
+      // range ("simultaneous open"): that is a refusal by the service, not an acceptance.
+      if (socket.localPort === socket.remotePort) return (socket.destroy(), resolve(true))
+      socket.setTimeout(2000, () => socket.destroy())
+      socket.on('data', (d: Buffer) => (accepted += d.toString('utf8')))
+      socket.once('close', () => resolve(false))
+      socket.end('GET /api/health HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n')
+    })
     socket.once('error', () => resolve(true))
   })
-  if (!refused) problems.push('a new connection was accepted after SIGTERM')
+  if (!refused)
+    problems.push(
+      `a new connection was accepted after SIGTERM (answer: ${JSON.stringify(accepted.slice(0, 80))})`,
+    )
 
   finishBody()
   let inFlightStatus: number | null = null
@@ -915,7 +978,7 @@ export async function runLoadTest(options: LoadOptions): Promise<LoadReport> {
     ])
     const url = cluster.url('buurtkaart')
     log(`PostgreSQL on port ${cluster.port}; migrating, loading the areas, making a token…`)
-    const { adminToken } = await prepareDatabase(url)
+    const { adminToken } = await prepareDatabase({ databaseUrl: url })
     service = await Service.start({
       DATABASE_URL: url,
       BUURTKAART_DATA_DIR: path.join(tmp, 'pglite'),
@@ -1024,6 +1087,8 @@ export async function runLoadTest(options: LoadOptions): Promise<LoadReport> {
       failures.push(
         `${notProblem.length} answers of 503 not a database_unavailable problem document (${[...new Set(notProblem.map((s) => s.problemCode))].join(', ')})`,
       )
+    if (work.hung > 0)
+      failures.push(`${work.hung} requests got no answer within ${REQUEST_TIMEOUT_MS} ms`)
     if (work.networkErrors > 0)
       failures.push(`${work.networkErrors} requests failed on the network`)
     if (work.unexpected.length > 0)

@@ -216,6 +216,10 @@ export function createAnalysis(deps: AnalysisDeps) {
           new Map(rows.map((r) => [r.code, { code: r.code, name: r.name, level: r.level }])),
       )
       areaNames = { version: version.areas, value }
+      // A failed read (database down) must not stick: the next request reads again.
+      value.catch(() => {
+        if (areaNames?.value === value) areaNames = undefined
+      })
     }
     return areaNames.value
   }
