@@ -205,6 +205,136 @@ describeBackends(
       await page.close()
     })
 
+    it('draws the hexagons from vector tiles: no /api/hexes, a read-out on hover, no new TileJSON on pan and zoom', async () => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
+      const errors = watchErrors(page)
+      const requests: string[] = []
+      page.on('request', (r) => requests.push(r.url()))
+      const tileJsons = () => requests.filter((u) => new URL(u).pathname === '/tiles/cells.json')
+      const tiles = () =>
+        requests
+          .map((u) => new URL(u))
+          .filter((u) => /^\/tiles\/cells\/\d+\/\d+\/\d+\.mvt$/.test(u.pathname))
+      const drawn = () =>
+        page.waitForFunction(() =>
+          /^[\d.]+ cellen, 15 ontmoetingsplekken geteld$/.test(
+            document.querySelector('#layer-status')?.textContent ?? '',
+          ),
+        )
+      await page.goto(`${address()}/?layer=distance&threshold=800#10.5/52.51/5.47`)
+      await page.waitForSelector('body[data-layer="distance"]', { timeout: 30_000 })
+      await drawn()
+      // One TileJSON with the layer's parameters; its tiles carry the data version.
+      expect(tileJsons()).toHaveLength(1)
+      const asked = new URL(tileJsons()[0]!).searchParams
+      expect(asked.get('metric')).toBe('distance')
+      expect(asked.get('mode')).toBe('line')
+      expect(asked.get('threshold')).toBe('800')
+      expect(asked.has('res')).toBe(false)
+      const first = tiles()
+      expect(first.length).toBeGreaterThan(0)
+      for (const u of first) {
+        expect(u.searchParams.get('v')).toMatch(/^\d+(\.\d+)*$/)
+        expect(u.searchParams.get('metric')).toBe('distance')
+        expect(u.searchParams.get('threshold')).toBe('800')
+      }
+      // At zoom 10.5 the map asks for zoom-10 tiles (512 px each).
+      expect(new Set(first.map((u) => u.pathname.split('/')[3]))).toEqual(new Set(['10']))
+      // Hover until the pointer is over a populated cell; the read-out is that cell's values.
+      let text = ''
+      for (const [x, y] of [
+        [760, 400],
+        [700, 350],
+        [820, 450],
+        [640, 420],
+        [900, 380],
+      ] as const) {
+        await page.mouse.move(x, y)
+        await page.waitForTimeout(150)
+        if (await page.isVisible('#readout')) {
+          text = (await page.textContent('#readout')) ?? ''
+          break
+        }
+      }
+      const m =
+        /^([\d.]+) inwoners?, ([\d,]+) (m|km) hemelsbreed naar de dichtstbijzijnde ontmoetingsplek$/.exec(
+          text,
+        )
+      expect(m, text).not.toBeNull()
+      const inhabitants = Number(m![1]!.replace(/\./g, ''))
+      const shown = Number(m![2]!.replace(',', '.'))
+      // The same figures as GET /api/hexes gives for a cell of this view (resolution 9 here).
+      const res = await fetch(
+        `${address()}/api/hexes?metric=distance&res=9&threshold=800&bbox=5.2,52.35,5.75,52.67`,
+      )
+      const hexes = (await res.json()) as { inhabitants: number[]; distanceM: (number | null)[] }
+      const same = hexes.inhabitants.filter((n, i) => {
+        const d = hexes.distanceM[i]
+        if (n !== inhabitants || d === null || d === undefined) return false
+        return m![3] === 'm' ? d === shown : Math.abs(d / 1000 - shown) <= 0.05 + 1e-9
+      })
+      expect(same.length).toBeGreaterThan(0)
+      await page.mouse.move(5, 5)
+      // Panning and zooming load tiles, never a new TileJSON and never /api/hexes.
+      const before = requests.length
+      await page.mouse.move(700, 400)
+      await page.mouse.down()
+      await page.mouse.move(400, 250, { steps: 8 })
+      await page.mouse.up()
+      await page.click('.maplibregl-ctrl-zoom-in')
+      await page.waitForFunction(() => Number(location.hash.slice(1).split('/')[0]) >= 11.4)
+      // Tiles are fetched in MapLibre's worker: read them from the page's requests.
+      await expect
+        .poll(() => requests.slice(before).some((u) => /\/tiles\/cells\/11\//.test(u)), {
+          timeout: 15_000,
+        })
+        .toBe(true)
+      await drawn()
+      const later = requests.slice(before).map((u) => new URL(u))
+      expect(later.filter((u) => /^\/tiles\/cells\/11\//.test(u.pathname)).length).toBeGreaterThan(
+        0,
+      )
+      expect(later.filter((u) => u.pathname === '/tiles/cells.json')).toEqual([])
+      expect(requests.filter((u) => new URL(u).pathname === '/api/hexes')).toEqual([])
+      // Another threshold is another TileJSON, and tiles with that threshold.
+      await page.selectOption('#threshold', '400')
+      await expect
+        .poll(() => tiles().some((u) => u.searchParams.get('threshold') === '400'), {
+          timeout: 15_000,
+        })
+        .toBe(true)
+      expect(tileJsons()).toHaveLength(2)
+      expect(new URL(tileJsons()[1]!).searchParams.get('threshold')).toBe('400')
+      expect(errors).toEqual([])
+      await page.close()
+    })
+
+    it('draws the hexagon tiles at province and at town zoom', async () => {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
+      const errors = watchErrors(page)
+      for (const [name, view] of [
+        ['province', '8.6/52.55/5.55'],
+        ['town', '13/52.515/5.475'],
+      ] as const) {
+        await page.goto(`${address()}/?layer=distance&threshold=800#${view}`)
+        await page.waitForSelector('body[data-layer="distance"]', { timeout: 30_000 })
+        await page.waitForFunction(() =>
+          /^[\d.]+ cellen, /.test(document.querySelector('#layer-status')?.textContent ?? ''),
+        )
+        const cells = Number(
+          /^([\d.]+) cellen/
+            .exec((await page.textContent('#layer-status')) ?? '')?.[1]
+            ?.replace(/\./g, ''),
+        )
+        expect(cells, name).toBeGreaterThan(20)
+        await page.screenshot({
+          path: path.join(SCREENSHOTS, `hexes-${name}-${ctx().backend}.png`),
+        })
+      }
+      expect(errors).toEqual([])
+      await page.close()
+    })
+
     it("shows an area's coverage from a permalink, and a gap click flies there", async () => {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
       const errors: string[] = []

@@ -10,7 +10,7 @@ import {
 } from './api-client/index.js'
 import { formatNumber } from './i18n/format.js'
 import { lang, locale, switchLanguage, t, translatePage } from './i18n/index.js'
-import { COLORS, describeCell, legendFor, modeWords, resolutionForZoom } from './map/layers.js'
+import { COLORS, describeCell, legendFor, modeWords } from './map/layers.js'
 import { createMap } from './map/index.js'
 import { createAccount, locked, may, session } from './ui/account.js'
 import { renderCoverage, sizeBars } from './ui/area-panel.js'
@@ -480,6 +480,20 @@ function renderLegend(metric: HexMetric | 'none', threshold: number) {
   hexLegend.replaceChildren(title, list, note)
 }
 
+/** What the hexagon layer on screen shows: its metric and tile URL ('' for none). */
+let hexKey = ''
+/** A TileJSON is being asked for: what the map draws meanwhile is the old layer. */
+let hexPending = false
+/** A tile of the layer failed to load (until the layer changes). */
+let hexFailed = false
+/** The status line's second half: how many places the layer counts (none for density). */
+let countedText = ''
+
+/**
+ * The hexagon layer from vector tiles: one TileJSON request per choice of layer, mode,
+ * threshold, size and filter (and after an edit, for the new data version); panning and
+ * zooming only load tiles. The status line follows when the tiles in view are drawn.
+ */
 async function refreshHexes() {
   // The detour compares the network with the straight line: it needs walk or bike.
   if (layerSelect.value === 'detour' && modeSelect.value === 'line') {
@@ -491,39 +505,59 @@ async function refreshHexes() {
   const threshold = Number(thresholdSelect.value)
   renderLegend(metric, threshold)
   inFlight?.abort()
+  hexPending = false
   if (metric === 'none') {
-    await view.showHexes(undefined, 'population')
+    hexKey = ''
+    await view.showHexTiles(undefined, 'population')
     layerStatus.textContent = ''
+    delete document.body.dataset.layer
     return
   }
   const controller = new AbortController()
   inFlight = controller
+  hexPending = true
+  const filter = placeFilter()
+  const query: Record<string, string> = {
+    metric,
+    mode: modeSelect.value,
+    threshold: String(threshold),
+    ...(resSelect.value === 'auto' ? {} : { res: resSelect.value }),
+    ...filter,
+  }
   layerStatus.textContent = t('layerLoading')
   try {
-    const res =
-      resSelect.value === 'auto' ? resolutionForZoom(view.map.getZoom()) : Number(resSelect.value)
-    const hexes = await api.hexes(
-      {
-        metric,
-        res,
-        mode: modeSelect.value,
-        threshold,
-        bbox: view.bounds(),
-        filter: placeFilter(),
-      },
-      controller.signal,
-    )
-    await view.showHexes(hexes, metric)
-    const counted = hexes.inputs?.places?.counted
-    layerStatus.textContent =
-      t('cells', formatNumber(hexes.count)) +
-      (counted === undefined ? '' : `, ${t('countedPlaces', counted)}`)
-    document.body.dataset.layer = metric
+    const [tileJson, counted] = await Promise.all([
+      api.tileJson('cells', query, controller.signal),
+      // Density counts every place in a cell; the other layers count the filter's places.
+      metric === 'density' ? undefined : api.counted(filter, controller.signal),
+    ])
+    if (controller.signal.aborted) return
+    countedText = counted === undefined ? '' : `, ${t('countedPlaces', counted.count)}`
+    const key = `${metric}|${tileJson.tiles[0] ?? ''}`
+    const same = key === hexKey
+    hexKey = key
+    if (!same) hexFailed = false
+    await view.showHexTiles(tileJson, metric)
+    if (controller.signal.aborted) return
+    // The map counts the cells in view once their tiles are in (see onHexesDrawn).
+    hexPending = false
   } catch (e) {
     if (controller.signal.aborted) return
-    await view.showHexes(undefined, metric)
+    hexPending = false
+    hexKey = ''
+    await view.showHexTiles(undefined, metric)
     layerStatus.textContent = e instanceof ApiError ? e.message : t('layerFailed')
+    delete document.body.dataset.layer
   }
+}
+
+/** The tiles in view are drawn: say how many cells there are, and what the layer counts. */
+function hexesDrawn(cells: number) {
+  if (!hexKey || hexPending) return
+  layerStatus.textContent = hexFailed
+    ? t('layerFailed')
+    : t('cells', formatNumber(cells)) + countedText
+  document.body.dataset.layer = hexKey.split('|')[0]
 }
 
 let coverageInFlight: AbortController | undefined
@@ -696,9 +730,15 @@ for (const select of [layerSelect, thresholdSelect, modeSelect, resSelect])
   select.addEventListener('change', refreshSoon)
 for (const select of [thresholdSelect, modeSelect])
   select.addEventListener('change', () => void refreshArea(false))
-view.onViewChange(() => {
-  refreshSoon()
-  refreshList()
+// Panning and zooming load the tiles they need: only the list of places in view follows.
+view.onViewChange(() => refreshList())
+view.onHexesDrawn({
+  drawn: hexesDrawn,
+  failed: () => {
+    if (!hexKey || hexPending) return
+    hexFailed = true
+    layerStatus.textContent = t('layerFailed')
+  },
 })
 view.onHexHover((properties, point) => {
   const metric = layerSelect.value as HexMetric | 'none'

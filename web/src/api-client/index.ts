@@ -39,6 +39,16 @@ export interface Hexes {
   inputs?: { thresholdM?: number; mode?: string; places?: { counted: number } }
 }
 
+/** A TileJSON 3.0 document (the parts the map uses). */
+export interface TileJson {
+  tilejson: string
+  tiles: string[]
+  minzoom: number
+  maxzoom: number
+  bounds: [number, number, number, number]
+  data_version: string
+}
+
 /** A stored network per profile (walk, bike), from OpenStreetMap. */
 export interface NetworkInfo {
   profiles: {
@@ -470,6 +480,15 @@ export const api = {
       signal,
     ),
   gemeenten: () => getJson<FeatureCollection>('/api/areas?level=gemeente'),
+  /**
+   * The TileJSON of a vector tile layer for these parameters: its tile URL names the current
+   * data version, so the tiles themselves are cacheable (the map fetches them).
+   */
+  tileJson: (
+    layer: 'assets' | 'areas' | 'cells',
+    q: Record<string, string>,
+    signal?: AbortSignal,
+  ) => getJson<TileJson>(`/tiles/${layer}.json?${new URLSearchParams(q).toString()}`, signal),
   hexes: (
     q: {
       metric: HexMetric

@@ -6,10 +6,12 @@ import {
   NavigationControl,
   setWorkerUrl,
   type GeoJSONSource,
+  type LayerSpecification,
+  type VectorTileSource,
 } from 'maplibre-gl'
 // MapLibre 6 runs its parsing in a module worker; Vite bundles it and gives its URL.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url'
-import type { FeatureCollection, Hexes } from '../api-client/index.js'
+import type { FeatureCollection, TileJson } from '../api-client/index.js'
 import { KIND_ICONS, rasterise } from './icons.js'
 import {
   assetLayers,
@@ -38,26 +40,6 @@ const ARROWS: Record<string, [number, number]> = {
   ArrowRight: [1, 0],
   ArrowUp: [0, -1],
   ArrowDown: [0, 1],
-}
-
-/** Hexagons as GeoJSON polygons, drawn from the compact cell data with h3-js. */
-function hexFeatures(hexes: Hexes): GeoJsonData {
-  return {
-    type: 'FeatureCollection',
-    features: hexes.cells.map((cell, i) => ({
-      type: 'Feature',
-      properties: {
-        cell,
-        inhabitants: hexes.inhabitants?.[i],
-        distanceM: hexes.distanceM?.[i] ?? null,
-        straightM: hexes.straightM?.[i] ?? null,
-        detour: hexes.detour?.[i] ?? null,
-        unreachable: hexes.unreachable?.[i] ?? null,
-        total: hexes.total?.[i],
-      },
-      geometry: { type: 'Polygon', coordinates: [cellToBoundary(cell, true)] },
-    })),
-  }
 }
 
 /** A cluster's count as a small image (white digits): cluster labels without a glyph server. */
@@ -127,6 +109,13 @@ async function addBasemap(map: MapLibreMap, loaded: Promise<void>): Promise<bool
   }
 }
 
+/** The hexagon metric: a vector tile source, its fill layer and the tiles' layer name. */
+const HEX_SOURCE = 'hexes'
+const HEX_LAYER = 'hexes-fill'
+const CELLS_LAYER = 'cells'
+
+type FillPaint = NonNullable<Extract<LayerSpecification, { type: 'fill' }>['paint']>
+
 /** The only MapLibre code of the app. */
 export function createMap(
   container: HTMLElement,
@@ -151,14 +140,35 @@ export function createMap(
   map.addControl(new NavigationControl({ showCompass: false }))
   const loaded = new Promise<void>((resolve) => map.once('load', () => resolve()))
   let draft: Marker | undefined
+  /** The metric drawn and the tile URL it is drawn from. */
+  let hexes: { metric: HexMetric; url: string } | undefined
+  let hexesDrawn: ((cells: number) => void) | undefined
+  let countTimer: ReturnType<typeof setTimeout> | undefined
+  /**
+   * Counts the hexagons in view once all their tiles are in (checked again until they are: a
+   * source's last tile does not always say so in an event).
+   */
+  const countHexes = (delay = 60) => {
+    clearTimeout(countTimer)
+    countTimer = setTimeout(() => {
+      if (!hexes || !hexesDrawn || !map.getLayer(HEX_LAYER)) return
+      if (!map.isSourceLoaded(HEX_SOURCE) || map.isMoving()) {
+        countHexes(250)
+        return
+      }
+      // A cell crossing a tile edge is in each tile it touches: count it once.
+      const seen = new Set<unknown>()
+      for (const f of map.queryRenderedFeatures({ layers: [HEX_LAYER] }))
+        seen.add(f.properties?.cell)
+      hexesDrawn(seen.size)
+    }, delay)
+  }
 
   const pixelRatio = Math.min(2, Math.ceil(window.devicePixelRatio || 1))
   loaded
     .then(async () => {
-      map.addSource('hexes', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } })
-      // Beneath the outlines and places, above the background.
-      map.addLayer({ id: 'hexes-fill', type: 'fill', source: 'hexes', paint: {} }, 'gemeenten-line')
-      // A scenario's difference above the hexagons, still beneath the outlines and places.
+      // A scenario's difference above the hexagons (added by showHexTiles beneath it), still
+      // beneath the outlines and places.
       for (const layer of scenarioLayers) map.addLayer(layer, 'gemeenten-line')
       // Cluster counts up to 100 ahead of time; larger ones on demand (styleimagemissing).
       for (let n = 2; n <= 100; n++) {
@@ -214,14 +224,67 @@ export function createMap(
       await (map.getSource('assets') as GeoJSONSource).setData(withIds as GeoJsonData)
       for (const layer of assetLayers) if (!map.getLayer(layer.id)) map.addLayer(layer)
     },
-    async showHexes(hexes: Hexes | undefined, metric: HexMetric) {
+    /**
+     * The hexagon metric from vector tiles (the `cells` layer of a TileJSON), or none. New tile
+     * URLs for the same metric (another filter, threshold, mode or data version) reload the
+     * tiles in place; another metric starts a new source, so no tile of the old metric is ever
+     * drawn with the new colours. Panning and zooming fetch tiles by themselves.
+     */
+    async showHexTiles(tileJson: TileJson | undefined, metric: HexMetric) {
       await loaded
-      for (const [property, value] of Object.entries(hexPaint(metric))) {
-        map.setPaintProperty('hexes-fill', property as 'fill-color', value as never)
+      const url = tileJson?.tiles[0]
+      if (url !== undefined && hexes?.metric === metric) {
+        if (hexes.url !== url) {
+          ;(map.getSource(HEX_SOURCE) as VectorTileSource).setTiles(tileJson?.tiles ?? [])
+          hexes = { metric, url }
+        }
+        countHexes()
+        return
       }
-      await (map.getSource('hexes') as GeoJSONSource).setData(
-        hexes ? hexFeatures(hexes) : { type: 'FeatureCollection', features: [] },
+      if (map.getLayer(HEX_LAYER)) map.removeLayer(HEX_LAYER)
+      if (map.getSource(HEX_SOURCE)) map.removeSource(HEX_SOURCE)
+      hexes = undefined
+      if (!tileJson || url === undefined) return
+      map.addSource(HEX_SOURCE, {
+        type: 'vector',
+        tiles: tileJson.tiles,
+        minzoom: tileJson.minzoom,
+        // Past its maxzoom the map enlarges the last tiles (cells are at their finest there).
+        maxzoom: tileJson.maxzoom,
+        bounds: tileJson.bounds,
+      })
+      // Beneath the scenario's difference, the outlines and the places; above the background.
+      map.addLayer(
+        {
+          id: HEX_LAYER,
+          type: 'fill',
+          source: HEX_SOURCE,
+          'source-layer': CELLS_LAYER,
+          paint: hexPaint(metric) as FillPaint,
+        },
+        map.getLayer('scenario-fill') ? 'scenario-fill' : 'gemeenten-line',
       )
+      hexes = { metric, url }
+      countHexes()
+    },
+    /**
+     * Hears when the hexagons on screen are drawn (all their tiles loaded, after every change
+     * and move):
+     * how many distinct cells are in view. A tile that fails to load is reported as an error.
+     */
+    onHexesDrawn(handlers: { drawn: (cells: number) => void; failed: () => void }) {
+      hexesDrawn = handlers.drawn
+      // When the source's tiles have loaded, and after every move.
+      map.on('sourcedata', (e) => {
+        if (e.sourceId === HEX_SOURCE) countHexes()
+      })
+      map.on('moveend', () => countHexes())
+      map.on('error', (e) => {
+        // A tile's error names its source.
+        if ((e as { sourceId?: string }).sourceId === HEX_SOURCE) handlers.failed()
+        // Listening takes MapLibre's own logging away: keep it for every other error.
+        else console.error(e.error)
+      })
     },
     /** Outlines one area strongly (or none) and, when asked, fits the view to it. */
     async showSelected(feature: FeatureCollection['features'][number] | undefined, fit: boolean) {
