@@ -398,6 +398,8 @@ const etagVersion = (etag: string | null): number | null => {
 
 class Workload {
   readonly samples: Sample[] = []
+  /** When the load began (set by the caller), for messages. */
+  t0 = now()
   readonly acked: AckedWrite[] = []
   readonly unknown: UnknownWrite[] = []
   readonly unexpected: string[] = []
@@ -458,7 +460,7 @@ class Workload {
       if (hung) this.hung++
       else this.networkErrors++
       this.unexpected.push(
-        `${method} ${url}: ${hung ? `no answer within ${REQUEST_TIMEOUT_MS} ms` : `network error ${String(e)}`}`,
+        `${method} ${url} sent at ${((start - this.t0) / 1000).toFixed(2)} s: ${hung ? `no answer within ${REQUEST_TIMEOUT_MS} ms` : `network error ${String(e)}`}`,
       )
       return null
     }
@@ -1014,6 +1016,7 @@ export async function runLoadTest(options: LoadOptions): Promise<LoadReport> {
 
     const work = new Workload(service.base, adminToken, pool)
     const t0 = now()
+    work.t0 = t0
     const until = t0 + options.seconds * 1000
     let stoppedAt = NaN
     let stopDoneAt = NaN

@@ -38,8 +38,9 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       // Fail fast while the server is down: a refused port answers at once, an unreachable
       // host after a few seconds (postgres.js waits 30 s by default) ...
       connect_timeout: options.connectTimeoutS ?? 3,
-      // ... and reconnect soon after it is back (the default back-off grows to 10-20 s).
-      backoff: (retries: number) => Math.min(0.025 * 2 ** retries, 0.5),
+      // ... and reconnect soon after it is back (the default back-off grows to 10-20 s). While
+      // it is down only one request at a time tries (see failFast), so a short wait is cheap.
+      backoff: (retries: number) => Math.min(0.025 * 2 ** retries, 0.25),
       onnotice: () => {},
       // int8 (counts, sums) as numbers, as PGlite returns them: one behaviour on both backends.
       types: {
