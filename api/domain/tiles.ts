@@ -162,8 +162,8 @@ export function clipRing(
 }
 
 /**
- * Snaps a ring to whole tile units and drops repeated points and the closing point. Returns
- * undefined when fewer than three distinct points or no area remain (the ring collapsed).
+ * Snaps a ring to whole tile units and drops repeated points, points in line and the closing
+ * point. Returns undefined when fewer than three points or no area remain (the ring collapsed).
  */
 export function snapRing(ring: readonly (readonly [number, number])[]): Ring | undefined {
   const out: Ring = []
@@ -178,8 +178,36 @@ export function snapRing(ring: readonly (readonly [number, number])[]): Ring | u
     if (first[0] !== last[0] || first[1] !== last[1]) break
     out.pop()
   }
-  if (out.length < 3 || ringArea(out) === 0) return undefined
-  return out
+  const kept = dropCollinear(out)
+  if (kept.length < 3 || ringArea(kept) === 0) return undefined
+  return kept
+}
+
+/**
+ * Drops every vertex in line with its neighbours, until none is left: the middle of a straight
+ * run, and the tip of a zero-width spike that snapping folds back onto itself (as the repair
+ * step of ST_AsMVTGeom does).
+ */
+function dropCollinear(ring: Ring): Ring {
+  let points = ring
+  let changed = true
+  while (changed && points.length >= 3) {
+    changed = false
+    const kept: Ring = []
+    const last = points[points.length - 1] as [number, number]
+    for (let i = 0; i < points.length; i++) {
+      const prev = kept[kept.length - 1] ?? last
+      const cur = points[i] as [number, number]
+      const next = points[(i + 1) % points.length] as [number, number]
+      const cross =
+        (cur[0] - prev[0]) * (next[1] - cur[1]) - (cur[1] - prev[1]) * (next[0] - cur[0])
+      const repeated = next[0] === cur[0] && next[1] === cur[1]
+      if (cross === 0 || repeated) changed = true
+      else kept.push(cur)
+    }
+    points = kept
+  }
+  return points
 }
 
 /** The ring turned, if needed, to the winding MVT asks: exterior positive, holes negative. */

@@ -7,6 +7,7 @@ import {
   assetShapes,
   boxToLonLat,
   growBox,
+  polygonsToTileRings,
   tileBox,
   unitSize,
   type AssetShape,
@@ -278,40 +279,39 @@ function polygonsOf(g: Polygonal): [number, number][][][] {
 }
 
 /**
- * Area outlines of one tile for PGlite, which has no ST_AsMVTGeom: clipped to the tile and its
- * buffer and simplified to half a tile unit in EPSG:3857 by PostGIS, returned as polygons in
- * EPSG:3857 metres for the tile service to snap and wind. Read with the areas data version.
+ * Area outlines of one tile for PGlite, which has no ST_AsMVTGeom, done the way ST_AsMVTGeom
+ * does them: points closer than half a tile unit merged and the outline simplified to that
+ * tolerance (EPSG:3857), clipped to the tile and its buffer, moved to tile coordinates, snapped
+ * to whole units and repaired (collapsed slivers dropped). Snapping and winding of the rings
+ * follow in `polygonsToTileRings`. Read with the areas data version.
  */
 export async function areaTileRows(
   db: Executor,
   tile: TileAddress,
   filter: AreaTileFilter,
   extent = EXTENT,
-): Promise<{
-  areas: { properties: Record<string, TileValue>; polygons: [number, number][][][] }[]
-  version: number
-}> {
+): Promise<TileRows> {
   const p = new Params()
   const box = tileBox(tile)
   const grown = growBox(box, BUFFER, tile.z)
   const area = boxToLonLat(grown)
   const clip = `ST_MakeEnvelope(${p.add(grown.minX, 'float8')}, ${p.add(grown.minY, 'float8')}, ${p.add(grown.maxX, 'float8')}, ${p.add(grown.maxY, 'float8')}, 3857)`
   const tolerance = p.add(unitSize(tile.z, extent) / 2, 'float8')
-  const rows = `select ${AREA_COLUMNS.join(', ')},
-      ST_AsGeoJSON(ST_Simplify(ST_ClipByBox2D(ST_Transform(geom, 3857), ${clip}), ${tolerance}), 2) as g
+  const k = 1 / unitSize(tile.z, extent)
+  const toTile = `${p.add(k, 'float8')}, 0, 0, ${p.add(-k, 'float8')}, ${p.add(-box.minX * k, 'float8')}, ${p.add(box.maxY * k, 'float8')}`
+  const simplified = `ST_Simplify(ST_RemoveRepeatedPoints(ST_Transform(geom, 3857), ${tolerance}), ${tolerance})`
+  const snapped = `ST_SnapToGrid(ST_Affine(ST_ClipByBox2D(${simplified}, ${clip}), ${toTile}), 1)`
+  const repaired = `ST_CollectionExtract(ST_MakeValid(${snapped}, 'method=structure keepcollapsed=false'), 3)`
+  const rows = `select ${AREA_COLUMNS.join(', ')}, ST_AsGeoJSON(${repaired}, 2) as g
     from areas where ${areaConditions(p, filter, area)} order by code`
-  let version = 0
-  const areas = await db.transaction().execute(async (trx) => {
-    const result = await trx.executeQuery<Record<string, unknown>>(
-      CompiledQuery.raw(rows, p.values),
-    )
-    version = await readVersion(trx, 'areas')
-    return result.rows.map((row) => ({
+  return readWithVersion(db, 'areas', CompiledQuery.raw(rows, p.values), (row) => {
+    const polygons = row['g'] ? polygonsOf(JSON.parse(row['g'] as string) as Polygonal) : []
+    return {
+      type: 'polygon',
+      rings: polygonsToTileRings(polygons),
       properties: propertiesOf(row, AREA_COLUMNS),
-      polygons: row['g'] ? polygonsOf(JSON.parse(row['g'] as string) as Polygonal) : [],
-    }))
+    }
   })
-  return { areas, version }
 }
 
 async function readVersion(db: Executor, column: 'assets' | 'areas'): Promise<number> {

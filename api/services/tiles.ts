@@ -166,7 +166,7 @@ export function specKey(spec: TileSpec): string {
 }
 
 /** Least recently used encoded tiles, bounded by their total size. */
-class TileCache {
+export class TileCache {
   readonly #tiles = new Map<string, Tile>()
   #bytes = 0
   constructor(private readonly maxBytes: number) {}
@@ -265,19 +265,7 @@ export function createTiles(deps: TileDeps) {
           return { ...made, etag: etagOf(made.bytes), version: String(made.version) }
       } else {
         const read = await areaTileRows(deps.db, t, filter, extent)
-        const box = tileBox(t)
-        const k = 1 / unitSize(t.z, extent)
-        const features: TileFeature[] = []
-        for (const area of read.areas) {
-          const polygons = area.polygons.map((rings) =>
-            rings.map((ring) =>
-              ring.map(([x, y]): [number, number] => [(x - box.minX) * k, (box.maxY - y) * k]),
-            ),
-          )
-          const rings = polygonsToTileRings(polygons)
-          if (rings.length > 0)
-            features.push({ type: 'polygon', rings, properties: area.properties })
-        }
+        const features = read.features.filter((f) => f.type !== 'polygon' || f.rings.length > 0)
         const bytes = encodeTile('areas', features, extent)
         if (fits(bytes.byteLength, features.length))
           return tileOf(bytes, features.length, String(read.version))

@@ -1,7 +1,7 @@
 import { VectorTile } from '@mapbox/vector-tile'
 import { PbfReader } from 'pbf'
 import { sql } from 'kysely'
-import { expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cellToLatLng } from 'h3-js'
 import {
   EXTENT,
@@ -13,14 +13,21 @@ import {
   unitSize,
   type TileAddress,
 } from '../../api/domain/tiles.js'
-import type { App } from '../../api/http/app.js'
+import { createApp, type App } from '../../api/http/app.js'
+import type { Database } from '../../api/db/database.js'
 import { systemClock } from '../../api/services/assets.js'
 import { assetTileRows } from '../../api/repositories/tiles.js'
 import { encodeTile } from '../../api/services/tiles.js'
 import {
   assetBody,
+  backends,
   call,
   describeBackends,
+  openTestDatabase,
+  resetDatabase,
+  steppingClock,
+  testAccounts,
+  withToken,
   loadRealAreas,
   needsSharedData,
   TEST_CONFIG,
@@ -528,5 +535,169 @@ describeBackends(
     setup: async (ctx) => {
       if (needsSharedData()) await loadRealAreas(ctx.handle, systemClock, ['gemeenten', 'wijken'])
     },
+  },
+)
+
+/** The same places on every backend: deterministic ids, positions, kinds and dates. */
+async function samePlaces(db: Database, count: number) {
+  await sql`insert into assets (id, name, kind, is_meeting_place, geom, wheelchair, status,
+      location_precision, source, created_at, created_by, updated_at, updated_by, version)
+    select md5('plek' || i)::uuid, 'Plek ' || i,
+      (array['community_centre', 'library', 'sports', 'place_of_worship'])[1 + i % 4],
+      i % 3 <> 0,
+      ST_SetSRID(ST_MakePoint(5.15 + 0.75 * ((i * 7919) % 1000) / 1000.0,
+        52.3 + 0.55 * ((i * 104729) % 997) / 997.0), 4326),
+      'unknown', (array['active', 'active', 'planned', 'closed'])[1 + i % 4], 'exact', 'import',
+      timestamptz '2026-11-01 12:00:00+00', 'test', timestamptz '2026-11-01 12:00:00+00', 'test', 1
+    from generate_series(1, ${count}::int) i`.execute(db)
+}
+
+/** Distance from point p to the segment a–b, in tile units. */
+function segmentDistance(p: [number, number], a: [number, number], b: [number, number]): number {
+  const dx = b[0] - a[0]
+  const dy = b[1] - a[1]
+  const len = dx * dx + dy * dy
+  const t =
+    len === 0 ? 0 : Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len))
+  return Math.hypot(p[0] - (a[0] + t * dx), p[1] - (a[1] + t * dy))
+}
+
+/** Features as comparable records: properties, and points in order. */
+const comparable = (features: Decoded[]) =>
+  features
+    .map((f) => ({
+      props: JSON.stringify(Object.entries(f.props).sort()),
+      points: f.geometry.flat(),
+    }))
+    .sort((a, b) =>
+      a.props < b.props
+        ? -1
+        : a.props > b.props
+          ? 1
+          : (a.points[0]?.x ?? 0) - (b.points[0]?.x ?? 0) ||
+            (a.points[0]?.y ?? 0) - (b.points[0]?.y ?? 0),
+    )
+
+describe.runIf(backends().includes('postgresql'))(
+  'the same tiles from PostgreSQL (ST_AsMVT) and PGlite (TypeScript encoder)',
+  () => {
+    const apps = new Map<'pglite' | 'postgresql', App>()
+    const disposers: (() => Promise<void>)[] = []
+    beforeAll(async () => {
+      for (const backend of ['pglite', 'postgresql'] as const) {
+        const opened = await openTestDatabase(backend)
+        disposers.push(opened.dispose)
+        await resetDatabase(opened.handle)
+        const clock = steppingClock()
+        const app = createApp({ db: opened.handle.db, backend, config: TEST_CONFIG, clock })
+        const accounts = testAccounts(opened.handle, clock)
+        apps.set(
+          backend,
+          withToken(app, () => accounts.token('admin')),
+        )
+        if (needsSharedData()) await loadRealAreas(opened.handle, clock, ['gemeenten', 'wijken'])
+        await samePlaces(opened.handle.db, 3000)
+      }
+    }, 600_000)
+    afterAll(async () => {
+      for (const dispose of disposers) await dispose()
+    })
+
+    const both = async (path: string) => {
+      const out: ArrayBuffer[] = []
+      for (const backend of ['pglite', 'postgresql'] as const) {
+        const res = await getTile(apps.get(backend) as App, path)
+        expect(res.status, `${backend} ${path}`).toBe(200)
+        out.push(res.bytes)
+      }
+      return out as [ArrayBuffer, ArrayBuffer]
+    }
+
+    it('finds the same assets and clusters at the same places', async () => {
+      let compared = 0
+      for (const z of [6, 9, 11, 12, 13, 14, 16]) {
+        for (const at of [LELYSTAD, ALMERE, [5.6, 52.7] as [number, number]]) {
+          for (const query of ['', 'kind=library,place_of_worship&status=active', 'q=plek 1']) {
+            const path = url('assets', tileAt(...at, z).t, query)
+            const [lite, pg] = (await both(path)).map((bytes) =>
+              comparable(decodeLayer(bytes, 'assets')),
+            )
+            expect(lite?.length, path).toBe(pg?.length)
+            lite?.forEach((f, i) => {
+              const g = pg?.[i]
+              expect(f.props, path).toBe(g?.props)
+              f.points.forEach((p, k) => {
+                expect(Math.abs(p.x - (g?.points[k]?.x ?? NaN)), path).toBeLessThanOrEqual(1)
+                expect(Math.abs(p.y - (g?.points[k]?.y ?? NaN)), path).toBeLessThanOrEqual(1)
+              })
+            })
+            compared += lite?.length ?? 0
+          }
+        }
+      }
+      expect(compared).toBeGreaterThan(500)
+    })
+
+    it.runIf(needsSharedData())('finds the same areas with the same outlines', async () => {
+      let compared = 0
+      const deviations: number[] = []
+      for (const [z, level] of [
+        [7, 'gemeente'],
+        [9, 'gemeente'],
+        [11, 'wijk'],
+        [13, 'wijk'],
+      ] as const) {
+        for (const at of [LELYSTAD, ALMERE]) {
+          const path = url('areas', tileAt(...at, z).t, `level=${level}`)
+          const [lite, pg] = (await both(path)).map((bytes) => decodeLayer(bytes, 'areas'))
+          const byCode = (list: Decoded[] | undefined) =>
+            new Map(list?.map((f) => [f.props['code'], f]))
+          const a = byCode(lite)
+          const b = byCode(pg)
+          expect([...a.keys()].sort(), path).toEqual([...b.keys()].sort())
+          for (const [code, f] of a) {
+            const g = b.get(code) as Decoded
+            expect(f.props, path).toEqual(g.props)
+            const rings = (d: Decoded) =>
+              d.geometry.map((r) => r.map((p): [number, number] => [p.x, p.y]))
+            const area = (d: Decoded) => rings(d).reduce((sum, r) => sum + ringArea(r), 0)
+            // How far each vertex inside the tile lies from the other outline. Both repair
+            // slivers narrower than a unit (wagyu on PostgreSQL, ST_MakeValid on PGlite), each
+            // in its own way, so a few vertices there may differ by a little more.
+            const distances = (from: Decoded, to: Decoded) =>
+              rings(from)
+                .flat()
+                .filter(([x, y]) => x >= 0 && x <= EXTENT && y >= 0 && y <= EXTENT)
+                .map((p) =>
+                  Math.min(
+                    ...rings(to).flatMap((r) =>
+                      r.map((a, k) =>
+                        segmentDistance(p, a, r[(k + 1) % r.length] as [number, number]),
+                      ),
+                    ),
+                  ),
+                )
+            for (const d of [distances(f, g), distances(g, f)]) {
+              deviations.push(...d)
+              expect(Math.max(0, ...d), `${path} ${String(code)}`).toBeLessThanOrEqual(6)
+            }
+            expect(Math.abs(area(f) - area(g)), `${path} ${String(code)}`).toBeLessThanOrEqual(
+              0.02 * Math.abs(area(g)) + 50,
+            )
+            compared++
+          }
+        }
+      }
+      expect(compared).toBeGreaterThan(20)
+      const close = deviations.filter((d) => d <= 1.5).length
+      expect(close / deviations.length).toBeGreaterThan(0.99)
+    })
+
+    it.runIf(needsSharedData())('encodes hexagon metrics the same way on both', async () => {
+      const path = url('cells', tileAt(...LELYSTAD, 10).t, 'metric=distance')
+      const [lite, pg] = (await both(path)).map((bytes) => comparable(decodeLayer(bytes, 'cells')))
+      expect(lite?.length).toBeGreaterThan(50)
+      expect(lite).toEqual(pg)
+    })
   },
 )
