@@ -97,6 +97,8 @@ export interface AppDeps {
   readonly webRoot?: string | undefined
   /** Distance methods by mode: straight line, and walk and bike over the stored network. */
   readonly distanceMethods?: Partial<Record<Mode, DistanceMethod>>
+  /** Bytes of encoded vector tiles kept in memory (default 64 MB; 0 for uncached benchmarks). */
+  readonly tileCacheBytes?: number
 }
 
 /** Builds the HTTP app from its dependencies; tests call `app.request()` without a port. */
@@ -203,7 +205,12 @@ export function createApp(deps: AppDeps) {
   app.route(
     '/tiles',
     tileRoutes({
-      tiles: createTiles({ db: reads, backend: deps.backend, analysis }),
+      tiles: createTiles({
+        db: reads,
+        backend: deps.backend,
+        analysis,
+        cacheBytes: deps.tileCacheBytes,
+      }),
       clock,
       regionBbox: deps.config.regionBbox,
       trustProxy,

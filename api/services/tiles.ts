@@ -219,8 +219,8 @@ export interface TileDeps {
   readonly backend: Backend
   readonly analysis: Analysis
   readonly limits?: TileLimits
-  /** Bytes of encoded tiles kept in memory (default 64 MB). */
-  readonly cacheBytes?: number
+  /** Bytes of encoded tiles kept in memory (default 64 MB; 0 keeps none). */
+  readonly cacheBytes?: number | undefined
 }
 
 /**
@@ -309,16 +309,13 @@ export function createTiles(deps: TileDeps) {
 
     /**
      * The tile at z/x/y. With `requested` (the `v` of a URL from the TileJSON) a cached tile of
-     * that version answers without asking the database; otherwise the current version is read
-     * and the tile made once per version (concurrent requests share the work).
+     * that version answers without asking the database, and a miss costs one statement (the
+     * version is read with the tile). Without it the current version is read first. Either way a
+     * tile is made once per version: concurrent requests for it share the work.
      */
     async tile(spec: TileSpec, t: TileAddress, requested?: string): Promise<Tile> {
       const base = `${specKey(spec)}|${t.z}/${t.x}/${t.y}`
-      if (requested !== undefined) {
-        const hit = cache.get(`${base}|${requested}`)
-        if (hit) return hit
-      }
-      const version = await currentVersion(spec)
+      const version = requested ?? (await currentVersion(spec))
       const key = `${base}|${version}`
       const hit = cache.get(key)
       if (hit) return hit

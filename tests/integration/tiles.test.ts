@@ -17,7 +17,9 @@ import { createApp, type App } from '../../api/http/app.js'
 import type { Database } from '../../api/db/database.js'
 import { systemClock } from '../../api/services/assets.js'
 import { assetTileRows } from '../../api/repositories/tiles.js'
-import { encodeTile } from '../../api/services/tiles.js'
+import { createTiles, encodeTile } from '../../api/services/tiles.js'
+import { createAnalysis } from '../../api/services/analysis.js'
+import { straightLine } from '../../api/domain/reach.js'
 import {
   assetBody,
   backends,
@@ -368,6 +370,50 @@ describeBackends(
       } finally {
         await set(true)
       }
+    })
+
+    it('serves a repeated tile of a known version from memory, without the database', async () => {
+      await add({ name: 'Buurthuis' }, LELYSTAD)
+      let queries = 0
+      const counting = ctx().handle.db.withPlugin({
+        transformQuery: (args) => args.node,
+        transformResult: (args) => {
+          queries++
+          return Promise.resolve(args.result)
+        },
+      })
+      const make = (cacheBytes?: number) =>
+        createTiles({
+          db: counting,
+          backend: ctx().backend,
+          analysis: createAnalysis({
+            db: counting,
+            clock: systemClock,
+            methods: { line: straightLine() },
+            regionName: 'Flevoland',
+          }),
+          cacheBytes,
+        })
+      const tiles = make()
+      const spec = { layer: 'assets', filter: {} } as const
+      const { t } = tileAt(...LELYSTAD, 14)
+      const v = await tiles.currentVersion(spec)
+      queries = 0
+      const first = await tiles.tile(spec, t, v)
+      expect(decodeLayer(first.bytes.slice().buffer, 'assets')).toHaveLength(1)
+      expect(queries).toBeGreaterThan(0)
+      queries = 0
+      expect(await tiles.tile(spec, t, v)).toBe(first)
+      expect(queries).toBe(0)
+      // Without a version: one small query for it, and the same tile from memory.
+      expect(await tiles.tile(spec, t)).toBe(first)
+      expect(queries).toBe(1)
+      // With no room in memory every request makes the tile again.
+      const uncached = make(0)
+      await uncached.tile(spec, t, v)
+      queries = 0
+      await uncached.tile(spec, t, v)
+      expect(queries).toBeGreaterThan(0)
     })
 
     it('answers bad tiles and parameters with problem+json 400 or 404', async () => {
