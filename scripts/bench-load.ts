@@ -809,8 +809,9 @@ ${row(`coverage, PGlite${odd(liteApi.coverage, 200)}`, liteApi.coverage, ['', ''
 z14: ${tiles.counts[14]} tiles), in a fixed shuffle. **Uncached**: every request carries its own filter \`bbox\` (the
 whole region, differing in the seventh decimal), so every request is a new key of the service's
 tile cache and a real render; PostgreSQL's own statistics confirm it: per request the database
-committed ${TILE_ZOOMS.map((z) => tiles.uncached[z]?.queriesPerRequest.toFixed(2)).join(' / ')} transactions (z10 / z12 / z14: the data-version read and the
-tile statement). **Raw SQL**: the service's exported statement (\`postgresAssetTileSql\`, \`ST_AsMVT\` in
+committed ${TILE_ZOOMS.map((z) => tiles.uncached[z]?.queriesPerRequest.toFixed(2)).join(' / ')} transactions (z10 / z12 / z14): at least the data-version read and the
+tile statement each; where few requests ran (z10, z12) the service's other reads during the run
+weigh in too. **Raw SQL**: the service's exported statement (\`postgresAssetTileSql\`, \`ST_AsMVT\` in
 one query, finest shape that fits the caps, as the service chooses) for the same tiles and filter,
 through postgres.js (\`unsafe\`, pool of ${POOL} like the service's) from ${TILE_CONNECTIONS} callers in a closed loop in the
 benchmark process, measured the same way; before each zoom 3 tiles were checked byte-identical
