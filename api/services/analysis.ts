@@ -282,6 +282,27 @@ export function createAnalysis(deps: AnalysisDeps) {
     return value
   }
 
+  /** Counted places per area code (every level) and in the province, once per cached reach. */
+  const areaCounts = new WeakMap<ReachResult, Map<string, number>>()
+  function placesIn(result: ReachResult, area: AreaRef): number {
+    let counts = areaCounts.get(result)
+    if (!counts) {
+      counts = new Map()
+      const add = (code: string | null) => {
+        if (code !== null) counts?.set(code, (counts.get(code) ?? 0) + 1)
+      }
+      for (const p of result.counted) {
+        add(p.gemeente_code)
+        add(p.wijk_code)
+        add(p.buurt_code)
+        add(p.pc4_code)
+        if (p.gemeente_code !== null) add('province')
+      }
+      areaCounts.set(result, counts)
+    }
+    return counts.get(area.level === 'province' ? 'province' : area.code) ?? 0
+  }
+
   /** Network ÷ straight-line distance per cell (NaN where it says nothing). */
   async function detourFor(res: SurfaceResolution, mode: Mode, filter: PlaceFilter) {
     const [network, line] = await Promise.all([
@@ -396,12 +417,7 @@ export function createAnalysis(deps: AnalysisDeps) {
           detourInhabitants: mean.inhabitants,
         }
       }
-      const level = area.level
-      const inArea =
-        level === 'province'
-          ? result.counted.filter((p) => p.gemeente_code !== null)
-          : result.counted.filter((p) => p[`${level}_code`] === area.code)
-      return { ...result, figures, placesInArea: inArea.length, network }
+      return { ...result, figures, placesInArea: placesIn(result, area), network }
     },
 
     /** The places a filter counts (the same selection every figure uses). */
