@@ -9,6 +9,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import * as prettier from 'prettier'
 import { projectRoot } from '../api/config.js'
 import { clusterUnavailable, formatReport, runLoadTest } from './loadtest-lib.js'
 
@@ -70,10 +71,10 @@ const text = formatReport(report)
 console.log(`\n${text}`)
 if (values.write) {
   const file = path.join(projectRoot, 'docs', 'loadtest-results.md')
-  fs.writeFileSync(
-    file,
-    `# Load and fault test results\n\nMade by \`npm run loadtest -- --write\` on ${new Date().toISOString().slice(0, 10)}; see README.md, "Load and fault tests", for what it does and checks.\n\n${text}\n`,
-  )
+  const markdown = `# Load and fault test results\n\nMade by \`npm run loadtest -- --write\` on ${new Date().toISOString().slice(0, 10)}; see README.md, "Load and fault tests", for what it does and checks.\n\n${text}\n`
+  // Formatted as the rest of the repository (npm run check includes Prettier).
+  const options = (await prettier.resolveConfig(file)) ?? {}
+  fs.writeFileSync(file, await prettier.format(markdown, { ...options, filepath: file }))
   console.error(`Wrote ${path.relative(process.cwd(), file)}`)
 }
 process.exit(report.failures.length === 0 ? 0 : 1)
