@@ -335,6 +335,30 @@ describeBackends(
       await page.close()
     })
 
+    it('says so when the hexagon layer cannot load: its TileJSON or its tiles', async () => {
+      const failedText = 'Deze laag kon niet laden. Probeer het opnieuw.'
+      for (const broken of ['**/tiles/cells.json?**', '**/tiles/cells/**']) {
+        const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
+        let refused = 0
+        await page.route(broken, (route) => {
+          refused++
+          return route.abort('connectionrefused')
+        })
+        await page.goto(`${address()}/?layer=distance&threshold=800#10.5/52.51/5.47`)
+        await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+        await page.waitForFunction(
+          (text) => document.querySelector('#layer-status')?.textContent === text,
+          failedText,
+        )
+        expect(refused, broken).toBeGreaterThan(0)
+        // Without a TileJSON there is no layer; without tiles the layer is there, but empty.
+        if (broken.endsWith('.json?**')) {
+          expect(await page.getAttribute('body', 'data-layer')).toBeNull()
+        }
+        await page.close()
+      }
+    })
+
     it("shows an area's coverage from a permalink, and a gap click flies there", async () => {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
       const errors: string[] = []

@@ -243,14 +243,6 @@ export function modeWords(mode: string): string {
   return mode === 'walk' ? t('modeWalk') : mode === 'bike' ? t('modeBike') : t('modeLine')
 }
 
-/** H3 resolution for a zoom level: about 15–40 px per cell on screen. */
-export function resolutionForZoom(zoom: number): number {
-  if (zoom < 9) return 7
-  if (zoom < 10.5) return 8
-  if (zoom < 12) return 9
-  return 10
-}
-
 /** Distance bands (m): the edges people think in (UX.md), viridis from near (light) to far (dark). */
 export const DISTANCE_BANDS = [
   { upTo: 400, color: '#fde725' },
