@@ -25,15 +25,16 @@ import {
 } from '../../scripts/loadtest-lib.js'
 
 describe('graceful shutdown of the service process [pglite]', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-shutdown-'))
-  const dataDir = path.join(dir, 'pglite')
+  let dir: string | undefined
   let service: Service | undefined
   afterAll(async () => {
     await service?.kill()
-    fs.rmSync(dir, { recursive: true, force: true })
+    if (dir) fs.rmSync(dir, { recursive: true, force: true })
   })
 
   it('on SIGTERM finishes in-flight requests, refuses new connections, closes the pool and exits 0', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-shutdown-'))
+    const dataDir = path.join(dir, 'pglite')
     fs.cpSync(inject('pgliteTemplate'), dataDir, { recursive: true })
     const { adminToken } = await prepareDatabase({ dataDir }, { areas: false })
     service = await Service.start({
