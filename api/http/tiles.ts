@@ -132,13 +132,12 @@ const pathError = (pointer: string, nl: string, en: string): FieldError => ({
 /** z/x/y of the path: whole numbers on the grid, z within the layer's zooms, y ending in .mvt. */
 function parseTile(layer: TileLayer, z: string, x: string, yFile: string): TileAddress {
   const { minzoom, maxzoom } = LAYER_ZOOMS[layer]
-  const fields: FieldError[] = []
   const whole = (text: string) => (/^\d{1,9}$/.test(text) ? Number(text) : NaN)
-  const zn = whole(z)
-  const xn = whole(x)
-  const m = /^(\d{1,9})\.mvt$/.exec(yFile)
-  const yn = m ? Number(m[1]) : NaN
-  if (!Number.isInteger(zn) || zn < minzoom || zn > maxzoom) {
+  const mvt = /^(.*)\.mvt$/.exec(yFile)
+  const t = { z: whole(z), x: whole(x), y: whole(mvt?.[1] ?? '') }
+  const fields: FieldError[] = []
+  const zoomOk = t.z >= minzoom && t.z <= maxzoom
+  if (!zoomOk) {
     fields.push(
       pathError(
         'z',
@@ -147,7 +146,24 @@ function parseTile(layer: TileLayer, z: string, x: string, yFile: string): TileA
       ),
     )
   }
-  if (!m) {
+  const onGrid = (name: 'x' | 'y', value: number) => {
+    if (Number.isNaN(value)) {
+      fields.push(
+        pathError(name, `Geef ${name} als geheel getal.`, `Give ${name} as a whole number.`),
+      )
+    } else if (zoomOk && value > 2 ** t.z - 1) {
+      const last = 2 ** t.z - 1
+      fields.push(
+        pathError(
+          name,
+          `Kies ${name} van 0 tot en met ${last} op zoomniveau ${t.z}.`,
+          `Choose ${name} from 0 to ${last} at zoom level ${t.z}.`,
+        ),
+      )
+    }
+  }
+  onGrid('x', t.x)
+  if (!mvt) {
     fields.push(
       pathError(
         'y',
@@ -155,17 +171,9 @@ function parseTile(layer: TileLayer, z: string, x: string, yFile: string): TileA
         'Give y as a whole number with .mvt, e.g. 42.mvt.',
       ),
     )
+  } else {
+    onGrid('y', t.y)
   }
-  if (fields.length === 0) {
-    const n = 2 ** zn
-    if (!Number.isInteger(xn) || xn >= n)
-      fields.push(pathError('x', `Kies x van 0 tot ${n}.`, `Choose x from 0 to ${n - 1}.`))
-    if (yn >= n)
-      fields.push(pathError('y', `Kies y van 0 tot ${n}.`, `Choose y from 0 to ${n - 1}.`))
-  } else if (!Number.isInteger(xn)) {
-    fields.push(pathError('x', 'Geef x als geheel getal.', 'Give x as a whole number.'))
-  }
-  const t = { z: zn, x: xn, y: yn }
   if (fields.length > 0 || !isTile(t)) throw badParameter(fields)
   return t
 }

@@ -97,43 +97,47 @@ function assetRowsSql(p: Params, tile: TileAddress, filter: AssetFilter, shape: 
   const k = p.add(1 / unitSize(tile.z), 'float8')
   const minX = p.add(box.minX, 'float8')
   const maxY = p.add(box.maxY, 'float8')
-  const projected = `select a.id::text as id, a.name, a.kind, a.is_meeting_place, a.status,
-      coalesce(a.verified_at, a.created_at) as checked_at,
-      (ST_X(m.g) - ${minX}) * ${k} as tx, (${maxY} - ST_Y(m.g)) * ${k} as ty
-    from assets a cross join lateral (select ST_Transform(a.geom, 3857) as g) m
-    where ${assetConditions(p, filter, area)}`
+  // Web Mercator (EPSG:3857, a sphere of 6,378,137 m) written out: the same numbers as
+  // ST_Transform(geom, 3857), at a fraction of its cost per point.
+  const tx = `(6378137 * radians(ST_X(a.geom)) - ${minX}) * ${k}`
+  const ty = `(${maxY} - 6378137 * ln(tan(pi() / 4 + radians(ST_Y(a.geom)) / 2))) * ${k}`
+  const where = assetConditions(p, filter, area)
   const lo = -BUFFER
   const hi = EXTENT + BUFFER
   if (shape.kind === 'points') {
-    return `select round(tx) as x, round(ty) as y, id, name, kind, is_meeting_place, status,
-        ${checkedDay('checked_at')} as checked
-      from (${projected}) p
+    return `select round(tx) as x, round(ty) as y, id, name, kind, is_meeting_place, status, checked
+      from (
+        select a.id::text as id, a.name, a.kind, a.is_meeting_place, a.status,
+          ${checkedDay('coalesce(a.verified_at, a.created_at)')} as checked, ${tx} as tx, ${ty} as ty
+        from assets a where ${where}
+      ) p
       where round(tx) between ${lo} and ${hi} and round(ty) between ${lo} and ${hi}
       order by id limit ${MAX_TILE_FEATURES + 1}`
   }
   const cell = shape.cellUnits
-  const one = (column: string) => `case when n = 1 then ${column} end`
-  const many = (column: string) => `case when n > 1 then ${column} end`
+  const many = (column: string) => `case when c.n > 1 then ${column} end`
   // MapLibre's own cluster label: 950, 1.2k, 15k.
-  const abbreviated = `case when n >= 10000 then round(n / 1000.0)::int::text || 'k'
-      when n >= 1000 then (round(n / 100.0) / 10)::float8::text || 'k' else n::text end`
-  return `select floor(ax) as x, floor(ay) as y,
-      ${many('true')} as cluster, ${many('n')} as point_count,
-      ${many(abbreviated)} as point_count_abbreviated, ${many('mp')} as meeting_places,
-      ${one('id')} as id, ${one('name')} as name, ${one('kind')} as kind,
-      ${one('is_meeting_place')} as is_meeting_place, ${one('status')} as status,
-      ${one(checkedDay('checked_at'))} as checked
-    from (
+  const abbreviated = `case when c.n >= 10000 then round(c.n / 1000.0)::int::text || 'k'
+      when c.n >= 1000 then (round(c.n / 100.0) / 10)::float8::text || 'k' else c.n::text end`
+  // Clusters carry counts only; a cluster of one takes its asset's properties by id.
+  return `with p as materialized (
+      select a.id, a.is_meeting_place, ${tx} as tx, ${ty} as ty from assets a where ${where}
+    ), c as (
       select floor(tx / ${cell}) as cx, floor(ty / ${cell}) as cy, count(*)::int as n,
         (count(*) filter (where is_meeting_place))::int as mp, avg(tx) as ax, avg(ty) as ay,
-        min(id) as id, min(name) as name, min(kind) as kind, bool_or(is_meeting_place) as is_meeting_place,
-        min(status) as status, min(checked_at) as checked_at
-      from (${projected}) p
+        max(id::text) as id
+      from p
       where tx >= ${-margin} and tx < ${EXTENT + margin} and ty >= ${-margin} and ty < ${EXTENT + margin}
       group by 1, 2
-    ) c
-    where floor(ax) >= ${lo} and floor(ax) < ${hi} and floor(ay) >= ${lo} and floor(ay) < ${hi}
-    order by cy, cx limit ${MAX_TILE_FEATURES + 1}`
+    )
+    select floor(c.ax) as x, floor(c.ay) as y,
+      ${many('true')} as cluster, ${many('c.n')} as point_count,
+      ${many(abbreviated)} as point_count_abbreviated, ${many('c.mp')} as meeting_places,
+      s.id::text as id, s.name, s.kind, s.is_meeting_place, s.status,
+      ${checkedDay('coalesce(s.verified_at, s.created_at)')} as checked
+    from c left join assets s on c.n = 1 and s.id = c.id::uuid
+    where floor(c.ax) >= ${lo} and floor(c.ax) < ${hi} and floor(c.ay) >= ${lo} and floor(c.ay) < ${hi}
+    order by c.cy, c.cx limit ${MAX_TILE_FEATURES + 1}`
 }
 
 /** Wraps feature rows into one `ST_AsMVT` statement that also counts them and reads the version. */
