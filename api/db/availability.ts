@@ -30,6 +30,10 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   const { code, cause, errors } = err as { code?: unknown; cause?: unknown; errors?: unknown }
   if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)))
     return true
+  // A read replica cancels a query whose rows replay is about to remove: a moment's conflict,
+  // not a wrong request (SQLSTATE 40001 like a serialization failure, told apart by its text).
+  if (code === '40001' && /conflict with recovery/i.test(String((err as Error).message)))
+    return true
   if (Array.isArray(errors) && errors.some((e) => isDatabaseUnavailable(e, depth + 1))) return true
   return isDatabaseUnavailable(cause, depth + 1)
 }

@@ -26,6 +26,14 @@ describe('database availability', () => {
       expect(isDatabaseUnavailable(coded(code)), code).toBe(true)
     for (const code of ['23505', '22P02', '42P01', '40001', '57014', 'ERR_INVALID_ARG_TYPE'])
       expect(isDatabaseUnavailable(coded(code)), code).toBe(false)
+    // A hot standby cancelling a query during replay (recovery conflict) is transient too.
+    expect(
+      isDatabaseUnavailable(
+        Object.assign(new Error('canceling statement due to conflict with recovery'), {
+          code: '40001',
+        }),
+      ),
+    ).toBe(true)
     expect(isDatabaseUnavailable(new Error('plain'))).toBe(false)
     expect(isDatabaseUnavailable(null)).toBe(false)
     // Wrapped (cause) and Node's AggregateError from trying several addresses.
