@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { gzipSync } from 'node:zlib'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { z } from 'zod'
@@ -15,6 +16,7 @@ import {
   HEX_METRICS,
   LAYER_ZOOMS,
   TILE_LAYERS,
+  type Tile,
   type TileLayer,
   type Tiles,
   type TileSpec,
@@ -264,6 +266,27 @@ function canonicalQuery(c: Context): string {
   return new URLSearchParams(entries).toString()
 }
 
+/** True when Accept-Encoding takes gzip (q not 0). */
+function acceptsGzip(header: string | undefined): boolean {
+  return (header ?? '').split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';')
+    const q = params.map((x) => x.trim()).find((x) => x.startsWith('q='))
+    return (coding === 'gzip' || coding === 'x-gzip') && (!q || Number(q.slice(2)) > 0)
+  })
+}
+
+const gzipped = new WeakMap<Tile, Uint8Array>()
+
+/** The tile gzipped, once per tile (cached tiles keep theirs). */
+function gzipOf(tile: Tile): Uint8Array {
+  let bytes = gzipped.get(tile)
+  if (!bytes) {
+    bytes = gzipSync(tile.bytes, { level: 6 })
+    gzipped.set(tile, bytes)
+  }
+  return bytes
+}
+
 /** True when If-None-Match names this ETag (weak comparison, as RFC 9110 asks for GET). */
 function matches(header: string | undefined, etag: string): boolean {
   if (!header) return false
@@ -336,14 +359,24 @@ export function tileRoutes(deps: {
     const { spec, requested, timeDependent } = namedBy(name, c, clock)
     const tile = await tiles.tile(spec, t, requested)
     const immutable = requested !== undefined && requested === tile.version && !timeDependent
+    // Compressed for clients that take gzip (MVT shrinks to about half); each encoding has its
+    // own strong ETag, as RFC 9110 asks, and the compressed bytes are kept with the tile.
+    const gzipped = acceptsGzip(c.req.header('accept-encoding')) && tile.bytes.byteLength > 512
+    const etag = gzipped ? tile.etag.replace(/"$/, '-gz"') : tile.etag
     const headers = {
-      etag: tile.etag,
+      etag,
+      vary: 'Accept-Encoding',
       'cache-control': immutable
         ? `${scope(c)}, max-age=${YEAR_S}, immutable`
         : `${scope(c)}, no-cache`,
     }
-    if (matches(c.req.header('if-none-match'), tile.etag)) return c.body(null, 304, headers)
-    return c.body(tile.bytes as Uint8Array<ArrayBuffer>, 200, { ...headers, 'content-type': MVT })
+    if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers)
+    const body = gzipped ? gzipOf(tile) : tile.bytes
+    return c.body(body as Uint8Array<ArrayBuffer>, 200, {
+      ...headers,
+      'content-type': MVT,
+      ...(gzipped ? { 'content-encoding': 'gzip' } : {}),
+    })
   })
 
   app.get('/:tileset', async (c) => {

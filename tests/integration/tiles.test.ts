@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib'
 import { VectorTile } from '@mapbox/vector-tile'
 import { PbfReader } from 'pbf'
 import { sql } from 'kysely'
@@ -370,6 +371,28 @@ describeBackends(
       } finally {
         await set(true)
       }
+    })
+
+    it('sends tiles gzipped to clients that take it, with their own ETag', async () => {
+      for (let i = 0; i < 20; i++)
+        await add({ name: `Buurthuis ${i}` }, [LELYSTAD[0] + i * 0.0005, LELYSTAD[1]])
+      const path = url('assets', tileAt(...LELYSTAD, 14).t)
+      const plain = await getTile(ctx().anon, path)
+      expect(plain.headers.get('content-encoding')).toBeNull()
+      expect(plain.headers.get('vary')).toBe('Accept-Encoding')
+      const zipped = await getTile(ctx().anon, path, { 'accept-encoding': 'gzip, deflate, br' })
+      expect(zipped.headers.get('content-encoding')).toBe('gzip')
+      expect(zipped.bytes.byteLength).toBeLessThan(plain.bytes.byteLength)
+      expect(Buffer.from(gunzipSync(Buffer.from(zipped.bytes)))).toEqual(Buffer.from(plain.bytes))
+      const etag = zipped.headers.get('etag') as string
+      expect(etag).toBe((plain.headers.get('etag') as string).replace(/"$/, '-gz"'))
+      const again = await getTile(ctx().anon, path, {
+        'accept-encoding': 'gzip',
+        'if-none-match': etag,
+      })
+      expect(again.status).toBe(304)
+      const refused = await getTile(ctx().anon, path, { 'accept-encoding': 'gzip;q=0' })
+      expect(refused.headers.get('content-encoding')).toBeNull()
     })
 
     it('serves a repeated tile of a known version from memory, without the database', async () => {
