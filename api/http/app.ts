@@ -14,7 +14,7 @@ import { createNetworks } from '../services/network.js'
 import { analysisRoutes } from './analysis.js'
 import { planningRoutes } from './planning.js'
 import { reportRoutes } from './reports.js'
-import { tileRoutes } from './tiles.js'
+import { cachedTileAnswers, TileAnswers, tileRoutes } from './tiles.js'
 import { createTiles } from '../services/tiles.js'
 import { createPlanning } from '../services/planning.js'
 import { areaRoutes } from './areas.js'
@@ -164,6 +164,10 @@ export function createApp(deps: AppDeps) {
   })
   // An OpenStreetMap file is far larger than any JSON body; its route streams it to disk with
   // its own limit (BUURTKAART_MAX_OSM_BYTES).
+  // A repeat request for a versioned tile on a public map is the same for everyone and for ever:
+  // answered first, with its own headers (a binary tile needs no page policies), uncounted.
+  const tileAnswers = new TileAnswers()
+  app.use('/tiles/*', cachedTileAnswers(tileAnswers, settings.get, trustProxy))
   // One line per request: method, path (no query string, headers or body) and status.
   app.use('*', async (c, next) => {
     const start = performance.now()
@@ -214,6 +218,7 @@ export function createApp(deps: AppDeps) {
       clock,
       regionBbox: deps.config.regionBbox,
       trustProxy,
+      answers: deps.tileCacheBytes === 0 ? undefined : tileAnswers,
     }),
   )
   app.route('/api', networkRoutes({ db: deps.db, clock, schemas, config: deps.config }))

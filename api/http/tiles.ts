@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { gzipSync } from 'node:zlib'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
+import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
 import { AREA_LEVELS } from '../domain/areas.js'
 import type { FieldError } from '../domain/errors.js'
@@ -12,6 +13,7 @@ import { MODES } from '../domain/reach.js'
 import { ASSET_CLUSTER_MAX_ZOOM, isTile, type TileAddress } from '../domain/tiles.js'
 import { DEFAULT_THRESHOLD } from '../services/analysis.js'
 import type { Clock } from '../services/assets.js'
+import type { Settings } from '../services/settings.js'
 import {
   HEX_METRICS,
   LAYER_ZOOMS,
@@ -342,11 +344,84 @@ const LAYER_DOCS: Record<
   },
 }
 
+/**
+ * Finished answers for tile URLs that name their version (`v`) on a public map: for such a URL
+ * the bytes and headers never change, so a repeat request is answered from here before
+ * authentication, parsing and the tile cache (see `cachedTileAnswers`). Keyed on the URL and
+ * the encoding; the least recently used go first.
+ */
+export class TileAnswers {
+  private readonly answers = new Map<string, TileAnswer>()
+  constructor(private readonly maxEntries = 50_000) {}
+
+  static key(url: string, gzip: boolean): string {
+    return gzip ? `gz|${url}` : url
+  }
+
+  get(key: string): TileAnswer | undefined {
+    const hit = this.answers.get(key)
+    if (hit) {
+      this.answers.delete(key)
+      this.answers.set(key, hit)
+    }
+    return hit
+  }
+
+  set(key: string, answer: TileAnswer) {
+    this.answers.set(key, answer)
+    if (this.answers.size > this.maxEntries) {
+      this.answers.delete(this.answers.keys().next().value as string)
+    }
+  }
+}
+
+interface TileAnswer {
+  readonly etag: string
+  readonly body: Uint8Array
+  /** The headers of the 200 answer. */
+  readonly headers: Record<string, string>
+  /** The headers of a 304 answer (validators and caching only). */
+  readonly notModified: Record<string, string>
+}
+
+/** Answers a repeat request for a versioned tile on a public map from `answers`. */
+export function cachedTileAnswers(
+  answers: TileAnswers,
+  settings: () => Promise<Settings>,
+  trustProxy: boolean,
+) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (c.req.method !== 'GET') return next()
+    const gzip = acceptsGzip(c.req.header('accept-encoding'))
+    const hit = answers.get(TileAnswers.key(c.req.url, gzip))
+    if (!hit || !(await settings()).public_map) return next()
+    const secure = isHttps(c, trustProxy) ? HSTS : undefined
+    if (matches(c.req.header('if-none-match'), hit.etag)) {
+      return c.body(null, 304, { ...TILE_SECURITY, ...secure, ...hit.notModified })
+    }
+    return c.body(hit.body as Uint8Array<ArrayBuffer>, 200, {
+      ...TILE_SECURITY,
+      ...secure,
+      ...hit.headers,
+    })
+  })
+}
+
+/** The security headers that matter for a binary tile (no page: no CSP or frame policy). */
+const TILE_SECURITY = {
+  'x-content-type-options': 'nosniff',
+  'cross-origin-resource-policy': 'same-origin',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+}
+const HSTS = { 'strict-transport-security': 'max-age=31536000; includeSubDomains' }
+
 export function tileRoutes(deps: {
   tiles: Tiles
   clock: Clock
   regionBbox: Bbox
   trustProxy: boolean
+  /** Where versioned public tiles are remembered for `cachedTileAnswers`. */
+  answers?: TileAnswers
 }) {
   const { tiles, clock } = deps
   const app = new OpenAPIHono<AppEnv>()
@@ -372,11 +447,22 @@ export function tileRoutes(deps: {
     }
     if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers)
     const body = gzipped ? gzipOf(tile) : tile.bytes
-    return c.body(body as Uint8Array<ArrayBuffer>, 200, {
+    const answer = {
       ...headers,
       'content-type': MVT,
       ...(gzipped ? { 'content-encoding': 'gzip' } : {}),
-    })
+    }
+    // Only what is the same for everyone and for ever: a versioned tile on a public map. (A
+    // request without gzip may still get the plain bytes under the gzip key: small tiles.)
+    if (immutable && c.get('settings').public_map) {
+      deps.answers?.set(TileAnswers.key(c.req.url, acceptsGzip(c.req.header('accept-encoding'))), {
+        etag,
+        body,
+        headers: answer,
+        notModified: headers,
+      })
+    }
+    return c.body(body as Uint8Array<ArrayBuffer>, 200, answer)
   })
 
   app.get('/:tileset', async (c) => {

@@ -373,6 +373,34 @@ describeBackends(
       }
     })
 
+    it('answers a repeated versioned public tile before authentication, never on a private map', async () => {
+      const { t } = tileAt(...LELYSTAD, 14)
+      await add({ name: 'Buurthuis' }, LELYSTAD)
+      const v = (await call(ctx().anon, 'GET', '/tiles/assets.json')).json.data_version as string
+      const path = url('assets', t, `v=${v}`)
+      const first = await getTile(ctx().anon, path)
+      const again = await getTile(ctx().anon, path)
+      expect(again.status).toBe(200)
+      expect(Buffer.from(again.bytes)).toEqual(Buffer.from(first.bytes))
+      for (const header of ['etag', 'cache-control', 'content-type', 'vary'])
+        expect(again.headers.get(header), header).toBe(first.headers.get(header))
+      expect(again.headers.get('x-content-type-options')).toBe('nosniff')
+      const etag = first.headers.get('etag') as string
+      const notModified = await getTile(ctx().anon, path, { 'if-none-match': etag })
+      expect(notModified.status).toBe(304)
+      expect(notModified.headers.get('etag')).toBe(etag)
+      // Once the map is private the remembered answer is not given to a visitor.
+      expect((await call(ctx().app, 'PATCH', '/api/settings', { public_map: false })).status).toBe(
+        200,
+      )
+      try {
+        expect((await getTile(ctx().anon, path)).status).toBe(401)
+        expect((await getTile(ctx().anon, path, { 'if-none-match': etag })).status).toBe(401)
+      } finally {
+        await call(ctx().app, 'PATCH', '/api/settings', { public_map: true })
+      }
+    })
+
     it('sends tiles gzipped to clients that take it, with their own ETag', async () => {
       for (let i = 0; i < 20; i++)
         await add({ name: `Buurthuis ${i}` }, [LELYSTAD[0] + i * 0.0005, LELYSTAD[1]])
