@@ -24,7 +24,7 @@ import { bboxQuery, commaList, isStatus, issue } from './query.js'
 import { problemContent } from './schemas.js'
 
 /** Query parameters that choose which places count; the same on every analysis endpoint. */
-const filterQuery = {
+export const filterQuery = {
   kind: commaList(isKindCode, 'kind').meta({
     description: 'Comma-separated kinds that count (default: all)',
   }),
@@ -67,7 +67,7 @@ const filterQuery = {
   lang: z.enum(['nl', 'en']).optional(),
 }
 
-const modeQuery = {
+export const modeQuery = {
   mode: z.enum(MODES).default('line').meta({ description: 'line (straight), walk or bike' }),
   threshold: z.coerce
     .number()

@@ -7,9 +7,6 @@ import { z } from 'zod'
 import { AREA_LEVELS } from '../domain/areas.js'
 import type { FieldError } from '../domain/errors.js'
 import type { Bbox } from '../domain/geo.js'
-import { isKindCode } from '../domain/kinds.js'
-import { parseLocalTime } from '../domain/places.js'
-import { MODES } from '../domain/reach.js'
 import { ASSET_CLUSTER_MAX_ZOOM, isTile, type TileAddress } from '../domain/tiles.js'
 import { DEFAULT_THRESHOLD } from '../services/analysis.js'
 import type { Clock } from '../services/assets.js'
@@ -24,11 +21,11 @@ import {
   type TileSpec,
 } from '../services/tiles.js'
 import type { AppEnv } from './app.js'
-import { toPlaceFilter } from './analysis.js'
+import { filterQuery, modeQuery, toPlaceFilter } from './analysis.js'
 import { assetFilterQuery, toFilter } from './assets.js'
 import { isHttps } from './principal.js'
 import { fromZod, problem } from './problem.js'
-import { bboxQuery, commaList, isStatus, issue } from './query.js'
+import { bboxQuery } from './query.js'
 import { problemContent } from './schemas.js'
 
 /**
@@ -73,32 +70,8 @@ const cellTileQuery = z.strictObject({
     .optional()
     .meta({ description: 'H3 resolution; default chosen from the zoom (7 at z≤8 … 10 at z≥12)' }),
   bbox: bboxQuery,
-  mode: z.enum(MODES).default('line'),
-  threshold: z.coerce.number().min(50).max(50_000).optional(),
-  kind: commaList(isKindCode, 'kind'),
-  meetingPlacesOnly: z.enum(['true', 'false']).optional(),
-  status: commaList(isStatus, 'status'),
-  wheelchair: z.enum(['yes', 'limited']).optional(),
-  freeEntry: z.enum(['true', 'false']).optional(),
-  openAt: z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      if (text === undefined || text === 'now') return text
-      const t = parseLocalTime(text)
-      if (!t) {
-        ctx.addIssue(
-          issue(
-            'Give a local time in the Netherlands as 2026-11-23T10:00, or now.',
-            'Geef een tijd in Nederland als 2026-11-23T10:00, of now.',
-          ),
-        )
-        return z.NEVER
-      }
-      return t
-    }),
-  openUnknown: z.enum(['include', 'exclude']).optional(),
-  lang: z.enum(['nl', 'en']).optional(),
+  ...modeQuery,
+  ...filterQuery,
   v: versionQuery,
 })
 
