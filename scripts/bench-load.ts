@@ -591,7 +591,13 @@ async function tileWorkload(base: string, url: string): Promise<TileResults> {
       next: () => '',
       setup: (req) => {
         const path = paths[i++ % paths.length] as string
-        return { ...req, path, headers: { ...req.headers, 'if-none-match': etags.get(path) ?? '' } }
+        // The ETags were taken by fetch(), which asks for gzip: ask the same way, as a browser does.
+        const headers = {
+          ...req.headers,
+          'accept-encoding': 'gzip',
+          'if-none-match': etags.get(path) ?? '',
+        }
+        return { ...req, path, headers }
       },
       connections: TILE_CONNECTIONS,
       expect: 304,

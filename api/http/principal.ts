@@ -58,9 +58,13 @@ export function signedInUser(c: Context<AppEnv>): User {
 }
 
 /** True when the request arrived over HTTPS (directly, or through a trusted proxy). */
-export function isHttps(c: Context, trustProxy: boolean): boolean {
-  if (new URL(c.req.url).protocol === 'https:') return true
-  return trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https'
+export function isHttps(
+  c: Context,
+  trustProxy: boolean,
+  header: (name: string) => string | undefined = (name) => c.req.header(name),
+): boolean {
+  if (c.req.url.startsWith('https:')) return true
+  return trustProxy && header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https'
 }
 
 /** The client's address: the socket's, or the address a trusted proxy saw (last X-Forwarded-For hop). */

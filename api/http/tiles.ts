@@ -365,19 +365,31 @@ export function cachedTileAnswers(
 ) {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (c.req.method !== 'GET') return next()
-    const gzip = acceptsGzip(c.req.header('accept-encoding'))
-    const hit = answers.get(TileAnswers.key(c.req.url, gzip))
+    const header = requestHeaders(c)
+    const hit = answers.get(TileAnswers.key(c.req.url, acceptsGzip(header('accept-encoding'))))
     if (!hit || !(await settings()).public_map) return next()
-    const secure = isHttps(c, trustProxy) ? HSTS : undefined
-    if (matches(c.req.header('if-none-match'), hit.etag)) {
-      return c.body(null, 304, { ...TILE_SECURITY, ...secure, ...hit.notModified })
+    const https = isHttps(c, trustProxy, header)
+    if (matches(header('if-none-match'), hit.etag)) {
+      return c.body(null, 304, https ? { ...hit.notModified, ...HSTS } : hit.notModified)
     }
-    return c.body(hit.body as Uint8Array<ArrayBuffer>, 200, {
-      ...TILE_SECURITY,
-      ...secure,
-      ...hit.headers,
-    })
+    const body = hit.body as Uint8Array<ArrayBuffer>
+    return c.body(body, 200, https ? { ...hit.headers, ...HSTS } : hit.headers)
   })
+}
+
+/**
+ * A request header, read from Node's own request when the app runs in @hono/node-server: reading
+ * `c.req.header()` there builds a full fetch Request, which costs more than the whole answer.
+ */
+function requestHeaders(c: Context): (name: string) => string | undefined {
+  const incoming = (
+    c.env as { incoming?: { headers: Record<string, string | string[] | undefined> } } | undefined
+  )?.incoming
+  if (!incoming) return (name) => c.req.header(name)
+  return (name) => {
+    const value = incoming.headers[name]
+    return Array.isArray(value) ? value.join(', ') : value
+  }
 }
 
 /** The security headers that matter for a binary tile (no page: no CSP or frame policy). */
@@ -431,8 +443,8 @@ export function tileRoutes(deps: {
       deps.answers?.set(TileAnswers.key(c.req.url, acceptsGzip(c.req.header('accept-encoding'))), {
         etag,
         body,
-        headers: answer,
-        notModified: headers,
+        headers: { ...TILE_SECURITY, ...answer },
+        notModified: { ...TILE_SECURITY, ...headers },
       })
     }
     return c.body(body as Uint8Array<ArrayBuffer>, 200, answer)
