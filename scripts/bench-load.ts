@@ -632,14 +632,7 @@ async function preparePostgres(assets: GeneratedAssets) {
   const t = performance.now()
   const times = await loadBenchData(handle, assets, ASSET_COUNT)
   const totalMs = performance.now() - t
-  const v = (
-    await sql<{
-      pg: string
-      postgis: string
-    }>`select current_setting('server_version') as pg, postgis_lib_version() as postgis`.execute(
-      handle.db,
-    )
-  ).rows[0]
+  const v = await serverVersions(handle)
   await handle.close()
   return {
     url,
@@ -653,6 +646,17 @@ async function preparePostgres(assets: GeneratedAssets) {
   }
 }
 
+/** The database's PostgreSQL and PostGIS versions, for the machine line. */
+async function serverVersions(handle: DatabaseHandle) {
+  const { rows } = await sql<{
+    pg: string
+    postgis: string
+  }>`select current_setting('server_version') as pg, postgis_lib_version() as postgis`.execute(
+    handle.db,
+  )
+  return rows[0]
+}
+
 async function preparePglite(assets: GeneratedAssets) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-bench-pglite-'))
   const t = performance.now()
@@ -660,14 +664,7 @@ async function preparePglite(assets: GeneratedAssets) {
   const openMs = performance.now() - t
   const times = await loadBenchData(handle, assets, 10_000)
   const totalMs = performance.now() - t
-  const v = (
-    await sql<{
-      pg: string
-      postgis: string
-    }>`select current_setting('server_version') as pg, postgis_lib_version() as postgis`.execute(
-      handle.db,
-    )
-  ).rows[0]
+  const v = await serverVersions(handle)
   await handle.close()
   return {
     dir,
