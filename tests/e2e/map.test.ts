@@ -6,6 +6,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { serve, type ServerType } from '@hono/node-server'
+import { VectorTile } from '@mapbox/vector-tile'
+import { PbfReader } from 'pbf'
 import { sql } from 'kysely'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { build } from 'vite'
@@ -70,6 +72,22 @@ async function signedIn(
   expect(res.status()).toBe(200)
   const { csrf_token } = (await res.json()) as { csrf_token: string }
   return { context, page: await context.newPage(), csrf: csrf_token }
+}
+
+/** The colour of one pixel of the page, read from a screenshot: [r, g, b, a]. */
+async function pixelAt(page: Page, x: number, y: number): Promise<number[]> {
+  const shot = await page.screenshot({ clip: { x, y, width: 1, height: 1 } })
+  return page.evaluate(async (png) => {
+    const image = new Image()
+    image.src = `data:image/png;base64,${png}`
+    await image.decode()
+    const canvas = document.createElement('canvas')
+    canvas.width = image.width
+    canvas.height = image.height
+    const c = canvas.getContext('2d')!
+    c.drawImage(image, 0, 0)
+    return [...c.getImageData(0, 0, 1, 1).data]
+  }, shot.toString('base64'))
 }
 
 /** Collects console errors and page errors (a CSP violation is a console error). */
@@ -1111,6 +1129,189 @@ describeBackends(
       expect(await page.isHidden('#basemap-note')).toBe(true)
       await page.screenshot({ path: path.join(SCREENSHOTS, `basemap-${ctx().backend}.png`) })
       await page.close()
+    })
+
+    it('draws a large register from vector tiles: server clusters that zoom in on a click, a point opens its place, the list asks the API, an edit reloads the tiles', async () => {
+      const golfslag = await idOf('Golfslag')
+      // Every place (earlier tests of this suite may have added some), counted page by page.
+      let total = 0
+      for (let url: string | undefined = '/api/assets?limit=1000'; url;) {
+        const body = (await (await fetch(address() + url)).json()) as {
+          features: unknown[]
+          links: { rel: string; href: string }[]
+        }
+        total += body.features.length
+        url = body.links.find((l) => l.rel === 'next')?.href
+      }
+      expect(total).toBeGreaterThanOrEqual(16)
+      // Where the server puts the cluster of the three Almere Haven places at zoom 10.
+      const tileJson = (await (await fetch(`${address()}/tiles/assets.json`)).json()) as {
+        tiles: string[]
+      }
+      const z = 10
+      const n = 2 ** z
+      const [lon0, lat0] = [5.2176, 52.333]
+      const rad = (lat0 * Math.PI) / 180
+      const tx = Math.floor(((lon0 + 180) / 360) * n)
+      const ty = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n)
+      const tileUrl = tileJson.tiles[0]!.replace('{z}', String(z))
+        .replace('{x}', String(tx))
+        .replace('{y}', String(ty))
+      const layer = new VectorTile(
+        new PbfReader(new Uint8Array(await (await fetch(tileUrl)).arrayBuffer())),
+      ).layers.assets!
+      const clusters = Array.from({ length: layer.length }, (_, i) => layer.feature(i))
+        .filter((f) => f.properties.cluster === true)
+        .map((f) => {
+          const p = f.loadGeometry()[0]![0]!
+          const fx = (tx + p.x / layer.extent) / n
+          const fy = (ty + p.y / layer.extent) / n
+          return {
+            count: Number(f.properties.point_count),
+            lon: fx * 360 - 180,
+            lat: (Math.atan(Math.sinh(Math.PI * (1 - 2 * fy))) * 180) / Math.PI,
+          }
+        })
+        .sort(
+          (a, b) => Math.hypot(a.lon - lon0, a.lat - lat0) - Math.hypot(b.lon - lon0, b.lat - lat0),
+        )
+      const cluster = clusters[0]!
+      expect(cluster.count).toBeGreaterThanOrEqual(3)
+
+      // A moderator (who may delete and undo), with the tiles asked for by the URL.
+      const { context, page } = await signedIn(address(), 'moderator')
+      const errors = watchErrors(page)
+      const failed: string[] = []
+      page.on('response', (r) => {
+        if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`)
+      })
+      const requests: URL[] = []
+      page.on('request', (r) => requests.push(new URL(r.url())))
+      const assetTiles = () =>
+        requests.filter((u) => /^\/tiles\/assets\/\d+\/\d+\/\d+\.mvt$/.test(u.pathname))
+      const zoom = () => page.evaluate(() => Number(location.hash.slice(1).split('/')[0]))
+      await page.goto(
+        `${address()}/?layer=none&tiles=assets#${z}/${cluster.lat.toFixed(6)}/${cluster.lon.toFixed(6)}`,
+      )
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+      expect(await page.getAttribute('body', 'data-places')).toBe('tiles')
+      // The count comes from the clusters of the zoom-0 tile.
+      expect(await page.textContent('#status')).toBe(`${total} plekken op de kaart`)
+      expect(new URL(page.url()).searchParams.get('tiles')).toBe('assets')
+      await expect
+        .poll(() => assetTiles().some((u) => u.pathname.startsWith(`/tiles/assets/${z}/`)), {
+          timeout: 15_000,
+        })
+        .toBe(true)
+      const firstVersion = assetTiles()[0]!.searchParams.get('v')
+      expect(firstVersion).toMatch(/^\d+(\.\d+)*$/)
+      // The cluster is drawn in the middle of the map (x 760: the panel takes 320 px): its
+      // green disc below the white count.
+      await expect
+        .poll(
+          async () => {
+            const [r, g, b] = await pixelAt(page, 760, 459)
+            return g! > 100 && g! > r! + 40 && g! > b!
+          },
+          { timeout: 15_000 },
+        )
+        .toBe(true)
+      await page.screenshot({ path: path.join(SCREENSHOTS, `asset-tiles-${ctx().backend}.png`) })
+
+      // A click on the cluster zooms in two levels, centred on it; the list follows the move.
+      const listAfterMove = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/assets')
+      await page.mouse.click(760, 450)
+      await page.waitForFunction(
+        (to) => Number(location.hash.slice(1).split('/')[0]) >= to,
+        z + 1.99,
+      )
+      expect(await zoom()).toBeCloseTo(z + 2, 1)
+      const [, lat, lon] = (await page.evaluate(() => location.hash.slice(1)))
+        .split('/')
+        .map(Number)
+      expect(Math.abs(lat! - cluster.lat)).toBeLessThan(0.002)
+      expect(Math.abs(lon! - cluster.lon)).toBeLessThan(0.002)
+
+      // The list of places in view is the API's answer for the view after the move (by name).
+      const answer = (await (await listAfterMove).json()) as {
+        features: { properties: { name: string } }[]
+      }
+      const expected = answer.features.map((f) => f.properties.name)
+      await page.click('#list summary')
+      const listedNames = () =>
+        page
+          .locator('#list-items button')
+          .evaluateAll((buttons) => buttons.map((b) => b.firstChild?.textContent ?? ''))
+      await expect.poll(listedNames).toEqual(expected)
+      const names = await listedNames()
+      expect(names).toEqual(expect.arrayContaining(['Schakelteam De Schoor', 'The Green Story']))
+      expect(names).not.toContain('Golfslag woonzorglocatie')
+      expect(await page.textContent('#list-count')).toBe(`${names.length} plekken in beeld`)
+      const lists = requests.filter((u) => u.pathname === '/api/assets')
+      expect(lists.length).toBeGreaterThan(0)
+      for (const u of lists) {
+        expect(u.searchParams.get('limit')).toBe('100')
+        expect(u.searchParams.get('bbox')).toMatch(/^[\d.-]+,[\d.-]+,[\d.-]+,[\d.-]+$/)
+      }
+
+      // A point at street level opens its place.
+      await page.evaluate(() => (location.hash = '#15/52.7105/5.748'))
+      await page.waitForFunction(() => location.hash.startsWith('#15/'))
+      await expect
+        .poll(() => assetTiles().some((u) => u.pathname.startsWith('/tiles/assets/15/')), {
+          timeout: 15_000,
+        })
+        .toBe(true)
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('#list-items button')].some((b) =>
+          b.textContent?.startsWith('Golfslag'),
+        ),
+      )
+      await page.waitForTimeout(300)
+      await page.mouse.click(760, 450)
+      await page.waitForSelector(`body[data-place="${golfslag}"]`, { timeout: 15_000 })
+      expect(await page.textContent('#place-body h3')).toBe('Golfslag woonzorglocatie')
+      expect(await page.textContent('#list-count')).toBe('1 plekken in beeld')
+
+      // An edit: a new TileJSON (one more request for it) and tiles of the new data version.
+      const tileJsons = () => requests.filter((u) => u.pathname === '/tiles/assets.json').length
+      const jsonsBefore = tileJsons()
+      await page.click('#place-delete')
+      await page.click('#place-delete-yes')
+      await page.waitForSelector('#toast:has-text("Verwijderd: Golfslag woonzorglocatie")')
+      await page.waitForFunction(
+        (n) => document.querySelector('#status')?.textContent === `${n} plekken op de kaart`,
+        total - 1,
+      )
+      expect(tileJsons()).toBe(jsonsBefore + 1)
+      await expect
+        .poll(
+          () =>
+            assetTiles().some(
+              (u) =>
+                u.pathname.startsWith('/tiles/assets/15/') &&
+                u.searchParams.get('v') !== firstVersion,
+            ),
+          { timeout: 15_000 },
+        )
+        .toBe(true)
+      await page.click('#toast-action')
+      await page.waitForSelector('#toast:has-text("Ongedaan gemaakt")')
+      await page.waitForFunction(
+        (n) => document.querySelector('#status')?.textContent === `${n} plekken op de kaart`,
+        total,
+      )
+
+      // Never the whole register as GeoJSON pages.
+      expect(
+        requests.filter(
+          (u) => u.pathname === '/api/assets' && u.searchParams.get('limit') === '1000',
+        ),
+      ).toEqual([])
+      expect(requests.filter((u) => u.searchParams.has('cursor'))).toEqual([])
+      expect(errors).toEqual([])
+      expect(failed).toEqual([])
+      await context.close()
     })
   },
   {

@@ -7,6 +7,7 @@ import {
   type FeatureCollection,
   type HexMetric,
   type Proposal,
+  type TileJson,
 } from './api-client/index.js'
 import { formatNumber } from './i18n/format.js'
 import { lang, locale, switchLanguage, t, translatePage } from './i18n/index.js'
@@ -104,6 +105,55 @@ if (statusesInUrl) {
 }
 
 let openPlace = params.get('place') ?? ''
+
+/**
+ * A register larger than this is drawn from the `assets` vector tiles (server clusters, then
+ * points) instead of one GeoJSON of every place; the list of places in view and the search then
+ * ask the API. `?tiles=assets` in the URL chooses the tiles whatever the size (for tests and
+ * for trying it out). Decided once per page load.
+ */
+const LARGE_REGISTER = 5_000
+const tilesInUrl = params.get('tiles') === 'assets'
+/** Places drawn from vector tiles (large register); undefined until the first load decides. */
+let tiled: boolean | undefined
+/** The TileJSON of the places (large register): its tile URLs name the data version. */
+let assetTiles: TileJson | undefined
+/** How many places there are (the status line). */
+let placeCount = 0
+
+/**
+ * Fetches what the map draws the places from: the TileJSON and the count of the `assets`
+ * tiles, and (small register) every place as GeoJSON. Where the tiles cannot be had the
+ * GeoJSON is drawn, as before tiles existed.
+ */
+async function fetchPlaces() {
+  if (tiled !== false) {
+    try {
+      const tileJson = await api.tileJson('assets', {})
+      const count = await api.assetCount(tileJson)
+      tiled ??= tilesInUrl || count > LARGE_REGISTER
+      if (tiled) {
+        assetTiles = tileJson
+        placeCount = count
+        places = []
+        return
+      }
+    } catch (e) {
+      if (tiled) throw e
+      tiled = false
+    }
+  }
+  const all = await api.allAssets()
+  places = all.features
+  placeCount = places.length
+}
+
+/** The day (YYYY-MM-DD, UTC) before which a place counts as possibly outdated. */
+function outdatedBefore(): string {
+  const days = session().settings.verification_max_age_days
+  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10)
+}
+
 const taxonomy = api.taxonomy()
 pick(wheelchairSelect, params.get('wheelchair'))
 freeEntryBox.checked = params.get('freeEntry') === 'true'
@@ -168,7 +218,8 @@ async function drawPlaces() {
     const counted = noFilter ? undefined : await api.counted(filter, controller.signal)
     if (controller.signal.aborted) return
     const ids = counted ? new Set(counted.ids) : undefined
-    await view.showAssets({ type: 'FeatureCollection', features: places }, ids)
+    if (tiled && assetTiles) await view.showAssetTiles(assetTiles, counted?.ids, outdatedBefore())
+    else await view.showAssets({ type: 'FeatureCollection', features: places }, ids)
     document.body.dataset.counted = ids ? String(ids.size) : 'all'
   } catch (e) {
     if (!controller.signal.aborted) throw e
@@ -177,10 +228,9 @@ async function drawPlaces() {
 
 /** Reloads the places on the map (after a change), keeping the status line right. */
 async function reloadPlaces() {
-  const all = await api.allAssets()
-  places = all.features
+  await fetchPlaces()
   await drawPlaces()
-  status.textContent = placesText(all.features.length)
+  status.textContent = placesText(placeCount)
   refreshList()
   refreshSoon()
   void refreshArea(false)
@@ -398,6 +448,7 @@ function writeUrl() {
   // The scenario is part of what is on screen.
   for (const [key, value] of Object.entries(scenario.urlParams())) q.set(key, value)
   if (lang !== 'nl') q.set('lang', lang)
+  if (tilesInUrl) q.set('tiles', 'assets')
   history.replaceState(null, '', `?${q.toString()}${location.hash}`)
   // "Rapport maken": the report of the area on screen, with the scenario once it is saved.
   const area = selectedArea()
@@ -757,9 +808,38 @@ view.onHexHover((properties, point) => {
 let places: FeatureCollection['features'] = []
 let found: FeatureCollection['features'] = []
 let listed: FeatureCollection['features'] = []
+let searchInFlight: AbortController | undefined
+let searchTimer: ReturnType<typeof setTimeout> | undefined
 searchInput.addEventListener('input', () => {
-  found = searchPlaces(places, searchInput.value)
-  searchResults.innerHTML = renderResults(found, searchInput.value)
+  const query = searchInput.value
+  if (!tiled) {
+    found = searchPlaces(places, query)
+    searchResults.innerHTML = renderResults(found, query)
+    return
+  }
+  // A large register is not in the page: the API searches it (by name, a moment after typing).
+  clearTimeout(searchTimer)
+  searchInFlight?.abort()
+  if (!query.trim()) {
+    found = []
+    searchResults.innerHTML = ''
+    return
+  }
+  searchTimer = setTimeout(() => {
+    const controller = new AbortController()
+    searchInFlight = controller
+    api
+      .assetsPage({ q: query.trim(), limit: 8 }, controller.signal)
+      .then((page) => {
+        if (controller.signal.aborted) return
+        found = page.features
+        searchResults.innerHTML = renderResults(found, query)
+      })
+      .catch(() => {
+        if (!controller.signal.aborted)
+          searchResults.innerHTML = `<li class="note">${t('offline')}</li>`
+      })
+  }, 200)
 })
 const openFromList = (list: () => FeatureCollection['features'], attr: string) => (e: Event) => {
   const button = (e.target as HTMLElement).closest<HTMLButtonElement>(`button[${attr}]`)
@@ -780,6 +860,10 @@ listItems.addEventListener(
 
 /** The places in view as a list: the map's essential information without the map. */
 function refreshList() {
+  if (tiled) {
+    void listFromApi()
+    return
+  }
   const [w, s, e, n] = view.bounds()
   const inView = places.filter((p) => {
     const [lon, lat] = (p.geometry as { coordinates: [number, number] }).coordinates
@@ -790,6 +874,28 @@ function refreshList() {
     .slice(0, 100)
   byId<HTMLElement>('list-count').textContent = t('listCount', listed.length, inView.length)
   listItems.innerHTML = renderPlaceList(listed)
+}
+
+let listInFlight: AbortController | undefined
+
+/** A large register's places in view: the first 100 by name, from the API, after every move. */
+async function listFromApi() {
+  listInFlight?.abort()
+  const controller = new AbortController()
+  listInFlight = controller
+  const count = byId<HTMLElement>('list-count')
+  try {
+    const page = await api.assetsPage({ bbox: view.bounds(), limit: 100 }, controller.signal)
+    if (controller.signal.aborted) return
+    listed = page.features
+    count.textContent = page.more
+      ? t('listCountMore', listed.length)
+      : t('listCount', listed.length, listed.length)
+    listItems.innerHTML = renderPlaceList(listed)
+  } catch {
+    if (controller.signal.aborted) return
+    count.textContent = t('offline')
+  }
 }
 
 /** Walk and bike can be chosen once a network for them is loaded. */
@@ -809,10 +915,10 @@ async function enableModes() {
 async function load() {
   void offerDataLoad()
   await Promise.all([buildKindBoxes(), enableModes()])
-  const [gemeenten, assets] = await Promise.all([api.gemeenten(), api.allAssets()])
-  places = assets.features
+  const [gemeenten] = await Promise.all([api.gemeenten(), fetchPlaces()])
   await Promise.all([view.showGemeenten(gemeenten), drawPlaces()])
-  status.textContent = placesText(assets.features.length)
+  status.textContent = placesText(placeCount)
+  document.body.dataset.places = tiled ? 'tiles' : 'geojson'
   refreshList()
   for (const f of gemeenten.features) {
     gemeenteSelect.add(new Option(String(f.properties.name), String(f.properties.code)))

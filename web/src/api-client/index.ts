@@ -1,4 +1,6 @@
 /** The only module that knows the API's URLs. */
+import { VectorTile } from '@mapbox/vector-tile'
+import { PbfReader } from 'pbf'
 import { lang } from '../i18n/index.js'
 
 export interface FeatureCollection {
@@ -552,6 +554,51 @@ export const api = {
       }).toString()}`,
       signal,
     ),
+  /**
+   * How many places the `assets` tiles of a TileJSON hold: the sum of the clusters of its one
+   * zoom-0 tile (a cluster of one is the place itself, without `point_count`). A few hundred
+   * bytes, where the register itself may be tens of megabytes of GeoJSON.
+   */
+  async assetCount(tileJson: TileJson, signal?: AbortSignal): Promise<number> {
+    const url = (tileJson.tiles[0] ?? '')
+      .replace('{z}', '0')
+      .replace('{x}', '0')
+      .replace('{y}', '0')
+    const res = await fetch(url, { signal })
+    if (!res.ok) throw await problemOf(res, url)
+    const bytes = new Uint8Array(await res.arrayBuffer())
+    if (bytes.byteLength === 0) return 0
+    const layer = new VectorTile(new PbfReader(bytes)).layers.assets
+    let count = 0
+    for (let i = 0; i < (layer?.length ?? 0); i++) {
+      const n = layer?.feature(i).properties.point_count
+      count += typeof n === 'number' ? n : 1
+    }
+    return count
+  },
+  /** One page of places (ordered by name), with whether there are more (a `next` link). */
+  async assetsPage(
+    q: { bbox?: [number, number, number, number]; q?: string; limit: number },
+    signal?: AbortSignal,
+  ): Promise<FeatureCollection & { more: boolean }> {
+    const query = new URLSearchParams({ limit: String(q.limit) })
+    if (q.bbox) {
+      const [w, s, e, n] = q.bbox
+      const lon = (v: number) => Math.min(180, Math.max(-180, v)).toFixed(5)
+      const lat = (v: number) => Math.min(90, Math.max(-90, v)).toFixed(5)
+      query.set('bbox', [lon(w), lat(s), lon(e), lat(n)].join(','))
+    }
+    if (q.q) query.set('q', q.q)
+    const page = await getJson<FeatureCollection & { links: { rel: string }[] }>(
+      `/api/assets?${query.toString()}`,
+      signal,
+    )
+    return {
+      type: 'FeatureCollection',
+      features: page.features,
+      more: page.links.some((l) => l.rel === 'next'),
+    }
+  },
   /** Every live asset, following the cursor pages. */
   async allAssets(): Promise<FeatureCollection> {
     const features: FeatureCollection['features'] = []

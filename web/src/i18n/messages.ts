@@ -143,6 +143,8 @@ export const nl = {
   listTitle: 'Plekken in beeld (lijst)',
   listCount: (shown: number, total: number) =>
     shown === total ? `${total} plekken in beeld` : `${shown} van ${total} plekken in beeld`,
+  listCountMore: (shown: number) =>
+    `De eerste ${shown} plekken in beeld (op naam); er zijn er meer`,
   // Legends and read-outs
   legendDistance: (how: string) => `Hoe ver is het naar een ontmoetingsplek? (${how})`,
   legendGap: (threshold: string, how: string) =>
@@ -558,6 +560,7 @@ export const en: Messages = {
   listTitle: 'Places in view (list)',
   listCount: (shown, total) =>
     shown === total ? `${total} places in view` : `${shown} of ${total} places in view`,
+  listCountMore: (shown) => `The first ${shown} places in view (by name); there are more`,
   legendDistance: (how) => `How far is the nearest meeting place? (${how})`,
   legendGap: (threshold, how) =>
     `Where do people live farther than ${threshold} (${how}) from a meeting place?`,

@@ -14,7 +14,9 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url'
 import type { FeatureCollection, TileJson } from '../api-client/index.js'
 import { KIND_ICONS, rasterise } from './icons.js'
 import {
+  ASSET_TILE_SOURCE,
   assetLayers,
+  assetTileLayers,
   BASEMAP_STYLE_URL,
   baseStyle,
   COLORS,
@@ -143,6 +145,8 @@ export function createMap(
   /** The metric drawn and the tile URL it is drawn from. */
   let hexes: { metric: HexMetric; url: string } | undefined
   let hexesDrawn: ((cells: number) => void) | undefined
+  /** The tile URL the places are drawn from (large registers only). */
+  let assetTilesUrl: string | undefined
   let countTimer: ReturnType<typeof setTimeout> | undefined
   /**
    * Counts the hexagons in view once all their tiles are in (checked again until they are: a
@@ -223,6 +227,44 @@ export function createMap(
       }
       await (map.getSource('assets') as GeoJSONSource).setData(withIds as GeoJsonData)
       for (const layer of assetLayers) if (!map.getLayer(layer.id)) map.addLayer(layer)
+    },
+    /**
+     * The places of a large register from vector tiles (the `assets` layer of a TileJSON):
+     * server clusters up to z12, points beyond. New tile URLs (a new data version after an edit)
+     * reload the tiles in place; `counted` (ids, or every place when not given) and the day
+     * before which a place is possibly outdated restyle the layers where they are.
+     */
+    async showAssetTiles(
+      tileJson: TileJson,
+      counted: readonly string[] | undefined,
+      outdatedBefore: string,
+    ) {
+      await loaded
+      const source = map.getSource<VectorTileSource>(ASSET_TILE_SOURCE)
+      if (!source) {
+        // No bounds: a place may lie outside the region's box, as on the GeoJSON map.
+        map.addSource(ASSET_TILE_SOURCE, {
+          type: 'vector',
+          tiles: tileJson.tiles,
+          minzoom: tileJson.minzoom,
+          maxzoom: tileJson.maxzoom,
+        })
+      } else if (assetTilesUrl !== tileJson.tiles[0]) {
+        source.setTiles(tileJson.tiles)
+      }
+      assetTilesUrl = tileJson.tiles[0]
+      for (const layer of assetTileLayers(counted, outdatedBefore)) {
+        if (!map.getLayer(layer.id)) {
+          map.addLayer(layer)
+          continue
+        }
+        type Paint = Parameters<MapLibreMap['setPaintProperty']>
+        const paint = (layer as { paint?: Record<string, unknown> }).paint ?? {}
+        for (const [name, value] of Object.entries(paint)) {
+          map.setPaintProperty(layer.id, name as Paint[1], value as Paint[2])
+        }
+        if ('filter' in layer) map.setFilter(layer.id, layer.filter)
+      }
     },
     /**
      * The hexagon metric from vector tiles (the `cells` layer of a TileJSON), or none. New tile
@@ -463,6 +505,15 @@ export function createMap(
         )
         const asset =
           layers.length > 0 ? map.queryRenderedFeatures(e.point, { layers })[0] : undefined
+        if (asset?.properties?.cluster && asset.source === ASSET_TILE_SOURCE) {
+          // A server cluster: two levels closer, centred on it.
+          const at =
+            asset.geometry.type === 'Point'
+              ? (asset.geometry.coordinates as [number, number])
+              : ([e.lngLat.lng, e.lngLat.lat] as [number, number])
+          map.easeTo({ center: at, zoom: Math.min(map.getZoom() + 2, map.getMaxZoom()) })
+          return
+        }
         if (asset?.properties?.cluster) {
           const source = map.getSource('assets') as GeoJSONSource
           void source

@@ -162,6 +162,58 @@ export const assetLayers: LayerSpecification[] = [
   },
 ]
 
+/** The vector tile source of the places of a large register, and the tiles' layer name. */
+export const ASSET_TILE_SOURCE = 'asset-tiles'
+export const ASSET_TILE_LAYER = 'assets'
+
+/** A style value with every `['get', name]` of `swaps` replaced by its expression. */
+function substitute(value: unknown, swaps: Readonly<Record<string, unknown>>): unknown {
+  if (Array.isArray(value)) {
+    const [op, name] = value as unknown[]
+    if (value.length === 2 && op === 'get' && typeof name === 'string' && name in swaps)
+      return swaps[name]
+    return value.map((v) => substitute(v, swaps))
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, swaps)]))
+  }
+  return value
+}
+
+/**
+ * The place layers of a large register, drawn from the `assets` vector tiles: the same ids,
+ * looks and filters as `assetLayers` (server clusters carry `point_count` as MapLibre's own
+ * do). What the GeoJSON features carry is computed from the tile's properties instead:
+ * `counted` from the ids the filter counts (every place when there is no filter) and
+ * `possibly_outdated` from the day last checked (`checked`, YYYY-MM-DD, before `outdatedBefore`).
+ */
+export function assetTileLayers(
+  counted: readonly string[] | undefined,
+  outdatedBefore: string,
+): LayerSpecification[] {
+  const swaps = {
+    // A match of many labels is a lookup table in MapLibre (not a scan per feature).
+    counted: !counted
+      ? true
+      : counted.length === 0
+        ? false
+        : ['match', ['get', 'id'], counted, true, false],
+    possibly_outdated: [
+      '<',
+      ['to-string', ['coalesce', ['get', 'checked'], outdatedBefore]],
+      outdatedBefore,
+    ],
+  }
+  return assetLayers.map(
+    (layer) =>
+      ({
+        ...(substitute(layer, swaps) as object),
+        source: ASSET_TILE_SOURCE,
+        'source-layer': ASSET_TILE_LAYER,
+      }) as LayerSpecification,
+  )
+}
+
 /**
  * A proposal under review, above everything: where the place is now (grey), where it would be
  * (purple, larger, with a halo) and a dashed line between when it moves.
