@@ -325,7 +325,9 @@ const LAYER_DOCS: Record<
  */
 export class TileAnswers {
   private readonly answers = new Map<string, TileAnswer>()
-  constructor(private readonly maxEntries = 50_000) {}
+  private bytes = 0
+  /** At most `maxBytes` of tile bodies (the bodies are mostly shared with the tile cache). */
+  constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
 
   static key(url: string, gzip: boolean): string {
     return gzip ? `gz|${url}` : url
@@ -341,10 +343,21 @@ export class TileAnswers {
   }
 
   set(key: string, answer: TileAnswer) {
+    const old = this.answers.get(key)
+    if (old) this.bytes -= old.body.byteLength
+    this.answers.delete(key)
     this.answers.set(key, answer)
-    if (this.answers.size > this.maxEntries) {
-      this.answers.delete(this.answers.keys().next().value as string)
+    this.bytes += answer.body.byteLength
+    for (const [oldest, entry] of this.answers) {
+      if (this.bytes <= this.maxBytes || oldest === key) break
+      this.answers.delete(oldest)
+      this.bytes -= entry.body.byteLength
     }
+  }
+
+  /** Bytes of tile bodies held. */
+  get size(): number {
+    return this.bytes
   }
 }
 

@@ -1,3 +1,4 @@
+import { TileAnswers } from '../../api/http/tiles.js'
 import { VectorTile } from '@mapbox/vector-tile'
 import { PbfReader } from 'pbf'
 import { describe, expect, it } from 'vitest'
@@ -235,5 +236,33 @@ describe('versions and cache', () => {
     cache.set('c', tile(10))
     cache.set('d', tile(50))
     expect(cache.size).toBe(3)
+  })
+})
+
+describe('remembered tile answers', () => {
+  const answer = (bytes: number) => ({
+    etag: `"${bytes}"`,
+    body: new Uint8Array(bytes),
+    headers: {},
+    notModified: {},
+  })
+
+  it('keeps at most the bytes it is given, dropping the least recently used first', () => {
+    const answers = new TileAnswers(250)
+    answers.set('a', answer(100))
+    answers.set('b', answer(100))
+    expect(answers.get('a')?.etag).toBe('"100"') // a is now the most recent
+    answers.set('c', answer(100))
+    expect(answers.size).toBe(200)
+    expect(answers.get('b')).toBeUndefined()
+    expect(answers.get('a')).toBeDefined()
+    expect(answers.get('c')).toBeDefined()
+    // Replacing an answer counts its bytes once; one larger than the bound is still kept alone.
+    answers.set('c', answer(50))
+    expect(answers.size).toBe(150)
+    answers.set('d', answer(400))
+    expect(answers.size).toBe(400)
+    expect(answers.get('d')).toBeDefined()
+    expect(answers.get('a')).toBeUndefined()
   })
 })
