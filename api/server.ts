@@ -1,12 +1,12 @@
 import fs from 'node:fs'
 import type { Server } from 'node:http'
 import path from 'node:path'
-import { serve } from '@hono/node-server'
 import { ConfigError, loadConfig, projectRoot } from './config.js'
 import { assetSchemas } from './domain/asset.js'
 import { migrateToLatest, openDatabase, redactUrl, type DatabaseHandle } from './db/create-db.js'
 import { awaitReplicaSchema } from './db/replica.js'
 import { createApp } from './http/app.js'
+import { listen } from './http/listen.js'
 import { consoleLogger } from './logger.js'
 import { systemClock } from './services/assets.js'
 import { parallelStraightLine } from './services/parallel-reach.js'
@@ -76,7 +76,7 @@ async function main() {
     webRoot: fs.existsSync(path.join(webRoot, 'index.html')) ? webRoot : undefined,
     distanceMethods: { line },
   })
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const server = listen(app, { port: config.port, hostname: config.host }, (info) => {
     log.info(
       `Buurtkaart (${handle.backend}) ready in ${Date.now() - started} ms on http://localhost:${info.port}`,
     )

@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { bodyLimit } from 'hono/body-limit'
 import { except } from 'hono/combine'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import path from 'node:path'
 import { DEFAULT_OVERPASS_URL, DEFAULT_PDOK_URL, type Config } from '../config.js'
 import { assetSchemas } from '../domain/asset.js'
@@ -14,7 +15,7 @@ import { createNetworks } from '../services/network.js'
 import { analysisRoutes } from './analysis.js'
 import { planningRoutes } from './planning.js'
 import { reportRoutes } from './reports.js'
-import { cachedTileAnswers, TileAnswers, tileRoutes } from './tiles.js'
+import { answerRemembered, TileAnswers, tileRoutes } from './tiles.js'
 import { createTiles } from '../services/tiles.js'
 import { createPlanning } from '../services/planning.js'
 import { areaRoutes } from './areas.js'
@@ -39,18 +40,31 @@ import type { Database as Db } from '../db/database.js'
 /** Settings read at most every `ttlMs` per instance; a change through this instance shows at once. */
 export function settingsCache(db: Db, ttlMs: number) {
   let cached: { at: number; value: Promise<Settings> } | undefined
+  let settled: { at: number; value: Settings } | undefined
   return {
     get: (): Promise<Settings> => {
       const now = Date.now()
       if (!cached || now - cached.at >= ttlMs) {
         const value = getSettings(db)
-        cached = { at: now, value }
-        value.catch(() => (cached = undefined))
+        const entry = { at: now, value }
+        cached = entry
+        value.then(
+          (read) => {
+            if (cached === entry) settled = { at: now, value: read }
+          },
+          () => {
+            if (cached === entry) cached = undefined
+          },
+        )
       }
       return cached.value
     },
+    /** The settings when a fresh read has completed, without waiting; otherwise undefined. */
+    current: (): Settings | undefined =>
+      settled && Date.now() - settled.at < ttlMs ? settled.value : undefined,
     invalidate: () => {
       cached = undefined
+      settled = undefined
     },
   }
 }
@@ -165,9 +179,8 @@ export function createApp(deps: AppDeps) {
   // An OpenStreetMap file is far larger than any JSON body; its route streams it to disk with
   // its own limit (BUURTKAART_MAX_OSM_BYTES).
   // A repeat request for a versioned tile on a public map is the same for everyone and for ever:
-  // answered first, with its own headers (a binary tile needs no page policies), uncounted.
+  // remembered here, answered before the app by `answerEarly` (see listen.ts).
   const tileAnswers = new TileAnswers()
-  app.use('/tiles/*', cachedTileAnswers(tileAnswers, settings.get, trustProxy))
   // One line per request: method, path (no query string, headers or body) and status.
   app.use('*', async (c, next) => {
     const start = performance.now()
@@ -262,6 +275,18 @@ export function createApp(deps: AppDeps) {
   })
 
   return Object.assign(app, {
+    /**
+     * Answers a request at Node's HTTP layer, before the app, when it can (a remembered
+     * versioned tile on a public map); false when the app must answer it.
+     */
+    answerEarly: (incoming: IncomingMessage, outgoing: ServerResponse): boolean =>
+      answerRemembered(
+        tileAnswers,
+        () => settings.current()?.public_map,
+        trustProxy,
+        incoming,
+        outgoing,
+      ),
     /** Loads the default resolution and the networks in the background; silent when nothing is loaded yet. */
     warm: () =>
       Promise.all([

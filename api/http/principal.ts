@@ -58,13 +58,14 @@ export function signedInUser(c: Context<AppEnv>): User {
 }
 
 /** True when the request arrived over HTTPS (directly, or through a trusted proxy). */
-export function isHttps(
-  c: Context,
-  trustProxy: boolean,
-  header: (name: string) => string | undefined = (name) => c.req.header(name),
-): boolean {
+export function isHttps(c: Context, trustProxy: boolean): boolean {
   if (c.req.url.startsWith('https:')) return true
-  return trustProxy && header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https'
+  return trustProxy && forwardedHttps(c.req.header('x-forwarded-proto'))
+}
+
+/** Whether an X-Forwarded-Proto header says the first hop was HTTPS (trust it only from a proxy). */
+export function forwardedHttps(header: string | undefined): boolean {
+  return header?.split(',')[0]?.trim() === 'https'
 }
 
 /** The client's address: the socket's, or the address a trusted proxy saw (last X-Forwarded-For hop). */

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { TLSSocket } from 'node:tls'
 import { gzipSync } from 'node:zlib'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { createMiddleware } from 'hono/factory'
 import { z } from 'zod'
 import { AREA_LEVELS } from '../domain/areas.js'
 import type { FieldError } from '../domain/errors.js'
@@ -10,7 +11,6 @@ import type { Bbox } from '../domain/geo.js'
 import { ASSET_CLUSTER_MAX_ZOOM, isTile, type TileAddress } from '../domain/tiles.js'
 import { DEFAULT_THRESHOLD } from '../services/analysis.js'
 import type { Clock } from '../services/assets.js'
-import type { Settings } from '../services/settings.js'
 import {
   HEX_METRICS,
   LAYER_ZOOMS,
@@ -23,7 +23,7 @@ import {
 import type { AppEnv } from './app.js'
 import { filterQuery, modeQuery, toPlaceFilter } from './analysis.js'
 import { assetFilterQuery, toFilter } from './assets.js'
-import { isHttps } from './principal.js'
+import { forwardedHttps, isHttps } from './principal.js'
 import { fromZod, problem } from './problem.js'
 import { bboxQuery } from './query.js'
 import { problemContent } from './schemas.js'
@@ -319,9 +319,9 @@ const LAYER_DOCS: Record<
 
 /**
  * Finished answers for tile URLs that name their version (`v`) on a public map: for such a URL
- * the bytes and headers never change, so a repeat request is answered from here before
- * authentication, parsing and the tile cache (see `cachedTileAnswers`). Keyed on the URL and
- * the encoding; the least recently used go first.
+ * the bytes and headers never change, so a repeat request is answered from here at Node's HTTP
+ * layer, before the app (see `answerRemembered`). Keyed on the path with its query and the
+ * encoding; the least recently used go first.
  */
 export class TileAnswers {
   private readonly answers = new Map<string, TileAnswer>()
@@ -329,8 +329,9 @@ export class TileAnswers {
   /** At most `maxBytes` of tile bodies (the bodies are mostly shared with the tile cache). */
   constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
 
-  static key(url: string, gzip: boolean): string {
-    return gzip ? `gz|${url}` : url
+  /** `target`: the request's path and query, as Node's `IncomingMessage.url` gives them. */
+  static key(target: string, gzip: boolean): string {
+    return gzip ? `gz|${target}` : target
   }
 
   get(key: string): TileAnswer | undefined {
@@ -370,39 +371,39 @@ interface TileAnswer {
   readonly notModified: Record<string, string>
 }
 
-/** Answers a repeat request for a versioned tile on a public map from `answers`. */
-export function cachedTileAnswers(
+/**
+ * Answers a repeat request for a versioned tile on a public map from `answers`, at Node's HTTP
+ * layer: no fetch Request or Response is built and no routing, authentication or access log
+ * runs, so a remembered tile costs little more than writing it. Such an answer is the same for
+ * everyone and for ever. Returns false when the app must answer: not a GET of a remembered URL,
+ * or the map not known (from a fresh settings read) to be public.
+ */
+export function answerRemembered(
   answers: TileAnswers,
-  settings: () => Promise<Settings>,
+  publicMap: () => boolean | undefined,
   trustProxy: boolean,
-) {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    if (c.req.method !== 'GET') return next()
-    const header = requestHeaders(c)
-    const hit = answers.get(TileAnswers.key(c.req.url, acceptsGzip(header('accept-encoding'))))
-    if (!hit || !(await settings()).public_map) return next()
-    const https = isHttps(c, trustProxy, header)
-    if (matches(header('if-none-match'), hit.etag)) {
-      return c.body(null, 304, https ? { ...hit.notModified, ...HSTS } : hit.notModified)
-    }
-    const body = hit.body as Uint8Array<ArrayBuffer>
-    return c.body(body, 200, https ? { ...hit.headers, ...HSTS } : hit.headers)
-  })
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+): boolean {
+  const target = incoming.url
+  if (incoming.method !== 'GET' || !target?.startsWith('/tiles/')) return false
+  const h = incoming.headers
+  const hit = answers.get(TileAnswers.key(target, acceptsGzip(h['accept-encoding'])))
+  if (!hit || publicMap() !== true) return false
+  const https =
+    (incoming.socket as Partial<TLSSocket>).encrypted === true ||
+    (trustProxy && forwardedHttps(String(h['x-forwarded-proto'] ?? '')))
+  const fresh = matches(h['if-none-match'], hit.etag)
+  const headers = fresh ? hit.notModified : hit.headers
+  outgoing.writeHead(fresh ? 304 : 200, https ? { ...headers, ...HSTS } : headers)
+  outgoing.end(fresh ? undefined : hit.body)
+  return true
 }
 
-/**
- * A request header, read from Node's own request when the app runs in @hono/node-server: reading
- * `c.req.header()` there builds a full fetch Request, which costs more than the whole answer.
- */
-function requestHeaders(c: Context): (name: string) => string | undefined {
-  const incoming = (
-    c.env as { incoming?: { headers: Record<string, string | string[] | undefined> } } | undefined
-  )?.incoming
-  if (!incoming) return (name) => c.req.header(name)
-  return (name) => {
-    const value = incoming.headers[name]
-    return Array.isArray(value) ? value.join(', ') : value
-  }
+/** The path and query of an absolute URL (`http://host/a?b` → `/a?b`). */
+function pathAndQuery(url: string): string {
+  const slash = url.indexOf('/', url.indexOf('//') + 2)
+  return slash < 0 ? '/' : url.slice(slash)
 }
 
 /** The security headers that matter for a binary tile (no page: no CSP or frame policy). */
@@ -453,10 +454,14 @@ export function tileRoutes(deps: {
     // Only what is the same for everyone and for ever: a versioned tile on a public map. (A
     // request without gzip may still get the plain bytes under the gzip key: small tiles.)
     if (immutable && c.get('settings').public_map) {
-      deps.answers?.set(TileAnswers.key(c.req.url, acceptsGzip(c.req.header('accept-encoding'))), {
+      const key = TileAnswers.key(
+        pathAndQuery(c.req.url),
+        acceptsGzip(c.req.header('accept-encoding')),
+      )
+      deps.answers?.set(key, {
         etag,
         body,
-        headers: { ...TILE_SECURITY, ...answer },
+        headers: { ...TILE_SECURITY, ...answer, 'content-length': String(body.byteLength) },
         notModified: { ...TILE_SECURITY, ...headers },
       })
     }

@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { serve, type ServerType } from '@hono/node-server'
 import { VectorTile } from '@mapbox/vector-tile'
 import { PbfReader } from 'pbf'
 import { sql } from 'kysely'
@@ -14,6 +13,7 @@ import { build } from 'vite'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { projectRoot } from '../../api/config.js'
 import { createApp } from '../../api/http/app.js'
+import { listen } from '../../api/http/listen.js'
 import { SEED_FILE } from '../../api/seed-file.js'
 import { systemClock } from '../../api/services/assets.js'
 import { seedIfEmpty } from '../../api/services/seed.js'
@@ -110,7 +110,7 @@ type AppConfig = Partial<Parameters<typeof createApp>[0]['config']>
 
 function servedApp(ctx: () => TestContext, config: AppConfig | (() => AppConfig) = {}) {
   let base = ''
-  let server: ServerType | undefined
+  let server: http.Server | undefined
   beforeAll(async () => {
     const app = createApp({
       db: ctx().handle.db,
@@ -119,8 +119,8 @@ function servedApp(ctx: () => TestContext, config: AppConfig | (() => AppConfig)
       clock: ctx().clock,
       webRoot: WEB_ROOT,
     })
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+    server = await new Promise<http.Server>((resolve) => {
+      const s = listen(app, { port: 0, hostname: '127.0.0.1' }, () => resolve(s))
     })
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   })

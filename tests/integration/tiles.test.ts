@@ -1,8 +1,10 @@
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { gunzipSync } from 'node:zlib'
 import { VectorTile } from '@mapbox/vector-tile'
 import { PbfReader } from 'pbf'
 import { sql } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { cellToLatLng } from 'h3-js'
 import {
   EXTENT,
@@ -15,6 +17,7 @@ import {
   type TileAddress,
 } from '../../api/domain/tiles.js'
 import { createApp, type App } from '../../api/http/app.js'
+import { listen } from '../../api/http/listen.js'
 import type { Database } from '../../api/db/database.js'
 import { systemClock } from '../../api/services/assets.js'
 import { assetTileRows } from '../../api/repositories/tiles.js'
@@ -373,31 +376,76 @@ describeBackends(
       }
     })
 
-    it('answers a repeated versioned public tile before authentication, never on a private map', async () => {
+    it('over HTTP, answers a repeated versioned public tile before the app, never on a private map', async () => {
       const { t } = tileAt(...LELYSTAD, 14)
       await add({ name: 'Buurthuis' }, LELYSTAD)
-      const v = (await call(ctx().anon, 'GET', '/tiles/assets.json')).json.data_version as string
-      const path = url('assets', t, `v=${v}`)
-      const first = await getTile(ctx().anon, path)
-      const again = await getTile(ctx().anon, path)
-      expect(again.status).toBe(200)
-      expect(Buffer.from(again.bytes)).toEqual(Buffer.from(first.bytes))
-      for (const header of ['etag', 'cache-control', 'content-type', 'vary'])
-        expect(again.headers.get(header), header).toBe(first.headers.get(header))
-      expect(again.headers.get('x-content-type-options')).toBe('nosniff')
-      const etag = first.headers.get('etag') as string
-      const notModified = await getTile(ctx().anon, path, { 'if-none-match': etag })
-      expect(notModified.status).toBe(304)
-      expect(notModified.headers.get('etag')).toBe(etag)
-      // Once the map is private the remembered answer is not given to a visitor.
-      expect((await call(ctx().app, 'PATCH', '/api/settings', { public_map: false })).status).toBe(
-        200,
-      )
+      // As in production: settings known for a while (the test apps read them on every request),
+      // served by listen() as api/server.ts does, through a proxy that says HTTPS.
+      const app = createApp({
+        db: ctx().handle.db,
+        backend: ctx().backend,
+        config: { ...TEST_CONFIG, settingsCacheMs: 60_000, trustProxy: true },
+        clock: ctx().clock,
+      })
+      const early = vi.spyOn(app, 'answerEarly')
+      const server = await new Promise<Server>((resolve) => {
+        const s = listen(app, { port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+      })
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const get = async (path: string, headers: Record<string, string> = {}) => {
+        const res = await fetch(base + path, {
+          headers: { 'accept-encoding': 'gzip', 'x-forwarded-proto': 'https', ...headers },
+        })
+        const bytes = await res.arrayBuffer()
+        return { status: res.status, headers: res.headers, bytes }
+      }
+      const answeredEarly = () => early.mock.results.at(-1)?.value as boolean
       try {
-        expect((await getTile(ctx().anon, path)).status).toBe(401)
-        expect((await getTile(ctx().anon, path, { 'if-none-match': etag })).status).toBe(401)
+        const v = (await (await fetch(`${base}/tiles/assets.json`)).json()).data_version as string
+        const path = url('assets', t, `v=${v}`)
+        const first = await get(path)
+        expect(answeredEarly()).toBe(false)
+        const again = await get(path)
+        expect(answeredEarly()).toBe(true)
+        expect(again.status).toBe(200)
+        expect(Buffer.from(again.bytes)).toEqual(Buffer.from(first.bytes))
+        for (const header of [
+          'etag',
+          'cache-control',
+          'content-type',
+          'content-encoding',
+          'content-length',
+          'vary',
+          'strict-transport-security',
+          'x-content-type-options',
+        ])
+          expect(again.headers.get(header), header).toBe(first.headers.get(header))
+        expect(again.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+        expect(decodeLayer(again.bytes, 'assets').map((f) => f.props.name)).toEqual(['Buurthuis'])
+        const etag = first.headers.get('etag') as string
+        const notModified = await get(path, { 'if-none-match': etag })
+        expect(answeredEarly()).toBe(true)
+        expect(notModified.status).toBe(304)
+        expect(notModified.headers.get('etag')).toBe(etag)
+        expect(notModified.headers.get('cache-control')).toBe(first.headers.get('cache-control'))
+        // Another encoding, another key: the app answers the first plain request.
+        expect((await get(path, { 'accept-encoding': 'identity' })).status).toBe(200)
+        expect(answeredEarly()).toBe(false)
+        // Once the map is private the remembered answer is not given to a visitor.
+        const token = await ctx().token('admin')
+        const patch = await fetch(`${base}/api/settings`, {
+          method: 'PATCH',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ public_map: false }),
+        })
+        expect(patch.status).toBe(200)
+        expect((await get(path)).status).toBe(401)
+        expect(answeredEarly()).toBe(false)
+        expect((await get(path, { 'if-none-match': etag })).status).toBe(401)
+        expect(answeredEarly()).toBe(false)
       } finally {
         await call(ctx().app, 'PATCH', '/api/settings', { public_map: true })
+        await new Promise((resolve) => server.close(resolve))
       }
     })
 
