@@ -232,6 +232,43 @@ async function measureLoop(
   return m
 }
 
+/**
+ * Rounds of a measurement and its baseline run back to back (the order alternating), so a
+ * slow stretch of this shared machine hits both; the round with the median ratio is reported,
+ * with every round's ratio beside it.
+ */
+const ROUNDS = 3
+
+interface Paired {
+  readonly subject: Measured
+  readonly baseline: Measured
+  /** subject ÷ baseline throughput of the reported (median) round. */
+  readonly ratio: number
+  /** The ratio of every round, in the order run. */
+  readonly ratios: readonly number[]
+}
+
+async function pairedRounds(
+  subject: (round: number) => Promise<Measured>,
+  baseline: (round: number) => Promise<Measured>,
+): Promise<Paired> {
+  const rounds: Paired[] = []
+  for (let r = 0; r < ROUNDS; r++) {
+    let a: Measured
+    let b: Measured
+    if (r % 2 === 0) {
+      a = await subject(r)
+      b = await baseline(r)
+    } else {
+      b = await baseline(r)
+      a = await subject(r)
+    }
+    rounds.push({ subject: a, baseline: b, ratio: a.rps / b.rps, ratios: [] })
+  }
+  const median = [...rounds].sort((x, y) => x.ratio - y.ratio)[Math.floor(ROUNDS / 2)] as Paired
+  return { ...median, ratios: rounds.map((r) => r.ratio) }
+}
+
 // --- Processes ---------------------------------------------------------------------------------
 
 async function freePort(): Promise<number> {
@@ -483,18 +520,20 @@ interface TileResults {
   readonly counts: Record<number, number>
   readonly uncached: Record<
     number,
-    { service: Measured; withoutVersion: Measured; raw: Measured; queriesPerRequest: number }
+    { paired: Paired; withoutVersion: Measured; queriesPerRequest: number }
   >
-  readonly hit: Measured
+  /** Cached tile hits (gzip, as a browser asks) against hello world. */
+  readonly hit: Paired
+  /** 304 revalidations against hello world. */
+  readonly notModified: Paired
   readonly hitPlain: Measured
   readonly hitNoVersion: Measured
-  readonly notModified: Measured
   readonly cachedTiles: number
   readonly hitQueries: number
   readonly version: string
 }
 
-async function tileWorkload(base: string, url: string): Promise<TileResults> {
+async function tileWorkload(base: string, url: string, helloBase: string): Promise<TileResults> {
   const client = postgres(url, { max: POOL, onnotice: () => {} })
   try {
     // The web app asks for tiles with the layer's data version from the TileJSON (`v`).
@@ -522,27 +561,46 @@ async function tileWorkload(base: string, url: string): Promise<TileResults> {
           throw new Error(`tile ${z}/${t.x}/${t.y}: the service and the raw SQL differ`)
       }
       const stream = tileStream(z)
-      // z10 tiles take seconds each: a longer run, so enough of them complete.
-      const seconds = z === 10 ? SECONDS * 3 : SECONDS
+      const rawStream = tileStream(z)
       let before = 0
       let after = 0
-      const service = await measureHttp(
-        `tiles z${z}, service`,
-        {
-          base,
-          next: () => {
-            const { t, bbox } = stream()
-            return tilePath(t, `v=${version}&bbox=${bbox}`)
-          },
-          connections: TILE_CONNECTIONS,
-          expect: 200,
+      let firstCount = 0
+      const paired = await pairedRounds(
+        async (round) => {
+          const m = await measureHttp(
+            `tiles z${z}, service (round ${round + 1})`,
+            {
+              base,
+              next: () => {
+                const { t, bbox } = stream()
+                return tilePath(t, `v=${version}&bbox=${bbox}`)
+              },
+              connections: TILE_CONNECTIONS,
+              expect: 200,
+            },
+            {
+              settle: () => idle(client),
+              // The database's own count of statements, around the first round only.
+              ...(round === 0
+                ? {
+                    before: async () => void (before = await commits(client)),
+                    after: async () => void (after = await commits(client)),
+                  }
+                : {}),
+            },
+          )
+          if (round === 0) firstCount = m.count
+          return m
         },
-        {
-          seconds,
-          settle: () => idle(client),
-          before: async () => void (before = await commits(client)),
-          after: async () => void (after = await commits(client)),
-        },
+        (round) =>
+          measureLoop(
+            `tiles z${z}, raw SQL (round ${round + 1})`,
+            async () => {
+              const { t, bbox } = rawStream()
+              return (await rawTile(client, t, bbox)).byteLength
+            },
+            TILE_CONNECTIONS,
+          ),
       )
       // A client that does not name the version: the service reads it first (one more statement).
       const plainStream = tileStream(z, 1)
@@ -557,24 +615,13 @@ async function tileWorkload(base: string, url: string): Promise<TileResults> {
           connections: TILE_CONNECTIONS,
           expect: 200,
         },
-        { seconds, settle: () => idle(client) },
-      )
-      const rawStream = tileStream(z)
-      const raw = await measureLoop(
-        `tiles z${z}, raw SQL`,
-        async () => {
-          const { t, bbox } = rawStream()
-          return (await rawTile(client, t, bbox)).byteLength
-        },
-        TILE_CONNECTIONS,
-        seconds,
+        { settle: () => idle(client) },
       )
       // Requests the load generator left unanswered at the end still reached the database.
       uncached[z] = {
-        service,
+        paired,
         withoutVersion,
-        raw,
-        queriesPerRequest: (after - before) / (service.count + TILE_CONNECTIONS),
+        queriesPerRequest: (after - before) / (firstCount + TILE_CONNECTIONS),
       }
     }
 
@@ -600,20 +647,50 @@ async function tileWorkload(base: string, url: string): Promise<TileResults> {
     const gzip = { 'accept-encoding': 'gzip' }
     let before = 0
     let hitQueries = 0
-    const hit = await measureHttp(
-      'cached tiles (200, TileJSON URL with v)',
-      {
-        base,
-        requests: paths.map((path) => ({ path })),
+    const hello = (round: number) =>
+      measureHttp(`hello world (round ${round + 1})`, {
+        base: helloBase,
+        requests: [{ path: '/' }],
         headers: gzip,
         connections: TILE_CONNECTIONS,
         expect: 200,
-        settlePath: '/api/health',
-      },
-      {
-        before: async () => void (before = await commits(client)),
-        after: async () => void (hitQueries = (await commits(client)) - before),
-      },
+        settlePath: '/',
+      })
+    const hit = await pairedRounds(
+      (round) =>
+        measureHttp(
+          `cached tiles (200, TileJSON URL with v, round ${round + 1})`,
+          {
+            base,
+            requests: paths.map((path) => ({ path })),
+            headers: gzip,
+            connections: TILE_CONNECTIONS,
+            expect: 200,
+            settlePath: '/api/health',
+          },
+          round === 0
+            ? {
+                before: async () => void (before = await commits(client)),
+                after: async () => void (hitQueries = (await commits(client)) - before),
+              }
+            : {},
+        ),
+      hello,
+    )
+    const notModified = await pairedRounds(
+      (round) =>
+        measureHttp(`cached tiles (304, If-None-Match, round ${round + 1})`, {
+          base,
+          requests: paths.map((path) => ({
+            path,
+            headers: { 'if-none-match': etags.get(path) ?? '' },
+          })),
+          headers: gzip,
+          connections: TILE_CONNECTIONS,
+          expect: 304,
+          settlePath: '/api/health',
+        }),
+      hello,
     )
     const hitPlain = await measureHttp('cached tiles (200, with v, no Accept-Encoding)', {
       base,
@@ -628,17 +705,6 @@ async function tileWorkload(base: string, url: string): Promise<TileResults> {
       headers: gzip,
       connections: TILE_CONNECTIONS,
       expect: 200,
-      settlePath: '/api/health',
-    })
-    const notModified = await measureHttp('cached tiles (304, If-None-Match)', {
-      base,
-      requests: paths.map((path) => ({
-        path,
-        headers: { 'if-none-match': etags.get(path) ?? '' },
-      })),
-      headers: gzip,
-      connections: TILE_CONNECTIONS,
-      expect: 304,
       settlePath: '/api/health',
     })
     return {
@@ -721,6 +787,7 @@ const s1 = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 const row = (what: string, m: Measured, extra: string[] = []) =>
   `| ${what} | ${rate(m.rps)} | ${fmt(m.p50)} ms | ${fmt(m.p95)} ms | ${fmt(m.p99)} ms | ${int(m.count)} | ${extra.join(' | ')} |`
 const verdict = (ok: boolean) => (ok ? 'met' : '**NOT met**')
+const ratios = (p: Paired) => p.ratios.map((r) => `${r.toFixed(2)}×`).join(', ')
 /** PostgreSQL ÷ PGlite throughput; goal at most 3×. No answers on either side is not a result. */
 const liteVerdict = (r: number) => (Number.isFinite(r) && r > 0 ? verdict(r <= 3) : '**no result**')
 const odd = (m: Measured, expect: number) => {
@@ -757,27 +824,14 @@ export async function benchLoad(): Promise<string> {
     const pgStartMs = performance.now() - started
     let pgApi: Omit<ApiResults, 'startMs'>
     let tiles: TileResults
+    // The hello-world baseline runs beside the service (idle while the service is measured) so
+    // the cached-tile runs and their baseline alternate on the same machine.
+    const hello = await startChild('scripts/bench-hello.ts', {}, '/')
     try {
       pgApi = await apiWorkload(pgServer.base, areaCodes, assets)
-      tiles = await tileWorkload(pgServer.base, pg.url)
+      tiles = await tileWorkload(pgServer.base, pg.url, hello.base)
     } finally {
       await pgServer.stop()
-    }
-
-    // Right after the tiles, so the cached-tile runs and their baseline see the same machine.
-    console.log('Hello-world baseline (Hono on @hono/node-server)…')
-    const hello = await startChild('scripts/bench-hello.ts', {}, '/')
-    let helloM: Measured
-    try {
-      helloM = await measureHttp('hello world', {
-        base: hello.base,
-        requests: [{ path: '/' }],
-        headers: { 'accept-encoding': 'gzip' },
-        connections: TILE_CONNECTIONS,
-        expect: 200,
-        settlePath: '/',
-      })
-    } finally {
       await hello.stop()
     }
 
@@ -826,7 +880,10 @@ write throttling off), started afresh per backend (ready after ${s1(pgStartMs)} 
 PGlite), and autocannon ${acVersion} drives it from the benchmark process: a closed loop over keep-alive
 connections, ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s measured. req/s = completed responses ÷ run time; p50/p95/p99
 from every response's time. Both share this machine's ${os.availableParallelism()} cores with the load generator, as
-they would on one small server behind a proxy.
+they would on one small server behind a proxy. autocannon is patched (patches/autocannon+9.0.0.dev.patch) to
+keep a response body only when a check reads it: unpatched it decodes every body as a UTF-8 string, and for
+binary tiles that cost the load generator more CPU than the server spent answering (measured with
+\`--cpu-prof\`: \`Buffer.toString\` 14.5 % of the benchmark process while the server was 25 % busy).
 
 ### API under ${API_CONNECTIONS} concurrent clients
 
@@ -856,45 +913,52 @@ version from the TileJSON (\`v=${tiles.version}\`), so a miss is one statement t
 and its version together; PostgreSQL's own statistics confirm it: per request the database
 committed ${TILE_ZOOMS.map((z) => tiles.uncached[z]?.queriesPerRequest.toFixed(2)).join(' / ')} transactions (z10 / z12 / z14; where few requests ran the
 service's other reads during the run weigh in). A client that leaves out \`v\` costs one
-data-version read more per tile (last table row). **Raw SQL**: the service's exported statement (\`postgresAssetTileSql\`, \`ST_AsMVT\` in
+data-version read more per tile (the line below the table). **Raw SQL**: the service's exported statement (\`postgresAssetTileSql\`, \`ST_AsMVT\` in
 one query, finest shape that fits the caps, as the service chooses) for the same tiles and filter,
 through postgres.js (\`unsafe\`, pool of ${POOL} like the service's) from ${TILE_CONNECTIONS} callers in a closed loop in the
 benchmark process, measured the same way; before each zoom 3 tiles were checked byte-identical
 between the two.
 
-| zoom | service req/s | p50 | p95 | p99 | raw SQL req/s | p50 | p95 | p99 | mean tile | service ÷ raw | goal | result |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|
+Each zoom ran ${ROUNDS} rounds of the service and the raw SQL back to back (order alternating, ${SECONDS} s each
+after a ${WARMUP_SECONDS} s warm-up): the row is the round with the median ratio, the ratio of every round beside it.
+
+| zoom | service req/s | p50 | p95 | p99 | raw SQL req/s | p50 | p95 | p99 | mean tile | service ÷ raw | rounds | goal | result |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|
 ${TILE_ZOOMS.map((z) => {
   const u = tiles.uncached[z]
   if (!u) return ''
-  const r = u.service.rps / u.raw.rps
-  return `| z${z}${odd(u.service, 200)} | ${rate(u.service.rps)} | ${fmt(u.service.p50)} ms | ${fmt(u.service.p95)} ms | ${fmt(u.service.p99)} ms | ${rate(u.raw.rps)} | ${fmt(u.raw.p50)} ms | ${fmt(u.raw.p95)} ms | ${fmt(u.raw.p99)} ms | ${(u.service.meanBytes / 1024).toFixed(1)} KB | **${r.toFixed(2)}×** | ≥ 0.65× | ${verdict(r >= 0.65)} |`
+  const { subject: sv, baseline: raw, ratio } = u.paired
+  return `| z${z}${odd(sv, 200)} | ${rate(sv.rps)} | ${fmt(sv.p50)} ms | ${fmt(sv.p95)} ms | ${fmt(sv.p99)} ms | ${rate(raw.rps)} | ${fmt(raw.p50)} ms | ${fmt(raw.p95)} ms | ${fmt(raw.p99)} ms | ${(sv.meanBytes / 1024).toFixed(1)} KB | **${ratio.toFixed(2)}×** | ${ratios(u.paired)} | ≥ 0.65× | ${verdict(ratio >= 0.65)} |`
 }).join('\n')}
 
-Without \`v\` (the data version read first, then the tile): ${TILE_ZOOMS.map((z) => {
-      const u = tiles.uncached[z]
-      if (!u) return ''
-      return `z${z} ${rate(u.withoutVersion.rps)} req/s (p99 ${fmt(u.withoutVersion.p99)} ms, ${(u.withoutVersion.rps / u.raw.rps).toFixed(2)}× raw${odd(u.withoutVersion, 200)})`
-    }).join('; ')}.
+Without \`v\` (the data version read first, then the tile; one run after the rounds): ${TILE_ZOOMS.map(
+      (z) => {
+        const u = tiles.uncached[z]
+        if (!u) return ''
+        return `z${z} ${rate(u.withoutVersion.rps)} req/s (p99 ${fmt(u.withoutVersion.p99)} ms, ${(u.withoutVersion.rps / u.paired.baseline.rps).toFixed(2)}× the reported raw round${odd(u.withoutVersion, 200)})`
+      },
+    ).join('; ')}.
 
 **Cached** (the ${int(tiles.cachedTiles)} tiles of z12 and z14, warmed once): a cache hit as the web app asks for it
 (the TileJSON's URL with \`v=${tiles.version}\`: the remembered answer, written by Node before the app runs,
-see \`answerRemembered\` in api/http/tiles.ts; the database committed ${int(tiles.hitQueries)} transactions during that whole
-run), the same without \`v\` (through the app: one data-version read per request, then the in-process
-tile cache), and revalidation with \`If-None-Match\` (304, also before the app), against Hono's own hello world (a minimal app on
-@hono/node-server returning text, its own process, same connections and duration). Every run asks
-with \`Accept-Encoding: gzip\` as a browser does (a mean ${(tiles.hit.meanBytes / 1024).toFixed(1)} KB per cached tile response, headers included;
-${(tiles.hitPlain.meanBytes / 1024).toFixed(1)} KB without gzip, second row), and autocannon builds every request once (the list of tile URLs, or
-\`/\`), so the load generator, which shares the 2 cores, does the same small work per request for
-every row.
+see \`answerRemembered\` in api/http/tiles.ts; the database committed ${int(tiles.hitQueries)} transactions during the whole first
+run), and revalidation with \`If-None-Match\` (304, also before the app), each in ${ROUNDS} rounds against Hono's own
+hello world (a minimal app on @hono/node-server returning text, its own process running beside the service, same
+connections and duration; order alternating; the row is the round with the median ratio, every round's ratio beside it).
+Every run asks with \`Accept-Encoding: gzip\` as a browser does (a mean ${(tiles.hit.subject.meanBytes / 1024).toFixed(1)} KB per cached tile
+response, headers included), and autocannon builds every request once (the list of tile URLs, or \`/\`), so the load
+generator, which shares the 2 cores, does the same small work per request for every row. Once after the rounds, for
+comparison: the same hits without gzip (${(tiles.hitPlain.meanBytes / 1024).toFixed(1)} KB per response), and without \`v\` (through the app:
+one data-version read per request, then the in-process tile cache).
 
-${head} ÷ hello world | goal | result |
-|---|---:|---:|---:|---:|---:|---:|---|---|
-${row(`Hono hello world${odd(helloM, 200)}`, helloM, ['1', '', ''])}
-${row(`cached tile, 200 (URL with v)${odd(tiles.hit, 200)}`, tiles.hit, [`**${(tiles.hit.rps / helloM.rps).toFixed(2)}×**`, '≥ 0.5×', verdict(tiles.hit.rps / helloM.rps >= 0.5)])}
-${row(`cached tile, 200 (with v, no Accept-Encoding: plain bytes)${odd(tiles.hitPlain, 200)}`, tiles.hitPlain, [`${(tiles.hitPlain.rps / helloM.rps).toFixed(2)}×`, '', ''])}
-${row(`cached tile, 304 (If-None-Match)${odd(tiles.notModified, 304)}`, tiles.notModified, [`**${(tiles.notModified.rps / helloM.rps).toFixed(2)}×**`, '≥ 0.5×', verdict(tiles.notModified.rps / helloM.rps >= 0.5)])}
-${row(`cached tile, 200 without v${odd(tiles.hitNoVersion, 200)}`, tiles.hitNoVersion, [`${(tiles.hitNoVersion.rps / helloM.rps).toFixed(2)}×`, '', ''])}
+| what | req/s | p50 | p95 | p99 | requests | ÷ hello world | rounds | goal | result |
+|---|---:|---:|---:|---:|---:|---:|---|---|---|
+${row(`Hono hello world, beside the cached-tile round${odd(tiles.hit.baseline, 200)}`, tiles.hit.baseline, ['1', '', '', ''])}
+${row(`cached tile, 200 (URL with v)${odd(tiles.hit.subject, 200)}`, tiles.hit.subject, [`**${tiles.hit.ratio.toFixed(2)}×**`, ratios(tiles.hit), '≥ 0.5×', verdict(tiles.hit.ratio >= 0.5)])}
+${row(`Hono hello world, beside the 304 round${odd(tiles.notModified.baseline, 200)}`, tiles.notModified.baseline, ['1', '', '', ''])}
+${row(`cached tile, 304 (If-None-Match)${odd(tiles.notModified.subject, 304)}`, tiles.notModified.subject, [`**${tiles.notModified.ratio.toFixed(2)}×**`, ratios(tiles.notModified), '≥ 0.5×', verdict(tiles.notModified.ratio >= 0.5)])}
+${row(`cached tile, 200 with v, no Accept-Encoding (plain bytes)${odd(tiles.hitPlain, 200)}`, tiles.hitPlain, [`${(tiles.hitPlain.rps / tiles.hit.baseline.rps).toFixed(2)}×`, '', '', ''])}
+${row(`cached tile, 200 without v${odd(tiles.hitNoVersion, 200)}`, tiles.hitNoVersion, [`${(tiles.hitNoVersion.rps / tiles.hit.baseline.rps).toFixed(2)}×`, '', '', ''])}
 `
   } finally {
     await pg.drop()
