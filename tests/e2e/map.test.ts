@@ -90,6 +90,36 @@ async function pixelAt(page: Page, x: number, y: number): Promise<number[]> {
   }, shot.toString('base64'))
 }
 
+/**
+ * Moves the pointer over the map at `points` in turn until the hexagon read-out shows text that
+ * `wanted` accepts (default: any); returns the last read-out seen ('' when none showed).
+ */
+async function hoverReadout(
+  page: Page,
+  points: readonly (readonly [number, number])[],
+  wanted: (text: string) => boolean = () => true,
+): Promise<string> {
+  let text = ''
+  for (const [x, y] of points) {
+    await page.mouse.move(x, y)
+    await page.waitForTimeout(150)
+    if (await page.isVisible('#readout')) {
+      text = (await page.textContent('#readout')) ?? ''
+      if (wanted(text)) break
+    }
+  }
+  return text
+}
+
+/** Where the Lelystad views of the hexagon tests have populated cells. */
+const LELYSTAD_POINTS = [
+  [760, 400],
+  [700, 350],
+  [820, 450],
+  [640, 420],
+  [900, 380],
+] as const
+
 /** Collects console errors and page errors (a CSP violation is a console error). */
 function watchErrors(page: Page) {
   const errors: string[] = []
@@ -197,21 +227,7 @@ describeBackends(
       )
       expect(await page.textContent('#hex-legend')).toContain('400 m – 800 m ← grens')
       // Hover the map until the pointer is over a populated cell.
-      let text = ''
-      for (const [x, y] of [
-        [760, 400],
-        [700, 350],
-        [820, 450],
-        [640, 420],
-        [900, 380],
-      ] as const) {
-        await page.mouse.move(x, y)
-        await page.waitForTimeout(150)
-        if (await page.isVisible('#readout')) {
-          text = (await page.textContent('#readout')) ?? ''
-          break
-        }
-      }
+      const text = await hoverReadout(page, LELYSTAD_POINTS)
       expect(text).toMatch(
         /^[\d.]+ inwoners?, [\d,]+ (m|km) hemelsbreed naar de dichtstbijzijnde ontmoetingsplek$/,
       )
@@ -259,21 +275,7 @@ describeBackends(
       // At zoom 10.5 the map asks for zoom-10 tiles (512 px each).
       expect(new Set(first.map((u) => u.pathname.split('/')[3]))).toEqual(new Set(['10']))
       // Hover until the pointer is over a populated cell; the read-out is that cell's values.
-      let text = ''
-      for (const [x, y] of [
-        [760, 400],
-        [700, 350],
-        [820, 450],
-        [640, 420],
-        [900, 380],
-      ] as const) {
-        await page.mouse.move(x, y)
-        await page.waitForTimeout(150)
-        if (await page.isVisible('#readout')) {
-          text = (await page.textContent('#readout')) ?? ''
-          break
-        }
-      }
+      const text = await hoverReadout(page, LELYSTAD_POINTS)
       const m =
         /^([\d.]+) inwoners?, ([\d,]+) (m|km) hemelsbreed naar de dichtstbijzijnde ontmoetingsplek$/.exec(
           text,
@@ -834,21 +836,17 @@ describeBackends(
         'Hoeveel verder is het lopend over de weg dan hemelsbreed?',
       )
       expect(await page.textContent('#hex-legend')).toContain('OpenStreetMap')
-      let text = ''
-      for (const [x, y] of [
-        [600, 400],
-        [700, 350],
-        [520, 450],
-        [650, 300],
-        [800, 420],
-      ] as const) {
-        await page.mouse.move(x, y)
-        await page.waitForTimeout(150)
-        if (await page.isVisible('#readout')) {
-          text = (await page.textContent('#readout')) ?? ''
-          if (text.includes('omweg')) break
-        }
-      }
+      const text = await hoverReadout(
+        page,
+        [
+          [600, 400],
+          [700, 350],
+          [520, 450],
+          [650, 300],
+          [800, 420],
+        ],
+        (t) => t.includes('omweg'),
+      )
       expect(text).toMatch(
         /lopend over de weg naar de dichtstbijzijnde ontmoetingsplek; hemelsbreed [\d,]+ (m|km), omweg [\d,]+×$/,
       )
