@@ -77,17 +77,25 @@ async function signedIn(
 /** The colour of one pixel of the page, read from a screenshot: [r, g, b, a]. */
 async function pixelAt(page: Page, x: number, y: number): Promise<number[]> {
   const shot = await page.screenshot({ clip: { x, y, width: 1, height: 1 } })
-  return page.evaluate(async (png) => {
-    const image = new Image()
-    image.src = `data:image/png;base64,${png}`
-    await image.decode()
-    const canvas = document.createElement('canvas')
-    canvas.width = image.width
-    canvas.height = image.height
-    const c = canvas.getContext('2d')!
-    c.drawImage(image, 0, 0)
-    return [...c.getImageData(0, 0, 1, 1).data]
-  }, shot.toString('base64'))
+  return pixelOf(page, shot, 0, 0)
+}
+
+/** The colour of pixel (x, y) of a PNG (a screenshot), decoded by the page: [r, g, b, a]. */
+async function pixelOf(page: Page, png: Buffer, x: number, y: number): Promise<number[]> {
+  return page.evaluate(
+    async ([data, px, py]) => {
+      const image = new Image()
+      image.src = `data:image/png;base64,${data}`
+      await image.decode()
+      const canvas = document.createElement('canvas')
+      canvas.width = image.width
+      canvas.height = image.height
+      const c = canvas.getContext('2d')!
+      c.drawImage(image, 0, 0)
+      return [...c.getImageData(px, py, 1, 1).data]
+    },
+    [png.toString('base64'), x, y] as const,
+  )
 }
 
 /**
@@ -1757,17 +1765,7 @@ describeBackends(
         path: path.join(SCREENSHOTS, `outdated-mark-${ctx().backend}.png`),
         clip: { x: 760 - 60, y: 450 - 60, width: 120, height: 120 },
       })
-      const pixel = await visitor.evaluate(async (png) => {
-        const image = new Image()
-        image.src = `data:image/png;base64,${png}`
-        await image.decode()
-        const canvas = document.createElement('canvas')
-        canvas.width = image.width
-        canvas.height = image.height
-        const c = canvas.getContext('2d')!
-        c.drawImage(image, 0, 0)
-        return [...c.getImageData(60 + 8, 60 - 8, 1, 1).data]
-      }, shot.toString('base64'))
+      const pixel = await pixelOf(visitor, shot, 60 + 8, 60 - 8)
       // #f08c00: orange, a strong red, some green, no blue.
       expect(pixel[0]).toBeGreaterThan(200)
       expect(pixel[1]).toBeGreaterThan(100)
