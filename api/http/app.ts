@@ -178,9 +178,6 @@ export function createApp(deps: AppDeps) {
   })
   // An OpenStreetMap file is far larger than any JSON body; its route streams it to disk with
   // its own limit (BUURTKAART_MAX_OSM_BYTES).
-  // A repeat request for a versioned tile on a public map is the same for everyone and for ever:
-  // remembered here, answered before the app by `answerEarly` (see listen.ts).
-  const tileAnswers = new TileAnswers()
   // One line per request: method, path (no query string, headers or body) and status.
   app.use('*', async (c, next) => {
     const start = performance.now()
@@ -219,6 +216,9 @@ export function createApp(deps: AppDeps) {
     planningRoutes({ db: deps.db, analysis, planning, clock, regionBbox: deps.config.regionBbox }),
   )
   app.route('/reports', reportRoutes({ db: deps.db, reads, analysis, planning, networks, clock }))
+  // A repeat request for a versioned tile on a public map is the same for everyone and for ever:
+  // remembered here, answered before the app by `answerEarly` (see listen.ts).
+  const tileAnswers = new TileAnswers()
   app.route(
     '/tiles',
     tileRoutes({

@@ -8,6 +8,9 @@ import { problem } from './problem.js'
  * Security headers on every response. The web app has no inline scripts or styles; maplibre-gl
  * runs its workers from blob: URLs and the PDOK basemap loads over https.
  */
+/** The Strict-Transport-Security value sent over HTTPS (a year, subdomains too). */
+export const HSTS = 'max-age=31536000; includeSubDomains'
+
 export function securityHeaders(trustProxy: boolean): MiddlewareHandler<AppEnv> {
   const headers = secureHeaders({
     contentSecurityPolicy: {
@@ -35,7 +38,7 @@ export function securityHeaders(trustProxy: boolean): MiddlewareHandler<AppEnv> 
       await next()
     })
     if (isHttps(c, trustProxy)) {
-      c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains')
+      c.header('Strict-Transport-Security', HSTS)
     }
   }
 }

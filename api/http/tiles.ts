@@ -27,6 +27,7 @@ import { forwardedHttps, isHttps } from './principal.js'
 import { fromZod, problem } from './problem.js'
 import { bboxQuery } from './query.js'
 import { problemContent } from './schemas.js'
+import { HSTS } from './security.js'
 
 /**
  * Vector tiles (MVT) of assets, areas and hexagon metrics, and a TileJSON 3.0 document per layer.
@@ -395,7 +396,7 @@ export function answerRemembered(
     (trustProxy && forwardedHttps(String(h['x-forwarded-proto'] ?? '')))
   const fresh = matches(h['if-none-match'], hit.etag)
   const headers = fresh ? hit.notModified : hit.headers
-  outgoing.writeHead(fresh ? 304 : 200, https ? { ...headers, ...HSTS } : headers)
+  outgoing.writeHead(fresh ? 304 : 200, https ? { ...headers, ...TILE_HSTS } : headers)
   outgoing.end(fresh ? undefined : hit.body)
   return true
 }
@@ -412,14 +413,14 @@ const TILE_SECURITY = {
   'cross-origin-resource-policy': 'same-origin',
   'referrer-policy': 'strict-origin-when-cross-origin',
 }
-const HSTS = { 'strict-transport-security': 'max-age=31536000; includeSubDomains' }
+const TILE_HSTS = { 'strict-transport-security': HSTS }
 
 export function tileRoutes(deps: {
   tiles: Tiles
   clock: Clock
   regionBbox: Bbox
   trustProxy: boolean
-  /** Where versioned public tiles are remembered for `cachedTileAnswers`. */
+  /** Where versioned public tiles are remembered for `answerRemembered`. */
   answers?: TileAnswers
 }) {
   const { tiles, clock } = deps
@@ -435,7 +436,8 @@ export function tileRoutes(deps: {
     const immutable = requested !== undefined && requested === tile.version && !timeDependent
     // Compressed for clients that take gzip (MVT shrinks to about half); each encoding has its
     // own strong ETag, as RFC 9110 asks, and the compressed bytes are kept with the tile.
-    const gzipped = acceptsGzip(c.req.header('accept-encoding')) && tile.bytes.byteLength > 512
+    const takesGzip = acceptsGzip(c.req.header('accept-encoding'))
+    const gzipped = takesGzip && tile.bytes.byteLength > 512
     const etag = gzipped ? tile.etag.replace(/"$/, '-gz"') : tile.etag
     const headers = {
       etag,
@@ -454,11 +456,7 @@ export function tileRoutes(deps: {
     // Only what is the same for everyone and for ever: a versioned tile on a public map. (A
     // request without gzip may still get the plain bytes under the gzip key: small tiles.)
     if (immutable && c.get('settings').public_map) {
-      const key = TileAnswers.key(
-        pathAndQuery(c.req.url),
-        acceptsGzip(c.req.header('accept-encoding')),
-      )
-      deps.answers?.set(key, {
+      deps.answers?.set(TileAnswers.key(pathAndQuery(c.req.url), takesGzip), {
         etag,
         body,
         headers: { ...TILE_SECURITY, ...answer, 'content-length': String(body.byteLength) },
