@@ -162,7 +162,10 @@ function servedApp(ctx: () => TestContext, config: AppConfig | (() => AppConfig)
     })
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   })
-  afterAll(() => new Promise((resolve) => server?.close(resolve)))
+  // The server is missing when the suite's set-up failed: nothing to close then.
+  afterAll(
+    () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+  )
   return () => base
 }
 
