@@ -1,7 +1,9 @@
 import fs from 'node:fs'
 import type { Server } from 'node:http'
 import path from 'node:path'
+import { adminSocketPath, serveAdminSocket, type AdminSocket } from './admin/socket.js'
 import { ConfigError, loadConfig, projectRoot } from './config.js'
+import { DataDirInUseError } from './db/lock.js'
 import { assetSchemas } from './domain/asset.js'
 import { migrateToLatest, openDatabase, redactUrl, type DatabaseHandle } from './db/create-db.js'
 import { awaitReplicaSchema } from './db/replica.js'
@@ -40,6 +42,7 @@ async function main() {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     maxConnections: config.dbPoolMax,
+    purpose: 'the Buurtkaart service',
   })
   const applied = await migrateToLatest(handle.db)
   if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`)
@@ -76,10 +79,19 @@ async function main() {
     webRoot: fs.existsSync(path.join(webRoot, 'index.html')) ? webRoot : undefined,
     distanceMethods: { line },
   })
-  const server = listen(app, { port: config.port, hostname: config.host }, (info) => {
-    log.info(
-      `Buurtkaart (${handle.backend}) ready in ${Date.now() - started} ms on http://localhost:${info.port}`,
+  // On the embedded database the command-line tools run their commands in this process.
+  let admin: AdminSocket | undefined
+  if (handle.lock) {
+    admin = await serveAdminSocket(
+      adminSocketPath(config.dataDir),
+      { handle, config, clock: systemClock },
+      log,
     )
+  }
+  const server = listen(app, { port: config.port, hostname: config.host }, (info) => {
+    const url = `http://localhost:${info.port}`
+    handle.lock?.update({ adminSocket: admin?.path, url })
+    log.info(`Buurtkaart (${handle.backend}) ready in ${Date.now() - started} ms on ${url}`)
     void app.warm()
   })
 
@@ -107,7 +119,7 @@ async function main() {
     server.close(() => {
       clearInterval(idle)
       log.info(`Open requests finished after ${Date.now() - begun} ms; closing the database pool`)
-      Promise.all([line.close(), handle.close(), readHandle?.close()]).then(
+      Promise.all([line.close(), admin?.close(), handle.close(), readHandle?.close()]).then(
         () => {
           log.info('Database pool closed; exiting')
           process.exit(0)
@@ -125,6 +137,10 @@ async function main() {
 }
 
 main().catch((e: unknown) => {
+  if (e instanceof DataDirInUseError) {
+    console.error(e.message)
+    process.exit(1)
+  }
   console.error(e instanceof Error ? e.message : e)
   process.exit(1)
 })

@@ -1,37 +1,25 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { loadConfig } from '../api/config.js'
-import { backupPglite, backupPostgres } from '../api/db/backup.js'
-import { redactUrl } from '../api/db/create-db.js'
-import { fail } from './cli.js'
+import { backup } from '../api/admin/commands/backup.js'
+import { execute, fail, loadConfigOrFail } from './cli.js'
 
 const usage = `Usage: npm run backup -- [--out FILE]
 
 Backs up the whole database: the register, its history, users, settings and the audit log.
 PostgreSQL (DATABASE_URL): pg_dump's custom format (restore with npm run restore or pg_restore).
-Embedded PGlite: its data directory as a .tar.gz; stop the service first.
+Embedded PGlite: its data directory as a .tar.gz (made by the running service when it runs).
 Default FILE: backups/buurtkaart-<backend>-<time>.(dump|tar.gz).`
 
 const { values } = parseArgs({
   options: { out: { type: 'string' }, help: { type: 'boolean', default: false } },
 })
 if (values.help) fail(usage)
-const config = loadConfig()
+const pg = Boolean(loadConfigOrFail().databaseUrl)
 const stamp = new Date().toISOString().replace(/[:.]/g, '-')
-const backend = config.databaseUrl ? 'postgresql' : 'pglite'
 const out =
   values.out ??
-  path.join('backups', `buurtkaart-${backend}-${stamp}.${config.databaseUrl ? 'dump' : 'tar.gz'}`)
-fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true })
-try {
-  if (config.databaseUrl) await backupPostgres(config.databaseUrl, out)
-  else await backupPglite(config.dataDir, out)
-} catch (e) {
-  fail(
-    `Backup failed: ${(e as Error).message.replaceAll(config.databaseUrl ?? '\u0000', redactUrl(config.databaseUrl ?? ''))}`,
+  path.join(
+    'backups',
+    `buurtkaart-${pg ? 'postgresql' : 'pglite'}-${stamp}.${pg ? 'dump' : 'tar.gz'}`,
   )
-}
-console.log(
-  `Backed up ${config.databaseUrl ? redactUrl(config.databaseUrl) : config.dataDir} to ${out} (${fs.statSync(out).size} bytes).`,
-)
+await execute(backup, { out: path.resolve(out) })

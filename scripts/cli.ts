@@ -1,21 +1,117 @@
 import { loadConfig, ConfigError, type Config } from '../api/config.js'
+import { runCommand, type Command, type CommandIo } from '../api/admin/command.js'
+import { sendCommand } from '../api/admin/socket.js'
 import { DomainError } from '../api/domain/errors.js'
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../api/db/create-db.js'
+import { DataDirInUseError, liveOwner, type LockOwner } from '../api/db/lock.js'
+import { systemClock } from '../api/services/assets.js'
 
-/** Opens the configured database (migrated) for a command-line script. */
-export async function openForScript(): Promise<{ config: Config; handle: DatabaseHandle }> {
-  let config: Config
+export function loadConfigOrFail(): Config {
   try {
-    config = loadConfig()
+    return loadConfig()
   } catch (e) {
     if (e instanceof ConfigError) fail(e.message)
     throw e
   }
-  const handle = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    maxConnections: 2,
-  })
+}
+
+/** Output of a command on this terminal: lines to stdout/stderr, progress bars on stderr. */
+function terminalIo(): CommandIo {
+  const bars = new Map<string, (done: number, total: number) => void>()
+  return {
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+    progress: (label, done, total) => {
+      let bar = bars.get(label)
+      if (!bar) bars.set(label, (bar = progressBar(label)))
+      bar(done, total)
+    },
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * The running service that holds the embedded database, once its admin socket is open (it opens
+ * a few seconds after the database: up to a minute on a first start).
+ */
+async function serviceSocket(dataDir: string, owner: LockOwner): Promise<string | undefined> {
+  let current: LockOwner | undefined = owner
+  for (let waited = 0; current && !current.adminSocket && waited < 60_000; waited += 500) {
+    if (waited === 0 && /service/.test(current.purpose))
+      console.error('The service is still starting; waiting for it…')
+    if (!/service/.test(current.purpose)) return undefined
+    await sleep(500)
+    current = liveOwner(dataDir)
+  }
+  return current?.adminSocket
+}
+
+/**
+ * Runs an administration command where the database is: here, when this process can open it
+ * (PostgreSQL, or an embedded database nobody has open), or inside the running service through
+ * its admin socket when the service holds the embedded database. Exits with the command's code.
+ */
+export async function execute<A>(command: Command<A>, args: A): Promise<never> {
+  const config = loadConfigOrFail()
+  const io = terminalIo()
+  const viaService = async (owner: LockOwner): Promise<never> => {
+    const socket = command.needsExclusiveDatabase
+      ? undefined
+      : await serviceSocket(config.dataDir, owner)
+    if (!socket) fail(new DataDirInUseError(config.dataDir, owner).message)
+    console.error(`The service (pid ${owner.pid}) has the database open: running it there.`)
+    try {
+      process.exit(await sendCommand(socket, command.name, args, io))
+    } catch (e) {
+      fail(`${(e as Error).message} Nothing was sent, or see the service's log.`)
+    }
+  }
+  if (!config.databaseUrl) {
+    const owner = liveOwner(config.dataDir)
+    if (owner) return viaService(owner)
+  }
+  let handle: DatabaseHandle
+  try {
+    handle = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      maxConnections: 2,
+      purpose: `npm run ${command.name}`,
+    })
+  } catch (e) {
+    if (e instanceof DataDirInUseError) return viaService(e.owner)
+    throw e
+  }
+  let code: number
+  try {
+    await migrateToLatest(handle.db)
+    code = await runCommand(
+      command as Command<unknown>,
+      { handle, config, clock: systemClock, io },
+      args,
+    )
+  } finally {
+    await handle.close()
+  }
+  process.exit(code)
+}
+
+/** Opens the configured database (migrated) for a command-line script. */
+export async function openForScript(): Promise<{ config: Config; handle: DatabaseHandle }> {
+  const config = loadConfigOrFail()
+  let handle: DatabaseHandle
+  try {
+    handle = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      maxConnections: 2,
+      purpose: `npm run ${process.env.npm_lifecycle_event ?? 'script'}`,
+    })
+  } catch (e) {
+    if (e instanceof DataDirInUseError) fail(e.message)
+    throw e
+  }
   await migrateToLatest(handle.db)
   return { config, handle }
 }

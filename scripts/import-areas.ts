@@ -2,10 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { AREA_LEVELS, DEFAULT_AREA_FIELDS, type AreaLevel } from '../api/domain/areas.js'
-import { DomainError } from '../api/domain/errors.js'
-import { systemClock } from '../api/services/assets.js'
-import { importAreas, type AreaFile } from '../api/services/areas.js'
-import { fail, openForScript } from './cli.js'
+import { importAreasCommand } from '../api/admin/commands/import-areas.js'
+import { execute, fail } from './cli.js'
 
 const usage = `Usage: npm run import:areas -- FILE [FILE…] [--level gemeente|wijk|buurt|pc4] [--year YYYY]
         [--code-field F] [--name-field F] [--inhabitants-field F] [--source TEXT]
@@ -55,71 +53,17 @@ function yearOf(name: string): number | null {
   return m ? Number(m[1]) : null
 }
 
-const files: AreaFile[] = positionals.map((file) => {
-  const base = path.basename(file)
-  let collection: unknown
-  try {
-    collection = JSON.parse(fs.readFileSync(file, 'utf8'))
-  } catch (e) {
-    fail(`${file} is not valid JSON: ${String(e)}`)
-  }
-  return {
-    collection,
-    year: yearOf(base),
-    source: values.source ?? `CBS / Kadaster (${base})`,
-    level: values.level as AreaLevel | undefined,
-    fields: {
-      ...(values['code-field'] ? { code: [values['code-field']] } : {}),
-      ...(values['name-field'] ? { name: [values['name-field']] } : {}),
-      ...(values['inhabitants-field'] ? { inhabitants: [values['inhabitants-field']] } : {}),
-    },
-  }
+await execute(importAreasCommand, {
+  files: positionals.map((file) => ({
+    path: path.resolve(file),
+    year: yearOf(path.basename(file)),
+    source: values.source ?? `CBS / Kadaster (${path.basename(file)})`,
+  })),
+  level: values.level as AreaLevel | undefined,
+  fields: {
+    ...(values['code-field'] ? { code: [values['code-field']] } : {}),
+    ...(values['name-field'] ? { name: [values['name-field']] } : {}),
+    ...(values['inhabitants-field'] ? { inhabitants: [values['inhabitants-field']] } : {}),
+  },
+  populationLevel: populationLevel as AreaLevel | 'auto',
 })
-
-const { handle } = await openForScript()
-try {
-  const report = await importAreas({ db: handle.db, clock: systemClock }, files, {
-    populationLevel: populationLevel as AreaLevel | 'auto',
-  })
-  const levels = Object.entries(report.by_level)
-    .map(([l, n]) => `${n} ${l}`)
-    .join(', ')
-  console.log(
-    `Loaded ${report.imported} areas (${levels}); inhabitants in total ${report.inhabitants_total.toLocaleString('nl-NL')}`,
-  )
-  for (const note of report.notes) console.log(`Note: ${note}`)
-  const { surface } = report
-  console.log(
-    surface.source_level
-      ? `Population surface from the ${surface.source_level} level: ${surface.inhabitants.toLocaleString('nl-NL')} inhabitants; ` +
-          Object.entries(surface.cells)
-            .map(([res, n]) => `res ${res}: ${n} cells`)
-            .join(', ')
-      : 'No area has an inhabitants count yet: no population surface.',
-  )
-} catch (e) {
-  if (e instanceof DomainError) {
-    console.error(e.detail.en)
-    const rows =
-      (
-        e.extra as {
-          rows?: {
-            row: number
-            source_ref: string | null
-            errors: { pointer: string; message: { en: string } }[]
-          }[]
-        }
-      ).rows ?? []
-    for (const r of rows.slice(0, 50)) {
-      for (const err of r.errors)
-        console.error(
-          `  feature ${r.row} (${r.source_ref ?? '?'}) ${err.pointer}: ${err.message.en}`,
-        )
-    }
-    process.exitCode = 1
-  } else {
-    throw e
-  }
-} finally {
-  await handle.close()
-}

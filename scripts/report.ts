@@ -1,16 +1,9 @@
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
-import { chromium } from 'playwright-core'
-import { reportHtml } from '../api/http/report-html.js'
-import { REPORT_CSS } from '../api/http/reports.js'
-import { straightLine } from '../api/domain/reach.js'
+import path from 'node:path'
+import { reportCommand } from '../api/admin/commands/report.js'
 import type { SurfaceResolution } from '../api/domain/surface.js'
-import { createAnalysis } from '../api/services/analysis.js'
-import { systemClock } from '../api/services/assets.js'
-import { createNetworks } from '../api/services/network.js'
-import { createPlanning } from '../api/services/planning.js'
-import { buildReport } from '../api/services/report.js'
-import { fail, openForScript, runScript } from './cli.js'
+import { execute, fail } from './cli.js'
 
 const usage = `Usage: npm run report -- AREA --out FILE.pdf [--lang nl|en] [--scenario ID] [--res 7-10]
        [--threshold-walk M] [--threshold-bike M] [--threshold-line M] [--html]
@@ -49,62 +42,17 @@ if (!values.html && !fs.existsSync(browserPath)) {
   fail(`No Chromium at ${browserPath}: install it (apt-get install chromium) or set CHROMIUM_PATH.`)
 }
 
-const { config, handle } = await openForScript()
-await runScript(
-  () => handle.close(),
-  async () => {
-    const networks = createNetworks({ db: handle.db, snapLimitM: config.snapLimitM })
-    const analysis = createAnalysis({
-      db: handle.db,
-      clock: systemClock,
-      methods: { line: straightLine(), ...networks.methods },
-      regionName: config.regionName,
-      networks,
-    })
-    const report = await buildReport(
-      {
-        db: handle.db,
-        analysis,
-        planning: createPlanning(analysis),
-        clock: systemClock,
-        networks: {
-          walk: Boolean(await networks.networkFor('walk')),
-          bike: Boolean(await networks.networkFor('bike')),
-        },
-      },
-      {
-        code,
-        res: res as SurfaceResolution,
-        thresholds: {
-          walk: metres(values['threshold-walk']),
-          bike: metres(values['threshold-bike']),
-          line: metres(values['threshold-line']),
-        },
-        scenarioId: values.scenario,
-        lang: values.lang as 'nl' | 'en',
-      },
-    )
-    const html = reportHtml(report, { css: REPORT_CSS })
-    const out = values.out as string
-    if (values.html) {
-      fs.writeFileSync(out, html)
-    } else {
-      const browser = await chromium.launch({
-        executablePath: browserPath,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      })
-      try {
-        const page = await browser.newPage()
-        await page.setContent(html, { waitUntil: 'load' })
-        await page.pdf({ path: out, format: 'A4', printBackground: true, preferCSSPageSize: true })
-      } finally {
-        await browser.close()
-      }
-    }
-    const f = report.figures[report.primary]!.area
-    console.log(
-      `${out}: ${report.area.name}, ${f.inhabitantsWithin} of ${f.inhabitants} inhabitants within ` +
-        `${report.thresholds[report.primary]} m (${report.primary}).`,
-    )
+await execute(reportCommand, {
+  code,
+  out: path.resolve(values.out as string),
+  lang: values.lang,
+  scenario: values.scenario,
+  res: res as SurfaceResolution,
+  thresholds: {
+    walk: metres(values['threshold-walk']),
+    bike: metres(values['threshold-bike']),
+    line: metres(values['threshold-line']),
   },
-)
+  html: values.html,
+  browserPath,
+})

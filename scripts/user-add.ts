@@ -2,9 +2,8 @@ import readline from 'node:readline'
 import { parseArgs } from 'node:util'
 import { isRole, ROLES } from '../api/domain/roles.js'
 import { PASSWORD_MIN } from '../api/domain/password.js'
-import { systemClock } from '../api/services/assets.js'
-import { createUser } from '../api/services/users.js'
-import { fail, openForScript, runScript } from './cli.js'
+import { userAdd } from '../api/admin/commands/user-add.js'
+import { execute, fail } from './cli.js'
 
 const usage = `Usage: npm run user:add -- --email ADDRESS --name "NAME" [--role ${ROLES.join('|')}] [--password-stdin]
 
@@ -56,21 +55,9 @@ async function password(): Promise<string> {
   return first
 }
 
-const secret = await password()
-const { handle } = await openForScript()
-await runScript(
-  () => handle.close(),
-  async () => {
-    const user = await createUser(
-      handle.db,
-      {
-        email: values.email as string,
-        display_name: values.name as string,
-        role,
-        password: secret,
-      },
-      { actor: 'cli:user:add', clock: systemClock },
-    )
-    console.log(`Made ${user.role} ${user.email} (${user.id}).`)
-  },
-)
+await execute(userAdd, {
+  email: values.email as string,
+  name: values.name as string,
+  role,
+  password: await password(),
+})

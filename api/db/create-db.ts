@@ -6,6 +6,7 @@ import { PostgresJSDialect } from 'kysely-postgres-js'
 import postgres from 'postgres'
 import { failFast } from './availability.js'
 import type { DB, Database } from './database.js'
+import { lockDataDir, type DataDirLock } from './lock.js'
 import { migrations } from './migrations/index.js'
 import { PGliteDialect } from './pglite-dialect.js'
 
@@ -14,6 +15,10 @@ export type Backend = 'pglite' | 'postgresql'
 export interface DatabaseHandle {
   readonly db: Database
   readonly backend: Backend
+  /** The embedded database's lock (PGlite in a directory only): facts for other processes. */
+  readonly lock?: DataDirLock
+  /** The embedded database's data directory as a gzipped tarball, made while it runs (PGlite only). */
+  dumpDataDir?(): Promise<Blob>
   close(): Promise<void>
 }
 
@@ -28,6 +33,10 @@ export interface OpenOptions {
   readonly connectTimeoutS?: number
   /** Longest wait (ms) for a free pooled connection before a request fails with 503. */
   readonly acquireTimeoutMs?: number
+  /** Who opens an embedded database, for the message another process gets (see lock.ts). */
+  readonly purpose?: string
+  /** The caller holds the embedded database's lock itself (a restore, for its whole length). */
+  readonly lockHeld?: boolean
 }
 
 /** Opens the database: the one place that knows PGlite from PostgreSQL. */
@@ -64,10 +73,31 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   }
 
   const dataDir = options.dataDir ?? 'memory://'
-  if (!dataDir.startsWith('memory://')) fs.mkdirSync(dataDir, { recursive: true })
-  const pg = await PGlite.create(dataDir, { extensions: { postgis } })
+  let lock: DataDirLock | undefined
+  if (!dataDir.startsWith('memory://')) {
+    fs.mkdirSync(dataDir, { recursive: true })
+    if (!options.lockHeld) {
+      lock = lockDataDir(
+        dataDir,
+        options.purpose ?? `a Buurtkaart process (${process.argv[1] ?? 'node'})`,
+      )
+    }
+  }
+  let pg: PGlite
+  try {
+    pg = await PGlite.create(dataDir, { extensions: { postgis } })
+  } catch (e) {
+    lock?.release()
+    throw e
+  }
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pg) })
-  return { db, backend: 'pglite', close: () => db.destroy() }
+  return {
+    db,
+    backend: 'pglite',
+    ...(lock ? { lock } : {}),
+    dumpDataDir: () => pg.dumpDataDir('gzip'),
+    close: () => db.destroy().finally(() => lock?.release()),
+  }
 }
 
 function messageOf(e: unknown): string {
