@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, inject } from 'vitest'
 import { DEFAULT_REGION_BBOX } from '../../api/config.js'
 import { assetSchemas } from '../../api/domain/asset.js'
 import { openDatabase, type Backend, type DatabaseHandle } from '../../api/db/create-db.js'
+import type { Database } from '../../api/db/database.js'
 import { createApp, type App } from '../../api/http/app.js'
 import type { Clock } from '../../api/services/assets.js'
 import { createAuth } from '../../api/services/auth.js'
@@ -150,13 +151,57 @@ export function testAccounts(handle: DatabaseHandle, clock: Clock) {
   }
 }
 
+/** The tables whose TRUNCATE trigger refuses to empty them (append-only). */
+const APPEND_ONLY = ['asset_history', 'audit_log'] as const
+
+/**
+ * Empties `tables` (RESTART IDENTITY CASCADE), the append-only history and audit log too. Their
+ * TRUNCATE triggers have no switch on purpose: a session setting that let them through could be
+ * set by any connection of the service's role, from any code path. Turning a trigger off instead
+ * needs ownership of the table (the right that could drop it anyway), is explicit DDL a DBA sees
+ * in the log, and happens here inside one transaction with the TRUNCATE, so a failed reset never
+ * leaves the protection off. Its ACCESS EXCLUSIVE lock is harmless in a test file's own database.
+ */
+export async function truncateTables(db: Database, tables: readonly string[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (const t of APPEND_ONLY) {
+      await sql`alter table ${sql.table(t)} disable trigger ${sql.id(`${t}_no_truncate`)}`.execute(
+        trx,
+      )
+    }
+    await sql`truncate ${sql.join(tables.map((t) => sql.table(t)))} restart identity cascade`.execute(
+      trx,
+    )
+    for (const t of APPEND_ONLY) {
+      await sql`alter table ${sql.table(t)} enable trigger ${sql.id(`${t}_no_truncate`)}`.execute(
+        trx,
+      )
+    }
+  })
+}
+
 /** Empties every table, so no state is shared between tests. */
 export async function resetDatabase(handle: DatabaseHandle): Promise<void> {
-  await sql`truncate scenarios, audit_log, proposals, sessions, api_tokens, login_failures, settings, users,
-    asset_history, osm_sync, assets, areas, population_portions, population_cells,
-    population_meta, network_meta, network_edges, network_nodes restart identity cascade`.execute(
-    handle.db,
-  )
+  await truncateTables(handle.db, [
+    'scenarios',
+    'audit_log',
+    'proposals',
+    'sessions',
+    'api_tokens',
+    'login_failures',
+    'settings',
+    'users',
+    'asset_history',
+    'osm_sync',
+    'assets',
+    'areas',
+    'population_portions',
+    'population_cells',
+    'population_meta',
+    'network_meta',
+    'network_edges',
+    'network_nodes',
+  ])
 }
 
 /**
@@ -225,9 +270,7 @@ export function describeBackends(
         return
       }
       if (options.reset === 'assets') {
-        await sql`truncate asset_history, osm_sync, assets restart identity cascade`.execute(
-          ctx.handle.db,
-        )
+        await truncateTables(ctx.handle.db, ['asset_history', 'osm_sync', 'assets'])
       } else {
         await resetDatabase(ctx.handle)
         forget()

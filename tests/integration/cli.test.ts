@@ -18,6 +18,7 @@ import {
   needsSharedData,
   openTestDatabase,
   requireSharedData,
+  truncateTables,
 } from '../helpers/backends.js'
 
 const run = promisify(execFile)
@@ -276,7 +277,7 @@ describe.each(backends())('command-line scripts [%s]', (backend) => {
 
     // Something goes wrong after the backup: the places and their history are gone.
     const broken = await db.reopen()
-    await sql`truncate asset_history, proposals, assets cascade`.execute(broken.db)
+    await truncateTables(broken.db, ['asset_history', 'proposals', 'assets'])
     await broken.close()
 
     const refused = await script('restore.ts', [file], db.env)

@@ -14,6 +14,7 @@ import {
   describeBackends,
   requireSharedData,
   TEST_CONFIG,
+  truncateTables,
   withToken,
   type TestContext,
 } from '../helpers/backends.js'
@@ -301,10 +302,18 @@ describeBackends(
     })
 
     it('lets an admin load a region from the web app: a background job with progress', async () => {
-      await sql`truncate asset_history, osm_sync, assets, areas, population_portions, population_cells,
-        population_meta, network_meta, network_edges, network_nodes restart identity cascade`.execute(
-        ctx().handle.db,
-      )
+      await truncateTables(ctx().handle.db, [
+        'asset_history',
+        'osm_sync',
+        'assets',
+        'areas',
+        'population_portions',
+        'population_cells',
+        'population_meta',
+        'network_meta',
+        'network_edges',
+        'network_nodes',
+      ])
       mode = 'normal'
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-data-'))
       const anon = createApp({
@@ -395,10 +404,18 @@ describeBackends(
     it.each(['overpass-timeout', 'schema-changed', 'interrupted'] as const)(
       'fails cleanly when %s: nothing imported, nothing cached',
       async (failure) => {
-        await sql`truncate asset_history, osm_sync, assets, areas, population_portions, population_cells,
-          population_meta, network_meta, network_edges, network_nodes restart identity cascade`.execute(
-          ctx().handle.db,
-        )
+        await truncateTables(ctx().handle.db, [
+          'asset_history',
+          'osm_sync',
+          'assets',
+          'areas',
+          'population_portions',
+          'population_cells',
+          'population_meta',
+          'network_meta',
+          'network_edges',
+          'network_nodes',
+        ])
         mode = failure
         const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-downloads-'))
         const dir = cacheDir

@@ -8,6 +8,7 @@ import {
   call,
   describeBackends,
   TEST_CONFIG,
+  withToken,
   type TestContext,
 } from '../helpers/backends.js'
 import { Browser, makeUser, PASSWORD } from '../helpers/session.js'
@@ -205,14 +206,23 @@ describeBackends(
     it('stamps "verified by <role> on <date>" and flags places not checked for too long', async () => {
       const trusted = await signIn(ctx(), 'trusted', 'Tess')
       const admin = await signIn(ctx(), 'admin', 'Ada')
+      // Only /verify sets verified_at: a place added in January 2024 and never checked since.
+      const then = createApp({
+        db: ctx().handle.db,
+        backend: ctx().backend,
+        clock: { now: () => new Date('2024-01-15T10:00:00Z') },
+        config: TEST_CONFIG,
+      })
       const old = (
-        await trusted.request(
+        await call(
+          withToken(then, () => ctx().token('trusted')),
           'POST',
           '/api/assets',
-          assetBody({ verified_at: '2024-01-15T10:00:00Z' }),
+          assetBody(),
         )
       ).json
-      expect(old.properties.possibly_outdated).toBe(true)
+      const now = await call(ctx().anon, 'GET', `/api/assets/${old.id}`)
+      expect(now.json.properties.possibly_outdated).toBe(true)
       const fresh = (await trusted.request('POST', '/api/assets', assetBody({ name: 'Nieuw' })))
         .json
       expect(fresh.properties.possibly_outdated).toBe(false)
@@ -396,6 +406,27 @@ describeBackends(
       // With the map private, visitors see nothing but may still sign in.
       expect((await call(ctx().anon, 'GET', '/api/assets')).status).toBe(401)
       expect((await call(ctx().anon, 'GET', '/api/auth/me')).status).toBe(200)
+    })
+
+    it('refuses to empty the history or the audit log with TRUNCATE, also through CASCADE', async () => {
+      await call(ctx().app, 'POST', '/api/assets', assetBody())
+      const counts = async () =>
+        (
+          await sql<{ history: number; audit: number }>`select
+            (select count(*)::int from asset_history) as history,
+            (select count(*)::int from audit_log) as audit`.execute(ctx().handle.db)
+        ).rows[0]
+      const before = await counts()
+      expect(before!.history).toBe(1)
+      expect(before!.audit).toBeGreaterThan(0)
+      for (const statement of [
+        sql`truncate asset_history`,
+        sql`truncate audit_log`,
+        sql`truncate assets cascade`,
+      ]) {
+        await expect(statement.execute(ctx().handle.db)).rejects.toThrow(/append-only/)
+      }
+      expect(await counts()).toEqual(before)
     })
 
     it('stores script and SQL-like text in every text field verbatim, and returns it as data', async () => {

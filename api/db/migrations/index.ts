@@ -4,6 +4,7 @@ import * as m20261121T1400 from './2026-11-21T1400_population.js'
 import * as m20261122T0900 from './2026-11-22T0900_network.js'
 import * as m20261123T0900 from './2026-11-23T0900_accounts.js'
 import * as m20261123T1200 from './2026-11-23T1200_scenarios.js'
+import * as m20261124T0900 from './2026-11-24T0900_append_only_truncate.js'
 
 /** Every migration, by name (sorted by time). Add new ones at the end; never edit old ones. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T0900_network': m20261122T0900,
   '2026-11-23T0900_accounts': m20261123T0900,
   '2026-11-23T1200_scenarios': m20261123T1200,
+  '2026-11-24T0900_append_only_truncate': m20261124T0900,
 }
