@@ -94,6 +94,7 @@ export function networkRoutes(deps: {
           ferryPenaltyMin: deps.config.ferryPenaltyMin ?? 5,
           actor: actorOf(c),
           fileName: q.name ?? 'upload',
+          maxBytes: limit,
         },
       )
       if (q.dryRun !== 'true') {

@@ -42,6 +42,11 @@ export interface OsmImportOptions {
     | { url: string; retrievedAt: string; licence: string; dataTimestamp?: string | undefined }
     | undefined
   readonly onProgress?: ((p: OsmProgress) => void) | undefined
+  /**
+   * Most bytes the file may unpack to (BUURTKAART_MAX_OSM_BYTES; default 1 GiB): reading stops
+   * there, so a small compressed file cannot fill the memory.
+   */
+  readonly maxBytes?: number | undefined
 }
 
 export interface OsmImportReport {
@@ -156,9 +161,10 @@ export async function importOsm(
   const relationWays = new Map<number, Float64Array | null>()
   const geometryHints = new Map<number, [number, number]>()
 
-  for await (const batch of readOsm(path, info, (done, total) =>
-    progress?.({ phase: 'scan', done, total }),
-  )) {
+  for await (const batch of readOsm(path, info, {
+    maxBytes: options.maxBytes,
+    onProgress: (done, total) => progress?.({ phase: 'scan', done, total }),
+  })) {
     for (const e of batch) {
       if (e.timestamp !== undefined && e.timestamp > newest) newest = e.timestamp
       if (e.type === 'node') {
@@ -204,9 +210,10 @@ export async function importOsm(
   }
 
   if (relationWays.size > 0) {
-    for await (const batch of readOsm(path, info, (done, total) =>
-      progress?.({ phase: 'ways', done, total }),
-    )) {
+    for await (const batch of readOsm(path, info, {
+      maxBytes: options.maxBytes,
+      onProgress: (done, total) => progress?.({ phase: 'ways', done, total }),
+    })) {
       for (const e of batch) {
         if (e.type === 'way' && relationWays.has(e.id))
           relationWays.set(e.id, Float64Array.from(e.refs))
@@ -225,9 +232,10 @@ export async function importOsm(
   ])
   for (const [id, [lon, lat]] of geometryHints) nodes.set(id, lon, lat)
   if (nodes.ids.length > 0) {
-    for await (const batch of readOsm(path, info, (done, total) =>
-      progress?.({ phase: 'nodes', done, total }),
-    )) {
+    for await (const batch of readOsm(path, info, {
+      maxBytes: options.maxBytes,
+      onProgress: (done, total) => progress?.({ phase: 'nodes', done, total }),
+    })) {
       for (const e of batch) if (e.type === 'node') nodes.set(e.id, e.lon, e.lat)
     }
   }

@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
 import { pipeline as pipe, Transform, type Readable } from 'node:stream'
-import { createGunzip, gunzipSync } from 'node:zlib'
-import { OSMTransform } from 'osm-pbf-parser-node'
+import { constants, createGunzip, inflateSync } from 'node:zlib'
+import { parse as parsePrimitiveBlock } from 'osm-pbf-parser-node'
+import { PbfReader } from 'pbf'
 import sax from 'sax'
 import { parser as jsonParser } from 'stream-json'
 import pick from 'stream-json/filters/pick.js'
@@ -11,9 +12,11 @@ import { DomainError } from '../domain/errors.js'
 import type { Tags } from '../domain/network/profiles.js'
 
 /**
- * Streaming readers for OpenStreetMap files: `.osm.pbf` (osm-pbf-parser-node), `.osm` XML (sax)
- * and Overpass JSON (stream-json), each optionally gzipped. They yield batches of elements and
- * never hold the file in memory; a caller that needs several passes reads the file again.
+ * Streaming readers for OpenStreetMap files: `.osm.pbf` (blocks framed here, decoded by
+ * osm-pbf-parser-node), `.osm` XML (sax) and Overpass JSON (stream-json), each optionally
+ * gzipped. They yield batches of elements and never hold the file in memory; a caller that needs
+ * several passes reads the file again. Whatever a file holds, reading it fails as a DomainError,
+ * never as an exception thrown inside a stream, and stops when it unpacks to more than a limit.
  */
 
 /** Milliseconds since 1970 of an element's last edit, when the file has metadata. */
@@ -49,6 +52,20 @@ export interface OsmFileInfo {
 /** Bytes read so far of the file (compressed bytes for a gzipped file). */
 export type ReadProgress = (bytesRead: number, totalBytes: number) => void
 
+/** The default of BUURTKAART_MAX_OSM_BYTES: how large a file may be once unpacked. */
+export const DEFAULT_MAX_OSM_BYTES = 1024 ** 3
+
+/** OSM PBF file format: a BlobHeader must be smaller than 64 KiB. */
+const MAX_BLOB_HEADER_BYTES = 64 * 1024
+/** OSM PBF file format: a Blob must be smaller than 32 MiB, also once uncompressed. */
+const MAX_BLOB_BYTES = 32 * 1024 * 1024
+
+/** How many bytes one read of a file may unpack to, and how many it has so far. */
+interface Budget {
+  readonly limit: number
+  unpacked: number
+}
+
 const unreadable = (why: { nl: string; en: string }) =>
   new DomainError(
     'validation_failed',
@@ -56,6 +73,63 @@ const unreadable = (why: { nl: string; en: string }) =>
     why,
     [{ pointer: '/file', code: 'format', message: why }],
   )
+
+const sizeText = (bytes: number) =>
+  bytes >= 1024 ** 3
+    ? `${+(bytes / 1024 ** 3).toFixed(2)} GiB`
+    : bytes >= 1024 ** 2
+      ? `${+(bytes / 1024 ** 2).toFixed(2)} MiB`
+      : `${+(bytes / 1024).toFixed(2)} KiB`
+
+const tooLarge = (budget: Budget) =>
+  new DomainError(
+    'validation_failed',
+    { nl: 'Bestand te groot', en: 'File too large' },
+    {
+      nl: `Uitgepakt is dit OpenStreetMap-bestand groter dan de grens van ${sizeText(budget.limit)} (BUURTKAART_MAX_OSM_BYTES). Het lezen is gestopt; er is niets veranderd.`,
+      en: `Unpacked, this OpenStreetMap file is larger than the limit of ${sizeText(budget.limit)} (BUURTKAART_MAX_OSM_BYTES). Reading stopped; nothing was changed.`,
+    },
+    [
+      {
+        pointer: '/file',
+        code: 'too_large',
+        message: {
+          nl: `Uitgepakt groter dan ${sizeText(budget.limit)}.`,
+          en: `Larger than ${sizeText(budget.limit)} unpacked.`,
+        },
+      },
+    ],
+    { limit_bytes: budget.limit, unpacked_bytes: budget.unpacked },
+  )
+
+/** A PBF file that breaks a limit of the format itself: refused before anything is unpacked. */
+const beyondPbfFormat = (what: { nl: string; en: string }) =>
+  new DomainError(
+    'validation_failed',
+    { nl: 'Bestand niet te lezen', en: 'Unreadable file' },
+    {
+      nl: `Dit is geen geldig .osm.pbf-bestand: ${what.nl}`,
+      en: `This is not a valid .osm.pbf file: ${what.en}`,
+    },
+    [{ pointer: '/file', code: 'pbf_limit', message: what }],
+  )
+
+/**
+ * The first `max` bytes a gzipped head unpacks to: stops there, so a few kilobytes that unpack
+ * to gigabytes cost no more than `max`. A partial stream is fine (the head is cut off).
+ */
+async function gunzipHead(head: Buffer, max: number): Promise<Buffer> {
+  const gunzip = createGunzip({ finishFlush: constants.Z_SYNC_FLUSH })
+  gunzip.end(head)
+  const out: Buffer[] = []
+  let length = 0
+  for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+    out.push(chunk)
+    length += chunk.length
+    if (length >= max) break
+  }
+  return Buffer.concat(out).subarray(0, max)
+}
 
 /** Tells the format from the first bytes: PBF's first blob header, `<`, or `{`. */
 export async function detectOsmFile(path: string): Promise<OsmFileInfo> {
@@ -73,7 +147,7 @@ export async function detectOsmFile(path: string): Promise<OsmFileInfo> {
   if (head[0] === 0x1f && head[1] === 0x8b) {
     gzip = true
     try {
-      head = gunzipSync(head, { finishFlush: 2 /* Z_SYNC_FLUSH: a partial stream is fine */ })
+      head = await gunzipHead(head, 64 * 1024)
     } catch {
       throw unreadable({
         nl: 'Het bestand lijkt gzip, maar is niet uit te pakken.',
@@ -108,12 +182,34 @@ function counting(total: number, onProgress?: ReadProgress): Transform {
   })
 }
 
-function source(path: string, info: OsmFileInfo, onProgress?: ReadProgress): Readable {
-  let stream: Readable = createReadStream(path, { highWaterMark: 1 << 20 }).pipe(
+/** Passes bytes on until they would pass the budget, then fails with `too_large`. */
+function limited(budget: Budget): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, next) {
+      if (budget.unpacked + chunk.length > budget.limit) return next(tooLarge(budget))
+      budget.unpacked += chunk.length
+      next(null, chunk)
+    },
+  })
+}
+
+function source(
+  path: string,
+  info: OsmFileInfo,
+  budget: Budget,
+  onProgress?: ReadProgress,
+): Readable {
+  const stages: (Readable | Transform)[] = [
+    createReadStream(path, { highWaterMark: 1 << 20 }),
     counting(info.bytes, onProgress),
-  )
-  if (info.gzip) stream = stream.pipe(createGunzip())
-  return stream
+  ]
+  if (info.gzip) stages.push(createGunzip())
+  // A PBF file counts what its blocks unpack to (readPbf); XML and JSON count their text.
+  if (info.format !== 'pbf') stages.push(limited(budget))
+  // pipeline() destroys every stage when one fails, so a failure anywhere (a missing file, a
+  // broken gzip stream, the limit) ends the reader's iteration of the last stage with that
+  // error, instead of being an 'error' event nobody listens to.
+  return pipe(stages, () => {}) as unknown as Readable
 }
 
 const num = (v: unknown) => (typeof v === 'number' ? v : Number(v))
@@ -126,42 +222,210 @@ const stamp = (v: unknown): number | undefined => {
   return Number.isNaN(ms) ? undefined : ms
 }
 
-async function* readPbf(stream: Readable): AsyncGenerator<OsmElement[]> {
-  const parsed = stream.pipe(new OSMTransform({ withTags: true, withInfo: true }))
-  stream.on('error', (e) => parsed.destroy(e))
-  for await (const items of parsed as AsyncIterable<Record<string, unknown>[]>) {
-    const batch: OsmElement[] = []
-    for (const item of items) {
-      const timestamp = stamp((item.info as { timestamp?: unknown } | undefined)?.timestamp)
-      if (item.type === 'node') {
-        batch.push({
-          type: 'node',
-          id: num(item.id),
-          lon: num(item.lon),
-          lat: num(item.lat),
-          tags: item.tags as Tags | undefined,
-          timestamp,
-        })
-      } else if (item.type === 'way') {
-        batch.push({
-          type: 'way',
-          id: num(item.id),
-          refs: (item.refs as unknown[]).map(num),
-          tags: item.tags as Tags | undefined,
-          timestamp,
-        })
-      } else if (item.type === 'relation') {
-        batch.push({
-          type: 'relation',
-          id: num(item.id),
-          members: (
-            item.members as { type: 'node' | 'way' | 'relation'; ref: unknown; role: string }[]
-          ).map((m) => ({ type: m.type, ref: num(m.ref), role: m.role ?? '' })),
-          tags: item.tags as Tags | undefined,
-          timestamp,
-        })
+/** Reads exact numbers of bytes from a stream of chunks. */
+class ByteReader {
+  private buffered: Buffer = Buffer.alloc(0)
+  private ended = false
+  constructor(private readonly chunks: AsyncIterator<Buffer>) {}
+
+  /** The next `n` bytes; fewer only at the end of the stream. */
+  async read(n: number): Promise<Buffer> {
+    const parts = [this.buffered]
+    let length = this.buffered.length
+    while (length < n && !this.ended) {
+      const next = await this.chunks.next()
+      if (next.done) this.ended = true
+      else {
+        parts.push(next.value)
+        length += next.value.length
       }
     }
+    const all = parts.length === 1 ? this.buffered : Buffer.concat(parts, length)
+    this.buffered = all.subarray(n)
+    return all.subarray(0, n)
+  }
+}
+
+const pbfCutOff = () =>
+  unreadable({
+    nl: 'Het .osm.pbf-bestand houdt midden in een blok op (onvolledig?).',
+    en: 'The .osm.pbf file ends in the middle of a block (incomplete?).',
+  })
+
+interface PbfBlob {
+  raw?: Uint8Array
+  rawSize: number
+  zlib?: Uint8Array
+  /** A compression this reader does not unpack (lzma, bzip2, lz4, zstd). */
+  other?: string
+}
+
+const OTHER_COMPRESSIONS: Record<number, string> = { 4: 'lzma', 5: 'bzip2', 6: 'lz4', 7: 'zstd' }
+
+/** Unpacks a blob within the budget and the format's 32 MiB, never inflating past either. */
+function unpackBlob(blob: PbfBlob, budget: Budget): Buffer {
+  const room = budget.limit - budget.unpacked
+  if (blob.rawSize < 0 || blob.rawSize > MAX_BLOB_BYTES) {
+    throw beyondPbfFormat({
+      nl: `een blok zegt uitgepakt ${blob.rawSize} bytes te zijn; het formaat staat hoogstens 32 MiB toe.`,
+      en: `a block says it unpacks to ${blob.rawSize} bytes; the format allows at most 32 MiB.`,
+    })
+  }
+  if (blob.raw) {
+    if (blob.raw.length > room) throw tooLarge(budget)
+    budget.unpacked += blob.raw.length
+    return Buffer.from(blob.raw.buffer, blob.raw.byteOffset, blob.raw.length)
+  }
+  if (!blob.zlib) {
+    throw unreadable({
+      nl: `Een blok in het .osm.pbf-bestand is ingepakt met ${blob.other ?? 'niets bekends'}; alleen zlib wordt gelezen.`,
+      en: `A block in the .osm.pbf file is compressed with ${blob.other ?? 'nothing known'}; only zlib is read.`,
+    })
+  }
+  if (blob.rawSize > room) throw tooLarge(budget)
+  // raw_size is optional: without it the block may still not pass the format's limit or the room.
+  const cap = blob.rawSize > 0 ? blob.rawSize : Math.min(MAX_BLOB_BYTES, room)
+  let data: Buffer
+  try {
+    data = inflateSync(blob.zlib, { maxOutputLength: Math.max(1, cap) })
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== 'ERR_BUFFER_TOO_LARGE') {
+      throw unreadable({
+        nl: `Een blok in het .osm.pbf-bestand is niet uit te pakken (${(e as Error).message}).`,
+        en: `A block in the .osm.pbf file does not decompress (${(e as Error).message}).`,
+      })
+    }
+    if (blob.rawSize > 0) {
+      throw unreadable({
+        nl: `Een blok in het .osm.pbf-bestand pakt uit tot meer dan de ${blob.rawSize} bytes die het opgeeft.`,
+        en: `A block in the .osm.pbf file unpacks to more than the ${blob.rawSize} bytes it states.`,
+      })
+    }
+    if (cap === MAX_BLOB_BYTES) {
+      throw beyondPbfFormat({
+        nl: 'een blok pakt uit tot meer dan 32 MiB.',
+        en: 'a block unpacks to more than 32 MiB.',
+      })
+    }
+    throw tooLarge(budget)
+  }
+  budget.unpacked += data.length
+  return data
+}
+
+/**
+ * The blocks of an `.osm.pbf` file (OSM PBF file format: a 4-byte big-endian BlobHeader length,
+ * a BlobHeader, a Blob), framed here rather than by osm-pbf-parser-node's stream, which throws
+ * inside its transform (an uncaught exception that ends the process) and inflates without a
+ * limit. Each size is checked before its bytes are read or unpacked.
+ */
+async function* pbfBlocks(stream: Readable, budget: Budget): AsyncGenerator<Buffer> {
+  const bytes = new ByteReader((stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]())
+  let first = true
+  for (;;) {
+    const prefix = await bytes.read(4)
+    if (prefix.length === 0) return
+    if (prefix.length < 4) throw pbfCutOff()
+    const headerLength = prefix.readUInt32BE(0)
+    if (headerLength > MAX_BLOB_HEADER_BYTES) {
+      throw beyondPbfFormat({
+        nl: `een BlobHeader is ${headerLength} bytes; het formaat staat minder dan 64 KiB toe.`,
+        en: `a BlobHeader is ${headerLength} bytes; the format allows less than 64 KiB.`,
+      })
+    }
+    const headerBytes = await bytes.read(headerLength)
+    if (headerBytes.length < headerLength) throw pbfCutOff()
+    const header = new PbfReader(headerBytes).readFields(
+      (tag, h, pbf) => {
+        if (tag === 1) h.type = pbf.readString()
+        else if (tag === 3) h.datasize = pbf.readVarint(true)
+      },
+      { type: '', datasize: 0 },
+    )
+    if (header.datasize < 0 || header.datasize > MAX_BLOB_BYTES) {
+      throw beyondPbfFormat({
+        nl: `een blok is ${header.datasize} bytes; het formaat staat hoogstens 32 MiB toe.`,
+        en: `a block is ${header.datasize} bytes; the format allows at most 32 MiB.`,
+      })
+    }
+    if (first && header.type !== 'OSMHeader') {
+      throw unreadable({
+        nl: 'Het .osm.pbf-bestand begint niet met een OSMHeader-blok.',
+        en: 'The .osm.pbf file does not start with an OSMHeader block.',
+      })
+    }
+    first = false
+    const blobBytes = await bytes.read(header.datasize)
+    if (blobBytes.length < header.datasize) throw pbfCutOff()
+    // The format says to skip block types a reader does not know.
+    if (header.type !== 'OSMHeader' && header.type !== 'OSMData') continue
+    const blob = new PbfReader(blobBytes).readFields<PbfBlob>(
+      (tag, b, pbf) => {
+        if (tag === 1) b.raw = pbf.readBytes()
+        else if (tag === 2) b.rawSize = pbf.readVarint(true)
+        else if (tag === 3) b.zlib = pbf.readBytes()
+        else if (OTHER_COMPRESSIONS[tag]) b.other = OTHER_COMPRESSIONS[tag]
+      },
+      { rawSize: 0 },
+    )
+    // The header block is unpacked too (within the budget): a damaged one fails here.
+    const data = unpackBlob(blob, budget)
+    if (header.type === 'OSMData') yield data
+  }
+}
+
+/** The elements of one unpacked OSMData block. */
+function pbfElements(data: Buffer): OsmElement[] {
+  let items: Record<string, unknown>[]
+  try {
+    items = parsePrimitiveBlock(data, { withTags: true, withInfo: true }) as Record<
+      string,
+      unknown
+    >[]
+  } catch (e) {
+    throw unreadable({
+      nl: `Een datablok in het .osm.pbf-bestand is niet te lezen (${(e as Error).message}).`,
+      en: `A data block in the .osm.pbf file cannot be read (${(e as Error).message}).`,
+    })
+  }
+  const batch: OsmElement[] = []
+  for (const item of items) {
+    const timestamp = stamp((item.info as { timestamp?: unknown } | undefined)?.timestamp)
+    if (item.type === 'node') {
+      batch.push({
+        type: 'node',
+        id: num(item.id),
+        lon: num(item.lon),
+        lat: num(item.lat),
+        tags: item.tags as Tags | undefined,
+        timestamp,
+      })
+    } else if (item.type === 'way') {
+      batch.push({
+        type: 'way',
+        id: num(item.id),
+        refs: (item.refs as unknown[]).map(num),
+        tags: item.tags as Tags | undefined,
+        timestamp,
+      })
+    } else if (item.type === 'relation') {
+      batch.push({
+        type: 'relation',
+        id: num(item.id),
+        members: (
+          item.members as { type: 'node' | 'way' | 'relation'; ref: unknown; role: string }[]
+        ).map((m) => ({ type: m.type, ref: num(m.ref), role: m.role ?? '' })),
+        tags: item.tags as Tags | undefined,
+        timestamp,
+      })
+    }
+  }
+  return batch
+}
+
+async function* readPbf(stream: Readable, budget: Budget): AsyncGenerator<OsmElement[]> {
+  for await (const data of pbfBlocks(stream, budget)) {
+    const batch = pbfElements(data)
     if (batch.length) yield batch
   }
 }
@@ -316,17 +580,24 @@ async function* readJson(stream: Readable): AsyncGenerator<OsmElement[]> {
 const placeable = (e: OsmElement) =>
   e.type !== 'node' || (Number.isFinite(e.lon) && Number.isFinite(e.lat))
 
+export interface ReadOptions {
+  readonly onProgress?: ReadProgress | undefined
+  /** Most bytes the file may unpack to (BUURTKAART_MAX_OSM_BYTES); the read stops there. */
+  readonly maxBytes?: number | undefined
+}
+
 /** Reads the whole file once, in batches of elements, reporting bytes read. */
 export async function* readOsm(
   path: string,
   info: OsmFileInfo,
-  onProgress?: ReadProgress,
+  options: ReadOptions = {},
 ): AsyncGenerator<OsmElement[]> {
-  const stream = source(path, info, onProgress)
+  const budget: Budget = { limit: options.maxBytes ?? DEFAULT_MAX_OSM_BYTES, unpacked: 0 }
+  const stream = source(path, info, budget, options.onProgress)
   try {
     const batches =
       info.format === 'pbf'
-        ? readPbf(stream)
+        ? readPbf(stream, budget)
         : info.format === 'xml'
           ? readXml(stream)
           : readJson(stream)

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { PbfWriter } from 'pbf'
 import { assetSchemas } from '../../api/domain/asset.js'
 import { importAreas } from '../../api/services/areas.js'
 import { importOsm } from '../../api/services/osm-import.js'
@@ -44,4 +45,35 @@ export async function loadSyntheticDelftAreas(ctx: Pick<TestContext, 'handle' | 
     ],
     { populationLevel: 'auto' },
   )
+}
+
+/** One blob of an `.osm.pbf` file: its BlobHeader type and the fields of its Blob message. */
+export interface PbfBlob {
+  readonly type: string
+  readonly raw?: Uint8Array
+  readonly rawSize?: number
+  readonly zlib?: Uint8Array
+}
+
+/**
+ * The bytes of an `.osm.pbf` file made of `blobs` (OSM PBF file format: a 4-byte big-endian
+ * BlobHeader length, the BlobHeader, then the Blob), for files a real extract never holds.
+ */
+export function pbfBytes(blobs: readonly PbfBlob[]): Buffer {
+  const parts: Buffer[] = []
+  for (const blob of blobs) {
+    const data = new PbfWriter()
+    if (blob.raw) data.writeBytesField(1, blob.raw)
+    if (blob.rawSize !== undefined) data.writeVarintField(2, blob.rawSize)
+    if (blob.zlib) data.writeBytesField(3, blob.zlib)
+    const body = data.finish()
+    const header = new PbfWriter()
+    header.writeStringField(1, blob.type)
+    header.writeVarintField(3, body.length)
+    const head = header.finish()
+    const length = Buffer.alloc(4)
+    length.writeUInt32BE(head.length)
+    parts.push(length, Buffer.from(head), Buffer.from(body))
+  }
+  return Buffer.concat(parts)
 }
