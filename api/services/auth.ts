@@ -13,8 +13,37 @@ export const sha256 = (text: string) => createHash('sha256').update(text).digest
 
 const randomToken = () => randomBytes(32).toString('base64url')
 
-/** Failed logins allowed per window before the account or the address must wait. */
-export const THROTTLE = { windowMs: 15 * 60_000, perAccount: 5, perAddress: 20 } as const
+/**
+ * Failed logins slow the next attempt down, they never lock: after a few free failures each
+ * further attempt waits a delay that doubles with every failure, up to a cap, counted from the
+ * latest failure. Once it has passed the right password works, whoever failed before.
+ */
+export const THROTTLE = {
+  /** Failures are remembered this long. */
+  memoryMs: 24 * 3600_000,
+  /** The first delay after the free failures. */
+  baseMs: 1000,
+  /** One address guessing one account. */
+  pair: { free: 5, capMs: 15 * 60_000 },
+  /** One address guessing many accounts. */
+  address: { free: 20, capMs: 15 * 60_000 },
+  /**
+   * Many addresses guessing one account. Capped short: a guesser elsewhere can keep the owner
+   * waiting a minute at most, and a spread-out attack still gets about one guess a minute.
+   */
+  account: { free: 10, capMs: 60_000 },
+} as const
+
+interface ThrottleLimit {
+  readonly free: number
+  readonly capMs: number
+}
+
+/** Milliseconds an attempt must wait after the latest of `failures` failures (0: free). */
+export function throttleDelay(failures: number, limit: ThrottleLimit): number {
+  if (failures < limit.free) return 0
+  return Math.min(THROTTLE.baseMs * 2 ** (failures - limit.free), limit.capMs)
+}
 
 export const SESSION = {
   /** A session ends this long after login, however active. */
@@ -35,17 +64,31 @@ const invalidCredentials = () =>
     },
   )
 
-const tooManyAttempts = (waitMs: number) =>
-  new DomainError(
+/** A wait in words: seconds under two minutes, minutes above. */
+function waitInWords(waitMs: number): { nl: string; en: string } {
+  const s = Math.max(1, Math.ceil(waitMs / 1000))
+  if (s < 120)
+    return {
+      nl: `${s} ${s === 1 ? 'seconde' : 'seconden'}`,
+      en: `${s} second${s === 1 ? '' : 's'}`,
+    }
+  const m = Math.ceil(s / 60)
+  return { nl: `${m} minuten`, en: `${m} minutes` }
+}
+
+const tooManyAttempts = (waitMs: number) => {
+  const wait = waitInWords(waitMs)
+  return new DomainError(
     'too_many_requests',
     { nl: 'Te veel pogingen', en: 'Too many attempts' },
     {
-      nl: `Te veel mislukte pogingen. Probeer het over ${Math.ceil(waitMs / 60_000)} minuten opnieuw.`,
-      en: `Too many failed attempts. Try again in ${Math.ceil(waitMs / 60_000)} minutes.`,
+      nl: `Te veel mislukte pogingen. Wacht ${wait.nl} en probeer het dan opnieuw.`,
+      en: `Too many failed attempts. Wait ${wait.en}, then try again.`,
     },
     [],
-    { retry_after: waitMs / 1000 },
+    { retry_after: Math.max(1, Math.ceil(waitMs / 1000)) },
   )
+}
 
 export interface SessionInfo {
   readonly user: User
@@ -75,59 +118,57 @@ export function createAuth(deps: { db: Database; clock: Clock }) {
   const { db, clock } = deps
 
   /**
-   * Milliseconds until `key` may try again, or 0: blocked when more than `limit` attempts are on
-   * record in the window (the caller's own attempt is already recorded, so parallel guesses count
-   * each other).
+   * Milliseconds this attempt must still wait for `keyHash`, or 0. Every other attempt on record
+   * counts as a failure, also one still being checked, so parallel guesses see each other: once
+   * the free failures are used up, of a burst at most one gets past the delay.
    */
-  async function throttled(keyHash: string, limit: number, now: Date): Promise<number> {
-    const since = new Date(now.getTime() - THROTTLE.windowMs)
+  async function waitFor(
+    keyHash: string,
+    limit: ThrottleLimit,
+    own: readonly number[],
+    now: Date,
+  ): Promise<number> {
     const rows = await db
       .selectFrom('login_failures')
-      .select('at')
+      .select(['id', 'at'])
       .where('key_hash', '=', keyHash)
-      .where('at', '>', since)
+      .where('at', '>', new Date(now.getTime() - THROTTLE.memoryMs))
       .orderBy('at', 'desc')
-      .limit(limit + 1)
+      // Beyond this many the delay is at its cap anyway.
+      .limit(limit.free + 64)
       .execute()
-    if (rows.length <= limit) return 0
-    const oldest = new Date(rows[rows.length - 1]!.at).getTime()
-    return Math.max(1000, oldest + THROTTLE.windowMs - now.getTime())
+    const others = rows.filter((r) => !own.includes(r.id))
+    const delay = throttleDelay(others.length, limit)
+    if (delay === 0) return 0
+    const latest = Math.max(...others.map((r) => new Date(r.at).getTime()))
+    return Math.max(0, latest + delay - now.getTime())
   }
 
   /**
-   * Checks e-mail and password, throttled per account and per address. The attempt is recorded
-   * before the (slow) hash is checked and removed again when it succeeds or is refused as
-   * throttled, so a burst of parallel guesses counts fully. An unknown e-mail costs the same hash
-   * and gets the same answer as a wrong password.
+   * Checks e-mail and password, slowed down per account, per address and per account from one
+   * address. The attempt is recorded before the (slow) hash is checked and removed again when it
+   * succeeds or has to wait, so parallel guesses see each other. An unknown e-mail costs the same
+   * hash and gets the same answer as a wrong password.
    */
   async function checkCredentials(emailIn: string, password: string, address: string) {
     const now = clock.now()
     const email = emailIn.trim().toLowerCase()
-    const accountKey = sha256(`account:${email}`)
-    const addressKey = sha256(`address:${address}`)
+    const keys = [
+      { hash: sha256(`pair:${email}\n${address}`), limit: THROTTLE.pair },
+      { hash: sha256(`address:${address}`), limit: THROTTLE.address },
+      { hash: sha256(`account:${email}`), limit: THROTTLE.account },
+    ]
     const attempt = await db
       .insertInto('login_failures')
-      .values([
-        { key_hash: accountKey, at: now },
-        { key_hash: addressKey, at: now },
-      ])
+      .values(keys.map((k) => ({ key_hash: k.hash, at: now })))
       .returning('id')
       .execute()
-    const forget = () =>
-      db
-        .deleteFrom('login_failures')
-        .where(
-          'id',
-          'in',
-          attempt.map((r) => r.id),
-        )
-        .execute()
-    const wait = Math.max(
-      await throttled(accountKey, THROTTLE.perAccount, now),
-      await throttled(addressKey, THROTTLE.perAddress, now),
-    )
+    const own = attempt.map((r) => r.id)
+    const forget = () => db.deleteFrom('login_failures').where('id', 'in', own).execute()
+    let wait = 0
+    for (const key of keys) wait = Math.max(wait, await waitFor(key.hash, key.limit, own, now))
     if (wait > 0) {
-      await forget() // not checked, so not a failure: the block ends when the real ones expire
+      await forget() // not checked, so not a failure: waiting does not make the delay grow
       throw tooManyAttempts(wait)
     }
     const found = await findUserByEmail(db, email)
@@ -136,12 +177,16 @@ export function createAuth(deps: { db: Database; clock: Clock }) {
     if (!ok || !found) {
       await db
         .deleteFrom('login_failures')
-        .where('at', '<', new Date(now.getTime() - THROTTLE.windowMs))
+        .where('at', '<', new Date(now.getTime() - THROTTLE.memoryMs))
         .execute()
       throw invalidCredentials()
     }
+    // The owner got in: this account's failures are forgiven (those of the address are not).
     await forget()
-    await db.deleteFrom('login_failures').where('key_hash', '=', accountKey).execute()
+    await db
+      .deleteFrom('login_failures')
+      .where('key_hash', 'in', [keys[0]!.hash, keys[2]!.hash])
+      .execute()
     const { password_hash: _omit, ...user } = found
     return user
   }

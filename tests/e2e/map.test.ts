@@ -1687,7 +1687,9 @@ describeBackends(
         )
         text = (await page.textContent('#login-error')) ?? ''
       }
-      expect(text).toMatch(/^Te veel mislukte pogingen\. Probeer het over \d+ minuten opnieuw\.$/)
+      expect(text).toMatch(
+        /^Te veel mislukte pogingen\. Wacht \d+ (seconden?|minuten) en probeer het dan opnieuw\.$/,
+      )
       await page.close()
     })
 

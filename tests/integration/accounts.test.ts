@@ -1,13 +1,34 @@
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
-import { createApp, type Logger } from '../../api/http/app.js'
+import { createApp, type AppDeps, type Logger } from '../../api/http/app.js'
+import type { Clock } from '../../api/services/assets.js'
 import { sha256, THROTTLE } from '../../api/services/auth.js'
 import { assetBody, call, describeBackends, TEST_CONFIG } from '../helpers/backends.js'
 import { Browser, makeUser, PASSWORD } from '../helpers/session.js'
 
+/** A clock that stands still until a test moves it on: delays without sleeping. */
+function manualClock(start = '2026-11-21T10:00:00Z') {
+  let t = Date.parse(start)
+  return {
+    now: () => new Date(t),
+    advance: (ms: number) => {
+      t += ms
+    },
+  }
+}
+
 describeBackends(
   'accounts and sessions',
   (ctx) => {
+    /** The app on this suite's database with its own clock (and configuration). */
+    const appWith = (clock: Clock, config: Partial<AppDeps['config']> = {}) =>
+      createApp({
+        db: ctx().handle.db,
+        backend: ctx().backend,
+        clock,
+        config: { ...TEST_CONFIG, ...config },
+      })
+
     it('stores only a scrypt hash of the password and signs in with an HttpOnly, SameSite=Lax cookie', async () => {
       const user = await makeUser(ctx(), 'trusted')
       const row = await ctx()
@@ -127,39 +148,86 @@ describeBackends(
       expect(ok.status).toBe(201)
     })
 
-    it('throttles failed logins per account, also for an unknown account, with Retry-After', async () => {
-      await makeUser(ctx(), 'contributor')
-      for (const email of ['contributor@example.nl', 'unknown@example.nl']) {
-        for (let i = 0; i < THROTTLE.perAccount; i++) {
-          expect((await new Browser(ctx().anon).login(email, 'fout-wachtwoord-1')).status).toBe(401)
+    it('slows failed logins with a growing delay (429 + Retry-After), also for an unknown account; the right password works once it has passed', async () => {
+      await makeUser(ctx(), 'admin')
+      const clock = manualClock()
+      const app = appWith(clock)
+      const login = (email: string, password: string) => new Browser(app).login(email, password)
+      for (const email of ['admin@example.nl', 'unknown@example.nl']) {
+        for (let i = 0; i < THROTTLE.pair.free; i++) {
+          expect((await login(email, 'fout-wachtwoord-1')).status).toBe(401)
         }
-        const blocked = await new Browser(ctx().anon).login(email, PASSWORD)
-        expect(blocked.status).toBe(429)
-        expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0)
-        expect(blocked.json.code).toBe('too_many_requests')
+        const waits: number[] = []
+        for (let i = 0; i < 3; i++) {
+          const early = await login(email, PASSWORD)
+          expect(early.status).toBe(429)
+          expect(early.json.code).toBe('too_many_requests')
+          waits.push(Number(early.headers.get('retry-after')))
+          clock.advance(waits[i]! * 1000)
+          expect((await login(email, 'fout-wachtwoord-1')).status).toBe(401)
+        }
+        expect(waits).toEqual([1, 2, 4].map((n) => (n * THROTTLE.baseMs) / 1000))
       }
+      const early = await login('admin@example.nl', PASSWORD)
+      expect(early.status).toBe(429)
+      clock.advance(Number(early.headers.get('retry-after')) * 1000)
+      expect((await login('admin@example.nl', PASSWORD)).status).toBe(200)
       const stored = await ctx().handle.db.selectFrom('login_failures').select('key_hash').execute()
       expect(stored.every((r) => /^[0-9a-f]{64}$/.test(r.key_hash))).toBe(true)
     })
 
-    it('throttles failed logins per address behind a trusted proxy', async () => {
-      await makeUser(ctx(), 'contributor')
-      const app = createApp({
-        db: ctx().handle.db,
-        backend: ctx().backend,
-        clock: ctx().clock,
-        config: { ...TEST_CONFIG, trustProxy: true },
-      })
+    it('does not let a guesser at another address keep the owner out for long', async () => {
+      await makeUser(ctx(), 'admin')
+      const clock = manualClock()
+      const app = appWith(clock, { trustProxy: true })
       const from = (address: string) => new Browser(app, { 'x-forwarded-for': address })
-      for (let i = 0; i < THROTTLE.perAddress; i++) {
+      // A guesser tries as fast as allowed: 20 wrong passwords, waiting out every delay.
+      for (let failures = 0; failures < 25;) {
+        const res = await from('203.0.113.7').login('admin@example.nl', `gok-${failures}-abcdef`)
+        if (res.status === 429) clock.advance(Number(res.headers.get('retry-after')) * 1000)
+        else if (res.status === 401) failures++
+        else throw new Error(`unexpected ${res.status}`)
+      }
+      expect((await from('203.0.113.7').login('admin@example.nl', PASSWORD)).status).toBe(429)
+      const owner = await from('198.51.100.1').login('admin@example.nl', PASSWORD)
+      expect(owner.status).toBe(429)
+      const wait = Number(owner.headers.get('retry-after'))
+      expect(wait).toBeLessThanOrEqual(THROTTLE.account.capMs / 1000)
+      clock.advance(wait * 1000)
+      expect((await from('198.51.100.1').login('admin@example.nl', PASSWORD)).status).toBe(200)
+    })
+
+    it('slows failed logins per address behind a trusted proxy, without locking that address out', async () => {
+      await makeUser(ctx(), 'contributor')
+      const clock = manualClock()
+      const app = appWith(clock, { trustProxy: true })
+      const from = (address: string) => new Browser(app, { 'x-forwarded-for': address })
+      for (let i = 0; i < THROTTLE.address.free; i++) {
         // Different accounts each time, and a made-up first hop: only the proxy's hop links them.
         const forged = `10.0.${i}.1, 203.0.113.7`
         expect((await from(forged).login(`guess${i}@example.nl`, 'x')).status).toBe(401)
       }
-      expect((await from('203.0.113.7').login('contributor@example.nl', PASSWORD)).status).toBe(429)
+      const slowed = await from('203.0.113.7').login('contributor@example.nl', PASSWORD)
+      expect(slowed.status).toBe(429)
+      expect(Number(slowed.headers.get('retry-after'))).toBe(THROTTLE.baseMs / 1000)
       expect((await from('198.51.100.1').login('contributor@example.nl', PASSWORD)).status).toBe(
         200,
       )
+      clock.advance(THROTTLE.baseMs)
+      expect((await from('203.0.113.7').login('contributor@example.nl', PASSWORD)).status).toBe(200)
+    })
+
+    it('checks at most one of many parallel guesses once a delay applies; the others get 429', async () => {
+      await makeUser(ctx(), 'moderator')
+      const clock = manualClock()
+      const app = appWith(clock)
+      const guess = () => new Browser(app).login('moderator@example.nl', 'fout-wachtwoord-3')
+      for (let i = 0; i < THROTTLE.pair.free; i++) expect((await guess()).status).toBe(401)
+      clock.advance(THROTTLE.baseMs)
+      const statuses = (await Promise.all(Array.from({ length: 8 }, guess))).map((r) => r.status)
+      // Each attempt counts the others in flight: at most one is checked, none by chance twice.
+      expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(1)
+      expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([])
     })
 
     it('signs out everywhere', async () => {
