@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
+  | 'method_not_allowed'
   | 'gone'
   | 'precondition_required'
   | 'version_conflict'

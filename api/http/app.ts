@@ -9,8 +9,10 @@ import { assetSchemas } from '../domain/asset.js'
 import type { Backend } from '../db/create-db.js'
 import type { Database } from '../db/database.js'
 import { createAssetService, systemClock, type Clock } from '../services/assets.js'
-import { straightLine, type DistanceMethod, type Mode } from '../domain/reach.js'
+import type { DistanceMethod, Mode } from '../domain/reach.js'
 import { createAnalysis } from '../services/analysis.js'
+import { computeStraightLine } from '../services/compute/line.js'
+import { inlineCompute, type Compute } from '../services/compute/pool.js'
 import { createNetworks } from '../services/network.js'
 import { analysisRoutes } from './analysis.js'
 import { planningRoutes } from './planning.js'
@@ -26,7 +28,9 @@ import { dataRoutes } from './data.js'
 import { createDownloadJobs } from '../services/download/jobs.js'
 import type { Fetcher } from '../services/download/http.js'
 import os from 'node:os'
-import { fromZod, problem, toProblem, tooLarge } from './problem.js'
+import { fromZod, toProblem, tooLarge } from './problem.js'
+import { notFoundHandler } from './routes.js'
+import { refuseUnstorableJson, refuseUnstorableUrl } from './text-guard.js'
 import { transferRoutes } from './transfer.js'
 import { accountRoutes } from './accounts.js'
 import { proposalRoutes } from './proposals.js'
@@ -111,6 +115,11 @@ export interface AppDeps {
   readonly webRoot?: string | undefined
   /** Distance methods by mode: straight line, and walk and bike over the stored network. */
   readonly distanceMethods?: Partial<Record<Mode, DistanceMethod>>
+  /**
+   * Where heavy analysis runs: the service passes a pool of worker threads (workerCompute), so
+   * no request holds up the event loop; default: this thread (tests, scripts).
+   */
+  readonly compute?: Compute
   /** Bytes of encoded vector tiles kept in memory (default 64 MB; 0 for uncached benchmarks). */
   readonly tileCacheBytes?: number
 }
@@ -133,13 +142,23 @@ export function createApp(deps: AppDeps) {
   const reads = deps.readDb ?? deps.db
   const schemas = assetSchemas({ bbox: deps.config.regionBbox, name: deps.config.regionName })
   const assets = createAssetService({ db: deps.db, clock })
-  const networks = createNetworks({ db: reads, snapLimitM: deps.config.snapLimitM ?? 500 })
+  const compute = deps.compute ?? inlineCompute()
+  const networks = createNetworks({
+    db: reads,
+    snapLimitM: deps.config.snapLimitM ?? 500,
+    compute,
+  })
   const analysis = createAnalysis({
     db: reads,
     clock,
-    methods: { line: straightLine(), ...networks.methods, ...deps.distanceMethods },
+    methods: {
+      line: computeStraightLine(compute),
+      ...networks.methods,
+      ...deps.distanceMethods,
+    },
     regionName: deps.config.regionName,
     networks,
+    compute,
   })
 
   const auth = createAuth({ db: deps.db, clock })
@@ -158,17 +177,7 @@ export function createApp(deps: AppDeps) {
   app.onError((err, c) =>
     toProblem(err, c, (e) => log.error(`${c.req.method} ${c.req.path} failed`, e)),
   )
-  app.notFound((c) =>
-    toProblem(
-      problem(
-        'not_found',
-        { nl: 'Niet gevonden', en: 'Not found' },
-        { nl: `Er is niets op ${c.req.path}.`, en: `There is nothing at ${c.req.path}.` },
-      ),
-      c,
-      () => {},
-    ),
-  )
+  app.notFound(notFoundHandler(app))
 
   const jsonLimit = bodyLimit({
     maxSize: deps.config.maxBodyBytes,
@@ -193,6 +202,10 @@ export function createApp(deps: AppDeps) {
   app.use('/reports/*', authn)
   app.use('/tiles/*', authn)
   app.use('/api/*', writeRateLimit(new RateLimiter(deps.config.writesPerMinute ?? 120)))
+  // After sign-in, so that a visitor without access hears 401 first. File uploads are left to
+  // their importers, which report a bad value per row.
+  app.use('*', refuseUnstorableUrl(app))
+  app.use('/api/*', except(['/api/import', '/api/network/import'], refuseUnstorableJson()))
 
   app.route('/api', metaRoutes({ db: deps.db, backend: deps.backend }))
   app.route('/api', accountRoutes({ db: deps.db, auth, clock, trustProxy, settings }))

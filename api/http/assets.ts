@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
 import type { AssetSchemas, AssetStatus } from '../domain/asset.js'
 import { isKindCode, type KindCode } from '../domain/kinds.js'
+import { unstorableText } from '../domain/text.js'
 import type { AssetCursor, AssetFilter } from '../repositories/assets.js'
 import type { AssetService } from '../services/assets.js'
 import type { AppEnv } from './app.js'
@@ -81,6 +82,8 @@ function decodeCursor(text: string): AssetCursor | undefined {
       Array.isArray(value) &&
       value.length === 2 &&
       typeof value[0] === 'string' &&
+      // A name the database could not compare: not one of ours.
+      !unstorableText(value[0]) &&
       typeof value[1] === 'string' &&
       isUuid(value[1])
     ) {

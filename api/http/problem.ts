@@ -22,6 +22,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   gone: 410,
   precondition_required: 428,
   version_conflict: 412,
@@ -106,11 +107,17 @@ export function fromZod(error: ZodError, target: string, input: unknown): Domain
   }
   const where: FieldError['in'] =
     target === 'param' ? 'path' : target === 'header' ? 'header' : 'query'
-  const fields = zodToFieldErrors(error, input).map((f) => ({
-    ...f,
-    pointer: f.pointer.replace(/^\//, ''),
-    in: where,
-  }))
+  return invalidParameters(
+    zodToFieldErrors(error, input).map((f) => ({
+      ...f,
+      pointer: f.pointer.replace(/^\//, ''),
+      in: where,
+    })),
+  )
+}
+
+/** 400 for query, path or header parameters; each field's pointer is the parameter's name. */
+export function invalidParameters(fields: readonly FieldError[]): DomainError {
   return new DomainError(
     'invalid_parameter',
     { nl: 'Ongeldige parameter', en: 'Invalid parameter' },
