@@ -9,10 +9,8 @@ import { assetSchemas } from '../domain/asset.js'
 import type { Backend } from '../db/create-db.js'
 import type { Database } from '../db/database.js'
 import { createAssetService, systemClock, type Clock } from '../services/assets.js'
-import type { DistanceMethod, Mode } from '../domain/reach.js'
+import { straightLine, type DistanceMethod, type Mode } from '../domain/reach.js'
 import { createAnalysis } from '../services/analysis.js'
-import { computeStraightLine } from '../services/compute/line.js'
-import { inlineCompute, type Compute } from '../services/compute/pool.js'
 import { createNetworks } from '../services/network.js'
 import { analysisRoutes } from './analysis.js'
 import { planningRoutes } from './planning.js'
@@ -115,11 +113,6 @@ export interface AppDeps {
   readonly webRoot?: string | undefined
   /** Distance methods by mode: straight line, and walk and bike over the stored network. */
   readonly distanceMethods?: Partial<Record<Mode, DistanceMethod>>
-  /**
-   * Where heavy analysis runs: the service passes a pool of worker threads (workerCompute), so
-   * no request holds up the event loop; default: this thread (tests, scripts).
-   */
-  readonly compute?: Compute
   /** Bytes of encoded vector tiles kept in memory (default 64 MB; 0 for uncached benchmarks). */
   readonly tileCacheBytes?: number
 }
@@ -142,23 +135,13 @@ export function createApp(deps: AppDeps) {
   const reads = deps.readDb ?? deps.db
   const schemas = assetSchemas({ bbox: deps.config.regionBbox, name: deps.config.regionName })
   const assets = createAssetService({ db: deps.db, clock })
-  const compute = deps.compute ?? inlineCompute()
-  const networks = createNetworks({
-    db: reads,
-    snapLimitM: deps.config.snapLimitM ?? 500,
-    compute,
-  })
+  const networks = createNetworks({ db: reads, snapLimitM: deps.config.snapLimitM ?? 500 })
   const analysis = createAnalysis({
     db: reads,
     clock,
-    methods: {
-      line: computeStraightLine(compute),
-      ...networks.methods,
-      ...deps.distanceMethods,
-    },
+    methods: { line: straightLine(), ...networks.methods, ...deps.distanceMethods },
     regionName: deps.config.regionName,
     networks,
-    compute,
   })
 
   const auth = createAuth({ db: deps.db, clock })
