@@ -35,7 +35,6 @@ export interface AssetAttributes {
   status: AssetStatus
   location_precision: LocationPrecision
   source_ref: string | null
-  verified_at: string | null
 }
 
 /** The attribute names, in the order exports list them. */
@@ -58,7 +57,6 @@ export const ATTRIBUTE_FIELDS = [
   'status',
   'location_precision',
   'source_ref',
-  'verified_at',
 ] as const satisfies readonly (keyof AssetAttributes)[]
 
 /** Personal data: left out of public responses, public exports and the public history. */
@@ -84,7 +82,11 @@ export interface Asset extends AssetAttributes {
   wijk_code: string | null
   buurt_code: string | null
   pc4_code: string | null
-  /** The role of whoever last marked the asset as checked (with `verified_at`). */
+  /**
+   * When someone last marked the asset as checked, and their role: stamped by
+   * `POST /api/assets/{id}/verify` alone (and put back by a revert), never set from input.
+   */
+  verified_at: string | null
   verified_by_role: string | null
   version: number
   created_at: string
@@ -133,6 +135,26 @@ const text = (max: number) =>
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 const PHONE = /^\+?[0-9 ()-]{6,40}$/
+
+/**
+ * A stored field no input may set: the verification stamp is made by POST /api/assets/{id}/verify
+ * alone, so a trusted editor cannot declare a place checked until 2099. Named in the schema, so
+ * that a request carrying it is refused at its own pointer.
+ */
+const setByVerify = z
+  .unknown()
+  .superRefine((_, ctx) => {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'Only POST /api/assets/{id}/verify sets this (it marks a place as checked today).',
+      params: {
+        code: 'read_only',
+        nl: 'Alleen POST /api/assets/{id}/verify zet dit (dat markeert een plek als vandaag gecontroleerd).',
+      } satisfies IssueParams,
+    })
+  })
+  .optional()
+  .meta({ description: 'Read-only: set by POST /api/assets/{id}/verify; refused here (422).' })
 
 const optionalText = (max: number) =>
   text(max)
@@ -258,8 +280,8 @@ export function assetSchemas(region: { bbox: Bbox; name: string }) {
     status: z.enum(STATUSES),
     location_precision: z.enum(PRECISIONS),
     source_ref: optionalText(200),
-    verified_at: z.iso.datetime({ offset: true }).nullable(),
   }
+  const verification = { verified_at: setByVerify, verified_by_role: setByVerify }
 
   const createProperties = z
     .strictObject({
@@ -280,12 +302,12 @@ export function assetSchemas(region: { bbox: Bbox; name: string }) {
       status: fields.status.optional(),
       location_precision: fields.location_precision.optional(),
       source_ref: fields.source_ref.optional(),
-      verified_at: fields.verified_at.optional(),
+      ...verification,
     })
     .meta({ id: 'AssetCreateProperties' })
 
   const patchProperties = z
-    .strictObject(fields)
+    .strictObject({ ...fields, ...verification })
     .partial()
     .meta({ id: 'AssetPatchProperties', description: 'Only the fields to change; null clears.' })
 

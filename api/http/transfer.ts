@@ -25,6 +25,7 @@ export const CSV_COLUMNS = [
   'lon',
   'lat',
   ...ATTRIBUTE_FIELDS,
+  'verified_at',
   'source',
   ...AREA_CODE_FIELDS,
   'verified_by_role',

@@ -39,6 +39,7 @@ const COLUMNS = [
   'created_by',
   'updated_at',
   'updated_by',
+  'verified_at',
   'verified_by_role',
   'version',
   'deleted_at',
@@ -172,7 +173,6 @@ function attributeValues(a: AssetAttributes) {
     status: a.status,
     location_precision: a.location_precision,
     source_ref: a.source_ref,
-    verified_at: a.verified_at,
   }
 }
 
@@ -282,6 +282,7 @@ export async function writeState(
   return writeVersion(db, id, expectedVersion, 'any', {
     ...attributeValues(state),
     geom: pointFromLonLat(state.lon, state.lat),
+    verified_at: state.verified_at,
     verified_by_role: state.verified_by_role ?? null,
     deleted_at: state.deleted_at ? at : null,
     deleted_by: state.deleted_at ? actor : null,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import {
   ASSET_LABEL,
+  ATTRIBUTE_FIELDS,
   pickAttributes,
   type Asset,
   type AssetAttributes,
@@ -75,19 +76,22 @@ export function attributesFromInput(p: AssetCreateInput['properties']): AssetAtt
     status: p.status ?? 'active',
     location_precision: p.location_precision ?? 'exact',
     source_ref: p.source_ref ?? null,
-    verified_at: p.verified_at ? new Date(p.verified_at).toISOString() : null,
   }
 }
 
-/** Applies a patch. A kind change carries `is_meeting_place` along unless it was overridden. */
+/**
+ * Applies a patch. A kind change carries `is_meeting_place` along unless it was overridden. Only
+ * attributes are taken: a proposal stored before the verification stamp became read-only may
+ * still carry `verified_at`.
+ */
 export function applyPatch(current: Asset, patch: AssetPatchInput['properties']): AssetAttributes {
   const base = pickAttributes(current)
   const p = patch ?? {}
   const next: AssetAttributes = { ...base }
-  for (const [key, value] of Object.entries(p)) {
+  for (const key of ATTRIBUTE_FIELDS) {
+    const value = (p as Partial<Record<string, unknown>>)[key]
     if (value !== undefined) (next as unknown as Record<string, unknown>)[key] = value
   }
-  if (p.verified_at) next.verified_at = new Date(p.verified_at).toISOString()
   if (p.kind && p.kind !== current.kind && p.is_meeting_place === undefined) {
     const followsDefault = current.is_meeting_place === defaultMeetingPlace(current.kind)
     if (followsDefault) next.is_meeting_place = defaultMeetingPlace(p.kind)

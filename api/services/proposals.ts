@@ -70,6 +70,7 @@ function proposedState(
       wijk_code: null,
       buurt_code: null,
       pc4_code: null,
+      verified_at: null,
       verified_by_role: null,
       version: 0,
       created_at: at,
