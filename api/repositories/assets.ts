@@ -105,6 +105,17 @@ export async function findAsset(db: Executor, id: string): Promise<Asset | undef
   return row && toAsset(row)
 }
 
+/**
+ * One asset (live or deleted) with its row locked until the transaction ends (SELECT … FOR
+ * UPDATE; call it inside one). A change that reads the current version and then writes the next
+ * one takes this: another change of the same asset in flight is waited for and then seen, instead
+ * of both reading the same version and the later one failing on a version it never asked for.
+ */
+export async function lockAsset(trx: Executor, id: string): Promise<Asset | undefined> {
+  const row = await selectAssets(trx).where('id', '=', id).forUpdate().executeTakeFirst()
+  return row && toAsset(row)
+}
+
 /** Live assets matching the filter, ordered by name then id, after the cursor. */
 export async function listAssets(
   db: Executor,

@@ -17,6 +17,7 @@ import {
   findBySourceRefs,
   insertAssets,
   listAssets,
+  lockAsset,
   setDeleted,
   stampVerified,
   updateAsset,
@@ -158,9 +159,12 @@ async function requireFreeRef(db: Executor, ref: string | null, self?: string): 
   )
 }
 
-/** Reads an asset that must exist and be live; throws the matching domain error otherwise. */
-async function requireLive(db: Executor, id: string): Promise<Asset> {
-  const asset = await findAsset(db, id)
+/**
+ * Reads an asset that must exist and be live; throws the matching domain error otherwise. A
+ * change passes `lock` (inside its transaction) so that changes of one asset take turns.
+ */
+async function requireLive(db: Executor, id: string, lock = false): Promise<Asset> {
+  const asset = await (lock ? lockAsset(db, id) : findAsset(db, id))
   if (!asset) throw notFound(ASSET_LABEL, id)
   if (asset.deleted_at) throw gone(id)
   return asset
@@ -218,7 +222,7 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
       meta: ChangeMeta = {},
     ): Promise<Asset> {
       return inTransaction(db, async (trx) => {
-        const current = await requireLive(trx, id)
+        const current = await requireLive(trx, id, true)
         const expected = expectedVersion === '*' ? current.version : expectedVersion
         if (current.version !== expected) throw versionConflict(current, expected)
         const position = patch.geometry
@@ -259,7 +263,7 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
       meta: ChangeMeta = {},
     ): Promise<Asset> {
       return inTransaction(db, async (trx) => {
-        const current = await requireLive(trx, id)
+        const current = await requireLive(trx, id, true)
         const expected =
           expectedVersion === undefined || expectedVersion === '*'
             ? current.version
@@ -286,7 +290,7 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
 
     async restore(id: string, actor: string): Promise<Asset> {
       return inTransaction(db, async (trx) => {
-        const current = await findAsset(trx, id)
+        const current = await lockAsset(trx, id)
         if (!current) throw notFound(ASSET_LABEL, id)
         if (!current.deleted_at) {
           throw new DomainError(
@@ -316,7 +320,7 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
     /** Marks a live asset as checked today by someone of `role`. */
     async verify(id: string, role: string, actor: string): Promise<Asset> {
       return inTransaction(db, async (trx) => {
-        const current = await requireLive(trx, id)
+        const current = await requireLive(trx, id, true)
         const at = clock.now()
         if (!(await stampVerified(trx, id, current.version, role, actor, at))) {
           throw versionConflict((await findAsset(trx, id)) as Asset, current.version)
@@ -342,7 +346,7 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
      */
     async revert(id: string, version: number, actor: string, note?: string): Promise<Asset> {
       return inTransaction(db, async (trx) => {
-        const current = await findAsset(trx, id)
+        const current = await lockAsset(trx, id)
         if (!current) throw notFound(ASSET_LABEL, id)
         const target = await findHistoryEntry(trx, id, version)
         if (!target?.after || version >= current.version) {

@@ -10,7 +10,7 @@ import { roundLonLat } from '../domain/geo.js'
 import { userActor } from '../domain/roles.js'
 import type { Database } from '../db/database.js'
 import { jsonb } from '../db/postgis.js'
-import { findAsset, toIso, type Executor } from '../repositories/assets.js'
+import { findAsset, lockAsset, toIso, type Executor } from '../repositories/assets.js'
 import { actorNames } from '../repositories/users.js'
 import { applyPatch, attributesFromInput, createAssetService, type Clock } from './assets.js'
 import { appendAudit } from './audit.js'
@@ -269,7 +269,8 @@ export function createProposals(deps: { db: Database; clock: Clock }) {
           asset = await assets.create(row.payload as AssetCreateInput, actor, meta)
         } else {
           const assetId = row.asset_id as string
-          const current = await findAsset(trx, assetId)
+          // Locked: the change below then applies to the very version compared here.
+          const current = await lockAsset(trx, assetId)
           if (!current) throw notFound(ASSET_LABEL, assetId)
           if (current.deleted_at) throw gone(assetId)
           const before = row.before as Asset
