@@ -42,6 +42,24 @@ export async function findUser(db: Executor, id: string): Promise<User | undefin
   return row && toUser(row)
 }
 
+/**
+ * The ids of the active admins (neither disabled nor anonymised), locked until the transaction
+ * ends. Two changes that would each leave one admin (two admins demoting each other at once)
+ * then run one after the other, and the second sees the first one's result.
+ */
+export async function lockActiveAdmins(trx: Executor): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('role', '=', 'admin')
+    .where('disabled_at', 'is', null)
+    .where('deleted_at', 'is', null)
+    .orderBy('id')
+    .forUpdate()
+    .execute()
+  return rows.map((r) => r.id)
+}
+
 /** An account by e-mail (compared lower-case), with its password hash. */
 export async function findUserByEmail(
   db: Executor,

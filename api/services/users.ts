@@ -6,7 +6,7 @@ import { ROLES, userActor, type Role } from '../domain/roles.js'
 import type { Database } from '../db/database.js'
 import { toIso } from '../repositories/assets.js'
 import { recentHistory } from '../repositories/history.js'
-import { findUser, findUserByEmail, type User } from '../repositories/users.js'
+import { findUser, findUserByEmail, lockActiveAdmins, type User } from '../repositories/users.js'
 import type { Clock } from './assets.js'
 import { appendAudit, listAudit } from './audit.js'
 
@@ -113,6 +113,25 @@ export async function createUser(db: Database, input: NewUser, who: Who): Promis
   })
 }
 
+/**
+ * Refuses (409) a change that would leave no active admin: nobody could then manage users,
+ * settings or imports. Call it inside the transaction before reading the account: it locks the
+ * admins, so a concurrent change waits and then counts what this one left.
+ */
+async function keepAnAdmin(trx: Parameters<typeof lockActiveAdmins>[0], id: string) {
+  const admins = await lockActiveAdmins(trx)
+  if (admins.length === 1 && admins[0] === id) {
+    throw new DomainError(
+      'conflict',
+      { nl: 'Laatste beheerder', en: 'Last administrator' },
+      {
+        nl: 'Dit is de laatste actieve beheerder. Maak eerst iemand anders beheerder: er is altijd minstens één nodig.',
+        en: 'This is the last active administrator. Make someone else an administrator first: there must always be at least one.',
+      },
+    )
+  }
+}
+
 /** A live (not anonymised) account, or 404. */
 export async function requireUser(db: Database, id: string): Promise<User> {
   const user = await findUser(db, id)
@@ -135,6 +154,9 @@ export async function updateUser(
 ): Promise<User> {
   const at = who.clock.now()
   return db.transaction().execute(async (trx) => {
+    if ((patch.role !== undefined && patch.role !== 'admin') || patch.disabled) {
+      await keepAnAdmin(trx, id)
+    }
     const before = await findUser(trx, id)
     if (!before || before.deleted_at) throw notFound(USER_LABEL, id)
     await trx
@@ -190,6 +212,7 @@ async function endAccess(db: Parameters<typeof appendAudit>[0], userId: string, 
 export async function anonymiseUser(db: Database, id: string, who: Who): Promise<void> {
   const at = who.clock.now()
   await db.transaction().execute(async (trx) => {
+    await keepAnAdmin(trx, id)
     const before = await findUser(trx, id)
     if (!before || before.deleted_at) throw notFound(USER_LABEL, id)
     await trx

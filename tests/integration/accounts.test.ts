@@ -1,9 +1,12 @@
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
+import type { Database } from '../../api/db/database.js'
 import { createApp, type AppDeps, type Logger } from '../../api/http/app.js'
 import type { Clock } from '../../api/services/assets.js'
 import { sha256, THROTTLE } from '../../api/services/auth.js'
 import { assetBody, call, describeBackends, TEST_CONFIG } from '../helpers/backends.js'
+import { findUser } from '../../api/repositories/users.js'
+import { updateUser } from '../../api/services/users.js'
 import { Browser, makeUser, PASSWORD } from '../helpers/session.js'
 
 /** A clock that stands still until a test moves it on: delays without sleeping. */
@@ -14,6 +17,18 @@ function manualClock(start = '2026-11-21T10:00:00Z') {
     advance: (ms: number) => {
       t += ms
     },
+  }
+}
+
+/** Waits (up to 2 s) until a statement in this database waits for a lock: the other side of a race. */
+async function lockWaiter(db: Database) {
+  for (let i = 0; i < 100; i++) {
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_locks
+      where not granted and database = (select oid from pg_database where datname = current_database())`.execute(
+      db,
+    )
+    if (rows[0]!.n > 0) return
+    await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
 
@@ -228,6 +243,53 @@ describeBackends(
       // Each attempt counts the others in flight: at most one is checked, none by chance twice.
       expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(1)
       expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([])
+    })
+
+    it('keeps an active admin: the last one cannot be demoted, disabled or deleted (409), not even in a race', async () => {
+      const ada = await makeUser(ctx(), 'admin', 'Ada', 'ada@example.nl')
+      const b = new Browser(ctx().anon)
+      await b.login('ada@example.nl', PASSWORD)
+      for (const [method, body] of [
+        ['PATCH', { role: 'moderator' }],
+        ['PATCH', { disabled: true }],
+        ['DELETE', undefined],
+      ] as const) {
+        const res = await b.request(method, `/api/users/${ada.id}`, body)
+        expect(res.status, res.text).toBe(409)
+        expect(res.headers.get('content-type')).toMatch(/problem\+json/)
+        expect(res.json.detail).toMatch(/laatste actieve beheerder/)
+      }
+      const en = await b.request('DELETE', `/api/users/${ada.id}`, undefined, {
+        'accept-language': 'en',
+      })
+      expect(en.json.detail).toMatch(/last active administrator/)
+      expect(await findUser(ctx().handle.db, ada.id)).toMatchObject({
+        role: 'admin',
+        disabled_at: null,
+        deleted_at: null,
+      })
+      // Bo steps down, and while his change is not yet committed Ada is disabled: that change
+      // waits for his and then refuses, so one admin remains.
+      const bo = await makeUser(ctx(), 'admin', 'Bo', 'bo@example.nl')
+      let disabling: Promise<unknown> = Promise.resolve()
+      await ctx()
+        .handle.db.transaction()
+        .execute(async (trx) => {
+          await trx.updateTable('users').set({ role: 'trusted' }).where('id', '=', bo.id).execute()
+          disabling = updateUser(
+            ctx().handle.db,
+            ada.id,
+            { disabled: true },
+            { actor: 'test', clock: ctx().clock },
+          ).catch((e: unknown) => e)
+          // PostgreSQL: commit only once the other change is waiting (PGlite runs it after).
+          if (ctx().backend === 'postgresql') await lockWaiter(ctx().handle.db)
+        })
+      expect(await disabling).toMatchObject({ code: 'conflict' })
+      expect(await findUser(ctx().handle.db, ada.id)).toMatchObject({
+        role: 'admin',
+        disabled_at: null,
+      })
     })
 
     it('signs out everywhere', async () => {
