@@ -38,7 +38,11 @@ export interface Config {
   readonly snapLimitM: number
   /** Average wait (minutes) added to a ferry crossing, turned into metres per mode. */
   readonly ferryPenaltyMin: number
-  /** Largest OpenStreetMap file the admin import endpoint accepts. */
+  /**
+   * Largest OpenStreetMap file the admin import endpoint accepts, and the most any OpenStreetMap
+   * import (endpoint, npm run import:osm, data downloads) or download may unpack to: reading stops
+   * there.
+   */
   readonly maxOsmBytes: number
   /** Behind a reverse proxy: take the client address and HTTPS from X-Forwarded-* headers. */
   readonly trustProxy: boolean

@@ -54,6 +54,7 @@ await runScript(
         cacheDir: path.join(path.dirname(config.dataDir), 'downloads'),
         regionBbox: config.regionBbox,
         ferryPenaltyMin: config.ferryPenaltyMin,
+        maxBytes: config.maxOsmBytes,
       },
       {
         region: values.region as RegionName | undefined,

@@ -12,7 +12,8 @@ Reads an OpenStreetMap file (.osm.pbf, .osm XML or Overpass JSON; gzipped too), 
 and bike networks (replacing the stored network) and brings the places its tags map to into the
 register (by OSM id: a re-import updates, never duplicates, and keeps what people edited here).
 Everything is written in one transaction. Environment: BUURTKAART_FERRY_PENALTY_MIN (default 5),
-BUURTKAART_REGION_BBOX (places outside it are left out).`
+BUURTKAART_REGION_BBOX (places outside it are left out), BUURTKAART_MAX_OSM_BYTES (largest the
+file may be once unpacked; default 1 GiB).`
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -65,6 +66,7 @@ await runScript(
         actor: 'osm-import',
         fileName: path.basename(file),
         onProgress,
+        maxBytes: config.maxOsmBytes,
       },
     )
     const seconds = ((performance.now() - started) / 1000).toFixed(1)

@@ -241,6 +241,7 @@ export function createApp(deps: AppDeps) {
       : path.join(os.tmpdir(), 'buurtkaart-downloads'),
     regionBbox: deps.config.regionBbox,
     ferryPenaltyMin: deps.config.ferryPenaltyMin ?? 5,
+    maxBytes: deps.config.maxOsmBytes,
   })
   app.route(
     '/api',

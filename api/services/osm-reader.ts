@@ -74,7 +74,8 @@ const unreadable = (why: { nl: string; en: string }) =>
     [{ pointer: '/file', code: 'format', message: why }],
   )
 
-const sizeText = (bytes: number) =>
+/** A size as a person reads it: 256 KiB, 1.5 MiB, 1 GiB. */
+export const sizeText = (bytes: number) =>
   bytes >= 1024 ** 3
     ? `${+(bytes / 1024 ** 3).toFixed(2)} GiB`
     : bytes >= 1024 ** 2
@@ -133,15 +134,26 @@ async function gunzipHead(head: Buffer, max: number): Promise<Buffer> {
 
 /** Tells the format from the first bytes: PBF's first blob header, `<`, or `{`. */
 export async function detectOsmFile(path: string): Promise<OsmFileInfo> {
-  const { size } = await stat(path)
-  const handle = await open(path, 'r')
+  let size: number
   let head: Buffer
   try {
-    const buffer = Buffer.alloc(Math.min(size, 64 * 1024))
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
-    head = buffer.subarray(0, bytesRead)
-  } finally {
-    await handle.close()
+    size = (await stat(path)).size
+    const handle = await open(path, 'r')
+    try {
+      const buffer = Buffer.alloc(Math.min(size, 64 * 1024))
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
+      head = buffer.subarray(0, bytesRead)
+    } finally {
+      await handle.close()
+    }
+  } catch (e) {
+    // A directory, a file that is not there (any more) or not readable: said plainly.
+    const code = (e as { code?: unknown }).code
+    if (typeof code !== 'string') throw e
+    throw unreadable({
+      nl: `Het bestand is niet te openen (${code}).`,
+      en: `The file cannot be opened (${code}).`,
+    })
   }
   let gzip = false
   if (head[0] === 0x1f && head[1] === 0x8b) {

@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { gzipSync } from 'node:zlib'
 import { sql } from 'kysely'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { projectRoot } from '../../api/config.js'
@@ -20,6 +21,7 @@ import {
   requireSharedData,
   truncateTables,
 } from '../helpers/backends.js'
+import { pbfBytes } from '../helpers/osm.js'
 
 const run = promisify(execFile)
 const TSX = path.join(projectRoot, 'node_modules', '.bin', 'tsx')
@@ -136,6 +138,29 @@ describe.each(backends())('command-line scripts [%s]', (backend) => {
     const count = await sql<{ n: number }>`select count(*)::int as n from assets`.execute(handle.db)
     await handle.close()
     expect(count.rows[0]?.n).toBe(2)
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('npm run import:osm refuses a damaged or oversized file with a plain message and exit code 1', async () => {
+    const db = await scriptDatabase(backend)
+    dispose = db.dispose
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-osm-cli-'))
+    const damaged = path.join(dir, 'damaged.osm.pbf')
+    fs.writeFileSync(damaged, pbfBytes([{ type: 'OSMHeader', zlib: Buffer.from('not zlib!!') }]))
+    const bomb = path.join(dir, 'bomb.osm.gz')
+    fs.writeFileSync(bomb, gzipSync(`<osm version="0.6">${' '.repeat(4 << 20)}</osm>`))
+
+    const refused = await script('import-osm.ts', [damaged], db.env)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('A block in the .osm.pbf file does not decompress')
+    expect(refused.stderr).not.toMatch(/^\s+at /m)
+    const tooBig = await script('import-osm.ts', [bomb], {
+      ...db.env,
+      BUURTKAART_MAX_OSM_BYTES: String(64 * 1024),
+    })
+    expect(tooBig.code).toBe(1)
+    expect(tooBig.stderr).toContain('larger than the limit of 64 KiB (BUURTKAART_MAX_OSM_BYTES)')
+    expect(tooBig.stderr).not.toMatch(/^\s+at /m)
     fs.rmSync(dir, { recursive: true, force: true })
   })
 

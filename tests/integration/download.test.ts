@@ -1,8 +1,12 @@
+import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DomainError } from '../../api/domain/errors.js'
-import { fetchText } from '../../api/services/download/http.js'
+import { fetchText, fetchToFile } from '../../api/services/download/http.js'
 import { fetchAllFeatures, requireProperties } from '../../api/services/download/ogc.js'
 
 /**
@@ -151,5 +155,31 @@ describe('downloading with retries and paging (local replay server)', () => {
     expect(() => requireProperties(`${base}/renamed`, features, ['code', 'inhabitants'])).toThrow(
       /inhabitants is missing/,
     )
+  })
+
+  it('stops a body that unpacks (Content-Encoding: gzip) beyond the limit, without retrying', async () => {
+    const limit = 256 * 1024
+    const bomb = gzipSync(Buffer.alloc(8 << 20, 0x20))
+    routes.set('/bomb', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' })
+      res.end(bomb)
+    })
+    const text = await fetchText(fetch, `${base}/bomb`, {}, { ...fast, maxBytes: limit }).catch(
+      (e: unknown) => e,
+    )
+    expect(text).toBeInstanceOf(DomainError)
+    expect(text).toMatchObject({ extra: { limit_bytes: limit } })
+    expect((text as DomainError).extra.received_bytes).toBeLessThanOrEqual(limit)
+    expect(hits.get('/bomb')).toBe(1)
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-bomb-'))
+    const file = path.join(dir, 'download.part')
+    const written = await fetchToFile(fetch, `${base}/bomb`, file, {}, { ...fast, maxBytes: limit })
+      .then(() => 'finished')
+      .catch((e: unknown) => e)
+    expect(written).toBeInstanceOf(DomainError)
+    expect(fs.statSync(file).size).toBeLessThanOrEqual(limit)
+    expect(hits.get('/bomb')).toBe(2)
+    fs.rmSync(dir, { recursive: true })
   })
 })

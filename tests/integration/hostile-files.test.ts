@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { DomainError } from '../../api/domain/errors.js'
 import { countAssets } from '../../api/repositories/assets.js'
 import { countHistory } from '../../api/repositories/history.js'
-import { readOsm } from '../../api/services/osm-reader.js'
+import { detectOsmFile, readOsm } from '../../api/services/osm-reader.js'
 import {
   assetBody,
   call,
@@ -150,6 +150,11 @@ describe('reading OpenStreetMap files', () => {
         expect(batch).toBeDefined()
     }
     await expect(read()).rejects.toBeInstanceOf(DomainError)
+    // Given a directory, or a path that is not there, the format check says so plainly.
+    await expect(detectOsmFile(dir)).rejects.toMatchObject({
+      message: 'The file cannot be opened (EISDIR).',
+    })
+    await expect(detectOsmFile(gone)).rejects.toBeInstanceOf(DomainError)
     fs.rmSync(dir, { recursive: true })
   })
 })

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DomainError } from '../../domain/errors.js'
+import { DEFAULT_MAX_OSM_BYTES, sizeText } from '../osm-reader.js'
 
 /** How the downloader reaches the network; tests pass one that talks to a local server. */
 export type Fetcher = (url: string, init?: RequestInit) => Promise<Response>
@@ -20,6 +21,11 @@ export interface RetryOptions {
   /** Least wait after a 429 (Overpass asks for 30 s), still capped by `maxWaitMs`. */
   readonly minWaitAfter429Ms?: number
   readonly onRetry?: (info: { url: string; attempt: number; waitMs: number; why: string }) => void
+  /**
+   * Most bytes a response body may be once fetch has undone its Content-Encoding (gzip, br):
+   * reading stops there, without retrying (BUURTKAART_MAX_OSM_BYTES; default 1 GiB).
+   */
+  readonly maxBytes?: number | undefined
 }
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504])
@@ -36,6 +42,46 @@ export const downloadFailed = (
     [],
     { url, ...extra },
   )
+
+export const downloadTooLarge = (url: string, limit: number, received: number) =>
+  new DomainError(
+    'validation_failed',
+    { nl: 'Download te groot', en: 'Download too large' },
+    {
+      nl: `Het antwoord van de server is (uitgepakt) groter dan ${sizeText(limit)} (BUURTKAART_MAX_OSM_BYTES). Het downloaden is gestopt; er is niets geladen. (${url})`,
+      en: `The server's answer is larger than ${sizeText(limit)} (unpacked; BUURTKAART_MAX_OSM_BYTES). Downloading stopped; nothing was loaded. (${url})`,
+    },
+    [],
+    { url, limit_bytes: limit, received_bytes: received },
+  )
+
+/** Passes a body's bytes on until they would pass `limit`, then fails with `downloadTooLarge`. */
+function limitedBody(url: string, limit: number, onBytes?: (bytes: number) => void): Transform {
+  let received = 0
+  return new Transform({
+    transform(chunk: Buffer, _enc, next) {
+      if (received + chunk.length > limit) return next(downloadTooLarge(url, limit, received))
+      received += chunk.length
+      onBytes?.(received)
+      next(null, chunk)
+    },
+  })
+}
+
+/** A response body as text, read within `limit` bytes (a leading BOM dropped, as `text()`). */
+async function limitedText(res: Response, url: string, limit: number): Promise<string> {
+  if (!res.body) return ''
+  const chunks: Buffer[] = []
+  // pipeline() ends both streams (and cancels the response) when the limit fails the read.
+  await pipeline(
+    Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
+    limitedBody(url, limit),
+    async (body: AsyncIterable<Buffer>) => {
+      for await (const chunk of body) chunks.push(chunk)
+    },
+  )
+  return new TextDecoder().decode(Buffer.concat(chunks))
+}
 
 /** Seconds or an HTTP date in Retry-After, as milliseconds. */
 function retryAfterMs(header: string | null): number | undefined {
@@ -69,7 +115,10 @@ export async function fetchText(
         ...init,
         signal: AbortSignal.timeout(options.timeoutMs ?? 300_000),
       })
-      if (res.ok) return { text: await res.text(), headers: res.headers }
+      if (res.ok) {
+        const text = await limitedText(res, url, options.maxBytes ?? DEFAULT_MAX_OSM_BYTES)
+        return { text, headers: res.headers }
+      }
       await res.body?.cancel().catch(() => {})
       last = { status: res.status, why: `HTTP ${res.status}` }
       if (!RETRYABLE.has(res.status)) break
@@ -78,6 +127,8 @@ export async function fetchText(
       if (res.status === 429) wait = Math.max(wait, options.minWaitAfter429Ms ?? 0)
       wait = Math.min(maxWait, wait)
     } catch (e) {
+      // Too large is an answer, not a hiccup: asking again would only fetch it again.
+      if (e instanceof DomainError) throw e
       const error = e as Error & { cause?: { code?: string } }
       last = {
         why:
@@ -125,12 +176,9 @@ export async function fetchToFile(
     written = 0
     await pipeline(
       Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
-      new Transform({
-        transform(chunk: Buffer, _enc, next) {
-          written += chunk.length
-          options.onBytes?.(written)
-          next(null, chunk)
-        },
+      limitedBody(url, options.maxBytes ?? DEFAULT_MAX_OSM_BYTES, (bytes) => {
+        written = bytes
+        options.onBytes?.(bytes)
       }),
       createWriteStream(file),
     )

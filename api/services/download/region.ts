@@ -79,6 +79,11 @@ export interface DownloadDeps {
   readonly regionBbox: Bbox
   readonly ferryPenaltyMin: number
   readonly retry?: RetryOptions | undefined
+  /**
+   * Most bytes a download, and an OpenStreetMap file once unpacked, may be
+   * (BUURTKAART_MAX_OSM_BYTES; default 1 GiB).
+   */
+  readonly maxBytes?: number | undefined
 }
 
 export interface DownloadOptions extends DownloadTarget {
@@ -123,6 +128,7 @@ export async function downloadRegion(
   const base = options.pdokUrl.replace('{year}', String(options.year)).replace(/\/$/, '')
   const retry: RetryOptions = {
     ...deps.retry,
+    maxBytes: deps.maxBytes,
     onRetry: (r) => options.onProgress?.({ step: 'retry', ...r }),
   }
   const headers = { 'user-agent': options.userAgent }
@@ -345,6 +351,7 @@ export async function downloadRegion(
         ferryPenaltyMin: deps.ferryPenaltyMin,
         actor: 'data-download',
         fileName: `Overpass (${key})`,
+        maxBytes: deps.maxBytes,
         origin: {
           url: osmRecord.url,
           retrievedAt: osmRecord.retrievedAt,
