@@ -1,3 +1,4 @@
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
@@ -13,6 +14,8 @@ export const DEFAULT_REGION_BBOX: Bbox = [4.95, 52.18, 6.1, 52.95]
 export const DEFAULT_PDOK_URL = 'https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1'
 /** The main public Overpass API instance. */
 export const DEFAULT_OVERPASS_URL = 'https://overpass-api.de/api/interpreter'
+/** The longest an API token lives, in days, unless BUURTKAART_TOKEN_MAX_DAYS says otherwise. */
+export const DEFAULT_TOKEN_MAX_DAYS = 365
 
 export interface Config {
   readonly port: number
@@ -50,6 +53,18 @@ export interface Config {
   readonly writesPerMinute: number
   /** How long an instance keeps the run-time settings before reading them again. */
   readonly settingsCacheMs: number
+  /** Worker threads for heavy analysis (suggestions, scenarios, network distances). */
+  readonly analysisThreads: number
+  /** Heavy tasks that may wait for a thread; more are answered 503 with Retry-After at once. */
+  readonly analysisQueue: number
+  /**
+   * The address the public reaches the service at (`https://buurtkaart.example.nl`), for the
+   * absolute URLs it hands out (tile URLs in TileJSON, permalinks in reports); unset: URLs
+   * relative to the service's root, never copied from a request's Host header.
+   */
+  readonly publicUrl: string | undefined
+  /** The longest an API token lives (days); a token may ask for less, never more. */
+  readonly tokenMaxDays: number
   /** PDOK OGC API Features of the CBS Wijk- en Buurtkaart; `{year}` is replaced. */
   readonly pdokUrl: string
   /** An Overpass API interpreter endpoint. */
@@ -102,6 +117,23 @@ const envSchema = z.object({
   BUURTKAART_TRUST_PROXY: boolString.default(false),
   BUURTKAART_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   BUURTKAART_SETTINGS_CACHE_MS: z.coerce.number().int().min(0).default(2000),
+  BUURTKAART_ANALYSIS_THREADS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(Math.max(1, Math.min(4, os.availableParallelism() - 1))),
+  BUURTKAART_ANALYSIS_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
+  BUURTKAART_PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .transform((v) => v?.replace(/\/+$/, '')),
+  BUURTKAART_TOKEN_MAX_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(DEFAULT_TOKEN_MAX_DAYS),
   BUURTKAART_PDOK_URL: z
     .url()
     .default(DEFAULT_PDOK_URL)
@@ -163,6 +195,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.BUURTKAART_TRUST_PROXY,
     writesPerMinute: e.BUURTKAART_WRITES_PER_MINUTE,
     settingsCacheMs: e.BUURTKAART_SETTINGS_CACHE_MS,
+    analysisThreads: e.BUURTKAART_ANALYSIS_THREADS,
+    analysisQueue: e.BUURTKAART_ANALYSIS_QUEUE,
+    publicUrl: e.BUURTKAART_PUBLIC_URL,
+    tokenMaxDays: e.BUURTKAART_TOKEN_MAX_DAYS,
     pdokUrl: e.BUURTKAART_PDOK_URL,
     overpassUrl: e.BUURTKAART_OVERPASS_URL,
     logLevel: e.LOG_LEVEL,

@@ -11,7 +11,7 @@ import { createApp } from './http/app.js'
 import { listen } from './http/listen.js'
 import { consoleLogger } from './logger.js'
 import { systemClock } from './services/assets.js'
-import { parallelStraightLine } from './services/parallel-reach.js'
+import { workerCompute } from './services/compute/pool.js'
 import { seedIfEmpty } from './services/seed.js'
 import { SEED_FILE } from './seed-file.js'
 
@@ -68,7 +68,11 @@ async function main() {
     })
     await awaitReplicaSchema(handle.db, readHandle.db)
   }
-  const line = parallelStraightLine()
+  // Heavy analysis runs on worker threads: the event loop stays free for every other request.
+  const compute = workerCompute({
+    threads: config.analysisThreads,
+    maxQueue: config.analysisQueue,
+  })
   const webRoot = path.join(projectRoot, 'web', 'dist')
   const app = createApp({
     db: handle.db,
@@ -77,7 +81,7 @@ async function main() {
     config,
     log,
     webRoot: fs.existsSync(path.join(webRoot, 'index.html')) ? webRoot : undefined,
-    distanceMethods: { line },
+    compute,
   })
   // On the embedded database the command-line tools run their commands in this process.
   let admin: AdminSocket | undefined
@@ -119,7 +123,7 @@ async function main() {
     server.close(() => {
       clearInterval(idle)
       log.info(`Open requests finished after ${Date.now() - begun} ms; closing the database pool`)
-      Promise.all([line.close(), admin?.close(), handle.close(), readHandle?.close()]).then(
+      Promise.all([compute.close(), admin?.close(), handle.close(), readHandle?.close()]).then(
         () => {
           log.info('Database pool closed; exiting')
           process.exit(0)

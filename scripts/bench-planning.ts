@@ -10,7 +10,7 @@ import { networkReach } from '../api/domain/network/reach.js'
 import type { Points } from '../api/domain/reach.js'
 import { networkSites } from '../api/domain/sites.js'
 import { greedyCover } from '../api/domain/suggest.js'
-import { previewOn } from '../api/services/planning.js'
+import { previewOn } from '../api/domain/scenario.js'
 import { fmt, pickPlaces, PROVINCE, rng, SEED, stats, synthetic, time } from './bench-network.js'
 
 const SNAP_LIMIT_M = 500

@@ -26,7 +26,8 @@ import { projectRoot } from '../api/config.js'
 import { coverage, type Selection } from '../api/domain/coverage.js'
 import { lonLatToRd } from '../api/domain/geo.js'
 import { straightLine, type DistanceMethod, type Points } from '../api/domain/reach.js'
-import { parallelStraightLine } from '../api/services/parallel-reach.js'
+import { computeStraightLine } from '../api/services/compute/line.js'
+import { workerCompute } from '../api/services/compute/pool.js'
 import { spreadAreas, surfaces } from '../api/domain/surface.js'
 import { openDatabase, type DatabaseHandle } from '../api/db/create-db.js'
 import { benchLoad } from './bench-load.js'
@@ -108,7 +109,8 @@ const places: Points = {
 }
 
 // --- Engine, warm ------------------------------------------------------------------------------
-const parallel = parallelStraightLine()
+const compute = workerCompute()
+const parallel = computeStraightLine(compute)
 const threads = Math.min(4, os.availableParallelism())
 async function engineRun(
   method: DistanceMethod,
@@ -276,7 +278,7 @@ for (let t = 0; t < TILES * TILES; t++) {
 }
 const nationalBytes = typedArrayBytes([nationalCells, nationalPlaces])
 const national = (await timed(parallel, nationalCells, nationalPlaces, nationalSelections, 3)).ms
-await parallel.close()
+await compute.close()
 console.log(
   `National scale: ${nationalCells.x.length} cells, ${nationalPlaces.x.length} places: p50 ${fmt(national.p50)} ms`,
 )

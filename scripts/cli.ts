@@ -87,7 +87,7 @@ export async function execute<A>(command: Command<A>, args: A): Promise<never> {
   try {
     await migrateToLatest(handle.db)
     code = await runCommand(
-      command as Command<unknown>,
+      command,
       { handle, config, clock: systemClock, io },
       args,
     )

@@ -44,7 +44,7 @@ if (!values.html && !fs.existsSync(browserPath)) {
 
 await execute(reportCommand, {
   code,
-  out: path.resolve(values.out as string),
+  out: path.resolve(values.out),
   lang: values.lang,
   scenario: values.scenario,
   res: res as SurfaceResolution,

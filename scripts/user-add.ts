@@ -56,8 +56,8 @@ async function password(): Promise<string> {
 }
 
 await execute(userAdd, {
-  email: values.email as string,
-  name: values.name as string,
+  email: values.email,
+  name: values.name,
   role,
   password: await password(),
 })

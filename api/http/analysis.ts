@@ -16,11 +16,10 @@ import { MODES, type Mode } from '../domain/reach.js'
 import { isNetworkReach } from '../domain/network/reach.js'
 import type { SurfaceResolution } from '../domain/surface.js'
 import type { Analysis, AreaRef } from '../services/analysis.js'
-import { DEFAULT_THRESHOLD } from '../services/analysis.js'
 import type { Clock } from '../services/assets.js'
 import type { AppEnv } from './app.js'
 import { problem } from './problem.js'
-import { bboxQuery, commaList, isStatus, issue } from './query.js'
+import { bboxQuery, commaList, isStatus, issue, thresholdFor } from './query.js'
 import { problemContent } from './schemas.js'
 
 /** Query parameters that choose which places count; the same on every analysis endpoint. */
@@ -281,7 +280,7 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
       const q = c.req.valid('query')
       const area = await analysis.area(q.area)
       if (!area) throw notFound({ nl: 'Gebied', en: 'Area' }, q.area)
-      const threshold = q.threshold ?? DEFAULT_THRESHOLD[q.mode]
+      const threshold = thresholdFor(q.mode, q.threshold)
       const doc = await coverageDocument(analysis, clock, {
         area,
         res: q.res as SurfaceResolution,
@@ -384,7 +383,7 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
         )
       }
       const res = q.res as SurfaceResolution
-      const threshold = q.threshold ?? DEFAULT_THRESHOLD[q.mode]
+      const threshold = thresholdFor(q.mode, q.threshold)
       const { surface, reach, counted } = await analysis.reachFor(res, q.mode, filter)
       const detour = q.metric === 'detour' ? await analysis.detourFor(res, q.mode, filter) : null
       const networkInputs = await analysis.networkInputs(q.mode)

@@ -4,13 +4,20 @@ import { bodyLimit } from 'hono/body-limit'
 import { except } from 'hono/combine'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import path from 'node:path'
-import { DEFAULT_OVERPASS_URL, DEFAULT_PDOK_URL, type Config } from '../config.js'
+import {
+  DEFAULT_OVERPASS_URL,
+  DEFAULT_PDOK_URL,
+  DEFAULT_TOKEN_MAX_DAYS,
+  type Config,
+} from '../config.js'
 import { assetSchemas } from '../domain/asset.js'
 import type { Backend } from '../db/create-db.js'
 import type { Database } from '../db/database.js'
 import { createAssetService, systemClock, type Clock } from '../services/assets.js'
-import { straightLine, type DistanceMethod, type Mode } from '../domain/reach.js'
+import type { DistanceMethod, Mode } from '../domain/reach.js'
 import { createAnalysis } from '../services/analysis.js'
+import { computeStraightLine } from '../services/compute/line.js'
+import { inlineCompute, type Compute } from '../services/compute/pool.js'
 import { createNetworks } from '../services/network.js'
 import { analysisRoutes } from './analysis.js'
 import { planningRoutes } from './planning.js'
@@ -103,6 +110,8 @@ export interface AppDeps {
         | 'dataDir'
         | 'pdokUrl'
         | 'overpassUrl'
+        | 'publicUrl'
+        | 'tokenMaxDays'
       >
     >
   /** How data downloads reach the network (tests pass a local replay). */
@@ -113,6 +122,11 @@ export interface AppDeps {
   readonly webRoot?: string | undefined
   /** Distance methods by mode: straight line, and walk and bike over the stored network. */
   readonly distanceMethods?: Partial<Record<Mode, DistanceMethod>>
+  /**
+   * Where heavy analysis runs: the service passes a pool of worker threads (workerCompute), so
+   * no request holds up the event loop; default: this thread (tests, scripts).
+   */
+  readonly compute?: Compute
   /** Bytes of encoded vector tiles kept in memory (default 64 MB; 0 for uncached benchmarks). */
   readonly tileCacheBytes?: number
 }
@@ -135,16 +149,30 @@ export function createApp(deps: AppDeps) {
   const reads = deps.readDb ?? deps.db
   const schemas = assetSchemas({ bbox: deps.config.regionBbox, name: deps.config.regionName })
   const assets = createAssetService({ db: deps.db, clock })
-  const networks = createNetworks({ db: reads, snapLimitM: deps.config.snapLimitM ?? 500 })
+  const compute = deps.compute ?? inlineCompute()
+  const networks = createNetworks({
+    db: reads,
+    snapLimitM: deps.config.snapLimitM ?? 500,
+    compute,
+  })
   const analysis = createAnalysis({
     db: reads,
     clock,
-    methods: { line: straightLine(), ...networks.methods, ...deps.distanceMethods },
+    methods: {
+      line: computeStraightLine(compute),
+      ...networks.methods,
+      ...deps.distanceMethods,
+    },
     regionName: deps.config.regionName,
     networks,
+    compute,
   })
 
-  const auth = createAuth({ db: deps.db, clock })
+  const auth = createAuth({
+    db: deps.db,
+    clock,
+    tokenMaxDays: deps.config.tokenMaxDays ?? DEFAULT_TOKEN_MAX_DAYS,
+  })
   const proposals = createProposals({ db: deps.db, clock })
   const settings = settingsCache(deps.db, deps.config.settingsCacheMs ?? 2000)
   const trustProxy = deps.config.trustProxy ?? false
@@ -227,6 +255,7 @@ export function createApp(deps: AppDeps) {
       clock,
       regionBbox: deps.config.regionBbox,
       trustProxy,
+      publicUrl: deps.config.publicUrl,
       answers: deps.tileCacheBytes === 0 ? undefined : tileAnswers,
     }),
   )

@@ -11,14 +11,14 @@ import type { SurfaceResolution } from '../domain/surface.js'
 import type { Database } from '../db/database.js'
 import { jsonb } from '../db/postgis.js'
 import { toIso } from '../repositories/assets.js'
-import { DEFAULT_THRESHOLD, type Analysis, type AreaRef } from '../services/analysis.js'
+import type { Analysis, AreaRef } from '../services/analysis.js'
 import type { Clock } from '../services/assets.js'
 import type { Planning, ProposedPlace, ScenarioChanges } from '../services/planning.js'
 import { DISTANCE_METHOD } from './analysis.js'
 import type { AppEnv } from './app.js'
 import { actorOf } from './principal.js'
 import { problem } from './problem.js'
-import { commaList } from './query.js'
+import { commaList, thresholdFor } from './query.js'
 import { documentRoutes, isUuid, readJson, readQuery } from './util.js'
 
 const round = (v: number | null, decimals: number) =>
@@ -180,19 +180,17 @@ export function planningRoutes(deps: {
   const { analysis, planning, clock } = deps
   const app = new OpenAPIHono<AppEnv>()
 
-  const settingsOf = async (q: {
-    area: string
-    mode: Mode
-    threshold?: number | undefined
-    res: number
-  }) => {
+  const settingsOf = async (
+    q: { area: string; mode: Mode; threshold?: number | undefined; res: number },
+    where: 'query' | 'body' = 'query',
+  ) => {
     const area = await analysis.area(q.area)
     if (!area) throw notFound({ nl: 'Gebied', en: 'Area' }, q.area)
     return {
       area,
       mode: q.mode,
       res: q.res as SurfaceResolution,
-      thresholdM: q.threshold ?? DEFAULT_THRESHOLD[q.mode],
+      thresholdM: thresholdFor(q.mode, q.threshold, { in: where, name: 'threshold' }),
     }
   }
 
@@ -311,7 +309,7 @@ export function planningRoutes(deps: {
   app.post('/scenarios', async (c) => {
     const body = await readJson(c, scenarioBody)
     checkInRegion(body.add)
-    const s = await settingsOf(body)
+    const s = await settingsOf(body, 'body')
     const id = randomUUID()
     await deps.db
       .insertInto('scenarios')

@@ -1,6 +1,10 @@
 import { z } from 'zod'
 import { STATUSES, type AssetStatus } from '../domain/asset.js'
+import { DomainError } from '../domain/errors.js'
 import { parseBbox } from '../domain/geo.js'
+import { MAX_THRESHOLD_M } from '../domain/limits.js'
+import type { Mode } from '../domain/reach.js'
+import { DEFAULT_THRESHOLD } from '../services/analysis.js'
 
 /** Query-string schemas shared by the routes. */
 
@@ -64,4 +68,42 @@ export function newestFirstQuery(defaultLimit: number) {
       .optional(),
     lang: z.enum(['nl', 'en']).optional(),
   })
+}
+
+/**
+ * The threshold a request asked for (or the mode's default), refused when it is beyond what the
+ * mode sensibly means (MAX_THRESHOLD_M: an hour's walk, an hour by bike): 400 for a query
+ * parameter, 422 for a body field.
+ */
+export function thresholdFor(
+  mode: Mode,
+  given: number | undefined,
+  where: { in: 'query' | 'body'; name: string } = { in: 'query', name: 'threshold' },
+): number {
+  if (given === undefined) return DEFAULT_THRESHOLD[mode]
+  const max = MAX_THRESHOLD_M[mode]
+  if (given <= max) return given
+  const how = {
+    line: ['in een rechte lijn', 'in a straight line'],
+    walk: ['lopend', 'walking'],
+    bike: ['fietsend', 'by bike'],
+  }[mode]
+  const field = {
+    pointer: where.in === 'body' ? `/${where.name}` : where.name,
+    in: where.in,
+    code: 'too_large',
+    message: {
+      nl: `Ten hoogste ${max} meter ${how[0]}.`,
+      en: `At most ${max} metres ${how[1]}.`,
+    },
+  } as const
+  throw new DomainError(
+    where.in === 'body' ? 'validation_failed' : 'invalid_parameter',
+    { nl: 'Afstand te groot', en: 'Distance too large' },
+    {
+      nl: `De afstand ${given} m is te groot: ${how[0]} is ${max} m het maximum.`,
+      en: `The distance ${given} m is too large: ${how[1]} the most is ${max} m.`,
+    },
+    [field],
+  )
 }

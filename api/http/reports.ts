@@ -16,6 +16,7 @@ import { buildReport, type Report } from '../services/report.js'
 import type { AppEnv } from './app.js'
 import { reportHtml } from './report-html.js'
 import { documentRoutes, readQuery } from './util.js'
+import { thresholdFor } from './query.js'
 
 const ASSETS = path.join(import.meta.dirname, 'assets')
 export const REPORT_CSS = fs.readFileSync(path.join(ASSETS, 'report.css'), 'utf8')
@@ -145,7 +146,11 @@ export function reportRoutes(deps: {
       {
         code: m[1] as string,
         res: q.res as SurfaceResolution,
-        thresholds: { walk: q.threshold_walk, bike: q.threshold_bike, line: q.threshold_line },
+        thresholds: {
+          walk: thresholdFor('walk', q.threshold_walk, { in: 'query', name: 'threshold_walk' }),
+          bike: thresholdFor('bike', q.threshold_bike, { in: 'query', name: 'threshold_bike' }),
+          line: thresholdFor('line', q.threshold_line, { in: 'query', name: 'threshold_line' }),
+        },
         scenarioId: q.scenario,
         lang: q.lang,
         mode: q.mode,

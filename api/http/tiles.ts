@@ -9,7 +9,6 @@ import { AREA_LEVELS } from '../domain/areas.js'
 import type { FieldError } from '../domain/errors.js'
 import type { Bbox } from '../domain/geo.js'
 import { ASSET_CLUSTER_MAX_ZOOM, isTile, type TileAddress } from '../domain/tiles.js'
-import { DEFAULT_THRESHOLD } from '../services/analysis.js'
 import type { Clock } from '../services/assets.js'
 import {
   HEX_METRICS,
@@ -23,9 +22,9 @@ import {
 import type { AppEnv } from './app.js'
 import { filterQuery, modeQuery, toPlaceFilter } from './analysis.js'
 import { assetFilterQuery, toFilter } from './assets.js'
-import { forwardedHttps, isHttps } from './principal.js'
+import { forwardedHttps } from './principal.js'
 import { fromZod, problem } from './problem.js'
-import { bboxQuery } from './query.js'
+import { bboxQuery, thresholdFor } from './query.js'
 import { problemContent } from './schemas.js'
 import { HSTS } from './security.js'
 
@@ -208,7 +207,7 @@ function namedBy(layer: TileLayer, c: Context, clock: Clock): Named {
       params: {
         metric: q.metric,
         mode: q.mode,
-        thresholdM: q.threshold ?? DEFAULT_THRESHOLD[q.mode],
+        thresholdM: thresholdFor(q.mode, q.threshold),
         res: q.res,
         filter: toPlaceFilter(q, clock),
         bbox: q.bbox,
@@ -420,6 +419,12 @@ export function tileRoutes(deps: {
   clock: Clock
   regionBbox: Bbox
   trustProxy: boolean
+  /**
+   * The public address for absolute tile URLs (BUURTKAART_PUBLIC_URL); without it the URLs are
+   * relative to the service's root. Never the request's Host header: behind a shared cache a
+   * forged Host would be remembered and served to everyone.
+   */
+  publicUrl?: string | undefined
   /** Where versioned public tiles are remembered for `answerRemembered`. */
   answers?: TileAnswers
 }) {
@@ -472,7 +477,7 @@ export function tileRoutes(deps: {
     if (!isLayer(name)) throw unknownLayer(name)
     const { spec } = namedBy(name, c, clock)
     const version = await tiles.currentVersion(spec)
-    const origin = `${isHttps(c, deps.trustProxy) ? 'https' : 'http'}://${new URL(c.req.url).host}`
+    const origin = deps.publicUrl ?? ''
     const query = canonicalQuery(c)
     const docs = LAYER_DOCS[name]
     const { minzoom, maxzoom } = LAYER_ZOOMS[name]

@@ -18,7 +18,9 @@ import {
 } from '../repositories/population.js'
 import type { Clock } from './assets.js'
 import type { Networks } from './network.js'
-import { lineSites, networkSites, type SiteReach } from '../domain/sites.js'
+import type { Compute } from './compute/pool.js'
+import { shared } from './compute/shared.js'
+import type { SitesInput } from './compute/tasks.js'
 import {
   detourFactors,
   isNetworkReach,
@@ -72,6 +74,8 @@ export interface AnalysisDeps {
   readonly regionName: string
   /** The stored networks, for their source notes; absent in engine-only tests. */
   readonly networks?: Networks | undefined
+  /** Where heavy work runs: worker threads in the service, this thread in tests and scripts. */
+  readonly compute: Compute
 }
 
 function toPoints(lon: number[], lat: number[]): Points {
@@ -93,11 +97,12 @@ export function buildSurface(
 ): LoadedSurface {
   const index = new Map(rows.cells.map((c, i) => [c.cell, i]))
   const n = rows.cells.length
+  // In shared memory: the compute threads read the surface without a copy per task.
   const points: Points = {
-    x: Float64Array.from(rows.cells, (c) => c.x),
-    y: Float64Array.from(rows.cells, (c) => c.y),
-    lon: Float64Array.from(rows.cells, (c) => c.lon),
-    lat: Float64Array.from(rows.cells, (c) => c.lat),
+    x: shared(Float64Array.from(rows.cells, (c) => c.x)),
+    y: shared(Float64Array.from(rows.cells, (c) => c.y)),
+    lon: shared(Float64Array.from(rows.cells, (c) => c.lon)),
+    lat: shared(Float64Array.from(rows.cells, (c) => c.lat)),
   }
   const wijk: (string | null)[] = new Array<string | null>(n).fill(null)
   const buurt: (string | null)[] = new Array<string | null>(n).fill(null)
@@ -131,8 +136,8 @@ export function buildSurface(
   const selections = new Map<string, Selection>()
   for (const [code, g] of groups) {
     selections.set(code, {
-      cell: Int32Array.from(g.cell),
-      inhabitants: Int32Array.from(g.inhabitants),
+      cell: shared(Int32Array.from(g.cell)),
+      inhabitants: shared(Int32Array.from(g.inhabitants)),
     })
   }
   return {
@@ -329,35 +334,32 @@ export function createAnalysis(deps: AnalysisDeps) {
     }
   }
 
-  const sites = new Map<string, Promise<SiteReach>>()
-
-  /** Who lives near a proposed site, at `res` and by `mode`; built once per data version. */
-  async function sitesFor(res: SurfaceResolution, mode: Mode): Promise<SiteReach> {
+  /**
+   * What a compute thread needs to find who lives near a site (a proposed place, a candidate):
+   * the surface's cells and, over a network, its graph; keyed by their versions so each thread
+   * builds its site index once.
+   */
+  async function sitesInput(res: SurfaceResolution, mode: Mode): Promise<SitesInput> {
     methodFor(mode)
     const version = await dataVersion(deps.db)
-    const network = mode === 'line' ? 0 : version.network
-    const key = `${version.areas}|${network}|${res}|${mode}`
-    let hit = sites.get(key)
-    if (!hit) {
-      hit = (async () => {
-        const surface = await surfaceFor(res, version)
-        if (mode === 'line') return lineSites(surface.points)
-        const loaded = await deps.networks?.networkFor(mode)
-        if (!loaded || !deps.networks) throw noNetworkFor(mode)
-        return networkSites(loaded.graph, surface.points, deps.networks.snapLimitM)
-      })()
-      sites.clear()
-      sites.set(key, hit)
-      hit.catch(() => sites.delete(key))
+    const surface = await surfaceFor(res, version)
+    const key = `${version.areas}|${surface.meta.built_at}|${res}|${mode}`
+    if (mode === 'line') return { key, origins: surface.points }
+    const loaded = await deps.networks?.networkFor(mode)
+    if (!loaded || !deps.networks) throw noNetworkFor(mode)
+    return {
+      key: `${key}|${loaded.version}|${deps.networks.snapLimitM}`,
+      origins: surface.points,
+      network: { graph: loaded.graph, snapLimitM: deps.networks.snapLimitM },
     }
-    return hit
   }
 
   return {
     reachFor,
     detourFor,
     networkInputs,
-    sitesFor,
+    sitesInput,
+    compute: deps.compute,
 
     /** Distances from every cell of `surface` to the given places (lon/lat), by `mode`. */
     async measure(

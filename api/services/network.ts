@@ -2,7 +2,6 @@ import { DomainError } from '../domain/errors.js'
 import { lonLatToRd } from '../domain/geo.js'
 import { prepareGraph, type Graph } from '../domain/network/graph.js'
 import type { Profile } from '../domain/network/profiles.js'
-import { networkReach } from '../domain/network/reach.js'
 import type { DistanceMethod, Points } from '../domain/reach.js'
 import type { Database } from '../db/database.js'
 import {
@@ -12,6 +11,8 @@ import {
   type StoredGraph,
 } from '../repositories/network.js'
 import { dataVersion } from '../repositories/population.js'
+import type { Compute } from './compute/pool.js'
+import { sharedDeep } from './compute/shared.js'
 
 export interface LoadedNetwork {
   readonly graph: Graph
@@ -81,10 +82,10 @@ const noNetwork = (profile: Profile) =>
   )
 
 /**
- * The walk and bike networks in memory, loaded from the database once per network version, and
- * the distance methods that use them.
+ * The walk and bike networks in memory, loaded from the database once per network version (in
+ * shared memory, for the compute threads), and the distance methods that use them.
  */
-export function createNetworks(deps: { db: Database; snapLimitM: number }) {
+export function createNetworks(deps: { db: Database; snapLimitM: number; compute: Compute }) {
   const loaded = new Map<Profile, { version: number; value: Promise<LoadedNetwork | undefined> }>()
 
   async function networkFor(profile: Profile): Promise<LoadedNetwork | undefined> {
@@ -94,7 +95,8 @@ export function createNetworks(deps: { db: Database; snapLimitM: number }) {
     const value = (async () => {
       const meta = (await networkMeta(deps.db)).find((m) => m.profile === profile)
       if (!meta || meta.edges === 0) return undefined
-      return { graph: graphFromStored(await loadStoredGraph(deps.db, profile)), meta, version }
+      const graph = sharedDeep(graphFromStored(await loadStoredGraph(deps.db, profile)))
+      return { graph, meta, version }
     })()
     loaded.set(profile, { version, value })
     value.catch(() => loaded.delete(profile))
@@ -106,7 +108,13 @@ export function createNetworks(deps: { db: Database; snapLimitM: number }) {
     async measure(origins: Points, places: Points) {
       const network = await networkFor(profile)
       if (!network) throw noNetwork(profile)
-      return networkReach(network.graph, origins, places, { snapLimitM: deps.snapLimitM })
+      return deps.compute.run({
+        kind: 'networkReach',
+        graph: network.graph,
+        origins,
+        places,
+        snapLimitM: deps.snapLimitM,
+      })
     },
   })
 

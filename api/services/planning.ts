@@ -1,27 +1,18 @@
 import { latLngToCell } from 'h3-js'
 import { coverage, type Coverage, type Selection } from '../domain/coverage.js'
+import { DomainError } from '../domain/errors.js'
 import { lonLatToRd } from '../domain/geo.js'
 import { defaultMeetingPlace, type KindCode } from '../domain/kinds.js'
+import { density, MAX_SUGGESTION_SECONDS, suggestionCost } from '../domain/limits.js'
 import { countedPlaces, DEFAULT_PLACE_FILTER, type PlaceRecord } from '../domain/places.js'
 import type { Mode, Reach } from '../domain/reach.js'
-import { greedyCover, type Candidate } from '../domain/suggest.js'
+import type { CellChange, ScenarioChanges } from '../domain/scenario.js'
 import type { SurfaceResolution } from '../domain/surface.js'
 import type { Analysis, AreaRef, LoadedSurface } from './analysis.js'
+import { DEFAULT_MAX_TASK_MS } from './compute/pool.js'
+import { inhabitantsByCell } from './compute/tasks.js'
 
-/** A place that does not exist yet: where, and what kind. */
-export interface ProposedPlace {
-  readonly lon: number
-  readonly lat: number
-  readonly kind: KindCode
-  readonly name?: string | undefined
-}
-
-/** What a scenario changes, without touching the register. */
-export interface ScenarioChanges {
-  readonly add: readonly ProposedPlace[]
-  /** Ids of existing places that close in the scenario. */
-  readonly close: readonly string[]
-}
+export type { CellChange, ProposedPlace, ScenarioChanges } from '../domain/scenario.js'
 
 export interface ScenarioSettings {
   readonly area: AreaRef
@@ -30,26 +21,32 @@ export interface ScenarioSettings {
   readonly thresholdM: number
 }
 
-/** One cell whose distance to the nearest meeting place changes. */
-export interface CellChange {
-  readonly cell: number
-  /** The cell's inhabitants in the area. */
-  readonly inhabitants: number
-  readonly beforeM: number
-  readonly afterM: number
-}
-
 const EMPTY: Selection = { cell: new Int32Array(0), inhabitants: new Int32Array(0) }
 
-/** Inhabitants of an area per cell (portions of one cell summed). */
-function inhabitantsByCell(selection: Selection): Map<number, number> {
-  const out = new Map<number, number>()
-  for (let i = 0; i < selection.cell.length; i++) {
-    const c = selection.cell[i] as number
-    out.set(c, (out.get(c) ?? 0) + (selection.inhabitants[i] as number))
-  }
-  return out
-}
+/** A time budget for one request's heavy part, from now. */
+const budget = () => ({ deadline: Date.now() + DEFAULT_MAX_TASK_MS })
+
+const tooMuch = (seconds: number) =>
+  new DomainError(
+    'validation_failed',
+    { nl: 'Te grote vraag', en: 'Request too large' },
+    {
+      nl: `Deze vraag kost te veel rekenwerk (geschat ${Math.round(seconds)} s, de grens is ${MAX_SUGGESTION_SECONDS} s). Kies een kleiner gebied, een kortere afstand (threshold) of minder kandidaten (limit).`,
+      en: `This request needs too much computing (an estimated ${Math.round(seconds)} s; the limit is ${MAX_SUGGESTION_SECONDS} s). Choose a smaller area, a shorter distance (threshold) or fewer candidates (limit).`,
+    },
+    [
+      {
+        pointer: 'limit',
+        in: 'query',
+        code: 'too_expensive',
+        message: {
+          nl: 'Minder kandidaten, een kortere afstand of een kleiner gebied.',
+          en: 'Fewer candidates, a shorter distance or a smaller area.',
+        },
+      },
+    ],
+    { estimated_seconds: Math.round(seconds * 10) / 10, limit_seconds: MAX_SUGGESTION_SECONDS },
+  )
 
 /**
  * What-if scenarios and site suggestions, on the same distances as the coverage figures
@@ -129,19 +126,17 @@ export function createPlanning(analysis: Analysis) {
      */
     async preview(s: ScenarioSettings, changes: ScenarioChanges) {
       const { today, base } = await baseReach(s, changes.close)
-      const sites = await analysis.sitesFor(s.res, s.mode)
-      return {
-        surface: today.surface,
-        version: today.version,
-        ...previewOn(
-          { code: s.area.code, ...inArea(today.surface, s.area) },
-          base,
-          today.reach,
-          sites,
-          s.thresholdM,
-          changes,
-        ),
-      }
+      const result = await analysis.compute.run({
+        kind: 'preview',
+        sites: await analysis.sitesInput(s.res, s.mode),
+        area: { code: s.area.code, selection: inArea(today.surface, s.area).selection },
+        base: base.nearest,
+        today: today.reach.nearest,
+        thresholdM: s.thresholdM,
+        changes,
+        budget: budget(),
+      })
+      return { surface: today.surface, version: today.version, ...result }
     },
 
     /**
@@ -161,45 +156,12 @@ export function createPlanning(analysis: Analysis) {
     ) {
       const today = await analysis.reachFor(s.res, s.mode, DEFAULT_PLACE_FILTER)
       const surface = today.surface
-      const { map } = inArea(surface, s.area)
-      const weight = new Float64Array(surface.cells.length)
-      let uncovered = 0
-      let total = 0
-      for (const [cell, n] of map) {
-        total += n
-        if (!((today.reach.nearest[cell] as number) <= s.thresholdM)) {
-          weight[cell] = n
-          uncovered += n
-        }
-      }
-      type Site = {
-        x: number
-        y: number
-        lon: number
-        lat: number
-        cell?: string
-        asset?: PlaceRecord
-      }
-      let sites: Site[]
-      if (options.candidates === 'cells') {
-        sites = [...map.entries()]
-          .filter(([, n]) => n > 0)
-          .sort(
-            (a, b) =>
-              (weight[b[0]] as number) - (weight[a[0]] as number) || b[1] - a[1] || a[0] - b[0],
-          )
-          .slice(0, options.limit)
-          .map(([cell]) => ({
-            x: surface.points.x[cell] as number,
-            y: surface.points.y[cell] as number,
-            lon: surface.points.lon[cell] as number,
-            lat: surface.points.lat[cell] as number,
-            cell: surface.cells[cell] as string,
-          }))
-      } else {
+      const { selection, map } = inArea(surface, s.area)
+      let assets: PlaceRecord[] = []
+      if (options.candidates === 'assets') {
         const kinds = options.kinds?.length ? new Set<string>(options.kinds) : undefined
         const level = s.area.level
-        sites = (await analysis.records())
+        assets = (await analysis.records())
           .filter(
             (p) =>
               !p.is_meeting_place &&
@@ -210,34 +172,56 @@ export function createPlanning(analysis: Analysis) {
                 : p[`${level}_code`] === s.area.code),
           )
           .slice(0, options.limit)
-          .map((p) => {
-            const [x, y] = lonLatToRd(p.lon, p.lat)
-            return { x, y, lon: p.lon, lat: p.lat, asset: p }
-          })
       }
-      const reach = await analysis.sitesFor(s.res, s.mode)
-      const candidates: Candidate[] = sites.map((site) => {
-        const near = reach.around(site.x, site.y, s.thresholdM)
-        return { covers: near.origins.filter((o) => (weight[o] as number) > 0) }
+      const sites = await analysis.sitesInput(s.res, s.mode)
+      const candidateCount =
+        options.candidates === 'cells' ? Math.min(options.limit, map.size) : assets.length
+      const graph = sites.network?.graph
+      const cost = suggestionCost({
+        candidates: candidateCount,
+        thresholdM: s.thresholdM,
+        cells: surface.cells.length,
+        cellDensity: densityOf(surface),
+        ...(graph
+          ? { nodes: graph.nodeCount, nodeDensity: density(graph.nodeX, graph.nodeY) }
+          : {}),
       })
-      const picks = greedyCover(candidates, weight, options.k)
-      let within = total - uncovered
+      if (cost > MAX_SUGGESTION_SECONDS) throw tooMuch(cost)
+      const rd = assets.map((p) => lonLatToRd(p.lon, p.lat))
+      const result = await analysis.compute.run({
+        kind: 'suggest',
+        sites,
+        area: selection,
+        nearest: today.reach.nearest,
+        thresholdM: s.thresholdM,
+        k: options.k,
+        candidates:
+          options.candidates === 'cells'
+            ? { kind: 'cells', limit: options.limit }
+            : {
+                kind: 'sites',
+                x: Float64Array.from(rd, (p) => p[0]),
+                y: Float64Array.from(rd, (p) => p[1]),
+              },
+        budget: budget(),
+      })
+      let within = result.withinToday
       return {
         surface,
         version: today.version,
-        inhabitants: total,
-        withinToday: total - uncovered,
-        candidateCount: sites.length,
-        picks: picks.map((p) => {
+        inhabitants: result.inhabitants,
+        withinToday: result.withinToday,
+        candidateCount: result.candidateCount,
+        picks: result.picks.map((p) => {
           within += p.gain
-          const site = sites[p.candidate] as Site
+          const asset = options.candidates === 'assets' ? assets[p.candidate] : undefined
+          const lon = asset ? asset.lon : (surface.points.lon[p.candidate] as number)
+          const lat = asset ? asset.lat : (surface.points.lat[p.candidate] as number)
           return {
-            lon: site.lon,
-            lat: site.lat,
-            cell: site.cell ?? latLngToCell(site.lat, site.lon, s.res),
-            asset: site.asset
-              ? { id: site.asset.id, name: site.asset.name, kind: site.asset.kind }
-              : null,
+            lon,
+            lat,
+            cell: asset ? latLngToCell(lat, lon, s.res) : (surface.cells[p.candidate] as string),
+            asset: asset ? { id: asset.id, name: asset.name, kind: asset.kind } : null,
             gain: p.gain,
             withinAfter: within,
           }
@@ -247,84 +231,12 @@ export function createPlanning(analysis: Analysis) {
   }
 }
 
-/** Per area and threshold: inhabitants within today (summed once, reused while dragging). */
-const todayWithin = new WeakMap<Float64Array, Map<string, number>>()
-/** Per base reach: the cells whose distance the closures changed. */
-const closureCells = new WeakMap<Float64Array, number[]>()
-
-/**
- * The incremental part of `preview`, separate so the benchmark can time it alone: per proposed
- * place one bounded search; then only the cells it (or a closure) changed are looked at.
- */
-export function previewOn(
-  area: { code: string; selection: Selection; map: Map<number, number> },
-  base: Reach,
-  today: Reach,
-  sites: {
-    around(x: number, y: number, maxM: number): { origins: Int32Array; metres: Float64Array }
-  },
-  thresholdM: number,
-  changes: ScenarioChanges,
-) {
-  let sums = todayWithin.get(today.nearest)
-  if (!sums) todayWithin.set(today.nearest, (sums = new Map<string, number>()))
-  const key = `${area.code}|${thresholdM}`
-  let withinToday = sums.get(key)
-  let inhabitants = 0
-  if (withinToday === undefined || !sums.has(`${area.code}|total`)) {
-    withinToday = 0
-    for (const [cell, n] of area.map) {
-      inhabitants += n
-      if ((today.nearest[cell] as number) <= thresholdM) withinToday += n
-    }
-    sums.set(key, withinToday)
-    sums.set(`${area.code}|total`, inhabitants)
-  }
-  inhabitants = sums.get(`${area.code}|total`) as number
-
-  let closed = closureCells.get(base.nearest)
-  if (!closed) {
-    closed = []
-    if (base !== today) {
-      for (const cell of area.map.keys()) {
-        if (base.nearest[cell] !== today.nearest[cell]) closed.push(cell)
-      }
-    }
-    closureCells.set(base.nearest, closed)
-  }
-
-  const improved = new Map<number, number>()
-  for (const p of changes.add) {
-    if (!defaultMeetingPlace(p.kind)) continue
-    const [x, y] = lonLatToRd(p.lon, p.lat)
-    const near = sites.around(x, y, thresholdM)
-    for (let k = 0; k < near.origins.length; k++) {
-      const o = near.origins[k] as number
-      const d = near.metres[k] as number
-      if (d < (improved.get(o) ?? base.nearest[o] ?? Infinity)) improved.set(o, d)
-    }
-  }
-  let withinAfter = withinToday
-  const changed: CellChange[] = []
-  const visit = (cell: number) => {
-    const n = area.map.get(cell)
-    if (!n) return
-    const t = today.nearest[cell] as number
-    const a = improved.get(cell) ?? base.nearest[cell] ?? Infinity
-    if (a === t) return
-    if (t <= thresholdM) withinAfter -= n
-    if (a <= thresholdM) withinAfter += n
-    changed.push({ cell, inhabitants: n, beforeM: t, afterM: a })
-  }
-  for (const cell of closed) if (!improved.has(cell)) visit(cell)
-  for (const cell of improved.keys()) visit(cell)
-  return {
-    inhabitants,
-    withinToday,
-    withinAfter,
-    gained: withinAfter - withinToday,
-    cells: changed,
-  }
+/** Populated cells per m² of the surface's extent (cached per surface). */
+const densities = new WeakMap<LoadedSurface, number>()
+function densityOf(surface: LoadedSurface): number {
+  let d = densities.get(surface)
+  if (d === undefined) densities.set(surface, (d = density(surface.points.x, surface.points.y)))
+  return d
 }
 
 export type Planning = ReturnType<typeof createPlanning>

@@ -1163,7 +1163,8 @@ describeBackends(
       const rad = (lat0 * Math.PI) / 180
       const tx = Math.floor(((lon0 + 180) / 360) * n)
       const ty = Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n)
-      const tileUrl = tileJson.tiles[0]!.replace('{z}', String(z))
+      const tileUrl = `${address()}${tileJson.tiles[0]!}`
+        .replace('{z}', String(z))
         .replace('{x}', String(tx))
         .replace('{y}', String(ty))
       const layer = new VectorTile(

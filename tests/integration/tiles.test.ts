@@ -22,6 +22,7 @@ import type { Database } from '../../api/db/database.js'
 import { systemClock } from '../../api/services/assets.js'
 import { assetTileRows } from '../../api/repositories/tiles.js'
 import { createTiles, encodeTile } from '../../api/services/tiles.js'
+import { inlineCompute } from '../../api/services/compute/pool.js'
 import { createAnalysis } from '../../api/services/analysis.js'
 import { straightLine } from '../../api/domain/reach.js'
 import {
@@ -210,15 +211,26 @@ describeBackends(
       })
       const tiles = res.json.tiles as string[]
       expect(tiles).toHaveLength(1)
-      expect(tiles[0]).toMatch(
-        /^http:\/\/localhost\/tiles\/assets\/\{z\}\/\{x\}\/\{y\}\.mvt\?v=\d+&/,
-      )
-      const u = new URL(tiles[0] as string)
+      // Relative to the service's root without BUURTKAART_PUBLIC_URL: never the request's host.
+      expect(tiles[0]).toMatch(/^\/tiles\/assets\/\{z\}\/\{x\}\/\{y\}\.mvt\?v=\d+&/)
+      const u = new URL(tiles[0] as string, 'http://localhost')
       expect(u.searchParams.get('v')).toMatch(/^\d+$/)
       expect(u.searchParams.get('kind')).toBe('community_centre,library')
       expect(u.searchParams.get('status')).toBe('active')
       expect(res.headers.get('cache-control')).toBe('public, no-cache')
       expect(res.headers.get('etag')).toMatch(/^"[\w-]+"$/)
+    })
+
+    it('never takes tile URLs from the Host header; a configured public URL makes them absolute', async () => {
+      const forged = await call(ctx().anon, 'GET', 'http://evil.example/tiles/assets.json')
+      expect(forged.json.tiles[0]).toMatch(/^\/tiles\/assets\//)
+      const app = createApp({
+        db: ctx().handle.db,
+        backend: ctx().backend,
+        config: { ...TEST_CONFIG, publicUrl: 'https://kaart.example.nl' },
+      })
+      const res = await call(app, 'GET', 'http://evil.example/tiles/areas.json')
+      expect(res.json.tiles[0]).toMatch(/^https:\/\/kaart\.example\.nl\/tiles\/areas\//)
     })
 
     it('caps dense tiles: over 20,000 assets or 500 KB turn into clusters that still count them all', async () => {
@@ -490,6 +502,7 @@ describeBackends(
             clock: systemClock,
             methods: { line: straightLine() },
             regionName: 'Flevoland',
+            compute: inlineCompute(),
           }),
           cacheBytes,
         })

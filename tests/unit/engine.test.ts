@@ -3,7 +3,8 @@ import { cellToParent } from 'h3-js'
 import { describe, expect, it } from 'vitest'
 import { coverage, type Selection } from '../../api/domain/coverage.js'
 import { RADII, straightLine, type Points } from '../../api/domain/reach.js'
-import { parallelStraightLine } from '../../api/services/parallel-reach.js'
+import { computeStraightLine } from '../../api/services/compute/line.js'
+import { workerCompute } from '../../api/services/compute/pool.js'
 import { area as turfArea } from '@turf/turf'
 import { cellOverlaps, largestRemainder, spreadAreas, surfaces } from '../../api/domain/surface.js'
 
@@ -144,7 +145,8 @@ describe('straight-line reach on worker threads', () => {
     const random = fc.sample(rdPoint, { numRuns: 3000, seed: 7 })
     const origins = pts(random.slice(0, 2500))
     const places = pts(random.slice(2500))
-    const parallel = parallelStraightLine({ threads: 2, minOrigins: 0 })
+    const compute = workerCompute({ threads: 2 })
+    const parallel = computeStraightLine(compute, { minOrigins: 0 })
     try {
       const expected = straightLine(1200, 1000).measure(origins, places)
       const actual = await parallel.measure(origins, places)
@@ -152,7 +154,7 @@ describe('straight-line reach on worker threads', () => {
       for (let k = 0; k < 3; k++)
         expect([...(actual.within[k] ?? [])]).toEqual([...(expected.within[k] ?? [])])
     } finally {
-      await parallel.close()
+      await compute.close()
     }
   })
 })

@@ -5,6 +5,7 @@ import { SURFACE_RESOLUTIONS } from '../../domain/surface.js'
 import { reportHtml } from '../../http/report-html.js'
 import { REPORT_CSS } from '../../http/reports.js'
 import { createAnalysis } from '../../services/analysis.js'
+import { inlineCompute } from '../../services/compute/pool.js'
 import { createNetworks } from '../../services/network.js'
 import { createPlanning } from '../../services/planning.js'
 import { buildReport } from '../../services/report.js'
@@ -26,13 +27,15 @@ export const reportCommand = defineCommand({
     browserPath: z.string().default('/usr/bin/chromium'),
   }),
   async run({ handle, config, clock, io }, args) {
-    const networks = createNetworks({ db: handle.db, snapLimitM: config.snapLimitM })
+    const compute = inlineCompute()
+    const networks = createNetworks({ db: handle.db, snapLimitM: config.snapLimitM, compute })
     const analysis = createAnalysis({
       db: handle.db,
       clock,
       methods: { line: straightLine(), ...networks.methods },
       regionName: config.regionName,
       networks,
+      compute,
     })
     const report = await buildReport(
       {

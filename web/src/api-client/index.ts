@@ -490,7 +490,15 @@ export const api = {
     layer: 'assets' | 'areas' | 'cells',
     q: Record<string, string>,
     signal?: AbortSignal,
-  ) => getJson<TileJson>(`/tiles/${layer}.json?${new URLSearchParams(q).toString()}`, signal),
+  ) =>
+    getJson<TileJson>(`/tiles/${layer}.json?${new URLSearchParams(q).toString()}`, signal).then(
+      // Without BUURTKAART_PUBLIC_URL the service gives tile URLs from its root; MapLibre needs
+      // them absolute. Concatenated, not parsed: URL() would escape the {z}/{x}/{y} placeholders.
+      (tileJson) => ({
+        ...tileJson,
+        tiles: tileJson.tiles.map((t) => (t.startsWith('/') ? `${location.origin}${t}` : t)),
+      }),
+    ),
   hexes: (
     q: {
       metric: HexMetric

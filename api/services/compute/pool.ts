@@ -1,0 +1,112 @@
+import os from 'node:os'
+import { Piscina } from 'piscina'
+import { DomainError } from '../../domain/errors.js'
+import { runTask, TaskState, type Result, type Task } from './tasks.js'
+
+/**
+ * Where heavy analysis runs. The service uses a pool of worker threads (piscina: a maintained
+ * pool with a bounded queue and abortable tasks, rather than one more hand-written pool), so a
+ * request that computes for seconds never holds up the event loop: health checks, lists, tiles
+ * and sign-ins keep being answered. Work is queued with a limit; a request that finds the queue
+ * full, or runs past its time, is told to come back (503 with Retry-After).
+ */
+export interface Compute {
+  run<T extends Task>(task: T): Promise<Result<T>>
+  /** Threads that run tasks (1 for the in-thread executor). */
+  readonly threads: number
+  close(): Promise<void>
+}
+
+export interface ComputeOptions {
+  /** Worker threads (default: one per core, at most 4). */
+  readonly threads?: number
+  /** Tasks that may wait for a thread (default: 4 per thread); more are refused at once. */
+  readonly maxQueue?: number
+  /** Longest a task may take, waiting included, before it is given up (ms). */
+  readonly maxTaskMs?: number
+}
+
+/** Seconds a client is asked to wait before trying a refused heavy request again. */
+export const BUSY_RETRY_AFTER_S = 10
+
+export const busy = () =>
+  new DomainError(
+    'service_unavailable',
+    { nl: 'Even te druk', en: 'Too busy right now' },
+    {
+      nl: `Er worden nu te veel zware berekeningen tegelijk gedaan. Probeer het over ${BUSY_RETRY_AFTER_S} seconden opnieuw.`,
+      en: `Too many heavy calculations are running at once. Try again in ${BUSY_RETRY_AFTER_S} seconds.`,
+    },
+    [],
+    { reason: 'analysis_queue_full', retry_after: BUSY_RETRY_AFTER_S },
+  )
+
+export const tooSlow = () =>
+  new DomainError(
+    'service_unavailable',
+    { nl: 'Berekening duurde te lang', en: 'Calculation took too long' },
+    {
+      nl: `Deze berekening duurde te lang en is gestopt. Probeer het over ${BUSY_RETRY_AFTER_S} seconden opnieuw, of vraag minder (een kleiner gebied, een kortere afstand, minder kandidaten).`,
+      en: `This calculation took too long and was stopped. Try again in ${BUSY_RETRY_AFTER_S} seconds, or ask for less (a smaller area, a shorter distance, fewer candidates).`,
+    },
+    [],
+    { reason: 'analysis_time_budget', retry_after: BUSY_RETRY_AFTER_S },
+  )
+
+/** A task's error as it crosses back from a thread: a plain Error with the message kept. */
+const isBudgetError = (e: unknown) => e instanceof Error && e.message.startsWith('budget_exceeded')
+
+export const DEFAULT_MAX_TASK_MS = 20_000
+
+/** The worker-thread pool the service uses. Threads start on the first task. */
+export function workerCompute(options: ComputeOptions = {}): Compute {
+  const threads = Math.max(1, options.threads ?? Math.min(4, os.availableParallelism()))
+  const maxTaskMs = options.maxTaskMs ?? DEFAULT_MAX_TASK_MS
+  let pool: Piscina | undefined
+  const start = () =>
+    (pool ??= new Piscina({
+      filename: new URL('./worker.mjs', import.meta.url).href,
+      minThreads: threads,
+      maxThreads: threads,
+      // Threads keep their site indexes between tasks: never retire an idle one.
+      idleTimeout: Infinity,
+      maxQueue: options.maxQueue ?? 4 * threads,
+      name: 'default',
+    }))
+  return {
+    threads,
+    async run<T extends Task>(task: T): Promise<Result<T>> {
+      const p = start()
+      if (p.queueSize >= p.options.maxQueue) throw busy()
+      try {
+        // A backstop past the task's own budget: a task stuck in a loop loses its thread.
+        return (await p.run(task, { signal: AbortSignal.timeout(maxTaskMs + 5_000) })) as Result<T>
+      } catch (e) {
+        if (isBudgetError(e)) throw tooSlow()
+        if (e instanceof Error && /queue is at limit/i.test(e.message)) throw busy()
+        if (e instanceof Error && e.name === 'AbortError') throw tooSlow()
+        throw e
+      }
+    },
+    async close() {
+      await pool?.close({ force: true })
+      pool = undefined
+    },
+  }
+}
+
+/** The same tasks on the calling thread: for tests and command-line scripts. */
+export function inlineCompute(): Compute {
+  const state = new TaskState()
+  return {
+    threads: 1,
+    run<T extends Task>(task: T): Promise<Result<T>> {
+      try {
+        return Promise.resolve(runTask(task, state))
+      } catch (e) {
+        return Promise.reject(isBudgetError(e) ? tooSlow() : (e as Error))
+      }
+    },
+    close: () => Promise.resolve(),
+  }
+}
