@@ -16,7 +16,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { sql } from 'kysely'
-import { projectRoot } from '../api/config.js'
+import { DEFAULT_TOKEN_MAX_DAYS, projectRoot } from '../api/config.js'
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../api/db/create-db.js'
 import { importAreas } from '../api/services/areas.js'
 import { systemClock } from '../api/services/assets.js'
@@ -205,11 +205,12 @@ export async function prepareDatabase(
       { email: 'loadtest@buurtkaart.test', display_name: 'Load test', role: 'admin' },
       { actor: 'loadtest', clock: systemClock },
     )
-    const { secret } = await createAuth({ db: handle.db, clock: systemClock }).createToken(
-      user,
-      { name: 'load test' },
-      'loadtest',
-    )
+    const auth = createAuth({
+      db: handle.db,
+      clock: systemClock,
+      tokenMaxDays: DEFAULT_TOKEN_MAX_DAYS,
+    })
+    const { secret } = await auth.createToken(user, { name: 'load test' }, 'loadtest')
     return { adminToken: secret }
   } finally {
     await handle.close()

@@ -190,6 +190,8 @@ export interface ApiTokensTable {
   created_at: Timestamp
   last_used_at: NullableTimestamp
   revoked_at: NullableTimestamp
+  /** Null for tokens made before expiry existed; the configured maximum holds for them too. */
+  expires_at: NullableTimestamp
 }
 
 export interface LoginFailuresTable {

@@ -40,12 +40,23 @@ const loginBody = z.strictObject({
 const tokenBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
   role: z.enum(ROLES).optional(),
+  expires_in_days: z.number().int().min(1).optional().meta({
+    description:
+      'Days the token lives; at most, and by default, BUURTKAART_TOKEN_MAX_DAYS (365 unless configured)',
+  }),
+})
+
+const revokeTokens = z.boolean().optional().meta({
+  description: 'Also revoke all my API tokens (default false: scripts keep working)',
 })
 
 const passwordBody = z.strictObject({
   current_password: z.string().min(1).max(1000),
   new_password: z.string().min(1).max(1000),
+  revoke_tokens: revokeTokens,
 })
+
+const logoutAllBody = z.strictObject({ revoke_tokens: revokeTokens })
 
 const pageQuery = newestFirstQuery(100)
 
@@ -75,11 +86,21 @@ export function accountRoutes(deps: {
     ['get', '/auth/me', 'The signed-in account (or null), its CSRF token and the public settings'],
     ['post', '/auth/login', 'Sign in with e-mail and password; sets the session cookie'],
     ['post', '/auth/logout', 'End this session'],
-    ['post', '/auth/logout-all', 'End every session of this account'],
+    [
+      'post',
+      '/auth/logout-all',
+      'End every session of this account; with revoke_tokens, its API tokens too (body optional)',
+      logoutAllBody,
+    ],
     ['get', '/me/export', 'Everything the service holds about me (AVG)'],
-    ['post', '/me/password', 'Change my password; ends every session'],
-    ['get', '/tokens', 'My API tokens (never the secrets)'],
-    ['post', '/tokens', 'Make an API token; the secret is shown once'],
+    [
+      'post',
+      '/me/password',
+      'Change my password; ends every session; with revoke_tokens, my API tokens too',
+      passwordBody,
+    ],
+    ['get', '/tokens', 'My API tokens (never the secrets), with their expiry'],
+    ['post', '/tokens', 'Make an API token; the secret is shown once', tokenBody],
     ['delete', '/tokens/{id}', 'Revoke an API token'],
     ['get', '/users', 'Admin: all accounts'],
     ['post', '/users', 'Admin: make an account'],
@@ -122,7 +143,16 @@ export function accountRoutes(deps: {
   })
 
   app.post('/auth/logout-all', async (c) => {
-    await auth.logoutEverywhere(signedInUser(c).id)
+    // The body is optional: without one, sessions end and tokens stay.
+    const none =
+      c.req.header('content-type') === undefined &&
+      c.req.header('transfer-encoding') === undefined &&
+      !Number(c.req.header('content-length') ?? 0)
+    const body = none ? {} : await readJson(c, logoutAllBody)
+    await auth.logoutEverywhere(signedInUser(c).id, {
+      revokeTokens: body.revoke_tokens,
+      actor: actorOf(c),
+    })
     clearSessionCookie(c, isHttps(c, deps.trustProxy))
     return c.body(null, 204)
   })
@@ -157,7 +187,9 @@ export function accountRoutes(deps: {
         },
       ])
     }
-    await changePassword(db, user, body.current_password, body.new_password, who(c))
+    await changePassword(db, user, body.current_password, body.new_password, who(c), {
+      revokeTokens: body.revoke_tokens,
+    })
     clearSessionCookie(c, isHttps(c, deps.trustProxy))
     return c.body(null, 204)
   })

@@ -166,6 +166,17 @@ export function authenticate(deps: {
     const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1]
     if (bearer) {
       const found = await deps.auth.token(bearer)
+      if (found === 'expired') {
+        c.header('WWW-Authenticate', 'Bearer realm="buurtkaart", error="invalid_token"')
+        throw problem(
+          'unauthorized',
+          { nl: 'Token verlopen', en: 'Token expired' },
+          {
+            nl: 'Dit API-token is verlopen. Maak een nieuw token aan.',
+            en: 'This API token has expired. Create a new one.',
+          },
+        )
+      }
       if (!found) {
         c.header('WWW-Authenticate', 'Bearer realm="buurtkaart"')
         throw problem(

@@ -76,21 +76,30 @@ export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<
 
 /**
  * Adds a route answered by a plain handler to the OpenAPI document: its summary, its access
- * rule and its path parameters. Request bodies are validated in the handler (`readJson`).
+ * rule, its path parameters and, when given, the schema of its JSON body. Request bodies are
+ * validated in the handler (`readJson`), with that same schema.
  */
 export function documentRoutes(
   app: OpenAPIHono<AppEnv>,
-  routes: readonly [method: 'get' | 'post' | 'patch' | 'delete', path: string, summary: string][],
+  routes: readonly [
+    method: 'get' | 'post' | 'patch' | 'delete',
+    path: string,
+    summary: string,
+    body?: z.ZodType,
+  ][],
 ): void {
-  for (const [method, path, summary] of routes) {
+  for (const [method, path, summary, body] of routes) {
     const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string)
     app.openAPIRegistry.registerPath({
       method,
       path,
       summary,
-      ...(params.length
-        ? { request: { params: z.object(Object.fromEntries(params.map((p) => [p, z.string()]))) } }
-        : {}),
+      request: {
+        ...(params.length
+          ? { params: z.object(Object.fromEntries(params.map((p) => [p, z.string()]))) }
+          : {}),
+        ...(body ? { body: { content: { 'application/json': { schema: body } } } } : {}),
+      },
       responses: {
         200: { description: 'See docs/accounts.md' },
         default: { description: 'Problem', content: problemContent },

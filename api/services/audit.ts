@@ -10,6 +10,7 @@ export type AuditAction =
   | 'user.password'
   | 'token.create'
   | 'token.revoke'
+  | 'token.revoke_all'
   | 'settings.update'
   | 'proposal.submit'
   | 'proposal.approve'

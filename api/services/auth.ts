@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import { DomainError, notFound } from '../domain/errors.js'
+import { DomainError, notFound, validationFailed } from '../domain/errors.js'
 import { dummyHash, verifyPassword } from '../domain/password.js'
 import { atLeast, userActor, type Role } from '../domain/roles.js'
 import type { Database } from '../db/database.js'
@@ -7,6 +7,7 @@ import { toIso } from '../repositories/assets.js'
 import { findUser, findUserByEmail, type User } from '../repositories/users.js'
 import type { Clock } from './assets.js'
 import { appendAudit } from './audit.js'
+import { revokeAllTokens } from './users.js'
 
 /** SHA-256 in hex: how session ids, API tokens and throttle keys are stored. */
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
@@ -53,6 +54,21 @@ export const SESSION = {
 } as const
 
 export const TOKEN_PREFIX = 'bk_'
+
+const DAY_MS = 24 * 3600_000
+
+/**
+ * When a token stops working: its own expiry, and never later than `maxDays` after it was made
+ * (so a lowered maximum holds for older tokens too, also those made before tokens expired).
+ */
+function expiryOf(
+  row: { created_at: Date | string; expires_at: Date | string | null },
+  maxDays: number,
+): Date {
+  const latest = new Date(row.created_at).getTime() + maxDays * DAY_MS
+  const own = row.expires_at === null ? Infinity : new Date(row.expires_at).getTime()
+  return new Date(Math.min(latest, own))
+}
 
 const invalidCredentials = () =>
   new DomainError(
@@ -109,13 +125,19 @@ export interface ApiTokenView {
   readonly created_at: string
   readonly last_used_at: string | null
   readonly revoked_at: string | null
+  readonly expires_at: string
 }
 
 const usable = (u: User | undefined): u is User =>
   u !== undefined && u.disabled_at === null && u.deleted_at === null
 
-export function createAuth(deps: { db: Database; clock: Clock }) {
-  const { db, clock } = deps
+export function createAuth(deps: {
+  db: Database
+  clock: Clock
+  /** The longest an API token lives (BUURTKAART_TOKEN_MAX_DAYS). */
+  tokenMaxDays: number
+}) {
+  const { db, clock, tokenMaxDays } = deps
 
   /**
    * Milliseconds this attempt must still wait for `keyHash`, or 0. Every other attempt on record
@@ -263,21 +285,41 @@ export function createAuth(deps: { db: Database; clock: Clock }) {
       await db.deleteFrom('sessions').where('id_hash', '=', sha256(token)).execute()
     },
 
-    /** Ends every session of an account ("sign out everywhere"). */
-    async logoutEverywhere(userId: string): Promise<number> {
-      const result = await db
-        .deleteFrom('sessions')
-        .where('user_id', '=', userId)
-        .executeTakeFirst()
-      return Number(result.numDeletedRows)
+    /** Ends every session of an account ("sign out everywhere"), and its API tokens if asked. */
+    async logoutEverywhere(
+      userId: string,
+      options: { revokeTokens?: boolean | undefined; actor: string },
+    ): Promise<number> {
+      const at = clock.now()
+      return db.transaction().execute(async (trx) => {
+        const result = await trx
+          .deleteFrom('sessions')
+          .where('user_id', '=', userId)
+          .executeTakeFirst()
+        if (options.revokeTokens) await revokeAllTokens(trx, userId, options.actor, at)
+        return Number(result.numDeletedRows)
+      })
     },
 
     /** A new API token; the secret is returned once and only its hash is kept. */
     async createToken(
       owner: User,
-      input: { name: string; role?: Role | undefined },
+      input: { name: string; role?: Role | undefined; expires_in_days?: number | undefined },
       actor: string,
     ): Promise<{ token: ApiTokenView; secret: string }> {
+      const days = input.expires_in_days ?? tokenMaxDays
+      if (!Number.isInteger(days) || days < 1 || days > tokenMaxDays) {
+        throw validationFailed([
+          {
+            pointer: '/expires_in_days',
+            code: 'out_of_range',
+            message: {
+              nl: `Een token geldt 1 tot ${tokenMaxDays} dagen.`,
+              en: `A token lasts 1 to ${tokenMaxDays} days.`,
+            },
+          },
+        ])
+      }
       const role = input.role ?? owner.role
       if (!atLeast(owner.role, role)) {
         throw new DomainError(
@@ -297,6 +339,7 @@ export function createAuth(deps: { db: Database; clock: Clock }) {
         )
       }
       const now = clock.now()
+      const expiresAt = new Date(now.getTime() + days * DAY_MS)
       const secret = TOKEN_PREFIX + randomToken()
       const id = randomUUID()
       await db.transaction().execute(async (trx) => {
@@ -309,6 +352,7 @@ export function createAuth(deps: { db: Database; clock: Clock }) {
             role,
             token_hash: sha256(secret),
             created_at: now,
+            expires_at: expiresAt,
           })
           .execute()
         await appendAudit(trx, {
@@ -316,7 +360,7 @@ export function createAuth(deps: { db: Database; clock: Clock }) {
           actor,
           action: 'token.create',
           subject: userActor(owner.id),
-          after: { id, name: input.name, role },
+          after: { id, name: input.name, role, expires_at: expiresAt.toISOString() },
         })
       })
       return {
@@ -327,23 +371,28 @@ export function createAuth(deps: { db: Database; clock: Clock }) {
           created_at: now.toISOString(),
           last_used_at: null,
           revoked_at: null,
+          expires_at: expiresAt.toISOString(),
         },
         secret,
       }
     },
 
-    /** The account and role behind a bearer token, or undefined (unknown, revoked, disabled). */
-    async token(secret: string): Promise<TokenInfo | undefined> {
+    /**
+     * The account and role behind a bearer token; `expired` past its expiry, undefined when it is
+     * unknown or revoked or its owner disabled.
+     */
+    async token(secret: string): Promise<TokenInfo | 'expired' | undefined> {
       if (!secret.startsWith(TOKEN_PREFIX)) return undefined
       const row = await db
         .selectFrom('api_tokens')
-        .select(['id', 'user_id', 'role', 'revoked_at', 'last_used_at'])
+        .select(['id', 'user_id', 'role', 'revoked_at', 'last_used_at', 'created_at', 'expires_at'])
         .where('token_hash', '=', sha256(secret))
         .executeTakeFirst()
       if (!row || row.revoked_at) return undefined
+      const now = clock.now()
+      if (expiryOf(row, tokenMaxDays).getTime() <= now.getTime()) return 'expired'
       const user = await findUser(db, row.user_id)
       if (!usable(user)) return undefined
-      const now = clock.now()
       if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > 60_000) {
         await db
           .updateTable('api_tokens')
@@ -359,7 +408,7 @@ export function createAuth(deps: { db: Database; clock: Clock }) {
     async listTokens(userId: string): Promise<ApiTokenView[]> {
       const rows = await db
         .selectFrom('api_tokens')
-        .select(['id', 'name', 'role', 'created_at', 'last_used_at', 'revoked_at'])
+        .select(['id', 'name', 'role', 'created_at', 'last_used_at', 'revoked_at', 'expires_at'])
         .where('user_id', '=', userId)
         .orderBy('created_at')
         .execute()
@@ -368,6 +417,7 @@ export function createAuth(deps: { db: Database; clock: Clock }) {
         created_at: toIso(r.created_at),
         last_used_at: r.last_used_at ? toIso(r.last_used_at) : null,
         revoked_at: r.revoked_at ? toIso(r.revoked_at) : null,
+        expires_at: expiryOf(r, tokenMaxDays).toISOString(),
       }))
     },
 

@@ -194,14 +194,33 @@ export async function updateUser(
   })
 }
 
-async function endAccess(db: Parameters<typeof appendAudit>[0], userId: string, at: Date) {
+type Executor = Parameters<typeof appendAudit>[0]
+
+async function endAccess(db: Executor, userId: string, at: Date) {
   await db.deleteFrom('sessions').where('user_id', '=', userId).execute()
-  await db
+  await revokeTokensOf(db, userId, at)
+}
+
+async function revokeTokensOf(db: Executor, userId: string, at: Date): Promise<number> {
+  const result = await db
     .updateTable('api_tokens')
     .set({ revoked_at: at })
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
-    .execute()
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
+/** Revokes every live API token of an account (asked for at a password change or sign-out). */
+export async function revokeAllTokens(db: Executor, userId: string, actor: string, at: Date) {
+  const count = await revokeTokensOf(db, userId, at)
+  await appendAudit(db, {
+    at,
+    actor,
+    action: 'token.revoke_all',
+    subject: userActor(userId),
+    after: { count },
+  })
 }
 
 /**
@@ -237,6 +256,7 @@ export async function changePassword(
   current: string,
   next: string,
   who: Who,
+  options: { revokeTokens?: boolean | undefined } = {},
 ): Promise<void> {
   const stored = await findUserByEmail(db, user.email ?? '')
   if (!stored?.password_hash || !(await verifyPassword(current, stored.password_hash))) {
@@ -256,8 +276,9 @@ export async function changePassword(
   const at = who.clock.now()
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('users').set({ password_hash: hash }).where('id', '=', user.id).execute()
-    // Everyone who knew the old password is signed out.
+    // Everyone who knew the old password is signed out; scripts keep their tokens unless asked.
     await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute()
+    if (options.revokeTokens) await revokeAllTokens(trx, user.id, who.actor, at)
     await appendAudit(trx, {
       at,
       actor: who.actor,
@@ -277,7 +298,7 @@ export async function exportUserData(db: Database, user: User, now: Date) {
     .execute()
   const tokens = await db
     .selectFrom('api_tokens')
-    .select(['id', 'name', 'role', 'created_at', 'last_used_at', 'revoked_at'])
+    .select(['id', 'name', 'role', 'created_at', 'last_used_at', 'revoked_at', 'expires_at'])
     .where('user_id', '=', user.id)
     .execute()
   const proposals = await db
@@ -305,6 +326,7 @@ export async function exportUserData(db: Database, user: User, now: Date) {
       created_at: iso(t.created_at),
       last_used_at: iso(t.last_used_at),
       revoked_at: iso(t.revoked_at),
+      expires_at: iso(t.expires_at),
     })),
     proposals: proposals.map((p) => ({
       ...p,

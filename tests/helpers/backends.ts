@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, inject } from 'vitest'
-import { DEFAULT_REGION_BBOX } from '../../api/config.js'
+import { DEFAULT_REGION_BBOX, DEFAULT_TOKEN_MAX_DAYS } from '../../api/config.js'
 import { assetSchemas } from '../../api/domain/asset.js'
 import { openDatabase, type Backend, type DatabaseHandle } from '../../api/db/create-db.js'
 import type { Database } from '../../api/db/database.js'
@@ -138,7 +138,7 @@ export function testAccounts(handle: DatabaseHandle, clock: Clock) {
             { email: `${role}@test.buurtkaart.nl`, display_name: `Test ${role}`, role },
             { actor: 'test', clock },
           )
-          const auth = createAuth({ db: handle.db, clock })
+          const auth = createAuth({ db: handle.db, clock, tokenMaxDays: DEFAULT_TOKEN_MAX_DAYS })
           return (await auth.createToken(user, { name: 'test' }, 'test')).secret
         })()
         tokens.set(role, token)

@@ -9,6 +9,8 @@ import { findUser } from '../../api/repositories/users.js'
 import { updateUser } from '../../api/services/users.js'
 import { Browser, makeUser, PASSWORD } from '../helpers/session.js'
 
+const DAY = 24 * 3600_000
+
 /** A clock that stands still until a test moves it on: delays without sleeping. */
 function manualClock(start = '2026-11-21T10:00:00Z') {
   let t = Date.parse(start)
@@ -356,6 +358,69 @@ describeBackends(
       const revoked = await call(ctx().anon, 'GET', '/api/assets', undefined, bearer)
       expect(revoked.status).toBe(401)
       expect(revoked.headers.get('www-authenticate')).toMatch(/Bearer/)
+    })
+
+    it('lets API tokens expire: at most the configured lifetime, shorter on request; an expired one gets 401', async () => {
+      await makeUser(ctx(), 'trusted')
+      const clock = manualClock()
+      const app = appWith(clock, { tokenMaxDays: 30 })
+      const b = new Browser(app)
+      await b.login('trusted@example.nl', PASSWORD)
+      const tooLong = await b.request('POST', '/api/tokens', { name: 'x', expires_in_days: 31 })
+      expect(tooLong.status).toBe(422)
+      expect(tooLong.json.errors[0].pointer).toBe('/expires_in_days')
+      const full = await b.request('POST', '/api/tokens', { name: 'import' })
+      expect(full.json.token.expires_at).toBe(
+        new Date(clock.now().getTime() + 30 * DAY).toISOString(),
+      )
+      const week = await b.request('POST', '/api/tokens', { name: 'proef', expires_in_days: 7 })
+      expect(week.status).toBe(201)
+      const me = (secret: string, on = app) =>
+        call(on, 'GET', '/api/auth/me', undefined, { authorization: `Bearer ${secret}` })
+      expect((await me(week.json.secret)).status).toBe(200)
+      clock.advance(7 * DAY)
+      const expired = await me(week.json.secret)
+      expect(expired.status).toBe(401)
+      expect(expired.headers.get('content-type')).toMatch(/problem\+json/)
+      expect(expired.json.detail).toMatch(/verlopen/)
+      expect((await me(full.json.secret)).status).toBe(200)
+      // A lower maximum holds for tokens made before it, too.
+      expect((await me(full.json.secret, appWith(clock, { tokenMaxDays: 5 }))).status).toBe(401)
+      clock.advance(23 * DAY)
+      expect((await me(full.json.secret)).status).toBe(401)
+    })
+
+    it('revokes my API tokens on request when I sign out everywhere or change my password', async () => {
+      await makeUser(ctx(), 'contributor')
+      const b = new Browser(ctx().anon)
+      const signIn = () => b.login('contributor@example.nl', PASSWORD)
+      const token = async () =>
+        (await b.request('POST', '/api/tokens', { name: 'script' })).json.secret as string
+      const works = async (secret: string) =>
+        (
+          await call(ctx().anon, 'GET', '/api/auth/me', undefined, {
+            authorization: `Bearer ${secret}`,
+          })
+        ).status === 200
+      await signIn()
+      const kept = await token()
+      expect((await b.request('POST', '/api/auth/logout-all')).status).toBe(204)
+      expect(await works(kept)).toBe(true)
+      await signIn()
+      const body = { revoke_tokens: true }
+      expect((await b.request('POST', '/api/auth/logout-all', body)).status).toBe(204)
+      expect(await works(kept)).toBe(false)
+      await signIn()
+      const second = await token()
+      const changed = await b.request('POST', '/api/me/password', {
+        current_password: PASSWORD,
+        new_password: 'nieuw-wachtwoord-12',
+        ...body,
+      })
+      expect(changed.status, changed.text).toBe(204)
+      expect(await works(second)).toBe(false)
+      const audit = await ctx().handle.db.selectFrom('audit_log').select('action').execute()
+      expect(audit.filter((e) => e.action === 'token.revoke_all')).toHaveLength(2)
     })
 
     it('never writes passwords, tokens or session ids to the log', async () => {

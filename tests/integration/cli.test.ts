@@ -218,10 +218,13 @@ describe.each(backends())('command-line scripts [%s]', (backend) => {
     expect(made.stdout + made.stderr).not.toContain('een-goed-wachtwoord-1')
     const token = await script(
       'token-add.ts',
-      ['--email', 'beheer@example.nl', '--name', 'import'],
+      ['--email', 'beheer@example.nl', '--name', 'import', '--days', '30'],
       db.env,
     )
     expect(token.code, token.stderr).toBe(0)
+    const until = /valid until (\S+)\./.exec(token.stderr)?.[1]
+    expect(Date.parse(until ?? '') - Date.now()).toBeGreaterThan(29 * 24 * 3600_000)
+    expect(Date.parse(until ?? '') - Date.now()).toBeLessThanOrEqual(30 * 24 * 3600_000)
     const secret = token.stdout.trim()
     expect(secret).toMatch(/^bk_[\w-]{40,}$/)
     const handle = await db.reopen()

@@ -4,6 +4,18 @@ import { ConfigError, loadConfig } from '../../api/config.js'
 const PRIMARY = 'postgres://buurtkaart:geheim@db-primary:5432/buurtkaart'
 const REPLICA = 'postgresql://buurtkaart:geheim@db-replica:5432/buurtkaart'
 
+describe('API token lifetime', () => {
+  it('is at most 365 days by default, configurable, and refuses what is not a whole number of days', () => {
+    expect(loadConfig({}).tokenMaxDays).toBe(365)
+    expect(loadConfig({ BUURTKAART_TOKEN_MAX_DAYS: '90' }).tokenMaxDays).toBe(90)
+    for (const bad of ['0', '1.5', 'een jaar']) {
+      expect(() => loadConfig({ BUURTKAART_TOKEN_MAX_DAYS: bad })).toThrow(
+        /BUURTKAART_TOKEN_MAX_DAYS/,
+      )
+    }
+  })
+})
+
 describe('read replica and pool configuration', () => {
   it('has no replica and pools of 10 by default', () => {
     expect(loadConfig({})).toMatchObject({
