@@ -9,7 +9,7 @@ import { migrateToLatest, openDatabase, redactUrl, type DatabaseHandle } from '.
 import { awaitReplicaSchema } from './db/replica.js'
 import { createApp } from './http/app.js'
 import { listen } from './http/listen.js'
-import { consoleLogger } from './logger.js'
+import { jsonLogger } from './logger.js'
 import { systemClock } from './services/assets.js'
 import { workerCompute } from './services/compute/pool.js'
 import { seedIfEmpty } from './services/seed.js'
@@ -29,7 +29,7 @@ async function main() {
     }
     throw e
   }
-  const log = consoleLogger(config.logLevel)
+  const log = jsonLogger(config.logLevel)
   const started = Date.now()
   log.info(
     config.databaseUrl

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { bodyLimit } from 'hono/body-limit'
+import { requestId, type RequestIdVariables } from 'hono/request-id'
 import { except } from 'hono/combine'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import path from 'node:path'
@@ -15,6 +16,7 @@ import type { Backend } from '../db/create-db.js'
 import type { Database } from '../db/database.js'
 import { createAssetService, systemClock, type Clock } from '../services/assets.js'
 import type { DistanceMethod, Mode } from '../domain/reach.js'
+import { silentLogger, type Logger } from '../logger.js'
 import { createAnalysis } from '../services/analysis.js'
 import { computeStraightLine } from '../services/compute/line.js'
 import { inlineCompute, type Compute } from '../services/compute/pool.js'
@@ -79,14 +81,11 @@ export function settingsCache(db: Db, ttlMs: number) {
 }
 export type SettingsCache = ReturnType<typeof settingsCache>
 
-export type AppEnv = { Variables: { principal: Principal; settings: Settings } }
-
-export interface Logger {
-  info(message: string): void
-  error(message: string, error?: unknown): void
+export type AppEnv = {
+  Variables: { principal: Principal; settings: Settings } & RequestIdVariables
 }
 
-export const silentLogger: Logger = { info: () => {}, error: () => {} }
+export type { Logger } from '../logger.js'
 
 export interface AppDeps {
   /** The primary database: every write, and reads that must see them at once. */
@@ -186,7 +185,13 @@ export function createApp(deps: AppDeps) {
   })
 
   app.onError((err, c) =>
-    toProblem(err, c, (e) => log.error(`${c.req.method} ${c.req.path} failed`, e)),
+    toProblem(err, c, (e) =>
+      log.error('request failed', e, {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        path: c.req.path,
+      }),
+    ),
   )
   app.notFound(notFoundHandler(app))
 
@@ -198,13 +203,19 @@ export function createApp(deps: AppDeps) {
   })
   // An OpenStreetMap file is far larger than any JSON body; its route streams it to disk with
   // its own limit (BUURTKAART_MAX_OSM_BYTES).
-  // One line per request: method, path (no query string, headers or body) and status.
+  // One JSON line per request: its id (X-Request-Id, also in the answer), method, path (no query
+  // string, headers or body), status and duration.
+  app.use('*', requestId())
   app.use('*', async (c, next) => {
     const start = performance.now()
     await next()
-    log.info(
-      `${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - start).toFixed(0)} ms`,
-    )
+    log.info('request', {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - start),
+    })
   })
   app.use('*', securityHeaders(trustProxy))
   app.use('/api/*', except('/api/network/import', jsonLimit))
