@@ -1,7 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { cellToBoundary } from 'h3-js'
 import { stringify } from 'csv-stringify/sync'
 import { z } from 'zod'
 import { notFound } from '../domain/errors.js'
@@ -12,7 +11,7 @@ import type { Analysis } from '../services/analysis.js'
 import type { Clock } from '../services/assets.js'
 import type { Networks } from '../services/network.js'
 import type { Planning } from '../services/planning.js'
-import { buildReport, type Report } from '../services/report.js'
+import { buildReport, gapCellsPage, MAX_GAPS_PAGE, type Report } from '../services/report.js'
 import type { AppEnv } from './app.js'
 import { reportHtml } from './report-html.js'
 import { documentRoutes, readQuery } from './util.js'
@@ -31,6 +30,20 @@ export const reportQuery = z.strictObject({
   lang: z.enum(['nl', 'en']).default('nl'),
   mode: z.enum(['walk', 'bike', 'line']).optional(),
   scenario: z.string().max(40).optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_GAPS_PAGE)
+    .default(1000)
+    .meta({ description: `.gaps.geojson: gap cells per page (at most ${MAX_GAPS_PAGE})` }),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10_000_000)
+    .default(0)
+    .meta({ description: '.gaps.geojson: gap cells to skip (follow the next link)' }),
 })
 
 const FILE = /^(province|[A-Za-z]{0,2}\d{4,8})(\.json|\.csv|\.gaps\.geojson)?$/
@@ -80,28 +93,6 @@ function reportCsv(r: Report): string {
   return stringify(rows)
 }
 
-/** Every gap cell of the area (primary mode) as GeoJSON hexagons. */
-function gapsGeoJson(r: Report) {
-  return {
-    type: 'FeatureCollection' as const,
-    features: r.map.cells
-      .filter((c) => c.gap)
-      .map((c) => ({
-        type: 'Feature' as const,
-        id: c.cell,
-        geometry: { type: 'Polygon' as const, coordinates: [cellToBoundary(c.cell, true)] },
-        properties: {
-          cell: c.cell,
-          inhabitants: c.inhabitants,
-          distance_m: c.distanceM,
-          mode: r.primary,
-          threshold_m: r.thresholds[r.primary],
-        },
-      })),
-    properties: { area: r.area, permalink: r.permalink, generatedAt: r.generatedAt },
-  }
-}
-
 /** GET /reports/<code>: the printable gap report; .json, .csv and .gaps.geojson of the same. */
 export function reportRoutes(deps: {
   /** The primary: scenarios, read back right after they are saved. */
@@ -141,6 +132,41 @@ export function reportRoutes(deps: {
       walk: Boolean(await deps.networks.networkFor('walk')),
       bike: Boolean(await deps.networks.networkFor('bike')),
     }
+    if (m[2] === '.gaps.geojson') {
+      // Every gap cell can be hundreds of thousands of hexagons: paged, most severe first.
+      const mode: Mode =
+        q.mode && (q.mode === 'line' || networks[q.mode])
+          ? q.mode
+          : networks.walk
+            ? 'walk'
+            : networks.bike
+              ? 'bike'
+              : 'line'
+      const thresholdM = thresholdFor(mode, q[`threshold_${mode}`], {
+        in: 'query',
+        name: `threshold_${mode}`,
+      })
+      const page = await gapCellsPage(deps.analysis, {
+        code: m[1] as string,
+        res: q.res as SurfaceResolution,
+        mode,
+        thresholdM,
+        limit: q.limit,
+        offset: q.offset,
+        nextHref: (offset) => {
+          const next = new URL(c.req.url)
+          next.searchParams.set('offset', String(offset))
+          return `${next.pathname}${next.search}`
+        },
+      })
+      c.header(
+        'content-disposition',
+        `attachment; filename="buurtkaart-rapport-${page.properties.area.code}-gaten.geojson"`,
+      )
+      return c.body(JSON.stringify(page), 200, {
+        'content-type': 'application/geo+json; charset=utf-8',
+      })
+    }
     const report = await buildReport(
       { ...deps, networks },
       {
@@ -163,11 +189,6 @@ export function reportRoutes(deps: {
       case '.csv':
         c.header('content-disposition', `attachment; filename="${name}.csv"`)
         return c.body(reportCsv(report), 200, { 'content-type': 'text/csv; charset=utf-8' })
-      case '.gaps.geojson':
-        c.header('content-disposition', `attachment; filename="${name}-gaten.geojson"`)
-        return c.body(JSON.stringify(gapsGeoJson(report)), 200, {
-          'content-type': 'application/geo+json; charset=utf-8',
-        })
       default:
         return c.html(
           reportHtml(report, { cssHref: '/reports/report.css', scriptSrc: '/reports/report.js' }),

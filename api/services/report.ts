@@ -1,7 +1,8 @@
 import { cellToBoundary } from 'h3-js'
 import { DEFAULT_PLACE_FILTER } from '../domain/places.js'
 import type { Mode } from '../domain/reach.js'
-import type { SurfaceResolution } from '../domain/surface.js'
+import type { Selection } from '../domain/coverage.js'
+import { SURFACE_RESOLUTIONS, type SurfaceResolution } from '../domain/surface.js'
 import type { Database } from '../db/database.js'
 import { getArea, listAreas } from '../repositories/areas.js'
 import { coverageDocument } from '../http/analysis.js'
@@ -76,17 +77,18 @@ export async function buildReport(
     }
   }
 
-  // The map: every populated cell of the area, gap or not, on the primary mode.
-  const reach = await analysis.reachFor(o.res, primary, DEFAULT_PLACE_FILTER)
-  const selection = reach.surface.selections.get(area.code)
-  const byCell = new Map<number, number>()
-  if (selection) {
-    for (let i = 0; i < selection.cell.length; i++) {
-      const c = selection.cell[i] as number
-      byCell.set(c, (byCell.get(c) ?? 0) + (selection.inhabitants[i] as number))
-    }
-  }
+  // The map: every populated cell of the area, gap or not, on the primary mode, at the finest
+  // resolution that keeps it within MAX_MAP_CELLS hexagons (a printed A4 map shows no more,
+  // and a province at resolution 10 would be tens of megabytes).
   const t = threshold(primary)
+  let mapRes = o.res
+  let reach = await analysis.reachFor(mapRes, primary, DEFAULT_PLACE_FILTER)
+  let byCell = cellsOf(reach.surface.selections.get(area.code))
+  while (byCell.size > MAX_MAP_CELLS && mapRes > SURFACE_RESOLUTIONS[0]) {
+    mapRes = (mapRes - 1) as SurfaceResolution
+    reach = await analysis.reachFor(mapRes, primary, DEFAULT_PLACE_FILTER)
+    byCell = cellsOf(reach.surface.selections.get(area.code))
+  }
   const cells: MapCell[] = [...byCell]
     .filter(([, n]) => n > 0)
     .map(([c, n]) => {
@@ -137,11 +139,87 @@ export async function buildReport(
     thresholds: Object.fromEntries(all.map((m) => [m, threshold(m)])) as Record<Mode, number>,
     resolution: o.res,
     figures,
-    map: { cells, places, outlines, proposed: scenario?.scenario.add ?? [] },
+    map: { resolution: mapRes, cells, places, outlines, proposed: scenario?.scenario.add ?? [] },
     scenario,
     generatedAt: deps.clock.now().toISOString(),
     permalink: `/reports/${area.code}?${params.toString()}`,
     lang: o.lang,
+  }
+}
+
+/** Inhabitants per cell of a selection (portions of one cell summed). */
+function cellsOf(selection: Selection | undefined): Map<number, number> {
+  const byCell = new Map<number, number>()
+  if (selection) {
+    for (let i = 0; i < selection.cell.length; i++) {
+      const c = selection.cell[i] as number
+      byCell.set(c, (byCell.get(c) ?? 0) + (selection.inhabitants[i] as number))
+    }
+  }
+  return byCell
+}
+
+/** Hexagons on the report's map at most; a larger area is drawn at a coarser resolution. */
+export const MAX_MAP_CELLS = 4000
+
+/** Gap cells per page of `.gaps.geojson` at most. */
+export const MAX_GAPS_PAGE = 5000
+
+/**
+ * One page of an area's gap cells (populated cells beyond the threshold), most severe first, as
+ * GeoJSON hexagons with a link to the next page: what `/reports/<area>.gaps.geojson` answers.
+ */
+export async function gapCellsPage(
+  analysis: Analysis,
+  o: {
+    code: string
+    res: SurfaceResolution
+    mode: Mode
+    thresholdM: number
+    limit: number
+    offset: number
+    nextHref: (offset: number) => string
+  },
+) {
+  const area = await analysis.area(o.code)
+  if (!area) throw notFound({ nl: 'Gebied', en: 'Area' }, o.code)
+  const result = await analysis.coverageOf(
+    area,
+    o.res,
+    o.mode,
+    o.thresholdM,
+    DEFAULT_PLACE_FILTER,
+    o.offset + o.limit,
+  )
+  const { surface } = result
+  const page = result.figures.gaps.slice(o.offset, o.offset + o.limit)
+  const matched = result.figures.gapCount
+  return {
+    type: 'FeatureCollection' as const,
+    features: page.map((g, i) => {
+      const id = surface.cells[g.cell] as string
+      return {
+        type: 'Feature' as const,
+        id,
+        geometry: { type: 'Polygon' as const, coordinates: [cellToBoundary(id, true)] },
+        properties: {
+          rank: o.offset + i + 1,
+          cell: id,
+          inhabitants: g.inhabitants,
+          distance_m: g.distanceM === null ? null : Math.round(g.distanceM),
+          mode: o.mode,
+          threshold_m: o.thresholdM,
+          resolution: o.res,
+        },
+      }
+    }),
+    numberMatched: matched,
+    numberReturned: page.length,
+    links:
+      o.offset + page.length < matched
+        ? [{ rel: 'next', type: 'application/geo+json', href: o.nextHref(o.offset + page.length) }]
+        : [],
+    properties: { area },
   }
 }
 

@@ -58,8 +58,10 @@ describeBackends(
         expect(csv.text).toContain(
           `figures,line,inhabitants_within,${coverage.inhabitantsWithin},${province.inhabitantsWithin},800`,
         )
-        const geo = await call(ctx().app, 'GET', '/reports/GM0995.gaps.geojson')
-        expect(geo.json.features).toHaveLength(coverage.gapCount)
+        const geo = await call(ctx().app, 'GET', '/reports/GM0995.gaps.geojson?res=9')
+        expect(geo.json.numberMatched).toBe(coverage.gapCount)
+        expect(geo.json.features).toHaveLength(Math.min(coverage.gapCount, 1000))
+        expect(geo.json.features[0].properties.cell).toBe(coverage.gaps[0].cell)
         expect(geo.json.features[0].geometry.type).toBe('Polygon')
         expect(
           (await call(ctx().app, 'GET', '/reports/report.css')).headers.get('content-type'),
@@ -102,11 +104,36 @@ describeBackends(
     it.runIf(needsSharedData())(
       'reports the whole province, with every gemeente outlined',
       async () => {
-        const r = await call(ctx().app, 'GET', '/reports/province.json')
+        // A visitor asking for the finest hexagons gets the figures at that resolution, and a map
+        // drawn coarser: at most MAX_MAP_CELLS hexagons, not tens of megabytes.
+        const r = await call(ctx().anon, 'GET', '/reports/province.json?res=10')
         expect(r.status, r.text).toBe(200)
         expect(r.json.area).toEqual({ code: 'province', name: 'Flevoland', level: 'province' })
         expect(r.json.map.outlines).toHaveLength(6)
         expect(r.json.figures.line.area.inhabitants).toBe(r.json.figures.line.province.inhabitants)
+        expect(r.json.resolution).toBe(10)
+        expect(r.json.map.resolution).toBeLessThan(10)
+        expect(r.json.map.cells.length).toBeLessThanOrEqual(4000)
+        expect(r.text.length).toBeLessThan(3_000_000)
+
+        // Every gap cell of the province at resolution 10, paged, most severe first.
+        const first = await call(
+          ctx().anon,
+          'GET',
+          '/reports/province.gaps.geojson?res=10&limit=100',
+        )
+        expect(first.status, first.text).toBe(200)
+        expect(first.json.numberReturned).toBe(100)
+        expect(first.json.numberMatched).toBeGreaterThan(100)
+        const next = first.json.links.find((l: { rel: string }) => l.rel === 'next').href
+        expect(next).toBe('/reports/province.gaps.geojson?res=10&limit=100&offset=100')
+        const second = await call(ctx().anon, 'GET', next)
+        expect(second.json.features[0].properties.rank).toBe(101)
+        const ids = new Set(first.json.features.map((f: { id: string }) => f.id))
+        expect(second.json.features.some((f: { id: string }) => ids.has(f.id))).toBe(false)
+        expect(
+          (await call(ctx().anon, 'GET', '/reports/province.gaps.geojson?limit=100000')).status,
+        ).toBe(400)
         const html = await call(ctx().app, 'GET', '/reports/province?lang=en')
         expect(html.text).toContain('<h1>Meeting places in Flevoland</h1>')
       },
