@@ -42,7 +42,7 @@ import { transferRoutes } from './transfer.js'
 import { accountRoutes } from './accounts.js'
 import { proposalRoutes } from './proposals.js'
 import { authenticate, type Principal } from './principal.js'
-import { RateLimiter, securityHeaders, writeRateLimit } from './security.js'
+import { privateWhenSignedIn, RateLimiter, securityHeaders, writeRateLimit } from './security.js'
 import { createAuth } from '../services/auth.js'
 import { createProposals } from '../services/proposals.js'
 import { getSettings, type Settings } from '../services/settings.js'
@@ -220,9 +220,11 @@ export function createApp(deps: AppDeps) {
   app.use('*', securityHeaders(trustProxy))
   app.use('/api/*', except('/api/network/import', jsonLimit))
   const authn = authenticate({ auth, settings: settings.get, trustProxy })
-  app.use('/api/*', authn)
-  app.use('/reports/*', authn)
-  app.use('/tiles/*', authn)
+  // Before authentication, so it also marks the answer when a signed-in request is refused.
+  for (const paths of ['/api/*', '/reports/*', '/tiles/*']) {
+    app.use(paths, privateWhenSignedIn())
+    app.use(paths, authn)
+  }
   app.use('/api/*', writeRateLimit(new RateLimiter(deps.config.writesPerMinute ?? 120)))
   // After sign-in, so that a visitor without access hears 401 first. File uploads are left to
   // their importers, which report a bad value per row.

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import type { AppEnv } from './app.js'
-import { isHttps, roleOf } from './principal.js'
+import { isHttps, roleOf, type Principal } from './principal.js'
 import { problem } from './problem.js'
 
 /**
@@ -40,6 +40,33 @@ export function securityHeaders(trustProxy: boolean): MiddlewareHandler<AppEnv> 
     if (isHttps(c, trustProxy)) {
       c.header('Strict-Transport-Security', HSTS)
     }
+  }
+}
+
+/**
+ * Answers to a signed-in request (session cookie or bearer token) may hold personal data: contact
+ * details, names in the history, proposals, one's own account. An answer that chose no caching of
+ * its own (tiles, the taxonomy, report styles do) gets `Cache-Control: private, no-store` then, so
+ * no shared cache keeps it; and every such answer, a visitor's too, says it differs by
+ * `Cookie` and `Authorization`, so no cache hands one person's answer to another.
+ */
+export function privateWhenSignedIn(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await next()
+    if (c.res.headers.has('cache-control')) return
+    // Unset when authentication itself failed (the answer is then a 401 or 403 problem).
+    const principal = c.get('principal') as Principal | undefined
+    if (principal && principal.kind !== 'anonymous') {
+      c.header('Cache-Control', 'private, no-store')
+    }
+    const vary = (c.res.headers.get('vary') ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean)
+    for (const name of ['Cookie', 'Authorization']) {
+      if (!vary.some((v) => v.toLowerCase() === name.toLowerCase() || v === '*')) vary.push(name)
+    }
+    c.header('Vary', vary.join(', '))
   }
 }
 

@@ -423,6 +423,43 @@ describeBackends(
       expect(audit.filter((e) => e.action === 'token.revoke_all')).toHaveLength(2)
     })
 
+    it('keeps answers to signed-in requests out of shared caches (private, no-store; Vary)', async () => {
+      await makeUser(ctx(), 'moderator')
+      const b = new Browser(ctx().anon)
+      await b.login('moderator@example.nl', PASSWORD)
+      const bearer = { authorization: `Bearer ${await ctx().token('moderator')}` }
+      const place = await call(ctx().app, 'POST', '/api/assets', assetBody())
+      const personal = [
+        '/api/auth/me',
+        `/api/assets/${place.json.id}/history`,
+        '/api/changes',
+        '/api/export.geojson',
+        '/api/export.csv',
+        '/api/proposals',
+      ]
+      for (const url of personal) {
+        for (const res of [
+          await b.request('GET', url),
+          await call(ctx().anon, 'GET', url, undefined, bearer),
+        ]) {
+          expect(res.status, url).toBe(200)
+          expect(res.headers.get('cache-control'), url).toBe('private, no-store')
+          expect(res.headers.get('vary'), url).toMatch(
+            /Cookie.*Authorization|Authorization.*Cookie/,
+          )
+        }
+      }
+      // A visitor's answer says it differs by who asks; answers that choose their own caching keep it.
+      const visitor = await call(ctx().anon, 'GET', '/api/auth/me')
+      expect(visitor.headers.get('cache-control')).toBeNull()
+      expect(visitor.headers.get('vary')).toMatch(/Cookie/)
+      expect((await b.request('GET', '/api/kinds')).headers.get('cache-control')).toBe(
+        'public, max-age=3600',
+      )
+      const tileJson = await b.request('GET', '/tiles/assets.json')
+      expect(tileJson.headers.get('cache-control')).toBe('public, no-cache')
+    })
+
     it('never writes passwords, tokens or session ids to the log', async () => {
       const lines: string[] = []
       const log: Logger = {
