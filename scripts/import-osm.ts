@@ -98,6 +98,11 @@ await runScript(
           `Left out ${d.ref} ${d.field} ${JSON.stringify(d.value)}: ${d.errors[0]?.message.en ?? ''}`,
         )
       }
+      for (const c of places.cleaned) {
+        console.log(
+          `Cleaned ${c.ref} ${c.field}: characters that cannot be stored were replaced, kept ${JSON.stringify(c.value)}`,
+        )
+      }
       for (const i of places.invalid) {
         console.log(
           `Not imported ${i.ref}: ${i.errors.map((e) => `${e.pointer} ${e.message.en}`).join('; ')}`,

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { Bilingual } from './errors.js'
 import { bboxContains, type Bbox } from './geo.js'
 import { KIND_CODES, TARGET_GROUP_CODES, type KindCode, type TargetGroupCode } from './kinds.js'
+import { unstorableText } from './text.js'
 
 export const WHEELCHAIR = ['yes', 'limited', 'no', 'unknown'] as const
 export const STATUSES = ['active', 'planned', 'closed'] as const
@@ -119,7 +120,11 @@ export function openingHoursError(value: string): string | undefined {
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 
-/** A trimmed string of at most `max` characters without control characters. */
+/**
+ * A trimmed string of at most `max` characters without control characters, and without text
+ * PostgreSQL cannot store (a lone surrogate, from JSON escapes in an imported file or an
+ * OpenStreetMap tag, would make the history's jsonb refuse the whole write).
+ */
 const text = (max: number) =>
   z
     .string()
@@ -131,6 +136,16 @@ const text = (max: number) =>
         code: 'control_character',
         nl: 'Bevat een onzichtbaar stuurteken (zoals NUL); haal het weg.',
       } satisfies IssueParams,
+    })
+    .superRefine((v, ctx) => {
+      const why = CONTROL_CHARACTERS.test(v) ? undefined : unstorableText(v)
+      if (why) {
+        ctx.addIssue({
+          code: 'custom',
+          message: why.message.en,
+          params: { code: why.code, nl: why.message.nl } satisfies IssueParams,
+        })
+      }
     })
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/

@@ -1,6 +1,7 @@
 import type { Wheelchair } from './asset.js'
 import { KINDS, type KindCode } from './kinds.js'
 import type { Tags } from './network/profiles.js'
+import { unstorableText } from './text.js'
 
 /**
  * OpenStreetMap objects as places of the register (DOMAIN.md "Asset kinds"): the tag mapping,
@@ -33,7 +34,15 @@ export interface OsmPlace {
   readonly opening_hours: string | null
   readonly wheelchair: Wheelchair
   readonly free_entry: boolean | null
+  /**
+   * Fields whose OpenStreetMap text held what PostgreSQL cannot store (NUL, half a surrogate
+   * pair): that was replaced (by a space, by U+FFFD), and the import says so.
+   */
+  readonly cleaned: readonly OsmTextField[]
 }
+
+/** The fields an import takes from OpenStreetMap text tags. */
+type OsmTextField = 'name' | 'address' | 'organisation' | 'description' | 'opening_hours'
 
 const PUBLIC_ACCESS = new Set(['yes', 'permissive', 'public', 'community', 'customers'])
 
@@ -50,16 +59,26 @@ const RULES: readonly { kind: KindCode; match: (t: Tags) => boolean }[] = KINDS.
   }),
 )
 
+/**
+ * Tag text as the register keeps it: control characters (NUL among them) as spaces, a lone
+ * surrogate as U+FFFD, at most `max` UTF-16 units without cutting a surrogate pair in half.
+ */
 const clean = (v: string | undefined, max = 500) => {
-  // eslint-disable-next-line no-control-regex -- OpenStreetMap text may hold control characters
-  const text = v?.replace(/[\u0000-\u001f\u007f]/g, ' ').trim()
-  return text ? text.slice(0, max) : null
+  const text = v
+    // eslint-disable-next-line no-control-regex -- OpenStreetMap text may hold control characters
+    ?.replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/\p{Cs}/gu, '\ufffd')
+    .trim()
+  if (!text) return null
+  const cut = text.slice(0, max)
+  return /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut
 }
 
+/** The address tags as one line, before `clean`. */
 function address(t: Tags): string | null {
   const street = [t['addr:street'], t['addr:housenumber']].filter(Boolean).join(' ')
   const town = [t['addr:postcode'], t['addr:city']].filter(Boolean).join(' ')
-  return clean([street, town].filter(Boolean).join(', '))
+  return [street, town].filter(Boolean).join(', ') || null
 }
 
 function wheelchair(v: string | undefined): Wheelchair {
@@ -76,17 +95,23 @@ export function placeFromTags(
   if (tags.access === 'private' || tags.access === 'no') return undefined
   const rule = RULES.find((r) => r.match(tags))
   if (!rule) return undefined
-  const name = clean(tags.name ?? tags['name:nl'], 200)
+  const cleaned: OsmTextField[] = []
+  const text = (field: OsmTextField, v: string | null | undefined, max: number) => {
+    if (v && unstorableText(v)) cleaned.push(field)
+    return clean(v ?? undefined, max)
+  }
+  const name = text('name', tags.name ?? tags['name:nl'], 200)
   return {
     kind: rule.kind,
     name: name ?? labelOf(rule.kind),
     unnamed: name === null,
-    address: address(tags),
-    organisation: clean(tags.operator, 200),
-    description: clean(tags.description, 2000),
-    opening_hours: clean(tags.opening_hours, 500),
+    address: text('address', address(tags), 500),
+    organisation: text('organisation', tags.operator, 200),
+    description: text('description', tags.description, 2000),
+    opening_hours: text('opening_hours', tags.opening_hours, 500),
     wheelchair: wheelchair(tags.wheelchair),
     free_entry: tags.fee === 'no' ? true : tags.fee === 'yes' ? false : null,
+    cleaned,
   }
 }
 

@@ -12,6 +12,7 @@ import type { Database } from '../db/database.js'
 import { listAssets } from '../repositories/assets.js'
 import type { Clock } from '../services/assets.js'
 import { importAssets } from '../services/import.js'
+import { spreadsheetSafe } from '../services/import-formats.js'
 import type { AppEnv } from './app.js'
 import { assetFilterQuery, toFilter } from './assets.js'
 import { fromZod, problem } from './problem.js'
@@ -47,7 +48,9 @@ function csvRow(a: Asset, columns: readonly string[], view: FeatureView): unknow
   }
   return columns.map((col) => {
     const v = row[col]
-    if (Array.isArray(v)) return v.join('|')
+    // Text a spreadsheet would run as a formula gets a quote first; numbers stay numbers.
+    if (Array.isArray(v)) return spreadsheetSafe(v.join('|'))
+    if (typeof v === 'string') return spreadsheetSafe(v)
     return v ?? ''
   })
 }

@@ -2,6 +2,8 @@ import { parse as parseCsv } from 'csv-parse/sync'
 import { ATTRIBUTE_FIELDS } from '../domain/asset.js'
 import type { FieldError } from '../domain/errors.js'
 import { isPlausibleRd, rdToLonLat } from '../domain/geo.js'
+import { unstorableText } from '../domain/text.js'
+import { toPointer } from '../domain/validation.js'
 
 export type ImportFormat = 'geojson' | 'csv'
 
@@ -10,6 +12,13 @@ export interface ImportCandidate {
   /** 1-based feature number (GeoJSON) or data line number (CSV, header is line 1). */
   readonly row: number
   readonly input: { geometry: unknown; properties: Record<string, unknown> }
+  /**
+   * The Buurtkaart id the row was exported with (CSV column `id`, GeoJSON `feature.id`), when it
+   * is one: a re-import matches the place by it, so a place made in the app is not duplicated.
+   */
+  readonly id?: string | undefined
+  /** The asset fields the file gives for this row (an empty CSV cell counts: it clears). */
+  readonly fields: readonly string[]
   /** Problems found while reading the row (coordinates), before schema validation. */
   readonly errors: FieldError[]
 }
@@ -38,6 +47,30 @@ function fileError(nl: string, en: string): ParsedImport {
     ignoredFields: [],
     fileError: { pointer: '', code: 'invalid_file', message: { nl, en } },
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** A value that is a Buurtkaart id (a UUID), as an id; anything else is no id. */
+const idOf = (value: unknown): string | undefined =>
+  typeof value === 'string' && UUID.test(value) ? value.toLowerCase() : undefined
+
+/** The text a spreadsheet would run as a formula: =, +, -, @, tab or CR first (after quotes). */
+const FORMULA_START = /^'*[=+\-@\t\r]/
+const NEUTRALISED = /^'+[=+\-@\t\r]/
+
+/**
+ * A text cell made safe to open in a spreadsheet (OWASP CSV injection): one single quote before
+ * text that starts like a formula. Quotes already in front count as part of the start, so
+ * `'=x` becomes `''=x`: every text keeps its own cell and `fromSpreadsheetSafe` gives it back.
+ */
+export function spreadsheetSafe(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text
+}
+
+/** The text a `spreadsheetSafe` cell stands for (other cells are their own text). */
+export function fromSpreadsheetSafe(cell: string): string {
+  return NEUTRALISED.test(cell) ? cell.slice(1) : cell
 }
 
 /** Reads a GeoJSON FeatureCollection of Point features. `feature.id` is a fallback reference. */
@@ -72,22 +105,38 @@ export function parseGeoJsonImport(text: string): ParsedImport {
         ? (f.properties as Record<string, unknown>)
         : {}
     const properties: Record<string, unknown> = {}
+    const errors: FieldError[] = []
     for (const [key, value] of Object.entries(props)) {
-      if (IMPORT_FIELDS.has(key)) properties[key] = value
+      if (IMPORT_FIELDS.has(key)) {
+        properties[key] = value
+        continue
+      }
+      // A name left out is still reported (and audited): one PostgreSQL cannot store is refused.
+      const why = unstorableText(key)
+      if (why) errors.push({ pointer: toPointer(['properties', key]), ...why })
       else ignored.add(key)
     }
+    const fields = Object.keys(properties)
     if (
       properties.source_ref === undefined &&
       (typeof f.id === 'string' || typeof f.id === 'number')
     ) {
       properties.source_ref = String(f.id)
     }
-    return { row: i + 1, input: { geometry: f.geometry, properties }, errors: [] }
+    return {
+      row: i + 1,
+      input: { geometry: f.geometry, properties },
+      id: idOf(f.id),
+      fields,
+      errors,
+    }
   })
   return { candidates, ignoredFields: [...ignored].sort() }
 }
 
-function parseNumber(text: string): number {
+function parseNumber(cell: string): number {
+  // A spreadsheet-safe export may have put a quote before a negative number.
+  const text = fromSpreadsheetSafe(cell)
   // Dutch spreadsheets write decimal commas ("5,4714").
   return Number(/^-?\d+,\d+$/.test(text) ? text.replace(',', '.') : text)
 }
@@ -140,6 +189,22 @@ export function parseCsvImport(text: string): ParsedImport {
     )
   }
   const header = Object.keys(records[0] ?? {})
+  const unstorable = header.findIndex((h) => unstorableText(h))
+  if (unstorable >= 0) {
+    const why = unstorableText(header[unstorable] as string)!
+    return {
+      candidates: [],
+      ignoredFields: [],
+      fileError: {
+        pointer: `/${unstorable + 1}`,
+        code: why.code,
+        message: {
+          nl: `Kolom ${unstorable + 1} van de kopregel: ${why.message.nl}`,
+          en: `Column ${unstorable + 1} of the header: ${why.message.en}`,
+        },
+      },
+    }
+  }
   const lonCol = column(header, LON)
   const latCol = column(header, LAT)
   const xCol = column(header, RD_X)
@@ -152,14 +217,19 @@ export function parseCsvImport(text: string): ParsedImport {
     )
   }
   const ignored = header.filter(
-    (h) => !IMPORT_FIELDS.has(h) && !COORDINATE_COLUMNS.has(h.toLowerCase()),
+    (h) => !IMPORT_FIELDS.has(h) && !COORDINATE_COLUMNS.has(h.toLowerCase()) && h !== 'id',
   )
+  const fields = header.filter((h) => IMPORT_FIELDS.has(h))
+  let otherIds = false
   const candidates = records.map((rec, i): ImportCandidate => {
     const errors: FieldError[] = []
     const properties: Record<string, unknown> = {}
-    for (const [key, value] of Object.entries(rec)) {
+    for (const [key, cell] of Object.entries(rec)) {
+      const value = fromSpreadsheetSafe(cell)
       if (IMPORT_FIELDS.has(key) && value !== '') properties[key] = convertCell(key, value)
     }
+    const id = idOf(rec.id)
+    if (!id && rec.id) otherIds = true
     let geometry: unknown = undefined
     if (useRd) {
       const x = parseNumber(rec[xCol] ?? '')
@@ -192,9 +262,10 @@ export function parseCsvImport(text: string): ParsedImport {
         geometry = { type: 'Point', coordinates: [lon, lat] }
       }
     }
-    return { row: i + 2, input: { geometry, properties }, errors }
+    return { row: i + 2, input: { geometry, properties }, id, fields, errors }
   })
-  return { candidates, ignoredFields: ignored }
+  // An id column of another system's numbers is not ours: it was left out, and is said so.
+  return { candidates, ignoredFields: otherIds ? [...ignored, 'id'] : ignored }
 }
 
 export function parseImport(format: ImportFormat, text: string): ParsedImport {

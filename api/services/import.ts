@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
-import type { AssetSchemas, AssetSource } from '../domain/asset.js'
+import { pickAttributes, type AssetSchemas, type AssetSource } from '../domain/asset.js'
 import { DomainError, type FieldError } from '../domain/errors.js'
 import { roundLonLat } from '../domain/geo.js'
 import { zodToFieldErrors } from '../domain/validation.js'
@@ -110,34 +110,65 @@ export async function importAssets(
     )
   }
   const errors: RowError[] = []
-  const rows: { row: number; ref: string; input: ReturnType<AssetSchemas['create']['parse']> }[] =
-    []
-  const seenRefs = new Map<string, number>()
+  const rows: {
+    row: number
+    ref: string
+    /** The source_ref the row gives itself, if any. */
+    explicitRef: string | null
+    id: string | undefined
+    fields: readonly string[]
+    input: ReturnType<AssetSchemas['create']['parse']>
+  }[] = []
+  const seen = new Map<string, number>()
   for (const candidate of parsed.candidates) {
     const result = deps.schemas.create.safeParse(candidate.input)
     const rowErrors = [
       ...candidate.errors,
       ...(result.success ? [] : zodToFieldErrors(result.error, candidate.input)),
     ]
-    const explicitRef = candidate.input.properties.source_ref
-    let ref =
-      typeof explicitRef === 'string' && explicitRef.trim() !== '' ? explicitRef.trim() : null
+    const givenRef = candidate.input.properties.source_ref
+    const explicitRef =
+      typeof givenRef === 'string' && givenRef.trim() !== '' ? givenRef.trim() : null
+    let ref = explicitRef
     if (result.success && rowErrors.length === 0) {
       const [lon, lat] = result.data.geometry.coordinates
-      ref ??= contentRef(result.data.properties.kind, result.data.properties.name, lon, lat)
-      const first = seenRefs.get(ref)
+      // An exported row whose id is not here (another installation's export) keeps that id as
+      // its reference: two identical benches stay two, and a second import finds them again.
+      ref ??=
+        candidate.id ??
+        contentRef(result.data.properties.kind, result.data.properties.name, lon, lat)
+      const key = candidate.id ? `id:${candidate.id}` : ref
+      const first = seen.get(key)
       if (first !== undefined) {
-        rowErrors.push({
-          pointer: '/properties/source_ref',
-          code: 'duplicate',
-          message: {
-            nl: `Dezelfde referentie (${ref}) staat ook in rij ${first}.`,
-            en: `The same reference (${ref}) is also in row ${first}.`,
-          },
-        })
+        rowErrors.push(
+          candidate.id
+            ? {
+                pointer: '/id',
+                code: 'duplicate',
+                message: {
+                  nl: `Dezelfde id (${candidate.id}) staat ook in rij ${first}.`,
+                  en: `The same id (${candidate.id}) is also in row ${first}.`,
+                },
+              }
+            : {
+                pointer: '/properties/source_ref',
+                code: 'duplicate',
+                message: {
+                  nl: `Dezelfde referentie (${ref}) staat ook in rij ${first}.`,
+                  en: `The same reference (${ref}) is also in row ${first}.`,
+                },
+              },
+        )
       } else {
-        seenRefs.set(ref, candidate.row)
-        rows.push({ row: candidate.row, ref, input: result.data })
+        seen.set(key, candidate.row)
+        rows.push({
+          row: candidate.row,
+          ref,
+          explicitRef,
+          id: candidate.id,
+          fields: candidate.fields,
+          input: result.data,
+        })
       }
     }
     if (rowErrors.length > 0)
@@ -170,20 +201,42 @@ export async function importAssets(
     )
   }
 
-  /** Decides per row, then writes in batches: inserts, updates, area codes, history. */
+  /**
+   * Decides per row, then writes in batches: inserts, updates, area codes, history. A row with
+   * the id of a place here (an export coming back) is that place, whatever its source; others
+   * are matched by (source, source_ref).
+   */
   const run = async (trx: Executor) => {
+    const byId = await findAssets(
+      trx,
+      rows.flatMap((r) => (r.id ? [r.id] : [])),
+    )
     const existing = await findBySourceRefs(
       trx,
       options.source,
-      rows.map((r) => r.ref),
+      rows.filter((r) => !(r.id && byId.has(r.id))).map((r) => r.ref),
     )
     const at = clock.now()
     const inserts: NewAsset[] = []
     const updates: { current: Asset; next: AssetAttributes & { lon: number; lat: number } }[] = []
-    for (const { ref, input } of rows) {
+    for (const { ref, explicitRef, id, fields, input } of rows) {
       const [lon, lat] = roundLonLat([input.geometry.coordinates[0], input.geometry.coordinates[1]])
-      const next = { ...attributesFromInput(input.properties), source_ref: ref, lon, lat }
-      const current = existing.get(ref)
+      const given = attributesFromInput(input.properties)
+      const own = id ? byId.get(id) : undefined
+      // The place's own: a field the file leaves out (a public export has no contact details)
+      // keeps its value instead of being emptied.
+      const next = own
+        ? {
+            ...pickAttributes(own),
+            ...Object.fromEntries(
+              fields.map((f) => [f, given[f as keyof AssetAttributes]] as const),
+            ),
+            source_ref: explicitRef ?? own.source_ref,
+            lon,
+            lat,
+          }
+        : { ...given, source_ref: ref, lon, lat }
+      const current = own ?? existing.get(ref)
       if (!current) inserts.push({ id: randomUUID(), source: options.source, ...next })
       else if (current.deleted_at) count.skipped_deleted++
       else if (sameContent(current, next)) count.unchanged++

