@@ -1438,8 +1438,27 @@ describeBackends(
       await page.fill('#login-password', PASSWORD)
       await page.press('#login-password', 'Enter')
       await page.waitForSelector('#account-info:not([hidden])')
+      // A script's API token of this account; the checkbox revokes it with the sessions.
+      const { csrf_token: csrf } = (await (
+        await context.request.get(`${address()}/api/auth/me`)
+      ).json()) as { csrf_token: string }
+      const made = await context.request.post(`${address()}/api/tokens`, {
+        headers: { 'x-csrf-token': csrf },
+        data: { name: 'script' },
+      })
+      const bearer = {
+        authorization: `Bearer ${((await made.json()) as { secret: string }).secret}`,
+      }
+      expect((await fetch(`${address()}/api/auth/me`, { headers: bearer })).status).toBe(200)
+      expect(await page.textContent('label:has(#logout-all-tokens)')).toContain(
+        'Ook mijn API-tokens intrekken',
+      )
+      await page.check('#logout-all-tokens')
       await page.click('#logout-all')
-      await page.waitForSelector('#toast:has-text("U bent overal uitgelogd.")')
+      await page.waitForSelector(
+        '#toast:has-text("U bent overal uitgelogd. Uw API-tokens zijn ingetrokken.")',
+      )
+      expect((await fetch(`${address()}/api/auth/me`, { headers: bearer })).status).toBe(401)
       const elsewhere = await other.context.request.get(`${address()}/api/auth/me`)
       expect(((await elsewhere.json()) as { user: unknown }).user).toBeNull()
       await other.page.click('#add-form button[type=submit]')

@@ -363,8 +363,13 @@ export const api = {
     csrfToken = body.csrf_token
     return body.user
   },
-  async logout(everywhere = false) {
-    await send('POST', everywhere ? '/api/auth/logout-all' : '/api/auth/logout')
+  /** Signs out here, or everywhere; everywhere can revoke one's API tokens too. */
+  async logout(everywhere = false, revokeTokens = false) {
+    if (everywhere) {
+      await send('POST', '/api/auth/logout-all', revokeTokens ? { revoke_tokens: true } : undefined)
+    } else {
+      await send('POST', '/api/auth/logout')
+    }
     csrfToken = ''
   },
   /** Hears about writes refused for want of a login. */

@@ -58,6 +58,7 @@ export function createAccount(onChange: (why: 'login' | 'logout') => void) {
   const info = byId<HTMLElement>('account-info')
   const openButton = byId<HTMLButtonElement>('login-open')
   const closeButton = byId<HTMLButtonElement>('login-close')
+  const revokeTokens = byId<HTMLInputElement>('logout-all-tokens')
 
   function render() {
     const user = current.user
@@ -137,8 +138,9 @@ export function createAccount(onChange: (why: 'login' | 'logout') => void) {
   }
 
   async function logout(everywhere: boolean) {
+    const revoked = everywhere && revokeTokens.checked
     try {
-      await api.logout(everywhere)
+      await api.logout(everywhere, revoked)
     } catch (e) {
       // A session that had already ended is signed out all the same.
       if (!(e instanceof ApiError) || e.status !== 401) {
@@ -147,12 +149,19 @@ export function createAccount(onChange: (why: 'login' | 'logout') => void) {
       }
     }
     current = { ...current, user: null }
+    revokeTokens.checked = false
     // A fresh CSRF token for the next login (the old one belonged to the ended session).
     await api.me().catch(() => undefined)
     section.hidden = true
     intro.textContent = ''
     render()
-    showToast(everywhere ? t('loggedOutEverywhere') : t('loggedOut'))
+    showToast(
+      revoked
+        ? t('loggedOutEverywhereTokens')
+        : everywhere
+          ? t('loggedOutEverywhere')
+          : t('loggedOut'),
+    )
     onChange('logout')
   }
 
