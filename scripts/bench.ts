@@ -12,7 +12,7 @@
  * - Network distances (scripts/bench-network.ts): OSM import and graph load on the real extracts,
  *   one multi-source Dijkstra on synthetic province- and national-size graphs, against pgRouting.
  * - Load and tiles (scripts/bench-load.ts): the service as its own process under autocannon with
- *   100,000 generated assets, on PostgreSQL and PGlite. `npm run bench -- --only load` runs just
+ *   100,000 generated assets, on PostgreSQL and PGlite. `npm run bench -- --only load` (or `--only availability`) runs just
  *   that section and prints it (BENCHMARKS.md is only written by the full run).
  *
  * Results, machine info and ratios against the goals go to BENCHMARKS.md.
@@ -30,6 +30,7 @@ import { computeStraightLine } from '../api/services/compute/line.js'
 import { workerCompute } from '../api/services/compute/pool.js'
 import { spreadAreas, surfaces } from '../api/domain/surface.js'
 import { openDatabase, type DatabaseHandle } from '../api/db/create-db.js'
+import { benchAvailability } from './bench-availability.js'
 import { benchLoad } from './bench-load.js'
 import { benchPlanning } from './bench-planning.js'
 import { mib, retainedHeap, typedArrayBytes } from './bench-memory.js'
@@ -38,8 +39,10 @@ import { benchDatabaseUrl, benchNetwork, fmt, rng, SHARED, stats, time } from '.
 const loadBefore = os.loadavg()[0] ?? 0
 const onlyAt = process.argv.indexOf('--only')
 if (onlyAt >= 0) {
-  if (process.argv[onlyAt + 1] !== 'load') throw new Error('--only takes one section: load')
-  console.log(await benchLoad())
+  const only = process.argv[onlyAt + 1]
+  if (only === 'load') console.log(await benchLoad())
+  else if (only === 'availability') console.log(await benchAvailability())
+  else throw new Error('--only takes one section: load or availability')
   process.exit(0)
 }
 const read = (file: string) => {
@@ -298,6 +301,9 @@ const planning = benchPlanning({
 // --- Load and tiles (issue 8) ----------------------------------------------------------------
 const load = await benchLoad()
 
+// --- Availability under heavy analysis (issue 16) ----------------------------------------------
+const availability = await benchAvailability()
+
 // --- BENCHMARKS.md -----------------------------------------------------------------------------
 const pgVersion =
   baseline.backend === 'PostgreSQL'
@@ -345,6 +351,8 @@ ${network.markdown}
 
 ${planning}
 
-${load}`
+${load}
+
+${availability}`
 fs.writeFileSync(path.join(projectRoot, 'BENCHMARKS.md'), report)
 console.log('Wrote BENCHMARKS.md')

@@ -230,6 +230,14 @@ export function planningRoutes(deps: {
     ],
   ])
 
+  // Heavy: turned away at once, before any work, while the analysis queue is full.
+  for (const heavy of ['/scenario-preview', '/suggestions', '/scenarios/:id/coverage']) {
+    app.use(heavy, async (_c, next) => {
+      analysis.compute.admit()
+      await next()
+    })
+  }
+
   app.get('/scenario-preview', async (c) => {
     const q = readQuery(c, previewQuery)
     checkInRegion(q.add)

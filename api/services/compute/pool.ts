@@ -14,6 +14,11 @@ export interface Compute {
   run<T extends Task>(task: T): Promise<Result<T>>
   /** Threads that run tasks (1 for the in-thread executor). */
   readonly threads: number
+  /**
+   * Throws the 503 `busy` problem when the queue is full, so a heavy request is turned away
+   * before it spends anything on the event loop (reading data, preparing its task).
+   */
+  admit(): void
   close(): Promise<void>
 }
 
@@ -62,6 +67,7 @@ export const DEFAULT_MAX_TASK_MS = 20_000
 export function workerCompute(options: ComputeOptions = {}): Compute {
   const threads = Math.max(1, options.threads ?? Math.min(4, os.availableParallelism()))
   const maxTaskMs = options.maxTaskMs ?? DEFAULT_MAX_TASK_MS
+  const maxQueue = options.maxQueue ?? 4 * threads
   let pool: Piscina | undefined
   const start = () =>
     (pool ??= new Piscina({
@@ -70,14 +76,17 @@ export function workerCompute(options: ComputeOptions = {}): Compute {
       maxThreads: threads,
       // Threads keep their site indexes between tasks: never retire an idle one.
       idleTimeout: Infinity,
-      maxQueue: options.maxQueue ?? 4 * threads,
+      maxQueue,
       name: 'default',
     }))
   return {
     threads,
+    admit() {
+      if (pool && pool.queueSize >= maxQueue) throw busy()
+    },
     async run<T extends Task>(task: T): Promise<Result<T>> {
       const p = start()
-      if (p.queueSize >= p.options.maxQueue) throw busy()
+      if (p.queueSize >= maxQueue) throw busy()
       try {
         // A backstop past the task's own budget: a task stuck in a loop loses its thread.
         return (await p.run(task, { signal: AbortSignal.timeout(maxTaskMs + 5_000) })) as Result<T>
@@ -100,6 +109,7 @@ export function inlineCompute(): Compute {
   const state = new TaskState()
   return {
     threads: 1,
+    admit() {},
     run<T extends Task>(task: T): Promise<Result<T>> {
       try {
         return Promise.resolve(runTask(task, state))
