@@ -1,4 +1,6 @@
 import type { FieldError } from './errors.js'
+import { unstorableText } from './text.js'
+import { toPointer } from './validation.js'
 
 export const AREA_LEVELS = ['gemeente', 'wijk', 'buurt', 'pc4'] as const
 export type AreaLevel = (typeof AREA_LEVELS)[number]
@@ -194,6 +196,12 @@ export function normaliseAreas(
       )
     }
     const nameHit = pick(props, fields.name)
+    const gemeenteHit = level === 'pc4' ? pick(props, fields.gemeente) : undefined
+    // What is stored as text must be storable: a NUL would fail the whole load in PostgreSQL.
+    for (const hit of [codeHit, nameHit, gemeenteHit]) {
+      const why = hit && unstorableText(String(hit[1]))
+      if (why) rowErrors.push({ pointer: toPointer(['properties', hit[0]]), ...why })
+    }
     const inhabitantsHit = pick(props, fields.inhabitants)
     let inhabitants: number | null = null
     if (inhabitantsHit) {
@@ -229,7 +237,6 @@ export function normaliseAreas(
       return
     }
     seen.add(code)
-    const gemeenteHit = level === 'pc4' ? pick(props, fields.gemeente) : undefined
     const parents = parentsOfCode(code, level)
     areas.push({
       code,

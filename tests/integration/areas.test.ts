@@ -143,6 +143,22 @@ describeBackends('CBS areas (real files in shared/data)', (ctx) => {
         },
       ]),
     ).rejects.toMatchObject({ code: 'validation_failed' })
+    // Text PostgreSQL cannot store is named by row and field, not a database error.
+    const nul = { ...good, properties: { ...good.properties, code: 'GM9003', name: 'N\u0000' } }
+    await expect(
+      importAreas({ db: ctx().handle.db, clock: systemClock }, [
+        {
+          collection: { type: 'FeatureCollection', features: [good, nul] },
+          year: 2022,
+          source: 'test',
+        },
+      ]),
+    ).rejects.toMatchObject({
+      code: 'validation_failed',
+      extra: {
+        rows: [{ row: 2, errors: [{ pointer: '/properties/name', code: 'control_character' }] }],
+      },
+    })
     const list = await call(ctx().app, 'GET', '/api/areas')
     expect(list.json.features).toHaveLength(0)
   })
