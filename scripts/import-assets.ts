@@ -11,7 +11,8 @@ const usage = `Usage: npm run import -- FILE [--dry-run] [--format geojson|csv] 
 
 Imports assets from a GeoJSON FeatureCollection or a CSV file (columns lon/lat, or x/y in RD New).
 All-or-nothing: when any row is invalid nothing is saved. Re-importing the same file updates,
-it never duplicates (rows are matched by source_ref, or by kind + name + position).`
+it never duplicates (rows are matched by the id of a Buurtkaart export, by source_ref, or by
+kind + name + position); an export of this register imports again unchanged.`
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

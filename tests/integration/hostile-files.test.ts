@@ -48,7 +48,7 @@ function expectProblem(res: { status: number; headers: Headers; json: any }, sta
 }
 
 describeBackends(
-  'hostile OpenStreetMap files',
+  'hostile files: OpenStreetMap, CSV and GeoJSON',
   (ctx) => {
     const upload = async (body: Buffer | string, query = '') =>
       readResponse(
