@@ -443,7 +443,9 @@ async function* readPbf(stream: Readable, budget: Budget): AsyncGenerator<OsmEle
 }
 
 async function* readXml(stream: Readable): AsyncGenerator<OsmElement[]> {
-  const parser = sax.parser(true, { trim: false, position: false })
+  // Position tracking also turns on sax's checks of its buffers (MAX_BUFFER_LENGTH, 64 KiB):
+  // without it one attribute, or the text between two tags, could grow without limit.
+  const parser = sax.parser(true, { trim: false, position: true })
   let batch: OsmElement[] = []
   let current: OsmElement | undefined
   let tags: Record<string, string> = {}
@@ -527,12 +529,42 @@ interface OverpassElement {
   timestamp?: string
 }
 
+/** Longest text one XML attribute or JSON string may have: sax's MAX_BUFFER_LENGTH. */
+const MAX_TEXT_CHARS = 64 * 1024
+
+/**
+ * Fails a JSON string, key or number longer than `MAX_TEXT_CHARS` while the parser still
+ * streams its chunks: the parser builds the whole value before handing it on, so one string in
+ * a small gzipped file could otherwise take all the memory.
+ */
+function boundedJsonTokens(): Transform {
+  let length = 0
+  return new Transform({
+    objectMode: true,
+    transform(token: { name: string; value?: unknown }, _enc, next) {
+      if (token.name.endsWith('Chunk') && typeof token.value === 'string') {
+        length += token.value.length
+        if (length > MAX_TEXT_CHARS) {
+          return next(
+            unreadable({
+              nl: `Het JSON-bestand heeft een tekst of getal van meer dan ${MAX_TEXT_CHARS} tekens.`,
+              en: `The JSON file has a string or number of more than ${MAX_TEXT_CHARS} characters.`,
+            }),
+          )
+        }
+      } else if (token.name.startsWith('end')) length = 0
+      next(null, token)
+    },
+  })
+}
+
 async function* readJson(stream: Readable): AsyncGenerator<OsmElement[]> {
   // pipeline() destroys every stage when one fails (a cut-off file fails in the parser), so
   // the iteration below ends with that error instead of an unhandled 'error' event.
   const pipeline = pipe(
     stream,
     jsonParser.asStream(),
+    boundedJsonTokens(),
     pick.asStream({ filter: 'elements' }),
     streamArray.asStream(),
     () => {},

@@ -138,6 +138,17 @@ describeBackends(
       await expectRefused(damaged, 'format')
     })
 
+    it('refuses one XML attribute or JSON string over 64 KiB while reading it, not after', async () => {
+      await somethingStored()
+      const long = 'x'.repeat(100 * 1024)
+      const xml = `<osm version="0.6"><node id="1" lat="52.5" lon="5.47"><tag k="name" v="${long}"/></node></osm>`
+      await expectRefused(gzipSync(xml), 'format')
+      const json = JSON.stringify({
+        elements: [{ type: 'node', id: 1, lat: 52.5, lon: 5.47, tags: { name: long } }],
+      })
+      await expectRefused(gzipSync(json), 'format')
+    })
+
     it('text PostgreSQL cannot store in an imported CSV or GeoJSON gets a 422 naming the row and field', async () => {
       const before = await somethingStored()
       const importFile = async (body: string, query: string, type: string) =>
