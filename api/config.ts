@@ -63,6 +63,11 @@ export interface Config {
    * relative to the service's root, never copied from a request's Host header.
    */
   readonly publicUrl: string | undefined
+  /**
+   * The region data an empty installation loads on its first start (a directory with a
+   * region.json, default data/region/flevoland); undefined: none.
+   */
+  readonly regionData: string | undefined
   /** The longest an API token lives (days); a token may ask for less, never more. */
   readonly tokenMaxDays: number
   /** PDOK OGC API Features of the CBS Wijk- en Buurtkaart; `{year}` is replaced. */
@@ -124,6 +129,7 @@ const envSchema = z.object({
     .max(64)
     .default(Math.max(1, Math.min(4, os.availableParallelism() - 1))),
   BUURTKAART_ANALYSIS_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
+  BUURTKAART_REGION_DATA: z.string().min(1).default('data/region/flevoland'),
   BUURTKAART_PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .optional()
@@ -198,6 +204,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     analysisThreads: e.BUURTKAART_ANALYSIS_THREADS,
     analysisQueue: e.BUURTKAART_ANALYSIS_QUEUE,
     publicUrl: e.BUURTKAART_PUBLIC_URL,
+    regionData:
+      e.BUURTKAART_REGION_DATA === 'none'
+        ? undefined
+        : path.resolve(projectRoot, e.BUURTKAART_REGION_DATA),
     tokenMaxDays: e.BUURTKAART_TOKEN_MAX_DAYS,
     pdokUrl: e.BUURTKAART_PDOK_URL,
     overpassUrl: e.BUURTKAART_OVERPASS_URL,

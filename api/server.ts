@@ -12,6 +12,8 @@ import { listen } from './http/listen.js'
 import { jsonLogger } from './logger.js'
 import { systemClock } from './services/assets.js'
 import { workerCompute } from './services/compute/pool.js'
+import { ensureSurface } from './services/population.js'
+import { loadRegionDataIfEmpty } from './services/region-data.js'
 import { seedIfEmpty } from './services/seed.js'
 import { SEED_FILE } from './seed-file.js'
 
@@ -57,6 +59,28 @@ async function main() {
     )
     if (seeded) log.info(`Empty register: loaded ${seeded.created} seed places`)
   }
+  // An empty installation loads its region's CBS areas and counts, so the first screen already
+  // shows inhabitants and gaps; an installation whose surface is of an older model rebuilds it.
+  if (config.regionData) {
+    const loadedAt = Date.now()
+    const loaded = await loadRegionDataIfEmpty(
+      { db: handle.db, clock: systemClock },
+      config.regionData,
+    ).catch((e: unknown) => {
+      log.error(`Could not load the region data in ${config.regionData}`, e)
+      return undefined
+    })
+    if (loaded) {
+      log.info(
+        `No areas yet: loaded the ${loaded.name} CBS areas and counts (${loaded.report.imported} areas, surface of ${loaded.report.surface.year ?? 'several years'}) in ${Date.now() - loadedAt} ms`,
+      )
+    }
+  }
+  const rebuilt = await handle.db.transaction().execute((trx) => ensureSurface(trx, systemClock))
+  if (rebuilt)
+    log.info(
+      `Rebuilt the population surface with the current model (${rebuilt.source_level} counts of ${rebuilt.year ?? 'several years'})`,
+    )
   // A read replica only serves reads (see AppDeps.readDb): never migrated or seeded here; it
   // follows the primary's schema and data by streaming replication.
   let readHandle: DatabaseHandle | undefined

@@ -149,15 +149,11 @@ export async function loadBenchData(
     year,
     source: `CBS / Kadaster (${file})`,
   })
-  await importAreas(
-    { db, clock: { now: () => LOADED_AT } },
-    [
-      areaFile('flevoland_gemeenten_2022.geojson', 2022),
-      areaFile('flevoland_wijken_2022.geojson', 2022),
-      areaFile('flevoland_pc4_2020geom_pop2021.geojson', 2021),
-    ],
-    { populationLevel: 'wijk' },
-  )
+  await importAreas({ db, clock: { now: () => LOADED_AT } }, [
+    areaFile('flevoland_gemeenten_2022.geojson', 2022),
+    areaFile('flevoland_wijken_2022.geojson', 2022),
+    areaFile('flevoland_pc4_2020geom_pop2021.geojson', 2021),
+  ])
   const areasMs = performance.now() - t
 
   t = performance.now()

@@ -92,7 +92,7 @@ export function time<T>(fn: () => T): [T, number] {
   return [value, performance.now() - t]
 }
 
-async function timeAsync<T>(fn: () => Promise<T>): Promise<[T, number]> {
+export async function timeAsync<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t = performance.now()
   const value = await fn()
   return [value, performance.now() - t]

@@ -18,7 +18,7 @@ const THRESHOLD_M = 800
 
 export function benchPlanning(opts: {
   origins: Points
-  inhabitants: Int32Array
+  inhabitants: Float64Array
   log?: (s: string) => void
 }): string {
   const log = opts.log ?? ((s: string) => console.log(s))
@@ -41,7 +41,7 @@ export function benchPlanning(opts: {
   inhabitants.forEach((n, i) => n > 0 && map.set(i, n))
   const area = {
     code: 'province',
-    selection: { cell: new Int32Array(0), inhabitants: new Int32Array(0) },
+    selection: { cell: new Int32Array(0), inhabitants: new Float64Array(0) },
     map,
   }
 

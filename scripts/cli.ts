@@ -86,11 +86,7 @@ export async function execute<A>(command: Command<A>, args: A): Promise<never> {
   let code: number
   try {
     await migrateToLatest(handle.db)
-    code = await runCommand(
-      command,
-      { handle, config, clock: systemClock, io },
-      args,
-    )
+    code = await runCommand(command, { handle, config, clock: systemClock, io }, args)
   } finally {
     await handle.close()
   }

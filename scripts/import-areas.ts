@@ -7,17 +7,18 @@ import { execute, fail } from './cli.js'
 
 const usage = `Usage: npm run import:areas -- FILE [FILE…] [--level gemeente|wijk|buurt|pc4] [--year YYYY]
         [--code-field F] [--name-field F] [--inhabitants-field F] [--source TEXT]
-        [--population-level auto|buurt|pc4|wijk|gemeente]
 
-Loads CBS areas (GeoJSON, WGS84) with inhabitants, all files in one transaction, then rebuilds
-the population surface once. The level follows from the codes (GM/WK/BU or a four-digit
-postcode). Field names default to the CBS and PDOK spellings:
+Loads CBS areas (GeoJSON, WGS84) with inhabitants, and CBS key-figures tables (.csv: the counts
+of a year by area code, for areas already loaded or in the same command), all in one transaction,
+then rebuilds the population surface once. The level follows from the codes (GM/WK/BU or a
+four-digit postcode). Field names default to the CBS and PDOK spellings:
   code: ${DEFAULT_AREA_FIELDS.code.join(', ')}
   name: ${DEFAULT_AREA_FIELDS.name.join(', ')}
   inhabitants: ${DEFAULT_AREA_FIELDS.inhabitants.join(', ')}
-The year of the counts defaults to the year in each file name ("pop2021", else "2022").
-The population surface is spread from the finest level with counts (buurt > pc4 > wijk >
-gemeente) unless --population-level says otherwise.`
+The year of the counts defaults to the year in each file name ("pop2021", "kwb2024", "2022").
+The surface places each finest administrative area's count (buurt, else wijk, else gemeente) of
+the newest year they all have, weighted by PC4 counts per km² of land when PC4 areas are loaded;
+every gemeente, wijk and buurt keeps its own CBS count.`
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -28,7 +29,6 @@ const { values, positionals } = parseArgs({
     'name-field': { type: 'string' },
     'inhabitants-field': { type: 'string' },
     source: { type: 'string' },
-    'population-level': { type: 'string', default: 'auto' },
     help: { type: 'boolean', default: false },
   },
 })
@@ -36,10 +36,6 @@ if (values.help || positionals.length === 0) fail(usage)
 for (const file of positionals) if (!fs.existsSync(file)) fail(`No such file: ${file}`)
 if (values.level && !(AREA_LEVELS as readonly string[]).includes(values.level)) {
   fail(`--level must be one of ${AREA_LEVELS.join(', ')}`)
-}
-const populationLevel = values['population-level']
-if (populationLevel !== 'auto' && !(AREA_LEVELS as readonly string[]).includes(populationLevel)) {
-  fail(`--population-level must be auto or one of ${AREA_LEVELS.join(', ')}`)
 }
 
 /** The year of the inhabitants count, from --year or the file name. */
@@ -57,7 +53,11 @@ await execute(importAreasCommand, {
   files: positionals.map((file) => ({
     path: path.resolve(file),
     year: yearOf(path.basename(file)),
-    source: values.source ?? `CBS / Kadaster (${path.basename(file)})`,
+    source:
+      values.source ??
+      (/\.csv$/i.test(file)
+        ? `CBS (${path.basename(file)})`
+        : `CBS / Kadaster (${path.basename(file)})`),
   })),
   level: values.level as AreaLevel | undefined,
   fields: {
@@ -65,5 +65,4 @@ await execute(importAreasCommand, {
     ...(values['name-field'] ? { name: [values['name-field']] } : {}),
     ...(values['inhabitants-field'] ? { inhabitants: [values['inhabitants-field']] } : {}),
   },
-  populationLevel: populationLevel as AreaLevel | 'auto',
 })

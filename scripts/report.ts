@@ -18,7 +18,7 @@ const { values, positionals } = parseArgs({
     out: { type: 'string' },
     lang: { type: 'string', default: 'nl' },
     scenario: { type: 'string' },
-    res: { type: 'string', default: '9' },
+    res: { type: 'string', default: '10' },
     'threshold-walk': { type: 'string' },
     'threshold-bike': { type: 'string' },
     'threshold-line': { type: 'string' },

@@ -125,11 +125,35 @@ export interface OsmSyncTable {
 
 export interface PopulationMetaTable {
   id: number
+  /** The finest administrative level the surface is spread from (the units). */
   source_level: string
   sources: ColumnType<unknown, JsonbValue, JsonbValue>
   inhabitants: number
   areas_version: number
   built_at: Timestamp
+  /** The model the surface was built with; an older one is rebuilt at start. */
+  model_version: Generated<number>
+  /** The year of the counts the surface holds (null: the units' counts are of several years). */
+  year: number | null
+  /** How it was built: the ancillary layers used, the habitable-land rule (see rebuildSurface). */
+  model: ColumnType<unknown, JsonbValue | undefined, JsonbValue>
+}
+
+export interface AreaCountsTable {
+  code: string
+  year: number
+  inhabitants: number
+  source: string
+  imported_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+/** Per administrative area: its official count and what the surface holds before scaling. */
+export interface PopulationControlsTable {
+  code: string
+  level: string
+  year: number | null
+  official: number
+  surface: number
 }
 
 export interface PopulationCellsTable {
@@ -145,12 +169,13 @@ export interface PopulationCellsTable {
 export interface PopulationPortionsTable {
   res: number
   cell: string
-  area_code: string
-  inhabitants: number
+  /** The finest administrative area (a wijk, or a buurt) whose inhabitants these are. */
+  unit_code: string
   gemeente_code: string | null
   wijk_code: string | null
   buurt_code: string | null
   pc4_code: string | null
+  inhabitants: number
 }
 
 type NullableTimestamp = ColumnType<
@@ -257,6 +282,8 @@ export interface DB {
   population_meta: PopulationMetaTable
   population_cells: PopulationCellsTable
   population_portions: PopulationPortionsTable
+  population_controls: PopulationControlsTable
+  area_counts: AreaCountsTable
   network_nodes: NetworkNodesTable
   network_edges: NetworkEdgesTable
   network_meta: NetworkMetaTable

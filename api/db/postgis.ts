@@ -48,3 +48,35 @@ export function intersectsBbox(
 export function isValid(column: string): RawBuilder<boolean> {
   return sql<boolean>`ST_IsValid(${sql.ref(column)})`
 }
+
+/** Land narrower than twice this (m) holds no homes: dikes, dams, strips along canals. */
+export const NARROW_LAND_M = 50
+
+/**
+ * The parts of an area's outline once land narrower than 2 × NARROW_LAND_M is taken away (a
+ * morphological opening in RD New: shrink, then grow back, by NARROW_LAND_M), each with its
+ * surface and its distance to the largest part, in metres (RD New), for `habitableOutline`
+ * (api/domain/habitable.ts) to choose from. The opening lies within the outline up to the arcs
+ * of the buffer (centimetres); it is not intersected with it again, as PGlite's PostGIS 3.6
+ * silently returns no rows at all for ST_Intersection(outline, opening).
+ */
+export function openedParts(level: string) {
+  return sql<{
+    code: string
+    outline: string
+    outline_m2: number
+    part: string
+    part_m2: number
+    to_main_m: number
+  }>`with parts as (
+      select code, geom, ST_Area(ST_Transform(geom, 28992)) as outline_m2,
+        (ST_Dump(ST_CollectionExtract(ST_MakeValid(ST_Buffer(ST_Buffer(ST_Transform(geom, 28992),
+          ${sql.lit(-NARROW_LAND_M)}), ${sql.lit(NARROW_LAND_M)})), 3))).geom as p
+      from areas where level = ${level}),
+    ranked as (
+      select *, first_value(p) over (partition by code order by ST_Area(p) desc) as main from parts)
+    select code, ST_AsGeoJSON(geom, 7) as outline, outline_m2,
+      ST_AsGeoJSON(ST_Transform(p, 4326), 7) as part, ST_Area(p) as part_m2,
+      ST_Distance(p, main) as to_main_m
+    from ranked order by code`
+}

@@ -257,3 +257,114 @@ export function normaliseAreas(
   }
   return { areas, errors, notes }
 }
+
+/** One row of a key-figures table: an area code and its inhabitants. */
+export interface CountRow {
+  readonly code: string
+  readonly inhabitants: number
+}
+
+/** Column names that hold the code and the inhabitants in a CBS key-figures table (CSV). */
+export const COUNT_COLUMNS = {
+  code: ['code', 'regiocode', 'wijkenenbuurten', 'gwb_code', 'statcode'],
+  inhabitants: [
+    'aantal_inwoners',
+    'aantalinwoners_5',
+    'aantalinwoners',
+    'aant_inw',
+    'inhabitants',
+    'inwoners',
+    'population',
+  ],
+  year: ['jaar', 'year', 'perioden'],
+} as const
+
+/**
+ * Reads the rows of a key-figures table already split into records (header → value): the area
+ * code and its inhabitants, and the year when a column says so. Negative or empty inhabitants
+ * (CBS: secret or unknown) are left out and counted. Pure.
+ */
+export function normaliseCounts(records: readonly Record<string, string>[]): {
+  rows: CountRow[]
+  errors: AreaRowError[]
+  years: Set<number>
+  secret: number
+} {
+  const rows: CountRow[] = []
+  const errors: AreaRowError[] = []
+  const years = new Set<number>()
+  const seen = new Set<string>()
+  let secret = 0
+  records.forEach((record, index) => {
+    const lower = new Map(
+      Object.entries(record).map(([k, v]) => [k.trim().toLowerCase(), [k, v] as const]),
+    )
+    const find = (names: readonly string[]) => names.map((n) => lower.get(n)).find(Boolean)
+    const code = find(COUNT_COLUMNS.code)
+    const n = find(COUNT_COLUMNS.inhabitants)
+    const year = find(COUNT_COLUMNS.year)
+    const rowErrors: FieldError[] = []
+    const value = code?.[1].trim() ?? ''
+    if (!code || !levelOfCode(value) || levelOfCode(value) === 'pc4') {
+      rowErrors.push(
+        fieldError(
+          `/${index + 1}/${code?.[0] ?? 'code'}`,
+          'invalid_code',
+          `Geen GM-, WK- of BU-code in deze rij (gezocht in: ${COUNT_COLUMNS.code.join(', ')}).`,
+          `No GM, WK or BU code in this row (looked for: ${COUNT_COLUMNS.code.join(', ')}).`,
+        ),
+      )
+    } else if (seen.has(value)) {
+      rowErrors.push(
+        fieldError(
+          `/${index + 1}/${code[0]}`,
+          'duplicate',
+          `Code ${value} komt twee keer voor.`,
+          `Code ${value} occurs twice.`,
+        ),
+      )
+    }
+    if (!n) {
+      rowErrors.push(
+        fieldError(
+          `/${index + 1}`,
+          'required',
+          `Geen aantal inwoners in deze rij (gezocht in: ${COUNT_COLUMNS.inhabitants.join(', ')}).`,
+          `No number of inhabitants in this row (looked for: ${COUNT_COLUMNS.inhabitants.join(', ')}).`,
+        ),
+      )
+    }
+    if (year) {
+      const y = Number(/\d{4}/.exec(year[1])?.[0])
+      if (Number.isInteger(y)) years.add(y)
+    }
+    if (rowErrors.length > 0 || !n) {
+      errors.push({ index, code: value || null, errors: rowErrors })
+      return
+    }
+    const text = n[1].trim().replace(/\s/g, '')
+    const count = Number(text)
+    if (text === '' || text === '.' || (Number.isFinite(count) && count < 0)) {
+      secret++
+      return
+    }
+    if (!Number.isInteger(count)) {
+      errors.push({
+        index,
+        code: value,
+        errors: [
+          fieldError(
+            `/${index + 1}/${n[0]}`,
+            'invalid_type',
+            'Het aantal inwoners moet een geheel getal zijn.',
+            'Inhabitants must be a whole number.',
+          ),
+        ],
+      })
+      return
+    }
+    seen.add(value)
+    rows.push({ code: value, inhabitants: count })
+  })
+  return { rows, errors, years, secret }
+}

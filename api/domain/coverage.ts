@@ -9,10 +9,13 @@ import type { Reach } from './reach.js'
 /** Upper edges (m) of the distance bands; the last band is everything beyond 3,200 m. */
 export const BAND_EDGES = [400, 800, 1600, 3200] as const
 
-/** The inhabitants of one area per populated cell: `cell[i]` indexes the Reach arrays. */
+/**
+ * The inhabitants of one area per populated cell: `cell[i]` indexes the Reach arrays,
+ * `inhabitants[i]` is fractional (the surface is not rounded).
+ */
 export interface Selection {
   readonly cell: Int32Array
-  readonly inhabitants: Int32Array
+  readonly inhabitants: Float64Array
 }
 
 export interface Band {

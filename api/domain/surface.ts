@@ -11,18 +11,30 @@ import {
 import { lonLatToRd } from './geo.js'
 
 /**
- * The population surface: inhabitants of statistical areas spread onto H3 cells.
+ * The population surface: inhabitants of statistical areas placed on H3 cells.
  *
- * Method (areal weighting): an area's inhabitants are spread over the resolution-10 cells that
- * overlap it, in proportion to the overlapping surface (exact polygon intersection for cells on
- * the boundary, the whole cell inside). The shares of one area are rounded to whole inhabitants
- * by the largest-remainder method, so the cells of an area sum exactly to the area's count.
- * Coarser resolutions (7–9) sum their resolution-10 children, so a parent always holds exactly
- * what its children hold.
+ * Method (dasymetric weighting with control totals):
+ * - The finest administrative level loaded (buurt, else wijk, else gemeente) gives the units.
+ *   Each unit's own CBS count is placed on the resolution-10 cells that overlap its habitable
+ *   land (exact polygon intersection for cells on the boundary, the whole cell inside), each
+ *   cell weighted by the overlapping surface times the density of the finest ancillary layer
+ *   that covers the unit (PC4 inhabitants per km² of land now; CBS 100 m squares or BAG
+ *   addresses plug in as further layers), else by surface alone.
+ * - Cells hold fractional inhabitants: nothing is rounded, so nobody is moved by rounding.
+ * - Coarser resolutions (7–9) sum their resolution-10 children, so a parent always holds exactly
+ *   what its children hold.
+ * - Areas that do not nest in the administrative hierarchy (PC4) never decide where a person
+ *   lives: they only weigh cells within a unit, and a cell's PC4 is the one covering most of it.
+ * Pure: GeoJSON (EPSG:4326) in, plain data out.
  */
 
 /** The resolution shares are computed at; coarser resolutions aggregate it. */
 export const BASE_RESOLUTION = 10
+/**
+ * The resolution of every figure on every screen, report and endpoint unless a request asks for
+ * another: maps zoomed out draw coarser hexagons that sum these cells (api/domain/aggregate.ts).
+ */
+export const FIGURE_RESOLUTION = 10
 export const SURFACE_RESOLUTIONS = [7, 8, 9, 10] as const
 export type SurfaceResolution = (typeof SURFACE_RESOLUTIONS)[number]
 
@@ -165,69 +177,168 @@ export function cellOverlaps(geometry: AreaPopulation['geometry']): Map<string, 
   return weights
 }
 
+/** One unit's fractional share of one resolution-10 cell, with the PC4 the cell lies in. */
+export interface UnitShare {
+  readonly cell: string
+  readonly unit: string
+  readonly pc4: string | null
+  readonly inhabitants: number
+}
+
 /**
- * Spreads each area's inhabitants over resolution-10 cells by overlapping surface. The shares of
- * an area sum to its count (up to floating point). An area too small to contain or overlap any
- * cell centre still gets the cell at its first vertex, so nobody is lost.
+ * An ancillary layer: how densely each resolution-10 cell it covers is inhabited, relative to
+ * other cells (inhabitants per m² of habitable land). Only ratios within a unit matter, so the
+ * layer's own year and totals never change a unit's count.
  */
-export function spreadAreas(areas: readonly AreaPopulation[]): Share[] {
-  const shares: Share[] = []
+export interface DensityLayer {
+  /** Short name: 'pc4' (CBS PC4 counts), later 'grid100' (CBS squares) or 'bag' (addresses). */
+  readonly name: string
+  readonly source: string
+  readonly year: number | null
+  readonly density: ReadonlyMap<string, number>
+}
+
+/** An area with a count and its (habitable) outline, for a density layer or as a unit. */
+export interface CountedArea {
+  readonly code: string
+  readonly inhabitants: number
+  /** GeoJSON Polygon or MultiPolygon, EPSG:4326. */
+  readonly geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown }
+}
+
+/**
+ * A density layer from areas with counts that do not nest in the units (PC4). Each cell is named
+ * after the area that covers most of it. Without `units`, a cell's density is the
+ * overlap-weighted mean of its areas' inhabitants per m². With `units` (the finest administrative
+ * areas and their counts), an area's density is taken relative to what the units alone would put
+ * on it: its count ÷ the units' counts spread over its cells by land area (one step of iterative
+ * proportional fitting). So a PC4 that reaches from a dense town into a nature reserve in another
+ * wijk does not carry the town's density into that wijk: within a unit, only how much more (or
+ * less) populated one PC4 is than another, against the same units, weighs the cells.
+ */
+export function densityFromAreas(
+  areas: readonly CountedArea[],
+  meta: { name: string; source: string; year: number | null },
+  units?: {
+    readonly areas: readonly CountedArea[]
+    readonly overlaps: ReadonlyMap<string, ReadonlyMap<string, number>>
+  },
+): { layer: DensityLayer; largest: Map<string, string> } {
+  const num = new Map<string, number>()
+  const den = new Map<string, number>()
+  const best = new Map<string, { code: string; m2: number }>()
+  const own = new Map<string, number>()
   for (const area of areas) {
-    if (area.inhabitants <= 0) continue
-    const polygons = (
-      area.geometry.type === 'Polygon' ? [area.geometry.coordinates] : area.geometry.coordinates
-    ) as number[][][][]
-    const weights = cellOverlaps(area.geometry)
-    if (weights.size === 0) {
-      const [lon, lat] = polygons[0]?.[0]?.[0] ?? [0, 0]
-      weights.set(latLngToCell(lat as number, lon as number, BASE_RESOLUTION), 1)
-    }
+    const overlaps = cellOverlaps(area.geometry)
     let total = 0
-    for (const w of weights.values()) total += w
-    for (const [cell, w] of weights) {
-      shares.push({ cell, area: area.code, inhabitants: (area.inhabitants * w) / total })
+    for (const m2 of overlaps.values()) total += m2
+    if (total <= 0) continue
+    const density = Math.max(0, area.inhabitants) / total
+    own.set(area.code, Math.max(0, area.inhabitants))
+    for (const [cell, m2] of overlaps) {
+      num.set(cell, (num.get(cell) ?? 0) + m2 * density)
+      den.set(cell, (den.get(cell) ?? 0) + m2)
+      const b = best.get(cell)
+      if (!b || m2 > b.m2 || (m2 === b.m2 && area.code < b.code))
+        best.set(cell, { code: area.code, m2 })
     }
   }
-  return shares
-}
-
-/** FNV-1a hash of a string: a deterministic, well-spread tie-break key. */
-export function hashKey(text: string): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i)
-    h = Math.imul(h, 0x01000193)
+  const largest = new Map<string, string>()
+  for (const [cell, b] of best) largest.set(cell, b.code)
+  const density = new Map<string, number>()
+  if (!units) {
+    for (const [cell, d] of den) density.set(cell, (num.get(cell) as number) / d)
+    return { layer: { ...meta, density }, largest }
   }
-  return h >>> 0
+  // What the units alone (spread by land area) put on each area, via the cells it names.
+  const expected = new Map<string, number>()
+  for (const unit of units.areas) {
+    const overlaps = units.overlaps.get(unit.code)
+    if (!overlaps || unit.inhabitants <= 0) continue
+    let total = 0
+    for (const m2 of overlaps.values()) total += m2
+    if (total <= 0) continue
+    for (const [cell, m2] of overlaps) {
+      const code = largest.get(cell)
+      if (code) expected.set(code, (expected.get(code) ?? 0) + (unit.inhabitants * m2) / total)
+    }
+  }
+  for (const [cell, code] of largest) {
+    const e = expected.get(code) ?? 0
+    density.set(cell, e > 0 ? (own.get(code) ?? 0) / e : 0)
+  }
+  return { layer: { ...meta, density }, largest }
 }
 
 /**
- * Rounds fractional amounts to integers that sum to `total`, by largest remainder. Remainders are
- * compared to 0.001: in a sparsely populated area every cell holds about the same fraction, and
- * tiny differences (cell areas vary slightly with latitude) would put all the rounded-up
- * inhabitants in one corner. Ties go by `tieKeys` (default: the index), so the result is
- * deterministic; pass a hash of the cell id to spread them evenly over the area.
+ * Places each unit's count on resolution-10 cells: weight = overlapping surface × the density
+ * of the first layer (finest first) that gives the unit any weight; without one, surface alone.
+ * The shares of a unit sum to its count (up to floating point). A unit too small to overlap any
+ * cell still gets the cell at its first vertex, so nobody is lost. Returns which layer weighed
+ * each unit (null: surface alone).
  */
-export function largestRemainder(
-  amounts: readonly number[],
-  total: number,
-  tieKeys?: readonly number[],
-): number[] {
-  const floors = amounts.map((a) => Math.floor(a))
-  let missing = total - floors.reduce((s, f) => s + f, 0)
-  const order = amounts
-    .map((a, i) => ({ i, r: Math.round((a - Math.floor(a)) * 1000), key: tieKeys?.[i] ?? i }))
-    .sort((p, q) => q.r - p.r || p.key - q.key || p.i - q.i)
-  for (let k = 0; missing > 0 && order.length > 0; k = (k + 1) % order.length, missing--) {
-    const idx = order[k]?.i as number
-    floors[idx] = (floors[idx] as number) + 1
+export function dasymetricShares(
+  units: readonly CountedArea[],
+  layers: readonly DensityLayer[],
+  pc4Of: ReadonlyMap<string, string> = new Map(),
+  /** Each unit's cell overlaps, when already known (see `unitOverlaps`). */
+  known?: ReadonlyMap<string, ReadonlyMap<string, number>>,
+): { shares: UnitShare[]; layerOf: Map<string, string | null> } {
+  const shares: UnitShare[] = []
+  const layerOf = new Map<string, string | null>()
+  for (const unit of units) {
+    if (unit.inhabitants <= 0) continue
+    const overlaps = new Map(known?.get(unit.code) ?? cellOverlaps(unit.geometry))
+    if (overlaps.size === 0) {
+      const polygons = (
+        unit.geometry.type === 'Polygon' ? [unit.geometry.coordinates] : unit.geometry.coordinates
+      ) as number[][][][]
+      const [lon, lat] = polygons[0]?.[0]?.[0] ?? [0, 0]
+      overlaps.set(latLngToCell(lat as number, lon as number, BASE_RESOLUTION), 1)
+    }
+    let weights: Map<string, number> | undefined
+    let used: string | null = null
+    for (const layer of layers) {
+      const w = new Map<string, number>()
+      let sum = 0
+      for (const [cell, m2] of overlaps) {
+        const v = m2 * (layer.density.get(cell) ?? 0)
+        if (v > 0) {
+          w.set(cell, v)
+          sum += v
+        }
+      }
+      if (sum > 0) {
+        weights = w
+        used = layer.name
+        break
+      }
+    }
+    weights ??= overlaps
+    layerOf.set(unit.code, used)
+    let total = 0
+    for (const v of weights.values()) total += v
+    for (const cell of [...weights.keys()].sort()) {
+      shares.push({
+        cell,
+        unit: unit.code,
+        pc4: pc4Of.get(cell) ?? null,
+        inhabitants: (unit.inhabitants * (weights.get(cell) as number)) / total,
+      })
+    }
   }
-  return floors
+  return { shares, layerOf }
+}
+
+/** Each unit's overlap (m²) with every resolution-10 cell, computed once for all layers. */
+export function unitOverlaps(units: readonly CountedArea[]): Map<string, Map<string, number>> {
+  return new Map(units.map((u) => [u.code, cellOverlaps(u.geometry)]))
 }
 
 /** A populated cell at one resolution. `x`/`y` in RD New metres, `lon`/`lat` in degrees. */
 export interface SurfaceCell {
   readonly cell: string
+  /** Fractional inhabitants. */
   readonly inhabitants: number
   /** The populated centre: children's centres weighted by inhabitants (the cell centre at res 10). */
   readonly lon: number
@@ -236,10 +347,11 @@ export interface SurfaceCell {
   readonly y: number
 }
 
-/** The whole inhabitants of one source area in one cell. */
+/** The inhabitants of one unit in one cell (and one PC4). */
 export interface SurfacePortion {
   readonly cell: string
-  readonly area: string
+  readonly unit: string
+  readonly pc4: string | null
   readonly inhabitants: number
 }
 
@@ -249,80 +361,60 @@ export interface Surface {
   readonly portions: SurfacePortion[]
 }
 
-/** Rounds the shares of each area to whole inhabitants at resolution 10 (largest remainder). */
-function basePortions(
-  shares: readonly Share[],
-  areaTotals: ReadonlyMap<string, number>,
-): SurfacePortion[] {
-  const perArea = new Map<string, Map<string, number>>()
-  for (const share of shares) {
-    let cells = perArea.get(share.area)
-    if (!cells) perArea.set(share.area, (cells = new Map<string, number>()))
-    cells.set(share.cell, (cells.get(share.cell) ?? 0) + share.inhabitants)
-  }
-  const portions: SurfacePortion[] = []
-  for (const [area, cells] of [...perArea].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const ids = [...cells.keys()].sort()
-    const rounded = largestRemainder(
-      ids.map((id) => cells.get(id) as number),
-      areaTotals.get(area) ?? 0,
-      ids.map(hashKey),
-    )
-    ids.forEach((cell, i) => {
-      const n = rounded[i] as number
-      if (n > 0) portions.push({ cell, area, inhabitants: n })
-    })
-  }
-  return portions
-}
-
 /**
- * The integer surface at every resolution 7–10. Resolution 10 rounds each area's shares by
- * largest remainder; a coarser cell holds exactly the sum of its resolution-10 children, so every
- * area keeps its count at every resolution and zooming never changes a total.
+ * The surface at every resolution 7–10 from resolution-10 unit shares. A coarser cell holds
+ * exactly the sum of its resolution-10 children, so every area keeps its total at every
+ * resolution and zooming never changes a figure.
  */
-export function surfaces(
-  shares: readonly Share[],
-  areaTotals: ReadonlyMap<string, number>,
-): Surface[] {
-  const base = basePortions(shares, areaTotals)
+export function surfaces(shares: readonly UnitShare[]): Surface[] {
   return SURFACE_RESOLUTIONS.map((res) => {
-    const byPortion = new Map<string, SurfacePortion>()
+    const byPortion = new Map<
+      string,
+      { cell: string; unit: string; pc4: string | null; n: number }
+    >()
     const totals = new Map<string, number>()
-    for (const p of base) {
-      const cell = res === BASE_RESOLUTION ? p.cell : cellToParent(p.cell, res)
-      const key = `${cell}|${p.area}`
-      const prev = byPortion.get(key)
-      byPortion.set(key, {
-        cell,
-        area: p.area,
-        inhabitants: (prev?.inhabitants ?? 0) + p.inhabitants,
-      })
-      totals.set(cell, (totals.get(cell) ?? 0) + p.inhabitants)
-    }
-    // The populated centre: resolution-10 cell centres weighted by their (fractional) shares.
-    const centre = new Map<string, { w: number; lon: number; lat: number }>()
+    const centre = new Map<string, { lon: number; lat: number }>()
     for (const share of shares) {
+      if (!(share.inhabitants > 0)) continue
       const cell = res === BASE_RESOLUTION ? share.cell : cellToParent(share.cell, res)
-      if (!totals.has(cell)) continue
-      const [lat, lon] = cellToLatLng(share.cell)
-      const c = centre.get(cell) ?? { w: 0, lon: 0, lat: 0 }
-      c.w += share.inhabitants
-      c.lon += lon * share.inhabitants
-      c.lat += lat * share.inhabitants
-      centre.set(cell, c)
+      const key = `${cell}|${share.unit}|${share.pc4 ?? ''}`
+      const prev = byPortion.get(key)
+      if (prev) prev.n += share.inhabitants
+      else byPortion.set(key, { cell, unit: share.unit, pc4: share.pc4, n: share.inhabitants })
+      totals.set(cell, (totals.get(cell) ?? 0) + share.inhabitants)
+      if (res !== BASE_RESOLUTION) {
+        // The populated centre: resolution-10 cell centres weighted by their inhabitants.
+        const [lat, lon] = cellToLatLng(share.cell)
+        const c = centre.get(cell) ?? { lon: 0, lat: 0 }
+        c.lon += lon * share.inhabitants
+        c.lat += lat * share.inhabitants
+        centre.set(cell, c)
+      }
     }
     const cells: SurfaceCell[] = [...totals.keys()].sort().map((cell) => {
-      const c = centre.get(cell) as { w: number; lon: number; lat: number }
+      const n = totals.get(cell) as number
+      const c = centre.get(cell)
       const [clat, clon] = cellToLatLng(cell)
-      const lon = res === BASE_RESOLUTION || c.w === 0 ? clon : c.lon / c.w
-      const lat = res === BASE_RESOLUTION || c.w === 0 ? clat : c.lat / c.w
+      const lon = c ? c.lon / n : clon
+      const lat = c ? c.lat / n : clat
       const [x, y] = lonLatToRd(lon, lat)
-      return { cell, inhabitants: totals.get(cell) as number, lon, lat, x, y }
+      return { cell, inhabitants: n, lon, lat, x, y }
     })
-    const portions = [...byPortion.values()].sort((a, b) =>
-      a.cell === b.cell ? (a.area < b.area ? -1 : 1) : a.cell < b.cell ? -1 : 1,
-    )
+    const portions = [...byPortion.values()]
+      .map((p) => ({ cell: p.cell, unit: p.unit, pc4: p.pc4, inhabitants: p.n }))
+      .sort((a, b) =>
+        a.cell !== b.cell
+          ? a.cell < b.cell
+            ? -1
+            : 1
+          : a.unit !== b.unit
+            ? a.unit < b.unit
+              ? -1
+              : 1
+            : (a.pc4 ?? '') < (b.pc4 ?? '')
+              ? -1
+              : 1,
+      )
     return { res, cells, portions }
   })
 }

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { cellToLatLng } from 'h3-js'
 import { z } from 'zod'
 import type { AssetStatus } from '../domain/asset.js'
-import { BAND_EDGES } from '../domain/coverage.js'
 import { notFound } from '../domain/errors.js'
 import { bboxContains } from '../domain/geo.js'
 import { isKindCode, type KindCode } from '../domain/kinds.js'
@@ -12,14 +12,15 @@ import {
   type LocalTime,
   type PlaceFilter,
 } from '../domain/places.js'
-import { MODES, type Mode } from '../domain/reach.js'
-import { isNetworkReach } from '../domain/network/reach.js'
-import type { SurfaceResolution } from '../domain/surface.js'
-import type { Analysis, AreaRef } from '../services/analysis.js'
+import { MODES } from '../domain/reach.js'
+import { FIGURE_RESOLUTION, type SurfaceResolution } from '../domain/surface.js'
+import type { Analysis } from '../services/analysis.js'
 import type { Clock } from '../services/assets.js'
+import { cellValues } from '../services/tiles.js'
+import { coverageDocument, figureInputs, filterParams } from '../services/figures.js'
 import type { AppEnv } from './app.js'
 import { problem } from './problem.js'
-import { bboxQuery, commaList, isStatus, issue, thresholdFor } from './query.js'
+import { bboxQuery, commaList, isStatus, issue, pinQuery, thresholdFor } from './query.js'
 import { problemContent } from './schemas.js'
 
 /** Query parameters that choose which places count; the same on every analysis endpoint. */
@@ -63,6 +64,10 @@ export const filterQuery = {
     .enum(['include', 'exclude'])
     .optional()
     .meta({ description: 'With openAt: count places without opening hours (default include)' }),
+  approximate: z.enum(['include', 'exclude']).optional().meta({
+    description:
+      'Count places whose position is only a district or town centre (default exclude: a distance from a town centre is not a distance to the place)',
+  }),
   lang: z.enum(['nl', 'en']).optional(),
 }
 
@@ -84,6 +89,7 @@ type FilterQuery = {
   freeEntry?: 'true' | 'false' | undefined
   openAt?: LocalTime | 'now' | undefined
   openUnknown?: 'include' | 'exclude' | undefined
+  approximate?: 'include' | 'exclude' | undefined
 }
 
 export function toPlaceFilter(q: FilterQuery, clock: Clock): PlaceFilter {
@@ -95,137 +101,7 @@ export function toPlaceFilter(q: FilterQuery, clock: Clock): PlaceFilter {
     freeEntry: q.freeEntry === undefined ? undefined : q.freeEntry === 'true',
     openAt: q.openAt === 'now' ? localTimeInNetherlands(clock.now()) : q.openAt,
     openUnknown: q.openUnknown ?? 'include',
-  }
-}
-
-const pad = (n: number) => String(n).padStart(2, '0')
-const formatLocal = (t: LocalTime) =>
-  `${t.year}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}`
-
-/** The filter as explicit query parameters: part of every permalink. */
-export function filterParams(f: PlaceFilter): Record<string, string> {
-  return {
-    ...(f.kinds?.length ? { kind: [...f.kinds].sort().join(',') } : {}),
-    meetingPlacesOnly: String(f.meetingPlacesOnly),
-    status: [...f.statuses].sort().join(','),
-    ...(f.wheelchair ? { wheelchair: f.wheelchair } : {}),
-    ...(f.freeEntry === undefined ? {} : { freeEntry: String(f.freeEntry) }),
-    ...(f.openAt ? { openAt: formatLocal(f.openAt), openUnknown: f.openUnknown } : {}),
-  }
-}
-
-/** Why a cell has no network distance, by the codes of `UNREACHABLE`. */
-const UNREACHABLE_NAMES: readonly (string | null)[] = [null, 'no_path_nearby', 'no_place_reachable']
-
-const round = (v: number | null, decimals: number) =>
-  v === null ? null : Number(v.toFixed(decimals))
-
-export const DISTANCE_METHOD: Record<Mode, string> = {
-  line: 'straight line in RD New (EPSG:28992) metres, from the populated centre of each cell',
-  walk:
-    'shortest walking route over the OpenStreetMap network (footways, paths and roads where walking is allowed), ' +
-    'from the populated centre of each cell; cell and place are joined to the nearest usable path in a straight line ' +
-    '(that distance is included); ferries count their crossing plus a waiting time',
-  bike:
-    'shortest cycling route over the OpenStreetMap network (cycleways and roads where cycling is allowed, one-way ' +
-    'for bikes where tagged), from the populated centre of each cell; cell and place are joined to the nearest ' +
-    'usable path in a straight line (included); ferries count their crossing plus a waiting time',
-}
-
-/** The coverage of one area with its inputs and permalink: what /api/coverage and the report show. */
-export async function coverageDocument(
-  analysis: Analysis,
-  clock: Clock,
-  o: {
-    area: AreaRef
-    res: SurfaceResolution
-    mode: Mode
-    thresholdM: number
-    filter: PlaceFilter
-    gaps: number
-  },
-) {
-  const { area, res, filter } = o
-  const threshold = o.thresholdM
-  const result = await analysis.coverageOf(area, res, o.mode, threshold, filter, o.gaps)
-  const { figures, surface, version } = result
-  const networkInputs = await analysis.networkInputs(o.mode)
-  const names = await analysis.areaNames()
-  const nameOf = (code: string | null) =>
-    code ? { code, name: names.get(code)?.name ?? code } : null
-  const params = new URLSearchParams({
-    area: area.code,
-    res: String(res),
-    mode: o.mode,
-    threshold: String(threshold),
-    gaps: String(o.gaps),
-    ...filterParams(filter),
-  })
-  return {
-    area,
-    inhabitants: figures.inhabitants,
-    inhabitantsWithin: figures.inhabitantsWithin,
-    share: round(figures.share, 6),
-    unreachableInhabitants: figures.unreachableInhabitants,
-    places: result.placesInArea,
-    placesPer10k:
-      figures.inhabitants > 0
-        ? round((result.placesInArea * 10_000) / figures.inhabitants, 2)
-        : null,
-    meanDistanceM: round(figures.meanDistanceM, 1),
-    meanPlacesWithin: {
-      '1km': round(figures.meanPlacesWithin['1km'], 3),
-      '3km': round(figures.meanPlacesWithin['3km'], 3),
-      '5km': round(figures.meanPlacesWithin['5km'], 3),
-    },
-    bands: figures.bands,
-    gapCount: figures.gapCount,
-    gapInhabitants: figures.gapInhabitants,
-    ...(result.network
-      ? {
-          network: {
-            unreachableInhabitants: result.network.unreachable,
-            placesOffNetwork: result.network.placesOffNetwork,
-            meanDetourFactor: round(result.network.meanDetourFactor, 3),
-            detourInhabitants: result.network.detourInhabitants,
-          },
-        }
-      : {}),
-    gaps: figures.gaps.map((g) => ({
-      cell: surface.cells[g.cell],
-      lon: round(surface.points.lon[g.cell] as number, 6),
-      lat: round(surface.points.lat[g.cell] as number, 6),
-      inhabitants: g.inhabitants,
-      distanceM: round(g.distanceM, 1),
-      severity: round(g.severity, 0),
-      wijk: nameOf(surface.wijk[g.cell] ?? null),
-      buurt: nameOf(surface.buurt[g.cell] ?? null),
-    })),
-    inputs: {
-      population: {
-        level: surface.meta.source_level,
-        sources: surface.meta.sources,
-        inhabitants: surface.meta.inhabitants,
-        builtAt: surface.meta.built_at,
-        method:
-          'Inhabitants spread onto H3 resolution-10 cells by overlapping area, summed to coarser cells, ' +
-          'rounded per area by largest remainder.',
-      },
-      resolution: res,
-      mode: o.mode,
-      thresholdM: threshold,
-      distance: DISTANCE_METHOD[o.mode],
-      ...(networkInputs ? { network: networkInputs } : {}),
-      bandEdgesM: BAND_EDGES,
-      places: { filter: filterParams(filter), counted: result.counted.length },
-      dataVersion: {
-        assets: version.assets,
-        areas: version.areas,
-        fingerprint: analysis.fingerprint(version, surface.meta),
-      },
-      computedAt: clock.now().toISOString(),
-      permalink: `/api/coverage?${params.toString()}`,
-    },
+    approximate: q.approximate ?? 'exclude',
   }
 }
 
@@ -245,13 +121,9 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
             .min(1)
             .max(20)
             .meta({ description: 'Area code (GM0995, WK099501, BU…, 8232) or province' }),
-          res: z.coerce
-            .number()
-            .int()
-            .min(7)
-            .max(10)
-            .default(9)
-            .meta({ description: 'H3 resolution 7–10' }),
+          res: z.coerce.number().int().min(7).max(10).default(FIGURE_RESOLUTION).meta({
+            description: 'H3 resolution 7–10 of the figures (default 10, as on every screen)',
+          }),
           ...modeQuery,
           gaps: z.coerce
             .number()
@@ -260,7 +132,12 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
             .max(1000)
             .default(50)
             .meta({ description: 'How many gap cells to list' }),
+          gapAreas: z.coerce.number().int().min(0).max(100).default(10).meta({
+            description:
+              'How many gap areas (neighbouring gap cells merged) to list, most severe first, with outlines',
+          }),
           ...filterQuery,
+          ...pinQuery,
         }),
       },
       responses: {
@@ -288,6 +165,8 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
         thresholdM: threshold,
         filter: toPlaceFilter(q, clock),
         gaps: q.gaps,
+        gapAreas: q.gapAreas,
+        pin: { data: q.data, fp: q.fp },
       })
       return c.json(doc, 200)
     },
@@ -304,10 +183,14 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
             description:
               'detour: network ÷ straight-line distance per cell (mode walk or bike; null within 100 m of a place)',
           }),
-          res: z.coerce.number().int().min(6).max(10).default(9),
+          res: z.coerce.number().int().min(6).max(10).default(FIGURE_RESOLUTION).meta({
+            description:
+              'Resolution of the hexagons drawn (6–10, default 10); the figures are always computed at resolution 10 and summed into coarser hexagons',
+          }),
           bbox: bboxQuery,
           ...modeQuery,
           ...filterQuery,
+          ...pinQuery,
         }),
       },
       responses: {
@@ -331,7 +214,12 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
           kinds: filter.kinds,
           statuses: filter.statuses,
         })
-        const ids = [...cells.keys()].sort()
+        const ids = [...cells.keys()]
+          .filter((id) => {
+            const [lat, lon] = cellToLatLng(id)
+            return inBox(lon, lat)
+          })
+          .sort()
         return c.json(
           {
             metric: q.metric,
@@ -382,70 +270,45 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
           ],
         )
       }
-      const res = q.res as SurfaceResolution
       const threshold = thresholdFor(q.mode, q.threshold)
-      const { surface, reach, counted } = await analysis.reachFor(res, q.mode, filter)
-      const detour = q.metric === 'detour' ? await analysis.detourFor(res, q.mode, filter) : null
-      const networkInputs = await analysis.networkInputs(q.mode)
-      const picked: number[] = []
-      for (let i = 0; i < surface.cells.length; i++) {
-        if (!inBox(surface.points.lon[i] as number, surface.points.lat[i] as number)) continue
-        if (q.metric === 'gap' && !((reach.nearest[i] as number) > threshold)) continue
-        picked.push(i)
-      }
-      const distance = (i: number) => {
-        const d = reach.nearest[i] as number
-        return Number.isFinite(d) ? Math.round(d) : null
-      }
+      const values = await cellValues(
+        analysis,
+        { metric: q.metric, mode: q.mode, thresholdM: threshold, filter, bbox: q.bbox },
+        q.res,
+      )
+      const result = await analysis.reachFor(FIGURE_RESOLUTION, q.mode, filter)
+      const inputs = await figureInputs(analysis, clock, {
+        result,
+        res: FIGURE_RESOLUTION,
+        mode: q.mode,
+        thresholdM: threshold,
+        filter,
+        pin: { data: q.data, fp: q.fp },
+      })
+      const column = (name: string) =>
+        values.properties.map((p) => (p[name] === undefined ? null : p[name]))
       return c.json(
         {
           metric: q.metric,
-          res,
-          count: picked.length,
-          cells: picked.map((i) => surface.cells[i]),
-          inhabitants: picked.map((i) => surface.inhabitants[i]),
+          res: q.res,
+          count: values.cells.length,
+          cells: values.cells,
+          inhabitants: column('inhabitants'),
           ...(q.metric === 'population'
             ? {}
             : {
-                distanceM: picked.map(distance),
-                ...(detour
-                  ? {
-                      straightM: picked.map((i) => {
-                        const d = detour.line.nearest[i] as number
-                        return Number.isFinite(d) ? Math.round(d) : null
-                      }),
-                      detour: picked.map((i) => {
-                        const f = detour.factors[i] as number
-                        return Number.isNaN(f) ? null : round(f, 3)
-                      }),
-                    }
-                  : {}),
-                ...(isNetworkReach(reach)
-                  ? {
-                      unreachable: picked.map(
-                        (i) => UNREACHABLE_NAMES[reach.unreachable[i] as number] ?? null,
-                      ),
-                    }
+                distanceM: column('distanceM'),
+                withinShare: column('withinShare'),
+                unreachable: column('unreachable'),
+                unreachableInhabitants: column('unreachableInhabitants'),
+                ...(q.metric === 'detour'
+                  ? { straightM: column('straightM'), detour: column('detour') }
                   : {}),
                 ...(q.metric === 'gap'
-                  ? {
-                      severity: picked.map((i) => {
-                        const d = distance(i)
-                        return d === null
-                          ? null
-                          : Math.round((surface.inhabitants[i] as number) * (d - threshold))
-                      }),
-                    }
+                  ? { totalInhabitants: column('totalInhabitants'), severity: column('severity') }
                   : {}),
               }),
-          inputs: {
-            mode: q.mode,
-            thresholdM: threshold,
-            populationLevel: surface.meta.source_level,
-            distance: DISTANCE_METHOD[q.mode],
-            ...(networkInputs ? { network: networkInputs } : {}),
-            places: { filter: filterParams(filter), counted: counted.length },
-          },
+          inputs: { ...inputs, drawnAtResolution: q.res },
         },
         200,
       )

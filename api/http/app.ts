@@ -16,6 +16,7 @@ import type { Backend } from '../db/create-db.js'
 import type { Database } from '../db/database.js'
 import { createAssetService, systemClock, type Clock } from '../services/assets.js'
 import type { DistanceMethod, Mode } from '../domain/reach.js'
+import { FIGURE_RESOLUTION } from '../domain/surface.js'
 import { silentLogger, type Logger } from '../logger.js'
 import { createAnalysis } from '../services/analysis.js'
 import { computeStraightLine } from '../services/compute/line.js'
@@ -252,13 +253,25 @@ export function createApp(deps: AppDeps) {
     '/api',
     planningRoutes({ db: deps.db, analysis, planning, clock, regionBbox: deps.config.regionBbox }),
   )
-  app.route('/reports', reportRoutes({ db: deps.db, reads, analysis, planning, networks, clock }))
+  app.route(
+    '/reports',
+    reportRoutes({
+      db: deps.db,
+      reads,
+      analysis,
+      planning,
+      networks,
+      clock,
+      publicUrl: deps.config.publicUrl,
+    }),
+  )
   // A repeat request for a versioned tile on a public map is the same for everyone and for ever:
   // remembered here, answered before the app by `answerEarly` (see listen.ts).
   const tileAnswers = new TileAnswers()
   app.route(
     '/tiles',
     tileRoutes({
+      analysis,
       tiles: createTiles({
         db: reads,
         backend: deps.backend,
@@ -329,7 +342,7 @@ export function createApp(deps: AppDeps) {
     /** Loads the default resolution and the networks in the background; silent when nothing is loaded yet. */
     warm: () =>
       Promise.all([
-        analysis.warm(9),
+        analysis.warm(FIGURE_RESOLUTION),
         networks.networkFor('walk'),
         networks.networkFor('bike'),
       ]).then(

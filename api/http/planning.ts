@@ -7,14 +7,14 @@ import { notFound } from '../domain/errors.js'
 import { bboxContains, type Bbox } from '../domain/geo.js'
 import { isKindCode, KIND_CODES, type KindCode } from '../domain/kinds.js'
 import { MODES, type Mode, type Reach } from '../domain/reach.js'
-import type { SurfaceResolution } from '../domain/surface.js'
+import { FIGURE_RESOLUTION, type SurfaceResolution } from '../domain/surface.js'
 import type { Database } from '../db/database.js'
 import { jsonb } from '../db/postgis.js'
 import { toIso } from '../repositories/assets.js'
 import type { Analysis, AreaRef } from '../services/analysis.js'
 import type { Clock } from '../services/assets.js'
 import type { Planning, ProposedPlace, ScenarioChanges } from '../services/planning.js'
-import { DISTANCE_METHOD } from './analysis.js'
+import { DISTANCE_METHOD, people } from '../services/figures.js'
 import type { AppEnv } from './app.js'
 import { actorOf } from './principal.js'
 import { problem } from './problem.js'
@@ -28,7 +28,7 @@ const settingsQuery = {
   area: z.string().min(1).max(20).default('province'),
   mode: z.enum(MODES).default('line'),
   threshold: z.coerce.number().min(50).max(50_000).optional(),
-  res: z.coerce.number().int().min(7).max(10).default(9),
+  res: z.coerce.number().int().min(7).max(10).default(FIGURE_RESOLUTION),
   lang: z.enum(['nl', 'en']).optional(),
 }
 
@@ -83,7 +83,7 @@ const scenarioBody = z.strictObject({
   area: z.string().min(1).max(20),
   mode: z.enum(MODES).default('walk'),
   threshold: z.number().min(50).max(50_000).optional(),
-  res: z.number().int().min(7).max(10).default(9),
+  res: z.number().int().min(7).max(10).default(FIGURE_RESOLUTION),
   add: z
     .array(
       z.strictObject({
@@ -149,12 +149,12 @@ const outside = (index: number, bbox: Bbox) =>
 
 function figuresOf(c: Coverage) {
   return {
-    inhabitants: c.inhabitants,
-    inhabitantsWithin: c.inhabitantsWithin,
+    inhabitants: people(c.inhabitants),
+    inhabitantsWithin: people(c.inhabitantsWithin),
     share: round(c.share, 6),
     meanDistanceM: round(c.meanDistanceM, 1),
-    unreachableInhabitants: c.unreachableInhabitants,
-    bands: c.bands,
+    unreachableInhabitants: people(c.unreachableInhabitants),
+    bands: c.bands.map((b) => ({ ...b, inhabitants: people(b.inhabitants) })),
   }
 }
 
@@ -206,7 +206,7 @@ export function planningRoutes(deps: {
   ) =>
     cells.map((c) => ({
       cell: surface.cells[c.cell],
-      inhabitants: c.inhabitants,
+      inhabitants: people(c.inhabitants),
       beforeM: round(c.beforeM, 1),
       afterM: round(c.afterM, 1),
       gained: !(c.beforeM <= thresholdM) && c.afterM <= thresholdM,
@@ -245,10 +245,10 @@ export function planningRoutes(deps: {
     const result = await planning.preview(s, { add: q.add, close: q.close })
     return c.json({
       area: s.area,
-      inhabitants: result.inhabitants,
-      withinToday: result.withinToday,
-      withinAfter: result.withinAfter,
-      gained: result.gained,
+      inhabitants: people(result.inhabitants),
+      withinToday: people(result.withinToday),
+      withinAfter: people(result.withinAfter),
+      gained: people(result.gained),
       cells: cellJson(result.surface, result.cells, s.thresholdM),
       inputs: {
         mode: s.mode,
@@ -281,16 +281,16 @@ export function planningRoutes(deps: {
     })
     return c.json({
       area: s.area,
-      inhabitants: result.inhabitants,
-      withinToday: result.withinToday,
+      inhabitants: people(result.inhabitants),
+      withinToday: people(result.withinToday),
       suggestions: result.picks.map((p, i) => ({
         rank: i + 1,
         lon: round(p.lon, 6),
         lat: round(p.lat, 6),
         cell: p.cell,
         asset: p.asset,
-        gain: p.gain,
-        withinAfter: p.withinAfter,
+        gain: people(p.gain),
+        withinAfter: people(p.withinAfter),
         shareAfter: result.inhabitants > 0 ? round(p.withinAfter / result.inhabitants, 6) : null,
       })),
       inputs: {
@@ -396,7 +396,7 @@ export async function scenarioCoverage(
       today: figuresOf(before),
       withScenario: figuresOf(next),
       difference: {
-        inhabitantsWithin: next.inhabitantsWithin - before.inhabitantsWithin,
+        inhabitantsWithin: people(next.inhabitantsWithin - before.inhabitantsWithin),
         share: round((next.share ?? 0) - (before.share ?? 0), 6),
         meanDistanceM:
           before.meanDistanceM === null || next.meanDistanceM === null
@@ -416,7 +416,7 @@ export async function scenarioCoverage(
       cell: result.surface.cells[c.cell],
       lon: round(result.surface.points.lon[c.cell] as number, 6),
       lat: round(result.surface.points.lat[c.cell] as number, 6),
-      inhabitants: c.inhabitants,
+      inhabitants: people(c.inhabitants),
       beforeM: round(c.beforeM, 1),
       afterM: round(c.afterM, 1),
       gained: !(c.beforeM <= s.thresholdM) && c.afterM <= s.thresholdM,

@@ -107,3 +107,20 @@ export function thresholdFor(
     [field],
   )
 }
+
+/**
+ * A permalink's pin: the data versions (`data=places.areas.network`) and the fingerprint (`fp`)
+ * its figures were computed on. The answer is always today's; with a pin it says what changed.
+ */
+export const pinQuery = {
+  data: z
+    .string()
+    .regex(/^\d{1,15}\.\d{1,15}\.\d{1,15}$/)
+    .optional()
+    .meta({ description: 'Data versions a permalink was made with (places.areas.network)' }),
+  fp: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/)
+    .optional()
+    .meta({ description: 'Fingerprint a permalink was made with' }),
+}

@@ -43,13 +43,16 @@ const T = {
     band: (from: number, to: number | null) =>
       to === null ? `meer dan ${km(from)}` : `${km(from)} – ${km(to)}`,
     gapsTitle: 'Waar is het gat het grootst?',
-    gapsLead: (t: string, m: string) =>
-      `Plekken (zeshoeken op de kaart) waar inwoners verder dan ${t} ${m} van een ontmoetingsplek wonen, de grootste eerst (inwoners × afstand boven de grens).`,
+    gapsLead: (t: string, m: string, n: number) =>
+      `Gebieden waar inwoners verder dan ${t} ${m} van een ontmoetingsplek wonen (aangrenzende zeshoeken samengenomen), de grootste eerst: inwoners × afstand boven de grens. ${n === 1 ? 'Er is 1 zo’n gebied.' : `Er zijn ${fmt(n)} zulke gebieden; hier de grootste.`}`,
     colRank: '#',
-    colWijk: 'Wijk',
+    colWijk: 'Gebied',
     colBuurt: 'Buurt',
     colInhabitants: 'Inwoners',
     colDistance: 'Afstand',
+    sparse: 'dunbevolkt buitengebied',
+    registerTitle: 'Let op: het register is nog niet compleet',
+    changedTitle: 'De gegevens zijn veranderd',
     noPlace: 'geen plek bereikbaar',
     noGaps: 'Iedereen woont binnen de grens. Er is hier geen gat.',
     waterTitle: 'Water en omwegen',
@@ -68,11 +71,18 @@ const T = {
     mThreshold: 'Grens',
     mMode: 'Afstand',
     mPlaces: 'Welke plekken tellen',
-    mPlacesText: (n: number) =>
-      `${fmt(n)} ontmoetingsplekken in het register die open zijn (status actief), van alle soorten die standaard een ontmoetingsplek zijn.`,
-    mResolution: 'Rasters',
-    mResolutionText: (r: number) =>
-      `H3-zeshoeken van resolutie ${r}; inwoners zijn naar oppervlakte over de zeshoeken verdeeld en per gebied exact opgeteld.`,
+    mPlacesText: (n: number, bySource: string, checked: number, left: number) =>
+      `${fmt(n)} ontmoetingsplekken in dit gebied die open zijn (status actief), van alle soorten die standaard een ontmoetingsplek zijn en met een bekend adres${bySource ? ` (${bySource})` : ''}; ${fmt(checked)} daarvan zijn het afgelopen jaar ter plekke gecontroleerd.${left > 0 ? ` ${fmt(left)} plek${left === 1 ? ' telt' : 'ken tellen'} niet mee: daarvan is alleen de plaats of wijk bekend.` : ''}`,
+    sourceNames: {
+      osm: 'uit OpenStreetMap',
+      import: 'uit een bestand',
+      user: 'met de hand',
+      seed: 'uit het onderzoek',
+      cbs: 'van CBS',
+    } as Record<string, string>,
+    mResolution: 'Inwoners en zeshoeken',
+    mResolutionText: (r: number, units: string, year: string, pc4: boolean) =>
+      `Elke ${units} houdt het eigen CBS-aantal inwoners van ${year}; een gemeente en een wijk tellen dus precies zoals CBS. Binnen de ${units} zijn de inwoners verdeeld over de H3-zeshoeken (resolutie ${r}) waar gewoond kan worden${pc4 ? ', naar de dichtheid van de postcodegebieden (PC4, inwoners per km² land)' : ', naar oppervlakte'}; dijken, dammen en smalle stroken (minder dan 100 m breed) en ver afgelegen losse stukjes tellen niet als woongebied. Er wordt niets afgerond: een zeshoek kan een deel van een inwoner bevatten.`,
     mDate: 'Berekend op',
     mPermalink: 'Deze cijfers opnieuw maken',
     mNetwork: (file: string, date: string) =>
@@ -117,13 +127,16 @@ const T = {
     band: (from: number, to: number | null) =>
       to === null ? `more than ${km(from, 'en')}` : `${km(from, 'en')} – ${km(to, 'en')}`,
     gapsTitle: 'Where is the gap largest?',
-    gapsLead: (t: string, m: string) =>
-      `Cells (hexagons on the map) where inhabitants live farther than ${t} ${m} from a meeting place, largest first (inhabitants × distance beyond the threshold).`,
+    gapsLead: (t: string, m: string, n: number) =>
+      `Areas where inhabitants live farther than ${t} ${m} from a meeting place (neighbouring hexagons taken together), largest first: inhabitants × distance beyond the threshold. ${n === 1 ? 'There is 1 such area.' : `There are ${fmt(n, 'en')} such areas; the largest are listed.`}`,
     colRank: '#',
-    colWijk: 'District',
+    colWijk: 'Area',
     colBuurt: 'Neighbourhood',
     colInhabitants: 'Inhabitants',
     colDistance: 'Distance',
+    sparse: 'sparsely populated countryside',
+    registerTitle: 'Note: the register is not complete yet',
+    changedTitle: 'The data has changed',
     noPlace: 'no place reachable',
     noGaps: 'Everyone lives within the threshold. There is no gap here.',
     waterTitle: 'Water and detours',
@@ -142,11 +155,18 @@ const T = {
     mThreshold: 'Threshold',
     mMode: 'Distance',
     mPlaces: 'Which places count',
-    mPlacesText: (n: number) =>
-      `${fmt(n, 'en')} meeting places in the register that are open (status active), of every kind that is a meeting place by default.`,
-    mResolution: 'Grid',
-    mResolutionText: (r: number) =>
-      `H3 hexagons of resolution ${r}; inhabitants spread over the hexagons by area and summed exactly per area.`,
+    mPlacesText: (n: number, bySource: string, checked: number, left: number) =>
+      `${fmt(n, 'en')} meeting places in this area that are open (status active), of every kind that is a meeting place by default and with a known address${bySource ? ` (${bySource})` : ''}; ${fmt(checked, 'en')} of them were checked on site in the past year.${left > 0 ? ` ${fmt(left, 'en')} place${left === 1 ? ' does' : 's do'} not count: only their town or district is known.` : ''}`,
+    sourceNames: {
+      osm: 'from OpenStreetMap',
+      import: 'from a file',
+      user: 'by hand',
+      seed: 'from the research',
+      cbs: 'from CBS',
+    } as Record<string, string>,
+    mResolution: 'Inhabitants and hexagons',
+    mResolutionText: (r: number, units: string, year: string, pc4: boolean) =>
+      `Every ${units} keeps its own CBS count of inhabitants of ${year}, so a gemeente and a wijk count exactly as CBS does. Within each ${units} the inhabitants are placed on the H3 hexagons (resolution ${r}) of land people can live on${pc4 ? ', by the density of the postcode areas (PC4, inhabitants per km² of land)' : ', by area'}; dikes, dams, strips under 100 m wide and far-off detached bits do not count as living area. Nothing is rounded: a hexagon may hold part of an inhabitant.`,
     mDate: 'Computed on',
     mPermalink: 'Reproduce these figures',
     mNetwork: (file: string, date: string) =>
@@ -327,6 +347,7 @@ export function reportHtml(
       )
     })
     .join('')
+  const pop = primary.area.inputs.population
   const meanRows = (['1km', '3km', '5km'] as const)
     .map((k, i) =>
       row(
@@ -336,13 +357,35 @@ export function reportHtml(
       ),
     )
     .join('')
-  const gaps = primary.area.gaps
+  const gaps = primary.area.gapAreas
+  const range = (d: { min: number; max: number } | null) =>
+    d === null
+      ? t.noPlace
+      : d.max - d.min < 100
+        ? km(Math.round(d.max / 10) * 10, lang)
+        : `${km(Math.round(d.min / 10) * 10, lang)} – ${km(Math.round(d.max / 10) * 10, lang)}`
   const gapRows = gaps
     .map(
-      (g, i) =>
-        `<tr><td>${i + 1}</td><td>${esc(g.wijk?.name ?? '–')}</td><td>${esc(g.buurt?.name ?? '–')}</td><td class="num">${fmt(g.inhabitants, lang)}</td><td class="num">${g.distanceM === null ? esc(t.noPlace) : esc(km(Math.round(g.distanceM / 10) * 10, lang))}</td></tr>`,
+      (g) =>
+        `<tr><td>${g.rank}</td><td>${esc(g.label[lang])}${g.sparse ? ` <span class="sparse">(${esc(t.sparse)})</span>` : ''}</td><td class="num">${fmt(g.inhabitants, lang)}</td><td class="num">${esc(range(g.distanceM))}</td></tr>`,
     )
     .join('')
+  const register = primary.area.inputs.register
+  const registerHtml =
+    register && !register.complete && register.message && register.advice
+      ? `<section class="notice"><h2>${esc(t.registerTitle)}</h2><p>${esc(register.message[lang])}</p><p>${esc(register.advice[lang])}</p></section>`
+      : ''
+  const changedHtml = r.dataChanged
+    ? `<section class="notice"><h2>${esc(t.changedTitle)}</h2><p>${esc(r.dataChanged.message[lang])}</p></section>`
+    : ''
+  const placesIn = primary.area.inputs.places.inArea
+  const bySource = placesIn
+    ? Object.entries(placesIn.bySource)
+        .map(([source, n]) => `${fmt(n, lang)} ${t.sourceNames[source] ?? source}`)
+        .join(', ')
+    : ''
+  const unitsName = { gemeente: 'gemeente', wijk: 'wijk', buurt: 'buurt', pc4: 'PC4' }[pop.units]
+  const origin = r.permalink.slice(0, r.permalink.indexOf('/reports/'))
   const detour = walk?.area.network?.meanDetourFactor ?? null
   const water =
     r.primary === 'line'
@@ -355,7 +398,6 @@ export function reportHtml(
               fmt(walk?.area.network?.detourInhabitants ?? 0, lang),
             )
           : t.waterSmall(`${fmt(detour, lang, 1)}×`)
-  const pop = primary.area.inputs.population
   const network = 'network' in primary.area.inputs ? primary.area.inputs.network : undefined
   const sc = r.scenario
   const scenarioHtml = sc
@@ -389,6 +431,8 @@ ${head}
 <p class="lead">${esc(t.lead(mp, tp))}</p>
 <p class="key" data-figure="share">${esc(t.keyLine(pct(primary.area.share, lang), tp, mp, pct(primary.province.share, lang)))}</p>
 </header>
+${changedHtml}
+${registerHtml}
 <section class="map-section"><h2 id="map-title">${esc(t.mapTitle)}</h2>
 ${mapSvg(r)}
 <ul class="legend"><li><span class="sw gap"></span>${esc(t.legendGap(tp, mp))}</li><li><span class="sw ok"></span>${esc(t.legendOk(tp, mp))}</li><li><span class="sw place"></span>${esc(t.legendPlace)}</li>${r.map.proposed.length ? `<li><span class="sw proposed"></span>${esc(t.legendProposed)}</li>` : ''}</ul>
@@ -405,18 +449,25 @@ ${row(t.unreachable, fmt(primary.area.unreachableInhabitants, lang), fmt(primary
 </tbody></table></section>
 <section><h2>${esc(t.bandsTitle(t.mode[r.primary]))}</h2>${bandsSvg(r, t)}<p class="legend">${esc(t.bandsLegend(r.area.name))}</p></section>
 ${scenarioHtml}
-<section class="gaps"><h2>${esc(t.gapsTitle)}</h2><p>${esc(t.gapsLead(tp, mp))}</p>
-${gaps.length ? `<table><thead><tr><th>${t.colRank}</th><th>${esc(t.colWijk)}</th><th>${esc(t.colBuurt)}</th><th class="num">${esc(t.colInhabitants)}</th><th class="num">${esc(t.colDistance)}</th></tr></thead><tbody>${gapRows}</tbody></table>` : `<p>${esc(t.noGaps)}</p>`}
+<section class="gaps"><h2>${esc(t.gapsTitle)}</h2><p>${esc(t.gapsLead(tp, mp, primary.area.gapAreaCount))}</p>
+${gaps.length ? `<table><thead><tr><th>${t.colRank}</th><th>${esc(t.colWijk)}</th><th class="num">${esc(t.colInhabitants)}</th><th class="num">${esc(t.colDistance)}</th></tr></thead><tbody>${gapRows}</tbody></table>` : `<p>${esc(t.noGaps)}</p>`}
 </section>
 ${water ? `<section><h2>${esc(t.waterTitle)}</h2><p>${esc(water)}</p></section>` : ''}
 <section class="methods"><h2>${esc(t.methodsTitle)}</h2><dl>
-<dt>${esc(t.mSources)}</dt><dd>${esc(t.mCbs)} ${pop.sources.map((s) => esc(`${s.source}${s.year ? ` (${s.year})` : ''}`)).join('; ')}. ${esc(t.mRegister)}${network ? ` ${esc(t.mNetwork(network.source.file ?? '', network.source.newestObject ? date(network.source.newestObject, lang) : '–'))}` : ''}</dd>
+<dt>${esc(t.mSources)}</dt><dd>${esc(t.mCbs)} ${pop.sources.map((s) => esc(`${s.source}${s.year ? ` (${s.year})` : ''}`)).join('; ')}${pop.ancillary.map((a) => esc(`; ${a.source}${a.year ? ` (${a.year})` : ''}`)).join('')}. ${esc(t.mRegister)}${network ? ` ${esc(t.mNetwork(network.source.file ?? '', network.source.newestObject ? date(network.source.newestObject, lang) : '–'))}` : ''}</dd>
 <dt>${esc(t.mThreshold)}</dt><dd>${r.modes.map((m) => esc(`${t.mode[m]}: ${km(r.thresholds[m], lang)}`)).join('; ')}</dd>
 <dt>${esc(t.mMode)}</dt><dd>${r.modes.map((m) => esc(`${t.modeLong[m]}: ${r.figures[m]!.area.inputs.distance}`)).join('<br>')}</dd>
-<dt>${esc(t.mPlaces)}</dt><dd>${esc(t.mPlacesText(primary.area.inputs.places.counted))}</dd>
-<dt>${esc(t.mResolution)}</dt><dd>${esc(t.mResolutionText(r.resolution))}</dd>
+<dt>${esc(t.mPlaces)}</dt><dd>${esc(t.mPlacesText(placesIn?.counted ?? primary.area.inputs.places.counted, bySource, placesIn?.checkedLastYear ?? 0, placesIn?.leftOutApproximate ?? 0))}</dd>
+<dt>${esc(t.mResolution)}</dt><dd>${esc(
+    t.mResolutionText(
+      r.resolution,
+      unitsName,
+      String(pop.year ?? pop.years.join(', ')),
+      pop.ancillary.some((a) => a.name === 'pc4'),
+    ),
+  )}</dd>
 <dt>${esc(t.mDate)}</dt><dd>${esc(date(r.generatedAt, lang))} (${esc(r.generatedAt)}); data ${esc(primary.area.inputs.dataVersion.fingerprint)}</dd>
-<dt>${esc(t.mPermalink)}</dt><dd><a href="${esc(r.permalink)}">${esc(r.permalink)}</a><br><a href="${esc(primary.area.inputs.permalink)}">${esc(primary.area.inputs.permalink)}</a></dd>
+<dt>${esc(t.mPermalink)}</dt><dd><a href="${esc(r.permalink)}">${esc(r.permalink)}</a><br><a href="${esc(origin + primary.area.inputs.permalink)}">${esc(origin + primary.area.inputs.permalink)}</a></dd>
 </dl></section>
 </main>
 ${opts.scriptSrc ? `<script src="${esc(opts.scriptSrc)}"></script>` : ''}

@@ -5,7 +5,7 @@ import { stringify } from 'csv-stringify/sync'
 import { z } from 'zod'
 import { notFound } from '../domain/errors.js'
 import type { Mode } from '../domain/reach.js'
-import type { SurfaceResolution } from '../domain/surface.js'
+import { FIGURE_RESOLUTION, type SurfaceResolution } from '../domain/surface.js'
 import type { Database } from '../db/database.js'
 import type { Analysis } from '../services/analysis.js'
 import type { Clock } from '../services/assets.js'
@@ -15,7 +15,7 @@ import { buildReport, gapCellsPage, MAX_GAPS_PAGE, type Report } from '../servic
 import type { AppEnv } from './app.js'
 import { reportHtml } from './report-html.js'
 import { documentRoutes, readQuery } from './util.js'
-import { thresholdFor } from './query.js'
+import { pinQuery, thresholdFor } from './query.js'
 
 const ASSETS = path.join(import.meta.dirname, 'assets')
 export const REPORT_CSS = fs.readFileSync(path.join(ASSETS, 'report.css'), 'utf8')
@@ -23,7 +23,7 @@ const REPORT_JS = fs.readFileSync(path.join(ASSETS, 'report.js'), 'utf8')
 
 const threshold = z.coerce.number().min(50).max(50_000).optional()
 export const reportQuery = z.strictObject({
-  res: z.coerce.number().int().min(7).max(10).default(9),
+  res: z.coerce.number().int().min(7).max(10).default(FIGURE_RESOLUTION),
   threshold_walk: threshold,
   threshold_bike: threshold,
   threshold_line: threshold,
@@ -44,6 +44,7 @@ export const reportQuery = z.strictObject({
     .max(10_000_000)
     .default(0)
     .meta({ description: '.gaps.geojson: gap cells to skip (follow the next link)' }),
+  ...pinQuery,
 })
 
 const FILE = /^(province|[A-Za-z]{0,2}\d{4,8})(\.json|\.csv|\.gaps\.geojson)?$/
@@ -76,17 +77,34 @@ function reportCsv(r: Report): string {
     }
   }
   rows.push([])
-  rows.push(['rank', 'cell', 'wijk', 'buurt', 'inhabitants', 'distance_m'])
-  r.figures[r.primary]!.area.gaps.forEach((g, i) =>
+  rows.push([
+    'rank',
+    'gap_area',
+    'label',
+    'wijken',
+    'buurten',
+    'pc4',
+    'inhabitants',
+    'cells',
+    'distance_min_m',
+    'distance_max_m',
+    'sparse',
+  ])
+  for (const g of r.figures[r.primary]!.area.gapAreas) {
     rows.push([
-      i + 1,
-      g.cell,
-      g.wijk?.name ?? '',
-      g.buurt?.name ?? '',
+      g.rank,
+      g.id,
+      g.label[r.lang],
+      g.wijken.map((w) => w.name).join('|'),
+      g.buurten.map((b) => b.name).join('|'),
+      g.pc4.map((p) => p.code).join('|'),
       g.inhabitants,
-      g.distanceM ?? '',
-    ]),
-  )
+      g.cellCount,
+      g.distanceM?.min ?? '',
+      g.distanceM?.max ?? '',
+      g.sparse,
+    ])
+  }
   rows.push([])
   rows.push(['permalink', r.permalink])
   rows.push(['generated_at', r.generatedAt])
@@ -95,6 +113,8 @@ function reportCsv(r: Report): string {
 
 /** GET /reports/<code>: the printable gap report; .json, .csv and .gaps.geojson of the same. */
 export function reportRoutes(deps: {
+  /** Where the public reaches the service (BUURTKAART_PUBLIC_URL), for absolute permalinks. */
+  publicUrl?: string | undefined
   /** The primary: scenarios, read back right after they are saved. */
   db: Database
   /** Area outlines (may be a read replica, see createApp); `db` when absent. */
@@ -168,7 +188,7 @@ export function reportRoutes(deps: {
       })
     }
     const report = await buildReport(
-      { ...deps, networks },
+      { ...deps, networks, baseUrl: deps.publicUrl ?? new URL(c.req.url).origin },
       {
         code: m[1] as string,
         res: q.res as SurfaceResolution,
@@ -180,6 +200,7 @@ export function reportRoutes(deps: {
         scenarioId: q.scenario,
         lang: q.lang,
         mode: q.mode,
+        pin: { data: q.data, fp: q.fp },
       },
     )
     const name = `buurtkaart-rapport-${report.area.code}`

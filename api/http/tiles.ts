@@ -23,6 +23,10 @@ import type { AppEnv } from './app.js'
 import { filterQuery, modeQuery, toPlaceFilter } from './analysis.js'
 import { assetFilterQuery, toFilter } from './assets.js'
 import { forwardedHttps } from './principal.js'
+import { DomainError } from '../domain/errors.js'
+import { FIGURE_RESOLUTION } from '../domain/surface.js'
+import type { Analysis } from '../services/analysis.js'
+import { figureInputs } from '../services/figures.js'
 import { fromZod, problem } from './problem.js'
 import { bboxQuery, thresholdFor } from './query.js'
 import { problemContent } from './schemas.js'
@@ -416,6 +420,7 @@ const TILE_HSTS = { 'strict-transport-security': HSTS }
 
 export function tileRoutes(deps: {
   tiles: Tiles
+  analysis: Analysis
   clock: Clock
   regionBbox: Bbox
   trustProxy: boolean
@@ -430,6 +435,42 @@ export function tileRoutes(deps: {
 }) {
   const { tiles, clock } = deps
   const app = new OpenAPIHono<AppEnv>()
+
+  /**
+   * What the hexagon figures of a cells layer are computed from (as GET /api/hexes gives them),
+   * with their fingerprint: the TileJSON is the tiles' metadata.
+   */
+  async function cellInputs(spec: TileSpec) {
+    if (spec.layer !== 'cells' || spec.params.metric === 'density') return {}
+    const p = spec.params
+    let result
+    try {
+      result = await deps.analysis.reachFor(FIGURE_RESOLUTION, p.mode, p.filter)
+    } catch (e) {
+      // No inhabitants or no network yet: the tiles themselves will say so.
+      if (e instanceof DomainError) return {}
+      throw e
+    }
+    const { computedAt: _at, ...inputs } = await figureInputs(deps.analysis, clock, {
+      result,
+      res: FIGURE_RESOLUTION,
+      mode: p.mode,
+      thresholdM: p.thresholdM,
+      filter: p.filter,
+    })
+    if (p.metric !== 'population') return { inputs, fingerprint: inputs.dataVersion.fingerprint }
+    // Inhabitants alone depend on the areas and the model, not on places or distances.
+    const population = {
+      population: inputs.population,
+      resolution: inputs.resolution,
+      dataVersion: { areas: inputs.dataVersion.areas },
+    }
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify(population))
+      .digest('hex')
+      .slice(0, 16)
+    return { inputs: population, fingerprint }
+  }
   const scope = (c: Context<AppEnv>) => (c.get('settings').public_map ? 'public' : 'private')
 
   app.get('/:layer/:z/:x/:y', async (c) => {
@@ -499,6 +540,7 @@ export function tileRoutes(deps: {
         { id: name, description: docs.description, minzoom, maxzoom, fields: docs.fields },
       ],
       data_version: version,
+      ...(await cellInputs(spec)),
     })
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`
     const headers = { etag, 'cache-control': `${scope(c)}, no-cache` }

@@ -52,6 +52,39 @@ export async function upsertAreas(
   return invalid.map((r) => r.code)
 }
 
+/** Stores counts per area and year (a newer count of a year replaces the older one). */
+export async function upsertCounts(
+  db: Executor,
+  counts: readonly { code: string; year: number; inhabitants: number; source: string }[],
+  at: Date,
+): Promise<void> {
+  for (let i = 0; i < counts.length; i += 1000) {
+    const values = counts.slice(i, i + 1000).map((c) => ({ ...c, imported_at: at }))
+    await db
+      .insertInto('area_counts')
+      .values(values)
+      .onConflict((oc) =>
+        oc.columns(['code', 'year']).doUpdateSet((eb) => ({
+          inhabitants: eb.ref('excluded.inhabitants'),
+          source: eb.ref('excluded.source'),
+          imported_at: eb.ref('excluded.imported_at'),
+        })),
+      )
+      .execute()
+  }
+}
+
+/** Which of these codes are loaded areas. */
+export async function knownCodes(db: Executor, codes: readonly string[]): Promise<Set<string>> {
+  if (codes.length === 0) return new Set()
+  const rows = await db
+    .selectFrom('areas')
+    .select('code')
+    .where('code', 'in', [...new Set(codes)])
+    .execute()
+  return new Set(rows.map((r) => r.code))
+}
+
 /** Fills PC4 areas' gemeente from the gemeente that holds their point on surface. */
 export async function assignPc4Gemeenten(db: Executor): Promise<void> {
   await db

@@ -1,10 +1,11 @@
 import { sql } from 'kysely'
 import type { AreaLevel } from '../domain/areas.js'
 import type { Surface, SurfaceResolution } from '../domain/surface.js'
-import { jsonb } from '../db/postgis.js'
+import { habitableOutline, type OpenedPart } from '../domain/habitable.js'
+import { jsonb, openedParts } from '../db/postgis.js'
 import { toIso, type Executor } from './assets.js'
 
-/** Rows per insert statement: 9 columns × 4,000 stays under the 65,535 bind parameters. */
+/** Rows per insert statement: 8 columns × 4,000 stays under the 65,535 bind parameters. */
 const ROWS = 4000
 
 export interface DataVersion {
@@ -13,7 +14,7 @@ export interface DataVersion {
   readonly network: number
 }
 
-/** The counters every change to assets or areas bumps (statement triggers). */
+/** The counters every change to assets, areas (and their counts) or the network bumps. */
 export async function dataVersion(db: Executor): Promise<DataVersion> {
   const row = await db
     .selectFrom('data_version')
@@ -22,58 +23,178 @@ export async function dataVersion(db: Executor): Promise<DataVersion> {
   return { assets: Number(row.assets), areas: Number(row.areas), network: Number(row.network) }
 }
 
-/** Areas of one level with a known count, as GeoJSON, for spreading. */
-export async function areasWithInhabitants(db: Executor, level: AreaLevel) {
-  const rows = await db
-    .selectFrom('areas')
-    .select([
-      'code',
-      'inhabitants',
-      'inhabitants_year',
-      'source',
-      sql<string>`ST_AsGeoJSON(geom)`.as('geometry'),
-    ])
-    .where('level', '=', level)
-    .where('inhabitants', 'is not', null)
-    .orderBy('code')
-    .execute()
-  return rows.map((r) => ({
-    code: r.code,
-    inhabitants: r.inhabitants as number,
-    year: r.inhabitants_year,
-    source: r.source,
-    geometry: JSON.parse(r.geometry) as { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown },
-  }))
-}
-
-/** How many areas of each level have an inhabitants count. */
-export async function levelsWithInhabitants(db: Executor): Promise<Map<AreaLevel, number>> {
+/** How many areas each level has. */
+export async function areasPerLevel(db: Executor): Promise<Map<AreaLevel, number>> {
   const rows = await db
     .selectFrom('areas')
     .select(['level', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('inhabitants', 'is not', null)
     .groupBy('level')
     .execute()
   return new Map(rows.map((r) => [r.level, Number(r.n)]))
 }
 
+/** An area with every count known for it: per year, and the area file's own (year maybe unknown). */
+export interface AreaCounts {
+  readonly code: string
+  readonly level: AreaLevel
+  readonly name: string
+  readonly byYear: ReadonlyMap<number, number>
+  /** Where each year's count comes from. */
+  readonly sourceByYear: ReadonlyMap<number, string>
+  /** The count in the area file itself, for when no year is known. */
+  readonly fileCount: number | null
+  readonly fileYear: number | null
+  readonly fileSource: string
+}
+
+/** Every area of the given levels with its counts. */
+export async function areaCounts(
+  db: Executor,
+  levels: readonly AreaLevel[],
+): Promise<AreaCounts[]> {
+  if (levels.length === 0) return []
+  const areas = await db
+    .selectFrom('areas')
+    .select(['code', 'level', 'name', 'inhabitants', 'inhabitants_year', 'source'])
+    .where('level', 'in', levels)
+    .orderBy('code')
+    .execute()
+  const counts = await db
+    .selectFrom('area_counts')
+    .innerJoin('areas', 'areas.code', 'area_counts.code')
+    .select([
+      'area_counts.code',
+      'area_counts.year',
+      'area_counts.inhabitants',
+      'area_counts.source',
+    ])
+    .where('areas.level', 'in', levels)
+    .execute()
+  const byCode = new Map<string, Map<number, number>>()
+  const sources = new Map<string, Map<number, string>>()
+  for (const c of counts) {
+    let m = byCode.get(c.code)
+    if (!m) byCode.set(c.code, (m = new Map<number, number>()))
+    m.set(c.year, c.inhabitants)
+    let src = sources.get(c.code)
+    if (!src) sources.set(c.code, (src = new Map<number, string>()))
+    src.set(c.year, c.source)
+  }
+  return areas.map((a) => ({
+    code: a.code,
+    level: a.level,
+    name: a.name,
+    byYear: byCode.get(a.code) ?? new Map<number, number>(),
+    sourceByYear: sources.get(a.code) ?? new Map<number, string>(),
+    fileCount: a.inhabitants,
+    fileYear: a.inhabitants_year,
+    fileSource: a.source,
+  }))
+}
+
+/**
+ * The habitable outline of each area of a level (api/domain/habitable.ts), as GeoJSON, with the
+ * share of the outline it keeps.
+ */
+export async function habitableOutlines(
+  db: Executor,
+  level: AreaLevel,
+): Promise<Map<string, { geometry: Geometry; keptShare: number }>> {
+  const rows = (await openedParts(level).execute(db)).rows
+  const byCode = new Map<string, { outline: Geometry; outlineM2: number; parts: OpenedPart[] }>()
+  for (const r of rows) {
+    let entry = byCode.get(r.code)
+    if (!entry) {
+      entry = {
+        outline: JSON.parse(r.outline) as Geometry,
+        outlineM2: Number(r.outline_m2),
+        parts: [],
+      }
+      byCode.set(r.code, entry)
+    }
+    entry.parts.push({
+      geometry: JSON.parse(r.part) as Geometry,
+      m2: Number(r.part_m2),
+      toMainM: Number(r.to_main_m),
+    })
+  }
+  // An area whose opening left nothing keeps its outline: read those too.
+  const all = await db
+    .selectFrom('areas')
+    .select(['code', sql<string>`ST_AsGeoJSON(geom, 7)`.as('outline')])
+    .where('level', '=', level)
+    .execute()
+  return new Map(
+    all.map((a) => {
+      const e = byCode.get(a.code)
+      return [
+        a.code,
+        e
+          ? habitableOutline(e.outline, e.outlineM2, e.parts)
+          : { geometry: JSON.parse(a.outline) as Geometry, keptShare: 1 },
+      ]
+    }),
+  )
+}
+
+type Geometry = { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown }
+
 export interface SurfaceMeta {
+  /** The units' level: the finest administrative level with counts. */
   readonly source_level: AreaLevel
   readonly sources: readonly { source: string; year: number | null; areas: number }[]
+  /** Inhabitants on the surface (the units' counts together). */
   readonly inhabitants: number
   readonly areas_version: number
   readonly built_at: string
+  readonly model_version: number
+  /** The year of the units' counts; null when they are of several years. */
+  readonly year: number | null
+  /** How the surface was built: ancillary layers, the habitable-land rule, notes. */
+  readonly model: PopulationModel
 }
 
-/** Replaces the stored surface: cells and portions per resolution, and what it was built from. */
+export interface PopulationModel {
+  readonly units: AreaLevel | null
+  readonly years: readonly number[]
+  readonly ancillary: readonly {
+    name: string
+    source: string
+    year: number | null
+    areas: number
+    unitsWeighted: number
+  }[]
+  readonly unitsByArea: number
+  readonly habitable: {
+    readonly narrowLandM: number
+    readonly farPartM: number
+    readonly smallPartShare: number
+    readonly minKeptShare: number
+  }
+  readonly notes: readonly string[]
+}
+
+/** One administrative area's control total: its official count and the surface's sum. */
+export interface Control {
+  readonly code: string
+  readonly level: AreaLevel
+  readonly year: number | null
+  readonly official: number
+  readonly surface: number
+}
+
+/** Replaces the stored surface: cells and portions per resolution, controls and what it was built from. */
 export async function replaceSurface(
   db: Executor,
   surfaces: readonly Surface[],
   meta: SurfaceMeta,
+  controls: readonly Control[],
+  chain: (unit: string) => { gemeente: string | null; wijk: string | null; buurt: string | null },
 ): Promise<void> {
   await db.deleteFrom('population_portions').execute()
   await db.deleteFrom('population_cells').execute()
   await db.deleteFrom('population_meta').execute()
+  await db.deleteFrom('population_controls').execute()
   for (const surface of surfaces) {
     for (let i = 0; i < surface.cells.length; i += ROWS) {
       await db
@@ -85,49 +206,41 @@ export async function replaceSurface(
       await db
         .insertInto('population_portions')
         .values(
-          surface.portions.slice(i, i + ROWS).map((p) => ({
-            res: surface.res,
-            cell: p.cell,
-            area_code: p.area,
-            inhabitants: p.inhabitants,
-          })),
+          surface.portions.slice(i, i + ROWS).map((p) => {
+            const c = chain(p.unit)
+            return {
+              res: surface.res,
+              cell: p.cell,
+              unit_code: p.unit,
+              gemeente_code: c.gemeente,
+              wijk_code: c.wijk,
+              buurt_code: c.buurt,
+              pc4_code: p.pc4,
+              inhabitants: p.inhabitants,
+            }
+          }),
         )
         .execute()
     }
   }
+  for (let i = 0; i < controls.length; i += ROWS) {
+    await db
+      .insertInto('population_controls')
+      .values(controls.slice(i, i + ROWS).map((c) => ({ ...c })))
+      .execute()
+  }
   await db
     .insertInto('population_meta')
-    .values({ id: 1, ...meta, sources: jsonb(meta.sources), built_at: meta.built_at })
-    .execute()
-}
-
-/**
- * Fills each portion's area codes. Codes on the source area's own chain (its gemeente, and for a
- * buurt its wijk) come from the source area, so they are exact; other levels are found by the
- * cell's populated centre.
- */
-export async function assignPortionCodes(db: Executor, sourceLevel: AreaLevel): Promise<void> {
-  const containing = (level: AreaLevel) =>
-    sql<string | null>`(select a.code from areas a where a.level = ${level}
-      and ST_Intersects(a.geom, (select ST_SetSRID(ST_MakePoint(c.lon, c.lat), 4326) from population_cells c
-        where c.res = population_portions.res and c.cell = population_portions.cell))
-      order by a.code limit 1)`
-  const own = (column: 'gemeente_code' | 'parent_code') =>
-    sql<
-      string | null
-    >`(select s.${sql.ref(column)} from areas s where s.code = population_portions.area_code)`
-  await db
-    .updateTable('population_portions')
-    .set({
-      gemeente_code: sourceLevel === 'gemeente' ? sql.ref('area_code') : own('gemeente_code'),
-      wijk_code:
-        sourceLevel === 'wijk'
-          ? sql.ref('area_code')
-          : sourceLevel === 'buurt'
-            ? own('parent_code')
-            : containing('wijk'),
-      buurt_code: sourceLevel === 'buurt' ? sql.ref('area_code') : containing('buurt'),
-      pc4_code: sourceLevel === 'pc4' ? sql.ref('area_code') : containing('pc4'),
+    .values({
+      id: 1,
+      source_level: meta.source_level,
+      sources: jsonb(meta.sources),
+      inhabitants: meta.inhabitants,
+      areas_version: meta.areas_version,
+      built_at: meta.built_at,
+      model_version: meta.model_version,
+      year: meta.year,
+      model: jsonb(meta.model),
     })
     .execute()
 }
@@ -138,10 +251,25 @@ export async function surfaceMeta(db: Executor): Promise<SurfaceMeta | undefined
   return {
     source_level: row.source_level as AreaLevel,
     sources: row.sources as SurfaceMeta['sources'],
-    inhabitants: row.inhabitants,
+    inhabitants: Number(row.inhabitants),
     areas_version: Number(row.areas_version),
     built_at: toIso(row.built_at),
+    model_version: Number(row.model_version),
+    year: row.year,
+    model: row.model as PopulationModel,
   }
+}
+
+/** Every administrative area's control total. */
+export async function loadControls(db: Executor): Promise<Control[]> {
+  const rows = await db.selectFrom('population_controls').selectAll().orderBy('code').execute()
+  return rows.map((r) => ({
+    code: r.code,
+    level: r.level as AreaLevel,
+    year: r.year,
+    official: r.official,
+    surface: Number(r.surface),
+  }))
 }
 
 /** One stored resolution: the cells, and the portions with their area codes. */
@@ -156,7 +284,7 @@ export async function loadSurface(db: Executor, res: SurfaceResolution) {
     .selectFrom('population_portions')
     .select([
       'cell',
-      'area_code',
+      'unit_code',
       'inhabitants',
       'gemeente_code',
       'wijk_code',
@@ -165,7 +293,11 @@ export async function loadSurface(db: Executor, res: SurfaceResolution) {
     ])
     .where('res', '=', res)
     .orderBy('cell')
-    .orderBy('area_code')
+    .orderBy('unit_code')
+    .orderBy('pc4_code')
     .execute()
-  return { cells, portions }
+  return {
+    cells: cells.map((c) => ({ ...c, inhabitants: Number(c.inhabitants) })),
+    portions: portions.map((p) => ({ ...p, inhabitants: Number(p.inhabitants) })),
+  }
 }

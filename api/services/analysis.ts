@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { cellToParent, latLngToCell } from 'h3-js'
 import type { AreaLevel } from '../domain/areas.js'
 import { coverage, type Selection } from '../domain/coverage.js'
@@ -11,8 +10,10 @@ import type { Database } from '../db/database.js'
 import { listAreaNames, listPlaceRecords } from '../repositories/analysis.js'
 import {
   dataVersion,
+  loadControls,
   loadSurface,
   surfaceMeta,
+  type Control,
   type DataVersion,
   type SurfaceMeta,
 } from '../repositories/population.js'
@@ -21,6 +22,8 @@ import type { Networks } from './network.js'
 import type { Compute } from './compute/pool.js'
 import { shared } from './compute/shared.js'
 import type { SitesInput } from './compute/tasks.js'
+import { gapCellsFromRows, type GapAreaResult, type GapCellRow } from '../domain/gap-areas.js'
+import { chainOf } from './population.js'
 import {
   detourFactors,
   isNetworkReach,
@@ -33,17 +36,36 @@ export const DEFAULT_THRESHOLD: Record<Mode, number> = { line: 800, walk: 800, b
 
 const CODE_LEVELS = ['gemeente', 'wijk', 'buurt', 'pc4'] as const
 
-/** One stored resolution in typed arrays, with a selection of portions per area code. */
+/** One stored resolution in typed arrays, with a selection of cells per area code. */
 export interface LoadedSurface {
   readonly res: SurfaceResolution
   readonly cells: readonly string[]
-  readonly inhabitants: Int32Array
+  /** Fractional inhabitants per cell (the units' counts, placed by the dasymetric model). */
+  readonly inhabitants: Float64Array
   readonly points: Points
-  /** The wijk and buurt that hold most of each cell's inhabitants. */
+  /** The wijk, buurt and PC4 that hold most of each cell's inhabitants. */
   readonly wijk: readonly (string | null)[]
   readonly buurt: readonly (string | null)[]
-  /** Portions per area code (every level) and 'province'. */
+  readonly pc4: readonly (string | null)[]
+  /**
+   * Per area code (every level) and 'province': its cells and inhabitants in each. An
+   * administrative area's inhabitants are scaled to its own official count (its control total),
+   * so its figures add up to CBS's number; a PC4 area's are what the surface holds.
+   */
   readonly selections: ReadonlyMap<string, Selection>
+  /** Control totals by code: the official count and the year it is of. */
+  readonly controls: ReadonlyMap<string, Control>
+  /**
+   * The portions themselves: the inhabitants of one unit and PC4 in one cell (codes as indices
+   * into `codes`; -1: no PC4), for figures that name the parts of a cell (gap areas).
+   */
+  readonly portions: {
+    readonly cell: Int32Array
+    readonly unit: Int32Array
+    readonly pc4: Int32Array
+    readonly inhabitants: Float64Array
+    readonly codes: readonly string[]
+  }
   readonly meta: SurfaceMeta
 }
 
@@ -57,6 +79,12 @@ export interface AreaRef {
   readonly code: string
   readonly name: string
   readonly level: AreaLevel | 'province'
+}
+
+/** Where an area lies (a point inside it) and how large it is, to name parts of it. */
+export interface AreaShape {
+  readonly centre: [number, number]
+  readonly areaKm2: number
 }
 
 export interface ReachResult {
@@ -89,11 +117,12 @@ function toPoints(lon: number[], lat: number[]): Points {
   return { x, y, lon: Float64Array.from(lon), lat: Float64Array.from(lat) }
 }
 
-/** Builds the in-memory surface of one resolution from its stored rows. */
+/** Builds the in-memory surface of one resolution from its stored rows and control totals. */
 export function buildSurface(
   res: SurfaceResolution,
   rows: Awaited<ReturnType<typeof loadSurface>>,
   meta: SurfaceMeta,
+  controls: readonly Control[],
 ): LoadedSurface {
   const index = new Map(rows.cells.map((c, i) => [c.cell, i]))
   const n = rows.cells.length
@@ -106,50 +135,160 @@ export function buildSurface(
   }
   const wijk: (string | null)[] = new Array<string | null>(n).fill(null)
   const buurt: (string | null)[] = new Array<string | null>(n).fill(null)
-  const largest = new Int32Array(n)
-  const groups = new Map<string, { cell: number[]; inhabitants: number[] }>()
+  const pc4: (string | null)[] = new Array<string | null>(n).fill(null)
+  const largest = new Float64Array(n)
+  const largestPc4 = new Float64Array(n)
+  const groups = new Map<string, Map<number, number>>()
   const add = (code: string | null, cell: number, inhabitants: number) => {
     if (!code) return
     let g = groups.get(code)
-    if (!g) groups.set(code, (g = { cell: [], inhabitants: [] }))
-    g.cell.push(cell)
-    g.inhabitants.push(inhabitants)
+    if (!g) groups.set(code, (g = new Map<number, number>()))
+    g.set(cell, (g.get(cell) ?? 0) + inhabitants)
   }
+  // Per cell, the inhabitants of each unit and PC4 in it, to name the cell by its largest.
+  const perUnit = new Map<string, number>()
+  const perPc4 = new Map<string, number>()
   for (const p of rows.portions) {
     const c = index.get(p.cell)
     if (c === undefined) continue
-    const codes = new Set([
-      p.area_code,
-      p.gemeente_code,
-      p.wijk_code,
-      p.buurt_code,
-      p.pc4_code,
-      'province',
-    ])
-    for (const code of codes) add(code, c, p.inhabitants)
-    if (p.inhabitants > (largest[c] as number)) {
-      largest[c] = p.inhabitants
+    for (const code of [p.gemeente_code, p.wijk_code, p.buurt_code, p.pc4_code, 'province'])
+      add(code, c, p.inhabitants)
+    if (
+      p.unit_code !== p.wijk_code &&
+      p.unit_code !== p.buurt_code &&
+      p.unit_code !== p.gemeente_code
+    )
+      add(p.unit_code, c, p.inhabitants)
+    const unitKey = `${c}|${p.unit_code}`
+    const u = (perUnit.get(unitKey) ?? 0) + p.inhabitants
+    perUnit.set(unitKey, u)
+    if (u > (largest[c] as number)) {
+      largest[c] = u
       wijk[c] = p.wijk_code
       buurt[c] = p.buurt_code
     }
+    if (p.pc4_code) {
+      const pcKey = `${c}|${p.pc4_code}`
+      const v = (perPc4.get(pcKey) ?? 0) + p.inhabitants
+      perPc4.set(pcKey, v)
+      if (v > (largestPc4[c] as number)) {
+        largestPc4[c] = v
+        pc4[c] = p.pc4_code
+      }
+    }
   }
+  const codeIndex = new Map<string, number>()
+  const codes: string[] = []
+  const indexOf = (code: string) => {
+    let i = codeIndex.get(code)
+    if (i === undefined) {
+      i = codes.length
+      codes.push(code)
+      codeIndex.set(code, i)
+    }
+    return i
+  }
+  const kept = rows.portions.filter((p) => index.has(p.cell))
+  const portions = {
+    cell: Int32Array.from(kept, (p) => index.get(p.cell) as number),
+    unit: Int32Array.from(kept, (p) => indexOf(p.unit_code)),
+    pc4: Int32Array.from(kept, (p) => (p.pc4_code ? indexOf(p.pc4_code) : -1)),
+    inhabitants: Float64Array.from(kept, (p) => p.inhabitants),
+    codes,
+  }
+  const byCode = new Map(controls.map((c) => [c.code, c]))
+  // The province: its gemeenten's official counts together, when every gemeente has one.
+  const gemeenten = controls.filter((c) => c.level === 'gemeente')
+  const province: Control | undefined =
+    gemeenten.length > 0 &&
+    [...groups.keys()].every((code) => !/^GM/.test(code) || byCode.has(code))
+      ? {
+          code: 'province',
+          level: 'gemeente',
+          year: gemeenten.every((g) => g.year === gemeenten[0]?.year)
+            ? (gemeenten[0]?.year ?? null)
+            : null,
+          official: gemeenten.reduce((s, g) => s + g.official, 0),
+          surface: gemeenten.reduce((s, g) => s + g.surface, 0),
+        }
+      : undefined
+  if (province) byCode.set('province', province)
   const selections = new Map<string, Selection>()
   for (const [code, g] of groups) {
+    const control = byCode.get(code)
+    let held = 0
+    for (const v of g.values()) held += v
+    // Scaled so the area's cells hold its own official count (exactly, up to floating point).
+    const factor = control && held > 0 ? control.official / held : 1
+    const cells = [...g.keys()].sort((a, b) => a - b)
     selections.set(code, {
-      cell: shared(Int32Array.from(g.cell)),
-      inhabitants: shared(Int32Array.from(g.inhabitants)),
+      cell: shared(Int32Array.from(cells)),
+      inhabitants: shared(Float64Array.from(cells, (c) => (g.get(c) as number) * factor)),
     })
   }
   return {
     res,
     cells: rows.cells.map((c) => c.cell),
-    inhabitants: Int32Array.from(rows.cells, (c) => c.inhabitants),
+    inhabitants: shared(Float64Array.from(rows.cells, (c) => c.inhabitants)),
     points,
     wijk,
     buurt,
+    pc4,
     selections,
+    controls: byCode,
+    portions,
     meta,
   }
+}
+
+/**
+ * The gap cells of an area as rows, one per unit and PC4 part of a cell, each named by its own
+ * wijk, buurt and PC4 and scaled like the area's selection (to its control total), so a cell on
+ * a boundary counts per part and a gap area is named after the parts inside the area.
+ */
+function gapRows(
+  surface: LoadedSurface,
+  nearest: Float64Array,
+  area: AreaRef,
+  thresholdM: number,
+): GapCellRow[] {
+  const { portions } = surface
+  const chains = portions.codes.map(chainOf)
+  const member = (u: number, pc4: number): boolean => {
+    if (area.level === 'province') return chains[u]?.gemeente !== null
+    if (area.level === 'pc4') return portions.codes[pc4] === area.code
+    const c = chains[u]
+    return (c?.[area.level] ?? null) === area.code
+  }
+  let raw = 0
+  const picked: number[] = []
+  for (let k = 0; k < portions.cell.length; k++) {
+    if (!member(portions.unit[k] as number, portions.pc4[k] as number)) continue
+    raw += portions.inhabitants[k] as number
+    picked.push(k)
+  }
+  const selection = surface.selections.get(area.code)
+  let scaled = 0
+  if (selection) for (const n of selection.inhabitants) scaled += n
+  const factor = raw > 0 ? scaled / raw : 1
+  const rows: GapCellRow[] = []
+  for (const k of picked) {
+    const c = portions.cell[k] as number
+    const d = nearest[c] as number
+    const n = (portions.inhabitants[k] as number) * factor
+    if (!(n > 0) || d <= thresholdM) continue
+    const chain = chains[portions.unit[k] as number]
+    const pc4 = portions.pc4[k] as number
+    rows.push({
+      h3: surface.cells[c] as string,
+      inhabitants: n,
+      distanceM: d,
+      wijk: chain?.wijk ?? chain?.gemeente ?? area.code,
+      buurt: chain?.buurt ?? null,
+      pc4: pc4 >= 0 ? (portions.codes[pc4] ?? null) : null,
+    })
+  }
+  return rows
 }
 
 /** A stable key for a place filter, for caches and fingerprints. */
@@ -162,6 +301,7 @@ export function filterKey(filter: PlaceFilter): string {
     freeEntry: filter.freeEntry ?? null,
     openAt: filter.openAt ?? null,
     openUnknown: filter.openUnknown,
+    approximate: filter.approximate,
   })
 }
 
@@ -183,7 +323,12 @@ const noSurface = () =>
 export function createAnalysis(deps: AnalysisDeps) {
   const surfaces = new Map<string, Promise<LoadedSurface>>()
   let places: { version: number; value: Promise<LoadedPlaces> } | undefined
-  let areaNames: { version: number; value: Promise<Map<string, AreaRef>> } | undefined
+  let areaNames:
+    | {
+        version: number
+        value: Promise<{ refs: Map<string, AreaRef>; shapes: Map<string, AreaShape> }>
+      }
+    | undefined
   const reaches = new Map<string, Promise<ReachResult>>()
 
   async function surfaceFor(res: SurfaceResolution, version: DataVersion): Promise<LoadedSurface> {
@@ -194,7 +339,7 @@ export function createAnalysis(deps: AnalysisDeps) {
       loaded = (async () => {
         const meta = await surfaceMeta(deps.db)
         if (!meta || meta.inhabitants === 0) throw noSurface()
-        return buildSurface(res, await loadSurface(deps.db, res), meta)
+        return buildSurface(res, await loadSurface(deps.db, res), meta, await loadControls(deps.db))
       })()
       surfaces.set(key, loaded)
       loaded.catch(() => surfaces.delete(key))
@@ -214,12 +359,17 @@ export function createAnalysis(deps: AnalysisDeps) {
     return places.value
   }
 
-  async function areas(version: DataVersion): Promise<Map<string, AreaRef>> {
+  async function areasAndShapes(version: DataVersion) {
     if (areaNames?.version !== version.areas) {
-      const value = listAreaNames(deps.db).then(
-        (rows) =>
-          new Map(rows.map((r) => [r.code, { code: r.code, name: r.name, level: r.level }])),
-      )
+      const value = listAreaNames(deps.db).then((rows) => ({
+        refs: new Map(rows.map((r) => [r.code, { code: r.code, name: r.name, level: r.level }])),
+        shapes: new Map(
+          rows.map((r) => [
+            r.code,
+            { centre: [r.lon, r.lat] as [number, number], areaKm2: r.area_km2 },
+          ]),
+        ),
+      }))
       areaNames = { version: version.areas, value }
       // A failed read (database down) must not stick: the next request reads again.
       value.catch(() => {
@@ -227,6 +377,10 @@ export function createAnalysis(deps: AnalysisDeps) {
       })
     }
     return areaNames.value
+  }
+
+  async function areas(version: DataVersion): Promise<Map<string, AreaRef>> {
+    return (await areasAndShapes(version)).refs
   }
 
   const noNetworkFor = (mode: Mode) =>
@@ -286,6 +440,8 @@ export function createAnalysis(deps: AnalysisDeps) {
     if (reaches.size > 32) reaches.delete(reaches.keys().next().value as string)
     return value
   }
+
+  const gapAreaCache = new WeakMap<ReachResult, Map<string, Promise<GapAreaResult>>>()
 
   /** Counted places per area code (every level) and in the province, once per cached reach. */
   const areaCounts = new WeakMap<ReachResult, Map<string, number>>()
@@ -403,7 +559,7 @@ export function createAnalysis(deps: AnalysisDeps) {
       const result = await reachFor(res, mode, filter)
       const selection = result.surface.selections.get(area.code) ?? {
         cell: new Int32Array(0),
-        inhabitants: new Int32Array(0),
+        inhabitants: new Float64Array(0),
       }
       const figures = coverage(selection, result.reach, thresholdM, maxGaps)
       let network = null
@@ -420,6 +576,49 @@ export function createAnalysis(deps: AnalysisDeps) {
         }
       }
       return { ...result, figures, placesInArea: placesIn(result, area), network }
+    },
+
+    /**
+     * The gap areas of an area: its populated cells beyond the threshold, merged where they
+     * touch, ranked most severe first (api/domain/gap-areas.ts), the `limit` first with their
+     * outlines. Computed on the compute threads, once per reach, area, threshold and limit.
+     */
+    async gapAreasOf(
+      area: AreaRef,
+      res: SurfaceResolution,
+      mode: Mode,
+      thresholdM: number,
+      filter: PlaceFilter,
+      limit: number,
+    ): Promise<GapAreaResult> {
+      const result = await reachFor(res, mode, filter)
+      let byKey = gapAreaCache.get(result)
+      if (!byKey) gapAreaCache.set(result, (byKey = new Map<string, Promise<GapAreaResult>>()))
+      const key = `${area.code}|${thresholdM}|${limit}`
+      let hit = byKey.get(key)
+      if (!hit) {
+        hit = (async () => {
+          const { surface, reach } = result
+          const rows = gapRows(surface, reach.nearest, area, thresholdM)
+          const { refs, shapes } = await areasAndShapes(result.version)
+          return deps.compute.run({
+            kind: 'gapAreas',
+            cells: gapCellsFromRows(rows),
+            context: {
+              thresholdM,
+              names: new Map([...refs.values()].map((a) => [a.code, a.name])),
+              wijken: new Map(
+                [...shapes].filter(([code]) => code.startsWith('WK') || code.startsWith('GM')),
+              ),
+            },
+            options: { limit },
+          })
+        })()
+        byKey.set(key, hit)
+        hit.catch(() => byKey?.delete(key))
+        if (byKey.size > 32) byKey.delete(byKey.keys().next().value as string)
+      }
+      return hit
     },
 
     /** The places a filter counts (the same selection every figure uses). */
@@ -449,14 +648,6 @@ export function createAnalysis(deps: AnalysisDeps) {
         cells.set(cell, entry)
       })
       return cells
-    },
-
-    /** A short fingerprint of the data a figure was computed on. */
-    fingerprint(version: DataVersion, meta: SurfaceMeta): string {
-      return createHash('sha256')
-        .update(`${version.assets}|${version.areas}|${meta.built_at}|${meta.inhabitants}`)
-        .digest('hex')
-        .slice(0, 16)
     },
 
     levels: CODE_LEVELS,

@@ -21,7 +21,7 @@ export interface ScenarioSettings {
   readonly thresholdM: number
 }
 
-const EMPTY: Selection = { cell: new Int32Array(0), inhabitants: new Int32Array(0) }
+const EMPTY: Selection = { cell: new Int32Array(0), inhabitants: new Float64Array(0) }
 
 /** A time budget for one request's heavy part, from now. */
 const budget = () => ({ deadline: Date.now() + DEFAULT_MAX_TASK_MS })

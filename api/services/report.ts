@@ -5,7 +5,7 @@ import type { Selection } from '../domain/coverage.js'
 import { SURFACE_RESOLUTIONS, type SurfaceResolution } from '../domain/surface.js'
 import type { Database } from '../db/database.js'
 import { getArea, listAreas } from '../repositories/areas.js'
-import { coverageDocument } from '../http/analysis.js'
+import { coverageDocument, type Pin } from './figures.js'
 import { findScenario, scenarioCoverage } from '../http/planning.js'
 import { DEFAULT_THRESHOLD, type Analysis, type AreaRef } from './analysis.js'
 import type { Clock } from './assets.js'
@@ -21,6 +21,8 @@ export interface ReportOptions {
   readonly lang: 'nl' | 'en'
   /** The mode of the map, the gap list and the headline (default: walk when a network is loaded). */
   readonly mode?: Mode | undefined
+  /** A permalink's pin: the report then says what changed since it was made. */
+  readonly pin?: Pin | undefined
 }
 
 type CoverageDoc = Awaited<ReturnType<typeof coverageDocument>>
@@ -48,6 +50,8 @@ export async function buildReport(
     planning: Planning
     clock: Clock
     networks: Partial<Record<Mode, boolean>>
+    /** Where the public reaches the service, for absolute permalinks (no trailing slash). */
+    baseUrl?: string | undefined
   },
   o: ReportOptions,
 ) {
@@ -68,6 +72,8 @@ export async function buildReport(
       thresholdM: threshold(mode),
       filter: DEFAULT_PLACE_FILTER,
       gaps,
+      gapAreas: gaps > 0 ? 10 : 0,
+      pin: mode === primary ? o.pin : undefined,
     })
   const figures: Partial<Record<Mode, { area: CoverageDoc; province: CoverageDoc }>> = {}
   for (const mode of all) {
@@ -130,7 +136,11 @@ export async function buildReport(
     lang: o.lang,
     ...(o.mode ? { mode: o.mode } : {}),
     ...(o.scenarioId ? { scenario: o.scenarioId } : {}),
+    // The data the figures were computed on: opened later, the report says what changed since.
+    data: figures[primary]?.area.inputs.dataVersion.data ?? '',
+    fp: figures[primary]?.area.inputs.dataVersion.fingerprint ?? '',
   })
+  const changed = figures[primary]?.area.inputs.dataChanged ?? null
   return {
     area,
     province,
@@ -142,7 +152,8 @@ export async function buildReport(
     map: { resolution: mapRes, cells, places, outlines, proposed: scenario?.scenario.add ?? [] },
     scenario,
     generatedAt: deps.clock.now().toISOString(),
-    permalink: `/reports/${area.code}?${params.toString()}`,
+    permalink: `${deps.baseUrl ?? ''}/reports/${area.code}?${params.toString()}`,
+    dataChanged: changed,
     lang: o.lang,
   }
 }

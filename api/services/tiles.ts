@@ -6,7 +6,8 @@ import { bboxContains, type Bbox } from '../domain/geo.js'
 import type { PlaceFilter } from '../domain/places.js'
 import type { Mode } from '../domain/reach.js'
 import { isNetworkReach } from '../domain/network/reach.js'
-import type { SurfaceResolution } from '../domain/surface.js'
+import { FIGURE_RESOLUTION } from '../domain/surface.js'
+import { aggregate, parentIndex, type ParentIndex } from '../domain/aggregate.js'
 import {
   BUFFER,
   EXTENT,
@@ -356,9 +357,32 @@ export interface CellValues {
 const round = (v: number, decimals: number) => Number(v.toFixed(decimals))
 
 /**
- * The values of GET /api/hexes for one metric at `res`, per cell: population (inhabitants),
- * density (total, meetingPlaces), distance, gap (only cells beyond the threshold, with
- * severity) and detour (straightM, detour). Absent values (no reachable place) are left out.
+ * Decimals of a hexagon's inhabitants: a rural hexagon holds a fraction of a person, and rounding
+ * a hundred thousand of them to hundredths shifted tens of people in the sum; to millionths the
+ * sum stays within a tenth.
+ */
+const CELL_DECIMALS = 6
+
+/** Parent indexes per surface and resolution, made once per data version. */
+const parentIndexes = new WeakMap<object, Map<number, ParentIndex>>()
+function parentsOf(surface: { cells: readonly string[] }, res: number): ParentIndex {
+  let byRes = parentIndexes.get(surface)
+  if (!byRes) parentIndexes.set(surface, (byRes = new Map<number, ParentIndex>()))
+  let index = byRes.get(res)
+  if (!index) byRes.set(res, (index = parentIndex(surface.cells, res)))
+  return index
+}
+
+/** Cell values per reach and request, so the tiles of one view do not recompute them. */
+const valueCache = new WeakMap<object, Map<string, CellValues>>()
+
+/**
+ * The values of GET /api/hexes and the cells tiles for one metric at `res`, per cell. Every
+ * figure comes from the resolution-10 analysis (FIGURE_RESOLUTION), summed into coarser cells
+ * for drawing (api/domain/aggregate.ts): population (inhabitants), density (total,
+ * meetingPlaces), distance (inhabitant-weighted mean distanceM, withinShare), gap (only cells
+ * with inhabitants beyond the threshold: those inhabitants, their severity and mean distance)
+ * and detour (mean detour and straightM). Absent values (no reachable place) are left out.
  */
 export async function cellValues(
   analysis: Analysis,
@@ -386,39 +410,69 @@ export async function cellValues(
       }),
     }
   }
-  const surfaceRes = res as SurfaceResolution
-  const { surface, reach } = await analysis.reachFor(surfaceRes, p.mode, p.filter)
+  const result = await analysis.reachFor(FIGURE_RESOLUTION, p.mode, p.filter)
+  const key = JSON.stringify([p.metric, p.thresholdM, res, p.bbox ?? null])
+  let cached = valueCache.get(result)
+  if (!cached) valueCache.set(result, (cached = new Map<string, CellValues>()))
+  const hit = cached.get(key)
+  if (hit) return hit
+  const { surface, reach } = result
   const detour =
-    p.metric === 'detour' ? await analysis.detourFor(surfaceRes, p.mode, p.filter) : null
+    p.metric === 'detour' ? await analysis.detourFor(FIGURE_RESOLUTION, p.mode, p.filter) : null
+  const index = parentsOf(surface, Math.min(res, FIGURE_RESOLUTION))
+  const agg = aggregate(
+    index,
+    surface.inhabitants,
+    reach.nearest,
+    p.thresholdM,
+    detour ? { factors: detour.factors, straight: detour.line.nearest } : undefined,
+  )
+  // At the figures' own resolution a cell is one cell: its reason for having no route.
+  const reasons =
+    index.cells.length === surface.cells.length && isNetworkReach(reach) ? reach.unreachable : null
   const cells: string[] = []
   const properties: Record<string, TileValue>[] = []
-  for (let i = 0; i < surface.cells.length; i++) {
-    if (!inBox(surface.points.lon[i] as number, surface.points.lat[i] as number)) continue
-    const nearest = reach.nearest[i] as number
-    if (p.metric === 'gap' && !(nearest > p.thresholdM)) continue
-    const cell = surface.cells[i] as string
-    const inhabitants = surface.inhabitants[i] as number
-    const props: Record<string, TileValue> = { cell, res, inhabitants }
+  for (let i = 0; i < index.cells.length; i++) {
+    const inhabitants = agg.inhabitants[i] as number
+    if (!(inhabitants > 0)) continue
+    if (p.metric === 'gap' && !((agg.gap[i] as number) > 0)) continue
+    const cell = index.cells[i] as string
+    const [lat, lon] = cellToLatLng(cell)
+    if (!inBox(lon, lat)) continue
+    const props: Record<string, TileValue> = {
+      cell,
+      res,
+      inhabitants: round(p.metric === 'gap' ? (agg.gap[i] as number) : inhabitants, CELL_DECIMALS),
+    }
     if (p.metric !== 'population') {
-      const distance = Number.isFinite(nearest) ? Math.round(nearest) : null
-      if (distance !== null) props['distanceM'] = distance
-      if (detour) {
-        const line = detour.line.nearest[i] as number
-        if (Number.isFinite(line)) props['straightM'] = Math.round(line)
-        const factor = detour.factors[i] as number
-        if (!Number.isNaN(factor)) props['detour'] = round(factor, 3)
-      }
-      if (isNetworkReach(reach)) {
-        const why = UNREACHABLE_NAMES[reach.unreachable[i] as number]
+      // On the gap layer, the distance of the inhabitants beyond the threshold.
+      const mean = (p.metric === 'gap' ? agg.meanGapDistanceM : agg.meanDistanceM)[i] as number
+      if (!Number.isNaN(mean)) props['distanceM'] = Math.round(mean)
+      props['withinShare'] = round((agg.within[i] as number) / inhabitants, 4)
+      const unreachable = agg.unreachable[i] as number
+      if (unreachable > 0) {
+        props['unreachableInhabitants'] = round(unreachable, CELL_DECIMALS)
+        const why = reasons ? UNREACHABLE_NAMES[reasons[i] as number] : null
         if (why) props['unreachable'] = why
       }
-      if (p.metric === 'gap' && distance !== null)
-        props['severity'] = Math.round(inhabitants * (distance - p.thresholdM))
+      if (p.metric === 'gap') {
+        props['totalInhabitants'] = round(inhabitants, CELL_DECIMALS)
+        props['severity'] = Math.round(agg.severity[i] as number)
+      }
+      if (detour) {
+        const straight = agg.meanStraightM[i] as number
+        if (!Number.isNaN(straight)) props['straightM'] = Math.round(straight)
+        const factor = agg.meanDetour[i] as number
+        if (!Number.isNaN(factor)) props['detour'] = round(factor, 3)
+      }
     }
     cells.push(cell)
     properties.push(props)
   }
-  return { res, cells, properties }
+  const values = { res, cells, properties }
+  cached.set(key, values)
+  if (cached.size > 64) cached.delete(cached.keys().next().value as string)
+  return values
 }
 
 /** Why a cell has no network distance, by the codes of `UNREACHABLE` (as GET /api/hexes). */

@@ -198,6 +198,8 @@ export async function resetDatabase(handle: DatabaseHandle): Promise<void> {
     'population_portions',
     'population_cells',
     'population_meta',
+    'population_controls',
+    'area_counts',
     'network_meta',
     'network_edges',
     'network_nodes',
@@ -354,12 +356,18 @@ export const REAL_AREAS = {
   pc4: ['flevoland_pc4_2020geom_pop2021.geojson', 2021],
 } as const
 
-/** Loads real CBS files from shared/data in one import (one surface rebuild). */
+/** The CBS key figures 2024 (counts by gemeente and wijk code) in shared/data. */
+export const REAL_COUNTS_2024 = 'flevoland_kwb2024_gemeenten_wijken_population.csv'
+
+/**
+ * Loads real CBS files from shared/data in one import (one surface rebuild); `counts2024` adds
+ * the 2024 key figures, as the README's example does.
+ */
 export async function loadRealAreas(
   handle: DatabaseHandle,
   clock: Clock,
   names: readonly (keyof typeof REAL_AREAS)[],
-  populationLevel: 'auto' | 'gemeente' | 'wijk' | 'pc4' = 'auto',
+  options: { counts2024?: boolean } = {},
 ) {
   const { importAreas } = await import('../../api/services/areas.js')
   return importAreas(
@@ -372,6 +380,15 @@ export async function loadRealAreas(
         source: `CBS / Kadaster (${file})`,
       }
     }),
-    { populationLevel },
+    options.counts2024
+      ? [
+          {
+            text: fs.readFileSync(requireSharedData(REAL_COUNTS_2024), 'utf8'),
+            year: 2024,
+            source: `CBS (${REAL_COUNTS_2024})`,
+            name: REAL_COUNTS_2024,
+          },
+        ]
+      : [],
   )
 }

@@ -34,17 +34,13 @@ export function importOsmFile(
  */
 export async function loadSyntheticDelftAreas(ctx: Pick<TestContext, 'handle' | 'clock'>) {
   const file = path.join(import.meta.dirname, '..', 'fixtures', 'synthetic-delft-areas.geojson')
-  await importAreas(
-    { db: ctx.handle.db, clock: ctx.clock },
-    [
-      {
-        collection: JSON.parse(fs.readFileSync(file, 'utf8')) as unknown,
-        year: 2026,
-        source: 'synthetic test areas',
-      },
-    ],
-    { populationLevel: 'auto' },
-  )
+  await importAreas({ db: ctx.handle.db, clock: ctx.clock }, [
+    {
+      collection: JSON.parse(fs.readFileSync(file, 'utf8')) as unknown,
+      year: 2026,
+      source: 'synthetic test areas',
+    },
+  ])
 }
 
 /** One blob of an `.osm.pbf` file: its BlobHeader type and the fields of its Blob message. */

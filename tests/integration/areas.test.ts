@@ -15,11 +15,22 @@ describeBackends('CBS areas (real files in shared/data)', (ctx) => {
     'loads the 6 gemeenten, 103 wijken and 94 PC4 areas with their exact totals',
     async () => {
       const report = await loadRealAreas(ctx().handle, systemClock, ['gemeenten', 'wijken', 'pc4'])
+      // Each level on its own: gemeenten, wijken and PC4 are the same people, never added up.
       expect(report).toMatchObject({
         imported: 203,
         by_level: { gemeente: 6, wijk: 103, pc4: 94 },
-        inhabitants_total: 434_771 + 434_715 + 428_210,
-        surface: { source_level: 'pc4', inhabitants: 428_210 },
+        levels: [
+          { level: 'gemeente', areas: 6, withCount: 6, inhabitants: 434_771, year: 2022 },
+          { level: 'wijk', areas: 103, withCount: 103, inhabitants: 434_715, year: 2022 },
+          { level: 'pc4', areas: 94, inhabitants: 428_210, year: 2021 },
+        ],
+        // The wijken are the surface's units; PC4 only weighs where people live within them.
+        surface: { source_level: 'wijk', year: 2022, inhabitants: 434_715 },
+      })
+      expect(report.gemeenten.find((g) => g.code === 'GM0995')).toMatchObject({
+        name: 'Lelystad',
+        official: 81_214,
+        wijken: 81_215,
       })
       const perLevel = await sql<{ level: string; total: number }>`
         select level, sum(inhabitants)::int as total from areas group by level order by level`.execute(

@@ -79,7 +79,7 @@ describeBackends(
             const r = await fetch(`${base}${heavy(3000 + 97 * i)}`, {
               headers: { 'accept-language': 'en' },
             })
-            return { status: r.status, headers: r.headers, json: (await r.json()) }
+            return { status: r.status, headers: r.headers, json: await r.json() }
           }),
         )
         const refused = answers.filter((a) => a.status === 503)

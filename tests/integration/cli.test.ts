@@ -18,6 +18,7 @@ import {
   testSchemas,
   needsSharedData,
   openTestDatabase,
+  REAL_COUNTS_2024,
   requireSharedData,
   truncateTables,
 } from '../helpers/backends.js'
@@ -94,24 +95,46 @@ describe.each(backends())('command-line scripts [%s]', (backend) => {
     dispose = undefined
   })
 
-  it.runIf(needsSharedData())('npm run import:areas loads the real wijken file', async () => {
-    const db = await scriptDatabase(backend)
-    dispose = db.dispose
-    const res = await script(
-      'import-areas.ts',
-      [requireSharedData('flevoland_wijken_2022.geojson')],
-      db.env,
-    )
-    expect(res.code, res.stderr).toBe(0)
-    expect(res.stdout).toContain('Loaded 103 areas (103 wijk); inhabitants in total 434.715')
-    const handle = await db.reopen()
-    const row = await sql<{ n: number; total: number; year: number }>`
-      select count(*)::int as n, sum(inhabitants)::int as total, min(inhabitants_year) as year from areas`.execute(
-      handle.db,
-    )
-    await handle.close()
-    expect(row.rows[0]).toEqual({ n: 103, total: 434_715, year: 2022 })
-  })
+  it.runIf(needsSharedData())(
+    "npm run import:areas loads the README's example and prints each level and gemeente beside CBS's count",
+    async () => {
+      const db = await scriptDatabase(backend)
+      dispose = db.dispose
+      const res = await script(
+        'import-areas.ts',
+        [
+          requireSharedData('flevoland_gemeenten_2022.geojson'),
+          requireSharedData('flevoland_wijken_2022.geojson'),
+          requireSharedData('flevoland_pc4_2020geom_pop2021.geojson'),
+          requireSharedData(REAL_COUNTS_2024),
+        ],
+        db.env,
+      )
+      expect(res.code, res.stderr).toBe(0)
+      const out = res.stdout.replace(/ +/g, ' ')
+      expect(out).toContain('Loaded 203 areas (6 gemeente, 103 wijk, 94 pc4).')
+      expect(out).toContain('Counts for 2024: 109 areas (6 gemeente, 103 wijk)')
+      // Per level on its own, never one sum of the three levels (1.297.696 people that do not exist).
+      expect(out).toContain(
+        'gemeente 6 of 6 areas with a count: 450.826 (CBS 2024; control totals)',
+      )
+      expect(out).toContain(
+        'wijk 103 of 103 areas with a count: 450.830 (CBS 2024; units of the surface)',
+      )
+      expect(out).toContain(
+        'pc4 93 of 94 areas with a count: 428.210 (CBS 2021; ancillary density only)',
+      )
+      expect(out).not.toMatch(/in total|1\.297\.696|1\.329\.866/)
+      // Per gemeente: CBS's own count beside its wijken's counts together.
+      expect(out).toContain('GM0995 Lelystad 84.080 | 84.080 |')
+      expect(out).toContain('GM0034 Almere 226.500 | 226.505 |')
+      const handle = await db.reopen()
+      const row = await sql<{ n: number }>`
+        select count(*)::int as n from area_counts where year = 2024`.execute(handle.db)
+      await handle.close()
+      expect(row.rows[0]?.n).toBe(109)
+    },
+  )
 
   it('npm run import reports row errors in a dry run, then imports a CSV, and exits 1 on bad rows', async () => {
     const db = await scriptDatabase(backend)
@@ -187,15 +210,12 @@ describe.each(backends())('command-line scripts [%s]', (backend) => {
       const pdf = path.join(dir, 'GM0995.pdf')
       const res = await script('report.ts', ['GM0995', '--out', pdf], db.env)
       expect(res.code, res.stderr).toBe(0)
-      const m = /(\d+) of (\d+) inhabitants within 800 m/.exec(res.stdout)
-      expect(m).not.toBeNull()
+      const m = /(\d+\.\d)% \((\d+) of (\d+) inhabitants\) within 800 m/.exec(res.stdout)
+      expect(m, res.stdout).not.toBeNull()
       expect(fs.readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-')
       const { stdout: text } = await run('pdftotext', ['-l', '1', '-layout', pdf, '-'])
       expect(text).toContain('Ontmoetingsplekken in Lelystad')
-      const share = new Intl.NumberFormat('nl-NL', {
-        minimumFractionDigits: 1,
-        maximumFractionDigits: 1,
-      }).format((100 * Number(m![1])) / Number(m![2]))
+      const share = m![1]!.replace('.', ',')
       expect(text.replace(/\s+/g, ' ')).toContain(`${share}% van de inwoners woont binnen 800 m`)
       // Kept for a person to look at: test-results/report-GM0995-<backend>.pdf
       fs.mkdirSync(path.join(projectRoot, 'test-results'), { recursive: true })

@@ -50,8 +50,9 @@ function planningChecks(
       ctx(),
       `/api/scenario-preview?${q}&add=${add}&close=${close.join(',')}`,
     )
-    expect(preview.withinToday).toBe(today.inhabitantsWithin)
-    expect(preview.inhabitants).toBe(today.inhabitants)
+    // Fractional inhabitants, summed in another order and rounded to hundredths: equal to 0.01.
+    expect(preview.withinToday).toBeCloseTo(today.inhabitantsWithin, 1)
+    expect(preview.inhabitants).toBeCloseTo(today.inhabitants, 1)
 
     const planner = await ctx().as('contributor')
     const saved = await call(planner, 'POST', '/api/scenarios', {
@@ -65,9 +66,9 @@ function planningChecks(
     })
     expect(saved.status, saved.text).toBe(201)
     const full = await get(ctx(), `/api/scenarios/${saved.json.id}/coverage`)
-    expect(full.today.inhabitantsWithin).toBe(today.inhabitantsWithin)
-    expect(full.withScenario.inhabitantsWithin).toBe(preview.withinAfter)
-    expect(full.difference.inhabitantsWithin).toBe(preview.gained)
+    expect(full.today.inhabitantsWithin).toBeCloseTo(today.inhabitantsWithin, 1)
+    expect(full.withScenario.inhabitantsWithin).toBeCloseTo(preview.withinAfter, 1)
+    expect(full.difference.inhabitantsWithin).toBeCloseTo(preview.gained, 1)
     const gainedCells = (list: { cell: string; gained: boolean }[]) =>
       list
         .filter((c) => c.gained)
@@ -89,9 +90,12 @@ function planningChecks(
     for (const g of gaps.slice(0, 10)) {
       const preview = await get(ctx(), `/api/scenario-preview?${q}&add=${g.lon},${g.lat},library`)
       const gainedCells = preview.cells.filter((c: { gained: boolean }) => c.gained)
-      expect(preview.gained).toBe(
-        gainedCells.reduce((s: number, c: { inhabitants: number }) => s + c.inhabitants, 0),
+      // Each cell rounded to hundredths: the sum may differ by half a hundredth per cell.
+      const sum = gainedCells.reduce(
+        (s: number, c: { inhabitants: number }) => s + c.inhabitants,
+        0,
       )
+      expect(Math.abs(preview.gained - sum)).toBeLessThanOrEqual(0.005 * gainedCells.length + 0.01)
       for (const c of preview.cells) expect(c.afterM).toBeLessThan(c.beforeM ?? Infinity)
       if (preview.gained > best.gained) best = { gained: preview.gained, lon: g.lon, lat: g.lat }
     }
@@ -115,13 +119,14 @@ function planningChecks(
       ctx(),
       `/api/scenario-preview?${q}&add=${first.lon},${first.lat},community_centre`,
     )
-    expect(preview.gained).toBe(first.gain)
+    expect(preview.gained).toBeCloseTo(first.gain, 1)
     // All k together: the preview of the whole set gains the sum of the marginal gains.
     const all = picks
       .map((p: { lon: number; lat: number }) => `${p.lon},${p.lat},community_centre`)
       .join(';')
     const together = await get(ctx(), `/api/scenario-preview?${q}&add=${all}`)
-    expect(together.gained).toBe(picks.reduce((s: number, p: { gain: number }) => s + p.gain, 0))
+    const sumOfGains = picks.reduce((s: number, p: { gain: number }) => s + p.gain, 0)
+    expect(Math.abs(together.gained - sumOfGains)).toBeLessThanOrEqual(0.01 * picks.length)
     expect(result.inputs.permalink).toMatch(/^\/api\/suggestions\?area=/)
   })
 }
@@ -208,7 +213,7 @@ describeBackends(
       const r = await get(ctx(), '/reports/GM9901.json')
       expect(r.primary).toBe('walk')
       expect(r.modes).toEqual(['walk', 'bike', 'line'])
-      const walk = await get(ctx(), '/api/coverage?area=GM9901&mode=walk&res=9&gaps=25')
+      const walk = await get(ctx(), '/api/coverage?area=GM9901&mode=walk&gaps=25')
       expect(r.figures.walk.area.inhabitantsWithin).toBe(walk.inhabitantsWithin)
       expect(r.figures.walk.area.network.meanDetourFactor).toBe(walk.network.meanDetourFactor)
       const html = await call(ctx().app, 'GET', '/reports/GM9901')

@@ -22,10 +22,10 @@ describeBackends(
       'shows the same figures as /api/coverage, beside the province',
       async () => {
         const coverage = (
-          await call(ctx().app, 'GET', '/api/coverage?area=GM0995&mode=line&res=9&gaps=25')
+          await call(ctx().app, 'GET', '/api/coverage?area=GM0995&mode=line&gaps=25')
         ).json
         const province = (
-          await call(ctx().app, 'GET', '/api/coverage?area=province&mode=line&res=9&gaps=0')
+          await call(ctx().app, 'GET', '/api/coverage?area=province&mode=line&gaps=0')
         ).json
         const json = await call(ctx().app, 'GET', '/reports/GM0995.json')
         expect(json.status, json.text).toBe(200)
@@ -35,8 +35,11 @@ describeBackends(
         expect(r.figures.line.area.inhabitantsWithin).toBe(coverage.inhabitantsWithin)
         expect(r.figures.line.area.gaps).toEqual(coverage.gaps)
         expect(r.figures.line.province.share).toBe(province.share)
-        expect(r.permalink).toBe('/reports/GM0995?res=9&threshold_line=800&lang=nl')
-        expect(r.map.cells.filter((c: { gap: boolean }) => c.gap)).toHaveLength(coverage.gapCount)
+        // Absolute, and pinned to the data the figures were computed on.
+        expect(r.permalink).toBe(
+          `http://localhost/reports/GM0995?res=10&threshold_line=800&lang=nl&data=${coverage.inputs.dataVersion.data}&fp=${coverage.inputs.dataVersion.fingerprint}`,
+        )
+        expect(r.figures.line.area.gapAreas).toEqual(coverage.gapAreas)
 
         const html = await call(ctx().app, 'GET', '/reports/GM0995')
         expect(html.headers.get('content-type')).toMatch(/text\/html/)
@@ -50,7 +53,7 @@ describeBackends(
         expect(html.text).not.toMatch(/<script>|<style>| style="|onclick=/) // the CSP allows none of these
         expect(html.text).toContain('<script src="/reports/report.js"></script>')
         expect(html.text).toContain('CBS Wijk- en Buurtkaart (CC BY 4.0)')
-        expect(html.text).toContain(coverage.gaps[0].wijk.name)
+        expect(html.text).toContain(coverage.gapAreas[0].label.nl)
         const en = await call(ctx().app, 'GET', '/reports/GM0995?lang=en')
         expect(en.text).toContain('<h1>Meeting places in Lelystad</h1>')
 
@@ -58,7 +61,7 @@ describeBackends(
         expect(csv.text).toContain(
           `figures,line,inhabitants_within,${coverage.inhabitantsWithin},${province.inhabitantsWithin},800`,
         )
-        const geo = await call(ctx().app, 'GET', '/reports/GM0995.gaps.geojson?res=9')
+        const geo = await call(ctx().app, 'GET', '/reports/GM0995.gaps.geojson')
         expect(geo.json.numberMatched).toBe(coverage.gapCount)
         expect(geo.json.features).toHaveLength(Math.min(coverage.gapCount, 1000))
         expect(geo.json.features[0].properties.cell).toBe(coverage.gaps[0].cell)
@@ -84,7 +87,9 @@ describeBackends(
           .json
         expect(coverage.difference.inhabitantsWithin).toBeGreaterThan(0)
         const html = await call(ctx().app, 'GET', `/reports/GM0995?scenario=${saved.json.id}`)
-        const n = new Intl.NumberFormat('nl-NL').format(coverage.difference.inhabitantsWithin)
+        const n = new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 0 }).format(
+          coverage.difference.inhabitantsWithin,
+        )
         expect(html.text).toContain(
           `Met de voorgestelde plek: ${n} inwoners erbij binnen 800 m hemelsbreed.`,
         )

@@ -1,12 +1,9 @@
 import fc from 'fast-check'
-import { cellToParent } from 'h3-js'
 import { describe, expect, it } from 'vitest'
 import { coverage, type Selection } from '../../api/domain/coverage.js'
 import { RADII, straightLine, type Points } from '../../api/domain/reach.js'
 import { computeStraightLine } from '../../api/services/compute/line.js'
 import { workerCompute } from '../../api/services/compute/pool.js'
-import { area as turfArea } from '@turf/turf'
-import { cellOverlaps, largestRemainder, spreadAreas, surfaces } from '../../api/domain/surface.js'
 
 const pts = (xy: [number, number][]): Points => ({
   x: Float64Array.from(xy, (p) => p[0]),
@@ -110,7 +107,7 @@ describe('straight-line reach (properties)', () => {
           const origins = pts(cells.map((c) => c[0]))
           const selection: Selection = {
             cell: Int32Array.from(cells, (_, i) => i),
-            inhabitants: Int32Array.from(cells, (c) => c[1]),
+            inhabitants: Float64Array.from(cells, (c) => c[1]),
           }
           const before = straightLine().measure(origins, pts(places))
           const after = straightLine().measure(origins, pts([...places, extra]))
@@ -171,7 +168,7 @@ describe('coverage (golden)', () => {
     }
     const selection = {
       cell: Int32Array.from([0, 1, 2, 3, 0]),
-      inhabitants: Int32Array.from([60, 30, 10, 5, 40]),
+      inhabitants: Float64Array.from([60, 30, 10, 5, 40]),
     }
     const cov = coverage(selection, reach, 800)
     expect(cov.inhabitants).toBe(145)
@@ -193,7 +190,7 @@ describe('coverage (golden)', () => {
 
   it('reports no share for an area without inhabitants', () => {
     const cov = coverage(
-      { cell: new Int32Array(0), inhabitants: new Int32Array(0) },
+      { cell: new Int32Array(0), inhabitants: new Float64Array(0) },
       {
         nearest: new Float64Array(0),
         within: [new Int32Array(0), new Int32Array(0), new Int32Array(0)],
@@ -201,105 +198,5 @@ describe('coverage (golden)', () => {
       800,
     )
     expect(cov).toMatchObject({ inhabitants: 0, share: null, meanDistanceM: null })
-  })
-})
-
-describe('population surface', () => {
-  const square = (lon: number, lat: number, size: number) => ({
-    type: 'Polygon' as const,
-    coordinates: [
-      [
-        [lon, lat],
-        [lon + size, lat],
-        [lon + size, lat + size],
-        [lon, lat + size],
-        [lon, lat],
-      ],
-    ],
-  })
-
-  it('rounds by largest remainder to the exact total, ties by key', () => {
-    expect(largestRemainder([1.5, 1.5, 1.0], 4)).toEqual([2, 1, 1])
-    expect(largestRemainder([1.5, 1.5, 1.0], 4, [9, 1, 5])).toEqual([1, 2, 1])
-    expect(largestRemainder([0.2, 0.2, 0.2, 0.2, 0.2], 1).reduce((a, b) => a + b)).toBe(1)
-  })
-
-  it('conserves every area and the total at every resolution; parents hold their children', () => {
-    fc.assert(
-      fc.property(
-        fc.array(
-          fc.record({
-            lon: fc.double({ min: 5.2, max: 5.8, noNaN: true }),
-            lat: fc.double({ min: 52.3, max: 52.8, noNaN: true }),
-            size: fc.double({ min: 0.0005, max: 0.03, noNaN: true }),
-            inhabitants: fc.integer({ min: 0, max: 20_000 }),
-          }),
-          { minLength: 1, maxLength: 4 },
-        ),
-        (specs) => {
-          const areas = specs.map((s, i) => ({
-            code: `A${i}`,
-            inhabitants: s.inhabitants,
-            geometry: square(s.lon, s.lat, s.size),
-          }))
-          const shares = spreadAreas(areas)
-          const totals = new Map(areas.map((a) => [a.code, a.inhabitants]))
-          const total = areas.reduce((s, a) => s + a.inhabitants, 0)
-          const all = surfaces(shares, totals)
-          const base = all.find((x) => x.res === 10)?.cells ?? []
-          for (const surface of all) {
-            expect(surface.cells.reduce((sum, c) => sum + c.inhabitants, 0)).toBe(total)
-            for (const a of areas) {
-              const own = surface.portions.filter((p) => p.area === a.code)
-              expect(own.reduce((sum, p) => sum + p.inhabitants, 0)).toBe(a.inhabitants)
-            }
-            const children = new Map<string, number>()
-            for (const c of base) {
-              const parent = cellToParent(c.cell, surface.res)
-              children.set(parent, (children.get(parent) ?? 0) + c.inhabitants)
-            }
-            expect(new Map(surface.cells.map((c) => [c.cell, c.inhabitants]))).toEqual(children)
-          }
-        },
-      ),
-      { numRuns: 25 },
-    )
-  })
-
-  it('finds exactly the polygon area in the cell overlaps, holes subtracted', () => {
-    const withHole = {
-      type: 'Polygon' as const,
-      coordinates: [
-        [
-          [5.5, 52.5],
-          [5.53, 52.5],
-          [5.53, 52.52],
-          [5.5, 52.52],
-          [5.5, 52.5],
-        ],
-        [
-          [5.51, 52.505],
-          [5.51, 52.512],
-          [5.52, 52.512],
-          [5.52, 52.505],
-          [5.51, 52.505],
-        ],
-      ],
-    }
-    for (const geometry of [square(5.5, 52.5, 0.013), withHole]) {
-      const total = [...cellOverlaps(geometry).values()].reduce((a, b) => a + b, 0)
-      const expected = turfArea({ type: 'Feature', properties: {}, geometry })
-      expect(Math.abs(total - expected) / expected).toBeLessThan(0.002)
-    }
-  })
-
-  it('spreads by overlapping area: a square twice the size of another gets twice the cells', () => {
-    const shares = spreadAreas([
-      { code: 'small', inhabitants: 1000, geometry: square(5.5, 52.5, 0.01) },
-      { code: 'large', inhabitants: 1000, geometry: square(5.6, 52.5, 0.02) },
-    ])
-    const cells = (code: string) => shares.filter((s) => s.area === code).length
-    expect(cells('large') / cells('small')).toBeGreaterThan(3.3)
-    expect(cells('large') / cells('small')).toBeLessThan(4.7)
   })
 })

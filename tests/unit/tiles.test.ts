@@ -204,6 +204,7 @@ describe('versions and cache', () => {
     meetingPlacesOnly: true,
     statuses: ['active' as const],
     openUnknown: 'include' as const,
+    approximate: 'exclude' as const,
   }
   const cells = (metric: 'population' | 'density' | 'distance', mode: 'line' | 'walk') =>
     ({ layer: 'cells', params: { metric, mode, thresholdM: 800, filter } }) as const

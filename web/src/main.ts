@@ -612,7 +612,7 @@ function hexesDrawn(cells: number) {
 }
 
 let coverageInFlight: AbortController | undefined
-let shownGaps: Coverage['gaps'] = []
+let shownGaps: Coverage['gapAreas'] = []
 
 /** Figures of the chosen area for the chosen threshold and mode. */
 async function refreshArea(fit: boolean) {
@@ -642,7 +642,7 @@ async function refreshArea(fit: boolean) {
       ),
     ])
     await view.showSelected(feature, fit)
-    shownGaps = coverage.gaps
+    shownGaps = coverage.gapAreas
     areaFigures.innerHTML = renderCoverage(coverage)
     sizeBars(areaFigures)
     document.body.dataset.area = code
@@ -675,7 +675,7 @@ wijkSelect.addEventListener('change', () => void refreshArea(true))
 areaFigures.addEventListener('click', (e) => {
   const button = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-gap]')
   const gap = button ? shownGaps[Number(button.dataset.gap)] : undefined
-  if (gap) view.flyTo(gap.lon, gap.lat)
+  if (gap) view.flyTo(gap.point[0], gap.point[1])
 })
 
 /** After a save: show the place, and for an edit offer to undo it (back to what it was). */

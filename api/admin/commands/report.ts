@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { z } from 'zod'
 import { straightLine } from '../../domain/reach.js'
-import { SURFACE_RESOLUTIONS } from '../../domain/surface.js'
+import { FIGURE_RESOLUTION, SURFACE_RESOLUTIONS } from '../../domain/surface.js'
 import { reportHtml } from '../../http/report-html.js'
 import { REPORT_CSS } from '../../http/reports.js'
 import { createAnalysis } from '../../services/analysis.js'
@@ -21,7 +21,7 @@ export const reportCommand = defineCommand({
     out: z.string().min(1),
     lang: z.enum(['nl', 'en']).default('nl'),
     scenario: z.string().optional(),
-    res: z.union(SURFACE_RESOLUTIONS.map((r) => z.literal(r))).default(9),
+    res: z.union(SURFACE_RESOLUTIONS.map((r) => z.literal(r))).default(FIGURE_RESOLUTION),
     thresholds: z.strictObject({ walk: metres, bike: metres, line: metres }).default({}),
     html: z.boolean().default(false),
     browserPath: z.string().default('/usr/bin/chromium'),
@@ -82,8 +82,9 @@ export const reportCommand = defineCommand({
     }
     const f = report.figures[report.primary]?.area
     if (f) {
+      const share = f.share === null ? '–' : `${(f.share * 100).toFixed(1)}%`
       io.out(
-        `${args.out}: ${report.area.name}, ${f.inhabitantsWithin} of ${f.inhabitants} inhabitants within ` +
+        `${args.out}: ${report.area.name}, ${share} (${Math.round(f.inhabitantsWithin)} of ${f.inhabitants} inhabitants) within ` +
           `${report.thresholds[report.primary]} m (${report.primary}).`,
       )
     }

@@ -6,6 +6,7 @@ import * as m20261123T0900 from './2026-11-23T0900_accounts.js'
 import * as m20261123T1200 from './2026-11-23T1200_scenarios.js'
 import * as m20261124T0900 from './2026-11-24T0900_append_only_truncate.js'
 import * as m20261124T0930 from './2026-11-24T0930_token_expiry.js'
+import * as m20261206T1000 from './2026-12-06T1000_population_model.js'
 
 /** Every migration, by name (sorted by time). Add new ones at the end; never edit old ones. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1200_scenarios': m20261123T1200,
   '2026-11-24T0900_append_only_truncate': m20261124T0900,
   '2026-11-24T0930_token_expiry': m20261124T0930,
+  '2026-12-06T1000_population_model': m20261206T1000,
 }

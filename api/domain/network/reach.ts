@@ -249,7 +249,7 @@ export function detourFactors(network: Reach, line: Reach): Float64Array {
  * the portions whose cell has a factor; null when none has.
  */
 export function meanDetour(
-  selection: { readonly cell: Int32Array; readonly inhabitants: Int32Array },
+  selection: { readonly cell: Int32Array; readonly inhabitants: ArrayLike<number> },
   factors: Float64Array,
 ): { readonly mean: number | null; readonly inhabitants: number } {
   let sum = 0
@@ -266,7 +266,7 @@ export function meanDetour(
 
 /** Inhabitants of a selection per reason they have no network distance. */
 export function unreachableByReason(
-  selection: { readonly cell: Int32Array; readonly inhabitants: Int32Array },
+  selection: { readonly cell: Int32Array; readonly inhabitants: ArrayLike<number> },
   reach: NetworkReach,
 ): { readonly noPathNearby: number; readonly noPlaceReachable: number } {
   let noPath = 0

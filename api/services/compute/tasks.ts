@@ -4,6 +4,13 @@ import { networkReach, type NetworkReach } from '../../domain/network/reach.js'
 import { straightLine, type Points, type Reach } from '../../domain/reach.js'
 import { lineSites, networkSites, type SiteReach } from '../../domain/sites.js'
 import { greedyCover, type Candidate } from '../../domain/suggest.js'
+import {
+  gapAreas,
+  type GapAreaContext,
+  type GapAreaOptions,
+  type GapAreaResult,
+  type GapCells,
+} from '../../domain/gap-areas.js'
 import { previewOn, type CellChange, type ScenarioChanges } from '../../domain/scenario.js'
 
 /**
@@ -57,6 +64,12 @@ export type Task =
       readonly budget: Budget
     }
   | {
+      readonly kind: 'gapAreas'
+      readonly cells: GapCells
+      readonly context: GapAreaContext
+      readonly options: GapAreaOptions
+    }
+  | {
       readonly kind: 'preview'
       readonly sites: SitesInput
       readonly area: { readonly code: string; readonly selection: Selection }
@@ -89,7 +102,9 @@ export type Result<T extends Task> = T extends { kind: 'lineReach' }
     ? NetworkReach
     : T extends { kind: 'suggest' }
       ? SuggestResult
-      : PreviewResult
+      : T extends { kind: 'gapAreas' }
+        ? GapAreaResult
+        : PreviewResult
 
 /**
  * Stops a task that ran past its budget; the pool answers 503 with Retry-After. Recognised by
@@ -192,6 +207,8 @@ export function runTask<T extends Task>(task: T, state: TaskState): Result<T> {
       }) as unknown as Result<T>
     case 'suggest':
       return suggest(task, state) as unknown as Result<T>
+    case 'gapAreas':
+      return gapAreas(task.cells, task.context, task.options) as unknown as Result<T>
     case 'preview': {
       checkBudget(task.budget)
       const selection = task.area.selection

@@ -333,9 +333,7 @@ export async function downloadRegion(
   let areas: AreaImportReport | null = null
   if (areaFiles.length > 0) {
     options.onProgress?.({ step: 'import', what: 'areas' })
-    areas = await importAreas({ db: deps.db, clock: deps.clock }, areaFiles, {
-      populationLevel: 'auto',
-    })
+    areas = await importAreas({ db: deps.db, clock: deps.clock }, areaFiles)
   }
   let osm: OsmImportReport | null = null
   if (osmRecord) {

@@ -150,9 +150,36 @@ async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   return (await res.json()) as T
 }
 
+/** Bilingual text from the API: the interface shows the one of its language. */
+export interface Bilingual {
+  nl: string
+  en: string
+}
+
+/** Neighbouring gap cells merged: what lists, the map and the report rank. */
+export interface GapArea {
+  id: string
+  rank: number
+  label: Bilingual
+  inhabitants: number
+  unreachableInhabitants: number
+  cellCount: number
+  severity: number
+  distanceM: { min: number; max: number } | null
+  areaKm2: number
+  sparse: boolean
+  wijken: { code: string; name: string; inhabitants: number }[]
+  buurten: { code: string; name: string; inhabitants: number }[]
+  pc4: { code: string; name: string; inhabitants: number }[]
+  point: [number, number]
+  outline: { type: 'MultiPolygon'; coordinates: number[][][][] } | null
+}
+
 export interface Coverage {
   area: { code: string; name: string; level: string }
   inhabitants: number
+  /** The year of the CBS count the inhabitants are. */
+  inhabitantsYear: number | null
   inhabitantsWithin: number
   share: number | null
   places: number
@@ -178,12 +205,34 @@ export interface Coverage {
     wijk: { code: string; name: string } | null
     buurt: { code: string; name: string } | null
   }[]
+  gapAreaCount: number
+  gapAreas: GapArea[]
   inputs: {
-    population: { level: string; sources: { source: string; year: number | null }[] }
+    population: {
+      year: number | null
+      units: string
+      sources: { source: string; year: number | null }[]
+      ancillary: { name: string; source: string; year: number | null }[]
+    }
     resolution: number
     mode: string
     thresholdM: number
-    places: { counted: number }
+    places: {
+      counted: number
+      inArea: {
+        counted: number
+        bySource: Record<string, number>
+        checkedLastYear: number
+        leftOutApproximate: number
+      } | null
+    }
+    register?: {
+      complete: boolean
+      gaps: string[]
+      message: Bilingual | null
+      advice: Bilingual | null
+    }
+    dataChanged?: { message: Bilingual }
     network?: { source: { file: string }; importedAt: string; licence: string; snapLimitM: number }
     permalink: string
   }

@@ -6,6 +6,11 @@ const oneDecimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 })
 const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 })
 
 export const formatNumber = (n: number) => whole.format(n)
+/**
+ * Inhabitants for reading: the figures hold fractions of people (nothing is rounded before
+ * display), shown here as whole people, or "<1" for a hexagon of farmland with a fraction.
+ */
+export const formatPeople = (n: number) => (n > 0 && n < 0.5 ? '<1' : whole.format(Math.round(n)))
 export const formatDecimal = (n: number) => oneDecimal.format(n)
 export const formatPercent = (share: number) => percent.format(share)
 

@@ -191,9 +191,19 @@ export const nl = {
   noGaps: 'Geen gaten: iedereen woont binnen de grens.',
   unknownWijk: 'Onbekende wijk',
   gapItem: (inhabitants: string, distance: string) => `${inhabitants} inwoners, ${distance}`,
+  gapAreasTitle: (n: string, threshold: string, areas: string) =>
+    `Waar wonen mensen te ver weg? ${n} inwoners verder dan ${threshold}, in ${areas}`,
+  gapAreasCount: (n: number) => (n === 1 ? '1 gebied' : `${n} gebieden`),
+  gapArea: (label: string, inhabitants: string, distance: string) =>
+    `${label}: ${inhabitants} inwoners, ${distance}`,
+  distanceRange: (from: string, to: string) => `${from} tot ${to}`,
+  sparseArea: 'dunbevolkt buitengebied',
+  registerIncomplete: 'Let op: het register is nog niet compleet',
   noPlace: 'geen plek bereikbaar',
   sources: (text: string, counted: string, res: number) =>
     `Bron: ${text}. ${counted} actieve ontmoetingsplekken geteld, H3-resolutie ${res}.`,
+  placesCounted: (n: string, checked: string, left: string) =>
+    `In dit gebied tellen ${n} plekken met een bekend adres mee; ${checked} zijn het afgelopen jaar gecontroleerd${left === '0' ? '' : `; ${left} tellen niet mee omdat alleen de plaats of wijk bekend is`}.`,
   network: (file: string, licence: string) => `wegennet: ${file}, ${licence}`,
   figuresAsData: 'Cijfers als data',
   // Place panel
@@ -607,9 +617,18 @@ export const en: Messages = {
   noGaps: 'No gaps: everyone lives within the threshold.',
   unknownWijk: 'Unknown district',
   gapItem: (inhabitants, distance) => `${inhabitants} inhabitants, ${distance}`,
+  gapAreasTitle: (n, threshold, areas) =>
+    `Where do people live too far away? ${n} inhabitants farther than ${threshold}, in ${areas}`,
+  gapAreasCount: (n) => (n === 1 ? '1 area' : `${n} areas`),
+  gapArea: (label, inhabitants, distance) => `${label}: ${inhabitants} inhabitants, ${distance}`,
+  distanceRange: (from, to) => `${from} to ${to}`,
+  sparseArea: 'sparsely populated countryside',
+  registerIncomplete: 'Note: the register is not complete yet',
   noPlace: 'no place reachable',
   sources: (text, counted, res) =>
     `Source: ${text}. ${counted} active meeting places counted, H3 resolution ${res}.`,
+  placesCounted: (n, checked, left) =>
+    `In this area ${n} places with a known address count; ${checked} were checked in the past year${left === '0' ? '' : `; ${left} do not count because only their town or district is known`}.`,
   network: (file, licence) => `network: ${file}, ${licence}`,
   figuresAsData: 'Figures as data',
   fieldKind: 'Kind',

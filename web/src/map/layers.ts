@@ -1,4 +1,4 @@
-import { formatDecimal, formatDistance, formatNumber } from '../i18n/format.js'
+import { formatDecimal, formatDistance, formatNumber, formatPeople } from '../i18n/format.js'
 import { t } from '../i18n/index.js'
 import type { LayerSpecification, StyleSpecification } from 'maplibre-gl'
 
@@ -500,7 +500,7 @@ export function describeCell(
   const people =
     p.inhabitants === undefined
       ? ''
-      : t('inhabitants', formatNumber(p.inhabitants), p.inhabitants === 1)
+      : t('inhabitants', formatPeople(p.inhabitants), Math.round(p.inhabitants) === 1)
   switch (metric) {
     case 'population':
       return people

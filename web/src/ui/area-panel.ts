@@ -1,6 +1,12 @@
 import type { Coverage } from '../api-client/index.js'
-import { formatDecimal, formatDistance, formatNumber, formatPercent } from '../i18n/format.js'
-import { t } from '../i18n/index.js'
+import {
+  formatDecimal,
+  formatDistance,
+  formatNumber,
+  formatPeople,
+  formatPercent,
+} from '../i18n/format.js'
+import { lang, t } from '../i18n/index.js'
 import { escapeHtml } from './dom.js'
 
 const HOW = { line: 'modeLine', walk: 'modeWalk', bike: 'modeBike' } as const
@@ -16,7 +22,7 @@ function network(c: Coverage): string {
   const cut = n.unreachableInhabitants
   const unreachable =
     cut && cut.noPathNearby + cut.noPlaceReachable > 0
-      ? `<dt>${t('noRoute')}</dt><dd>${t('noRouteValue', formatNumber(cut.noPathNearby), formatNumber(cut.noPlaceReachable))}</dd>`
+      ? `<dt>${t('noRoute')}</dt><dd>${t('noRouteValue', formatPeople(cut.noPathNearby), formatPeople(cut.noPlaceReachable))}</dd>`
       : ''
   return detour + unreachable
 }
@@ -37,17 +43,36 @@ export function renderCoverage(c: Coverage): string {
           ? t('legendMoreThan', formatDistance(b.fromM))
           : `${formatDistance(b.fromM)} – ${formatDistance(b.toM)}`
       const width = Math.round((b.inhabitants / max) * 100)
-      return `<li><span class="band-label">${label}</span><span class="bar" data-width="${width}"></span><span class="band-value">${formatNumber(b.inhabitants)}</span></li>`
+      return `<li><span class="band-label">${label}</span><span class="bar" data-width="${width}"></span><span class="band-value">${formatPeople(b.inhabitants)}</span></li>`
     })
     .join('')
-  const gaps = c.gaps
+  // Gap areas, most severe first: neighbouring gap cells merged, named so people recognise them.
+  const range = (d: { min: number; max: number } | null) =>
+    d === null
+      ? t('noPlace')
+      : d.max - d.min < 100
+        ? formatDistance(d.max)
+        : t('distanceRange', formatDistance(d.min), formatDistance(d.max))
+  const gaps = c.gapAreas
     .map(
       (g, i) =>
-        `<li><button type="button" class="gap" data-gap="${i}">${escapeHtml(g.wijk?.name ?? t('unknownWijk'))}` +
-        `${g.buurt ? `, ${escapeHtml(g.buurt.name)}` : ''}: ` +
-        `${t('gapItem', formatNumber(g.inhabitants), g.distanceM === null ? t('noPlace') : formatDistance(g.distanceM))}</button></li>`,
+        `<li><button type="button" class="gap" data-gap="${i}">` +
+        `${escapeHtml(t('gapArea', g.label[lang], formatPeople(g.inhabitants), range(g.distanceM)))}` +
+        `${g.sparse ? ` <span class="sparse">(${t('sparseArea')})</span>` : ''}</button></li>`,
     )
     .join('')
+  const register = c.inputs.register
+  const notice =
+    register && !register.complete && register.message
+      ? `<div class="notice" role="note"><strong>${t('registerIncomplete')}</strong><p>${escapeHtml(register.message[lang])}</p>${register.advice ? `<p>${escapeHtml(register.advice[lang])}</p>` : ''}</div>`
+      : ''
+  const changed = c.inputs.dataChanged
+    ? `<div class="notice" role="note"><p>${escapeHtml(c.inputs.dataChanged.message[lang])}</p></div>`
+    : ''
+  const inArea = c.inputs.places.inArea
+  const counted = inArea
+    ? `<p class="note">${t('placesCounted', formatNumber(inArea.counted), formatNumber(inArea.checkedLastYear), formatNumber(inArea.leftOutApproximate))}</p>`
+    : ''
   const source = [
     ...c.inputs.population.sources.map(
       (s) => `${escapeHtml(s.source)}${s.year ? ` (${s.year})` : ''}`,
@@ -58,10 +83,11 @@ export function renderCoverage(c: Coverage): string {
   ].join('; ')
   return `
     <h3>${escapeHtml(c.area.name)}</h3>
+    ${changed}${notice}
     <p class="headline">${t(
       'areaHeadline',
-      formatNumber(c.inhabitants),
-      formatNumber(c.inhabitantsWithin),
+      formatPeople(c.inhabitants),
+      formatPeople(c.inhabitantsWithin),
       c.share === null ? '–' : formatPercent(c.share),
       threshold,
       how,
@@ -74,8 +100,9 @@ export function renderCoverage(c: Coverage): string {
     </dl>
     <h4>${t('bandsTitle')}</h4>
     <ul class="bands" aria-label="${t('bandsLabel')}">${bands}</ul>
-    <h4>${t('gapsTitle', formatNumber(c.gapInhabitants), threshold)}</h4>
+    <h4>${t('gapAreasTitle', formatPeople(c.gapInhabitants), threshold, t('gapAreasCount', c.gapAreaCount))}</h4>
     <ol class="gaps">${gaps || `<li>${t('noGaps')}</li>`}</ol>
+    ${counted}
     <p class="note">${t('sources', source, formatNumber(c.inputs.places.counted), c.inputs.resolution)}
       <a href="${escapeHtml(c.inputs.permalink)}" target="_blank" rel="noopener">${t('figuresAsData')}</a></p>`
 }
