@@ -301,6 +301,7 @@ export async function startChild(
       PORT: String(port),
       HOST: '127.0.0.1',
       BUURTKAART_SEED: 'false',
+      BUURTKAART_REGION_DATA: 'none',
       LOG_LEVEL: 'error',
       BUURTKAART_WRITES_PER_MINUTE: '1000000',
       ...env,

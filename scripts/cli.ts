@@ -1,7 +1,6 @@
 import { loadConfig, ConfigError, type Config } from '../api/config.js'
 import { runCommand, type Command, type CommandIo } from '../api/admin/command.js'
 import { sendCommand } from '../api/admin/socket.js'
-import { DomainError } from '../api/domain/errors.js'
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../api/db/create-db.js'
 import { DataDirInUseError, liveOwner, type LockOwner } from '../api/db/lock.js'
 import { systemClock } from '../api/services/assets.js'
@@ -91,42 +90,6 @@ export async function execute<A>(command: Command<A>, args: A): Promise<never> {
     await handle.close()
   }
   process.exit(code)
-}
-
-/** Opens the configured database (migrated) for a command-line script. */
-export async function openForScript(): Promise<{ config: Config; handle: DatabaseHandle }> {
-  const config = loadConfigOrFail()
-  let handle: DatabaseHandle
-  try {
-    handle = await openDatabase({
-      databaseUrl: config.databaseUrl,
-      dataDir: config.dataDir,
-      maxConnections: 2,
-      purpose: `npm run ${process.env.npm_lifecycle_event ?? 'script'}`,
-    })
-  } catch (e) {
-    if (e instanceof DataDirInUseError) fail(e.message)
-    throw e
-  }
-  await migrateToLatest(handle.db)
-  return { config, handle }
-}
-
-/**
- * Runs a script's work and closes the database: a DomainError (bad file, failed download) is
- * printed in plain English with exit code 1; anything else is a bug and is thrown.
- */
-export async function runScript(close: () => Promise<void>, work: () => Promise<void>) {
-  try {
-    await work()
-  } catch (e) {
-    if (!(e instanceof DomainError)) throw e
-    console.error(e.detail.en)
-    for (const f of e.fields) console.error(`  ${f.pointer}: ${f.message.en}`)
-    process.exitCode = 1
-  } finally {
-    await close()
-  }
 }
 
 export function fail(message: string): never {

@@ -995,6 +995,7 @@ export async function runLoadTest(options: LoadOptions): Promise<LoadReport> {
       DATABASE_URL: url,
       BUURTKAART_DATA_DIR: path.join(tmp, 'pglite'),
       BUURTKAART_SEED: 'true',
+      BUURTKAART_REGION_DATA: 'none',
       BUURTKAART_WRITES_PER_MINUTE: '10000000',
     })
     log(`Service on port ${service.port}`)

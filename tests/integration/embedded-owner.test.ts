@@ -47,6 +47,7 @@ async function startService(dataDir: string): Promise<{ child: ChildProcess; url
       PORT: '0',
       HOST: '127.0.0.1',
       BUURTKAART_SEED: 'false',
+      BUURTKAART_REGION_DATA: 'none',
       LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

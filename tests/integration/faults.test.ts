@@ -40,6 +40,7 @@ describe('graceful shutdown of the service process [pglite]', () => {
     service = await Service.start({
       BUURTKAART_DATA_DIR: dataDir,
       BUURTKAART_SEED: 'true',
+      BUURTKAART_REGION_DATA: 'none',
       BUURTKAART_WRITES_PER_MINUTE: '100000',
     })
     const report = await checkGracefulShutdown(service, adminToken)
