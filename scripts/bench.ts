@@ -51,12 +51,12 @@ import {
 
 const loadBefore = os.loadavg()[0] ?? 0
 const onlyAt = process.argv.indexOf('--only')
-if (onlyAt >= 0) {
-  const only = process.argv[onlyAt + 1]
-  if (only === 'load') console.log(await benchLoad())
-  else if (only === 'availability') console.log(await benchAvailability())
-  else throw new Error('--only takes one section: load or availability')
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined
+if (only === 'load' || only === 'availability') {
+  console.log(only === 'load' ? await benchLoad() : await benchAvailability())
   process.exit(0)
+} else if (only !== undefined && only !== 'engine') {
+  throw new Error('--only takes one section: engine, load or availability')
 }
 const read = (file: string) => {
   const full = path.join(SHARED, file)
@@ -278,6 +278,13 @@ for (const [gm, cov] of engineResult) {
 console.log(
   `PostGIS (${baseline.backend}): p50 ${fmt(baseline.ms.p50)} ms; largest coverage difference ${maxDiffPp.toFixed(4)} pp`,
 )
+if (only === 'engine') {
+  console.log(
+    `Surface build ${fmt(buildMs)} ms (import ${fmt(importMs)} ms); ${surface.cells.length} cells; ratio ${(baseline.ms.p50 / engine.p50).toFixed(0)}×`,
+  )
+  await compute.close()
+  process.exit(0)
+}
 
 // --- National scale ----------------------------------------------------------------------------
 const TILES = Math.ceil(Math.sqrt(2_500_000 / surface.cells.length))

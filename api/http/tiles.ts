@@ -305,15 +305,19 @@ const LAYER_DOCS: Record<
   cells: {
     name: 'Buurtkaart hexagon metrics',
     description:
-      'H3 cells with the values of GET /api/hexes for the metric; the resolution follows the zoom (7 at z≤8, 8 at z9, 9 at z10–11, 10 from z12; density 6 at z≤6) unless res is given, and is coarser where a tile would be too large.',
+      'H3 cells with the values of GET /api/hexes for the metric. Every figure is computed at resolution 10; the hexagons drawn follow the zoom (7 at z≤8, 8 at z9, 9 at z10–11, 10 from z12; density 6 at z≤6) unless res is given, coarser where a tile would be too large, and hold the sum of their resolution-10 children (means weighted by inhabitants). The inputs and fingerprint of the figures are in this TileJSON.',
     fields: {
       cell: 'String: H3 index',
-      res: 'Number: H3 resolution',
-      inhabitants: 'Number',
-      distanceM: 'Number: metres to the nearest counted place (absent when none is reachable)',
+      res: 'Number: H3 resolution of the hexagon',
+      inhabitants: 'Number: inhabitants (fractional); on the gap metric those beyond the threshold',
+      totalInhabitants: 'Number: all inhabitants of the hexagon (metric gap)',
+      distanceM:
+        'Number: inhabitant-weighted mean metres to the nearest counted place (on the gap metric over those beyond the threshold; absent when none is reachable)',
+      withinShare: 'Number: share of the inhabitants within the threshold',
+      unreachableInhabitants: 'Number: inhabitants with no reachable place',
       straightM: 'Number: straight-line metres (metric detour)',
       detour: 'Number: network ÷ straight line (metric detour)',
-      unreachable: 'String: why no distance (network modes)',
+      unreachable: 'String: why no distance (network modes, resolution 10)',
       severity: 'Number: inhabitants × metres beyond the threshold (metric gap)',
       total: 'Number: assets in the cell (metric density)',
       meetingPlaces: 'Number: meeting places in the cell (metric density)',

@@ -42,6 +42,7 @@ const areaFigures = byId<HTMLElement>('area-figures')
 const kindsBox = byId<HTMLFieldSetElement>('kinds')
 const wheelchairSelect = byId<HTMLSelectElement>('wheelchair')
 const freeEntryBox = byId<HTMLInputElement>('free-entry')
+const approximateBox = byId<HTMLInputElement>('approximate')
 const openNowBox = byId<HTMLInputElement>('open-now')
 const searchInput = byId<HTMLInputElement>('search')
 const searchResults = byId<HTMLElement>('search-results')
@@ -157,6 +158,7 @@ function outdatedBefore(): string {
 const taxonomy = api.taxonomy()
 pick(wheelchairSelect, params.get('wheelchair'))
 freeEntryBox.checked = params.get('freeEntry') === 'true'
+approximateBox.checked = params.get('approximate') === 'include'
 openNowBox.checked = params.get('openAt') === 'now'
 const kindsInUrl = params.get('kind')?.split(',') ?? []
 
@@ -178,7 +180,8 @@ async function buildKindBoxes() {
     kindsInUrl.length > 0 ||
     wheelchairSelect.value ||
     freeEntryBox.checked ||
-    openNowBox.checked
+    openNowBox.checked ||
+    approximateBox.checked
   ) {
     byId<HTMLDetailsElement>('counted').open = true
   }
@@ -199,6 +202,8 @@ function placeFilter(): Record<string, string> {
     ...(wheelchairSelect.value ? { wheelchair: wheelchairSelect.value } : {}),
     ...(freeEntryBox.checked ? { freeEntry: 'true' } : {}),
     ...(openNowBox.checked ? { openAt: 'now' } : {}),
+    // A town or district centre is not where a place is: counted only when asked.
+    ...(approximateBox.checked ? { approximate: 'include' } : {}),
   }
 }
 

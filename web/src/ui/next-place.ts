@@ -5,7 +5,7 @@ import {
   type Suggestions,
   type Taxonomy,
 } from '../api-client/index.js'
-import { formatDistance, formatNumber } from '../i18n/format.js'
+import { formatDistance, formatPeople } from '../i18n/format.js'
 import { pickLabel, t } from '../i18n/index.js'
 import type { MapPin } from '../map/index.js'
 import { byId } from './dom.js'
@@ -87,7 +87,7 @@ export function createNextPlace(deps: {
         button.setAttribute('aria-pressed', 'false')
         const gain = document.createElement('strong')
         gain.className = 'gain'
-        gain.textContent = t('nextGain', formatNumber(s.gain))
+        gain.textContent = t('nextGain', formatPeople(s.gain))
         const where = document.createElement('span')
         where.className = 'sub'
         where.textContent = labels[i] ?? ''
@@ -107,7 +107,7 @@ export function createNextPlace(deps: {
       element.textContent = String(s.rank)
       element.setAttribute(
         'aria-label',
-        t('nextPinLabel', s.rank, t('nextGain', formatNumber(s.gain))),
+        t('nextPinLabel', s.rank, t('nextGain', formatPeople(s.gain))),
       )
       element.addEventListener('click', () => choose(i))
       return deps.map.pin([s.lon, s.lat], element)

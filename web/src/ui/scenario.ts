@@ -7,7 +7,7 @@ import {
   type ScenarioPreview,
   type Taxonomy,
 } from '../api-client/index.js'
-import { formatDistance, formatNumber, formatPercent } from '../i18n/format.js'
+import { formatDistance, formatNumber, formatPeople, formatPercent } from '../i18n/format.js'
 import { lang, pickLabel, t } from '../i18n/index.js'
 import { SCENARIO_COLORS } from '../map/layers.js'
 import type { MapPin } from '../map/index.js'
@@ -43,8 +43,11 @@ export function modeShort(mode: string): string {
       : t('modeShortLine')
 }
 
-/** A signed whole number in the interface language: "+2.340", "−12", "+0". */
-const signed = (n: number) => `${n < 0 ? '−' : '+'}${formatNumber(Math.abs(n))}`
+/** Signed whole people in the interface language: "+2.340", "−12", "+0" (fractions rounded). */
+const signed = (n: number) => {
+  const whole = Math.round(n)
+  return `${whole < 0 ? '−' : '+'}${formatNumber(Math.abs(whole))}`
+}
 
 /** Six decimals (about 10 cm) are plenty for a position in a URL. */
 const coord = (v: number) => Number(v.toFixed(6))
@@ -184,10 +187,10 @@ export function createScenario(deps: {
       'scenarioShare',
       part(preview.withinToday),
       part(preview.withinAfter),
-      formatNumber(preview.inhabitants),
+      formatPeople(preview.inhabitants),
     )
     const parts: HTMLElement[] = [gain, share]
-    if (preview.gained === 0 && closed.length === 0) {
+    if (Math.round(preview.gained) === 0 && closed.length === 0) {
       const nobody = document.createElement('p')
       nobody.className = 'note'
       nobody.textContent = t('scenarioNobody')
