@@ -191,20 +191,25 @@ export async function resetDatabase(handle: DatabaseHandle): Promise<void> {
     'login_failures',
     'settings',
     'users',
-    'asset_history',
-    'osm_sync',
-    'assets',
-    'areas',
-    'population_portions',
-    'population_cells',
-    'population_meta',
-    'population_controls',
-    'area_counts',
-    'network_meta',
-    'network_edges',
-    'network_nodes',
+    ...DATA_TABLES,
   ])
 }
+
+/** The register and everything loaded into it: places, areas and counts, surface, network. */
+export const DATA_TABLES = [
+  'asset_history',
+  'osm_sync',
+  'assets',
+  'areas',
+  'population_portions',
+  'population_cells',
+  'population_meta',
+  'population_controls',
+  'area_counts',
+  'network_meta',
+  'network_edges',
+  'network_nodes',
+] as const
 
 /**
  * Runs the same suite on every backend, with one database per file and a reset before each test.

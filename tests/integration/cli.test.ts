@@ -22,10 +22,10 @@ import {
   requireSharedData,
   truncateTables,
 } from '../helpers/backends.js'
+import { runScript } from '../helpers/scripts.js'
 import { pbfBytes } from '../helpers/osm.js'
 
 const run = promisify(execFile)
-const TSX = path.join(projectRoot, 'node_modules', '.bin', 'tsx')
 
 /**
  * A database for a command-line script to open on its own: PGlite is one process at a time, so
@@ -57,36 +57,9 @@ async function scriptDatabase(backend: Backend): Promise<{
   }
 }
 
-async function script(name: string, args: string[], env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await run(TSX, [path.join(projectRoot, 'scripts', name), ...args], {
-      cwd: projectRoot,
-      env: { ...process.env, ...env, LOG_LEVEL: 'error' },
-    })
-    return { code: 0, stdout, stderr }
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string }
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr }
-  }
-}
-
-async function scriptWithInput(
-  name: string,
-  args: string[],
-  env: Record<string, string>,
-  input: string,
-) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = execFile(
-      TSX,
-      [path.join(projectRoot, 'scripts', name), ...args],
-      { cwd: projectRoot, env: { ...process.env, ...env, LOG_LEVEL: 'error' } },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    )
-    child.stdin?.end(input)
-  })
-}
+const script = (name: string, args: string[], env: Record<string, string>) =>
+  runScript(name, args, env)
+const scriptWithInput = runScript
 
 describe.each(backends())('command-line scripts [%s]', (backend) => {
   let dispose: (() => Promise<void>) | undefined

@@ -14,6 +14,7 @@ import {
   describeBackends,
   requireSharedData,
   TEST_CONFIG,
+  DATA_TABLES,
   truncateTables,
   withToken,
   type TestContext,
@@ -302,20 +303,7 @@ describeBackends(
     })
 
     it('lets an admin load a region from the web app: a background job with progress', async () => {
-      await truncateTables(ctx().handle.db, [
-        'asset_history',
-        'osm_sync',
-        'assets',
-        'areas',
-        'population_portions',
-        'population_cells',
-        'population_meta',
-        'population_controls',
-        'area_counts',
-        'network_meta',
-        'network_edges',
-        'network_nodes',
-      ])
+      await truncateTables(ctx().handle.db, [...DATA_TABLES])
       mode = 'normal'
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-data-'))
       const anon = createApp({
@@ -406,20 +394,7 @@ describeBackends(
     it.each(['overpass-timeout', 'schema-changed', 'interrupted'] as const)(
       'fails cleanly when %s: nothing imported, nothing cached',
       async (failure) => {
-        await truncateTables(ctx().handle.db, [
-          'asset_history',
-          'osm_sync',
-          'assets',
-          'areas',
-          'population_portions',
-          'population_cells',
-          'population_meta',
-          'population_controls',
-          'area_counts',
-          'network_meta',
-          'network_edges',
-          'network_nodes',
-        ])
+        await truncateTables(ctx().handle.db, [...DATA_TABLES])
         mode = failure
         const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-downloads-'))
         const dir = cacheDir

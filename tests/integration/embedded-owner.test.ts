@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -7,6 +7,7 @@ import { projectRoot } from '../../api/config.js'
 import { openDatabase } from '../../api/db/create-db.js'
 import { DataDirInUseError, lockPathOf } from '../../api/db/lock.js'
 import { needsSharedData, requireSharedData } from '../helpers/backends.js'
+import { runScript } from '../helpers/scripts.js'
 
 /**
  * The embedded database has one owner. Two processes that opened one PGlite data directory
@@ -23,19 +24,7 @@ function dataDirFromTemplate(): string {
   return dir
 }
 
-/** Runs a script, feeding `input` to its standard input. */
-function script(name: string, args: string[], env: Record<string, string>, input = '') {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = execFile(
-      TSX,
-      [path.join(projectRoot, 'scripts', name), ...args],
-      { cwd: projectRoot, env: { ...process.env, ...env, LOG_LEVEL: 'error' } },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    )
-    child.stdin?.end(input)
-  })
-}
+const script = runScript
 
 /** The real service (api/server.ts) on `dataDir`, as `npm start` runs it; resolves when ready. */
 async function startService(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
