@@ -34,9 +34,25 @@ export function steppingClock(): Clock {
   return { now: () => new Date((t += 1000)) }
 }
 
+let onlyBackend: Backend | undefined
+
+/**
+ * Limits this test file to one backend, so a long suite can run as two files (one per backend)
+ * side by side. Call it before the suite's module is imported (a dynamic import).
+ */
+export function testOnlyOn(backend: Backend): void {
+  onlyBackend = backend
+}
+
+/** Whether this run has a PostgreSQL server to test on (TEST_DATABASE_URL is set). */
+export function hasPostgres(): boolean {
+  return inject('postgresTemplateUrl') !== null
+}
+
 /** The backends this run tests: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
 export function backends(): Backend[] {
-  return inject('postgresTemplateUrl') ? ['pglite', 'postgresql'] : ['pglite']
+  const all: Backend[] = hasPostgres() ? ['pglite', 'postgresql'] : ['pglite']
+  return onlyBackend ? all.filter((b) => b === onlyBackend) : all
 }
 
 /**

@@ -1,3 +1,7 @@
+/**
+ * The web app in real headless Chromium, against the real API and database. The suites run once
+ * per backend, from map-pglite.test.ts and map-postgresql.test.ts, so the two can run side by side.
+ */
 import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
@@ -31,7 +35,8 @@ import { importOsmFile, loadSyntheticDelftAreas, NL } from '../helpers/osm.js'
 
 const SCREENSHOTS = path.join(projectRoot, 'test-results')
 const execFileAsync = promisify(execFile)
-const WEB_ROOT = path.join(projectRoot, 'web', 'dist')
+/** The web app as built for this test file (its own folder, so two files can build at once). */
+const WEB_ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-web-'))
 
 let browser: Browser
 
@@ -171,7 +176,11 @@ function servedApp(ctx: () => TestContext, config: AppConfig | (() => AppConfig)
 }
 
 beforeAll(async () => {
-  await build({ configFile: path.join(projectRoot, 'vite.config.ts'), logLevel: 'warn' })
+  await build({
+    configFile: path.join(projectRoot, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: WEB_ROOT, emptyOutDir: true },
+  })
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -181,6 +190,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
+  fs.rmSync(WEB_ROOT, { recursive: true, force: true })
 })
 
 describeBackends(
