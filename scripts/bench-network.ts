@@ -40,7 +40,7 @@ import { migrateToLatest, openDatabase, type DatabaseHandle } from '../api/db/cr
 import type { Database } from '../api/db/database.js'
 import { listPlaceRecords } from '../api/repositories/analysis.js'
 import { loadStoredGraph, networkMeta } from '../api/repositories/network.js'
-import { systemClock } from '../api/services/assets.js'
+import { systemClock } from '../api/domain/clock.js'
 import { graphFromStored } from '../api/services/network.js'
 import { importOsm } from '../api/services/osm-import.js'
 

@@ -3,7 +3,7 @@ import { runCommand, type Command, type CommandIo } from '../api/admin/command.j
 import { sendCommand } from '../api/admin/socket.js'
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../api/db/create-db.js'
 import { DataDirInUseError, liveOwner, type LockOwner } from '../api/db/lock.js'
-import { systemClock } from '../api/services/assets.js'
+import { systemClock } from '../api/domain/clock.js'
 
 export function loadConfigOrFail(): Config {
   try {

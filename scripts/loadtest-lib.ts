@@ -19,7 +19,7 @@ import { sql } from 'kysely'
 import { DEFAULT_TOKEN_MAX_DAYS, projectRoot } from '../api/config.js'
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../api/db/create-db.js'
 import { importAreas } from '../api/services/areas.js'
-import { systemClock } from '../api/services/assets.js'
+import { systemClock } from '../api/domain/clock.js'
 import { createAuth } from '../api/services/auth.js'
 import { createUser } from '../api/services/users.js'
 

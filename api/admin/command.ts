@@ -2,7 +2,7 @@ import type { z } from 'zod'
 import type { Config } from '../config.js'
 import type { DatabaseHandle } from '../db/create-db.js'
 import { DomainError } from '../domain/errors.js'
-import type { Clock } from '../services/assets.js'
+import type { Clock } from '../domain/clock.js'
 
 /**
  * Administration commands (`npm run user:add`, `import:areas`, `report`, …). A command runs in

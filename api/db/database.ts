@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Kysely } from 'kysely'
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely'
 
 declare const geometryBrand: unique symbol
 declare const jsonbBrand: unique symbol
@@ -299,3 +299,6 @@ export interface DB {
 }
 
 export type Database = Kysely<DB>
+
+/** A database or a transaction: every repository function takes one first. */
+export type Executor = Database | Transaction<DB>

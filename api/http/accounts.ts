@@ -7,7 +7,7 @@ import { ROLES } from '../domain/roles.js'
 import type { Database } from '../db/database.js'
 import { listUsers } from '../repositories/users.js'
 import { SESSION, type Auth } from '../services/auth.js'
-import type { Clock } from '../services/assets.js'
+import type { Clock } from '../domain/clock.js'
 import { listAudit } from '../services/audit.js'
 import { settingsSchema, updateSettings } from '../services/settings.js'
 import {
@@ -20,7 +20,8 @@ import {
   updateUser,
   userPatchSchema,
 } from '../services/users.js'
-import type { AppEnv, SettingsCache } from './app.js'
+import type { AppEnv } from './env.js'
+import type { SettingsCache } from '../services/settings.js'
 import {
   actorOf,
   clearSessionCookie,

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { bodyLimit } from 'hono/body-limit'
-import { requestId, type RequestIdVariables } from 'hono/request-id'
+import { requestId } from 'hono/request-id'
 import { except } from 'hono/combine'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import path from 'node:path'
@@ -14,7 +14,8 @@ import {
 import { assetSchemas } from '../domain/asset.js'
 import type { Backend } from '../db/create-db.js'
 import type { Database } from '../db/database.js'
-import { createAssetService, systemClock, type Clock } from '../services/assets.js'
+import { createAssetService } from '../services/assets.js'
+import { systemClock, type Clock } from '../domain/clock.js'
 import type { DistanceMethod, Mode } from '../domain/reach.js'
 import { FIGURE_RESOLUTION } from '../domain/surface.js'
 import { silentLogger, type Logger } from '../logger.js'
@@ -42,49 +43,14 @@ import { refuseUnstorableJson, refuseUnstorableUrl } from './text-guard.js'
 import { transferRoutes } from './transfer.js'
 import { accountRoutes } from './accounts.js'
 import { proposalRoutes } from './proposals.js'
-import { authenticate, type Principal } from './principal.js'
+import { authenticate } from './principal.js'
+import type { AppEnv } from './env.js'
 import { privateWhenSignedIn, RateLimiter, securityHeaders, writeRateLimit } from './security.js'
 import { createAuth } from '../services/auth.js'
 import { createProposals } from '../services/proposals.js'
-import { getSettings, type Settings } from '../services/settings.js'
-import type { Database as Db } from '../db/database.js'
+import { settingsCache } from '../services/settings.js'
 
-/** Settings read at most every `ttlMs` per instance; a change through this instance shows at once. */
-export function settingsCache(db: Db, ttlMs: number) {
-  let cached: { at: number; value: Promise<Settings> } | undefined
-  let settled: { at: number; value: Settings } | undefined
-  return {
-    get: (): Promise<Settings> => {
-      const now = Date.now()
-      if (!cached || now - cached.at >= ttlMs) {
-        const value = getSettings(db)
-        const entry = { at: now, value }
-        cached = entry
-        value.then(
-          (read) => {
-            if (cached === entry) settled = { at: now, value: read }
-          },
-          () => {
-            if (cached === entry) cached = undefined
-          },
-        )
-      }
-      return cached.value
-    },
-    /** The settings when a fresh read has completed, without waiting; otherwise undefined. */
-    current: (): Settings | undefined =>
-      settled && Date.now() - settled.at < ttlMs ? settled.value : undefined,
-    invalidate: () => {
-      cached = undefined
-      settled = undefined
-    },
-  }
-}
-export type SettingsCache = ReturnType<typeof settingsCache>
-
-export type AppEnv = {
-  Variables: { principal: Principal; settings: Settings } & RequestIdVariables
-}
+export type { AppEnv } from './env.js'
 
 export type { Logger } from '../logger.js'
 

@@ -4,7 +4,7 @@ import { AREA_LEVELS } from '../domain/areas.js'
 import { notFound } from '../domain/errors.js'
 import type { Database } from '../db/database.js'
 import { getArea, listAreas } from '../repositories/areas.js'
-import type { AppEnv } from './app.js'
+import type { AppEnv } from './env.js'
 import { assetFilterQuery } from './assets.js'
 import { GEOJSON, problemContent } from './schemas.js'
 

@@ -5,7 +5,7 @@ import { isKindCode, type KindCode } from '../domain/kinds.js'
 import { unstorableText } from '../domain/text.js'
 import type { AssetCursor, AssetFilter } from '../repositories/assets.js'
 import type { AssetService } from '../services/assets.js'
-import type { AppEnv } from './app.js'
+import type { AppEnv } from './env.js'
 import { problem } from './problem.js'
 import {
   assetCollectionSchema,
@@ -26,7 +26,8 @@ import {
 } from './util.js'
 import { actorOf, roleOf, viewOf } from './principal.js'
 import { atLeast } from '../domain/roles.js'
-import { versionConflict, type Clock } from '../services/assets.js'
+import { versionConflict } from '../services/assets.js'
+import type { Clock } from '../domain/clock.js'
 import type { Proposals } from '../services/proposals.js'
 import type { HistoryEntry } from '../repositories/history.js'
 import { recentHistory } from '../repositories/history.js'

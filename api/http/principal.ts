@@ -8,7 +8,7 @@ import type { Auth } from '../services/auth.js'
 import type { Settings } from '../services/settings.js'
 import type { User } from '../repositories/users.js'
 import { ACCESS, type Rule } from './access.js'
-import type { AppEnv } from './app.js'
+import type { AppEnv } from './env.js'
 import { problem } from './problem.js'
 import type { FeatureView } from './schemas.js'
 

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
-import type { AppEnv } from './app.js'
+import type { AppEnv } from './env.js'
 import { isHttps, roleOf, type Principal } from './principal.js'
 import { problem } from './problem.js'
 

@@ -9,7 +9,7 @@ import { AREA_LEVELS } from '../domain/areas.js'
 import type { FieldError } from '../domain/errors.js'
 import type { Bbox } from '../domain/geo.js'
 import { ASSET_CLUSTER_MAX_ZOOM, isTile, type TileAddress } from '../domain/tiles.js'
-import type { Clock } from '../services/assets.js'
+import type { Clock } from '../domain/clock.js'
 import {
   HEX_METRICS,
   LAYER_ZOOMS,
@@ -19,7 +19,7 @@ import {
   type Tiles,
   type TileSpec,
 } from '../services/tiles.js'
-import type { AppEnv } from './app.js'
+import type { AppEnv } from './env.js'
 import { filterQuery, modeQuery, toPlaceFilter } from './analysis.js'
 import { assetFilterQuery, toFilter } from './assets.js'
 import { forwardedHttps } from './principal.js'

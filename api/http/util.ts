@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { z } from 'zod'
 import type { OpenAPIHono } from '@hono/zod-openapi'
-import type { AppEnv } from './app.js'
+import type { AppEnv } from './env.js'
 import { problemContent } from './schemas.js'
 import { fromZod, malformedJson, problem } from './problem.js'
 

@@ -2,7 +2,8 @@ import { sql } from 'kysely'
 import type { AreaLevel } from '../domain/areas.js'
 import type { PlaceRecord } from '../domain/places.js'
 import { latOf, lonOf } from '../db/postgis.js'
-import { toIso, type Executor } from './assets.js'
+import { toIso } from './assets.js'
+import type { Executor } from '../db/database.js'
 
 /** Every live (not deleted) asset, with what the analysis needs to know of it. */
 export async function listPlaceRecords(db: Executor): Promise<PlaceRecord[]> {

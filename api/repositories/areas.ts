@@ -3,7 +3,8 @@ import type { AreasTable } from '../db/database.js'
 import type { Area, AreaInput, AreaLevel } from '../domain/areas.js'
 import { asGeoJson, intersectsBbox, isValid, multiPolygonFromGeoJson } from '../db/postgis.js'
 import type { Bbox } from '../domain/geo.js'
-import { toIso, type Executor } from './assets.js'
+import { toIso } from './assets.js'
+import type { Executor } from '../db/database.js'
 
 const COLUMNS = [
   'code',

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type Transaction, type UpdateObject } from 'kysely'
+import { sql, type ExpressionBuilder, type UpdateObject } from 'kysely'
 import {
   AREA_CODE_FIELDS,
   ATTRIBUTE_FIELDS,
@@ -9,11 +9,8 @@ import {
 } from '../domain/asset.js'
 import type { Bbox } from '../domain/geo.js'
 import type { KindCode, TargetGroupCode } from '../domain/kinds.js'
-import type { DB, Database } from '../db/database.js'
+import type { DB, Executor } from '../db/database.js'
 import { intersectsBbox, latOf, lonOf, pointFromLonLat } from '../db/postgis.js'
-
-/** A database or a transaction: every repository function takes one first. */
-export type Executor = Database | Transaction<DB>
 
 export interface AssetFilter {
   readonly bbox?: Bbox | undefined

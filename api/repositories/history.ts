@@ -1,6 +1,7 @@
 import type { Asset } from '../domain/asset.js'
 import { jsonb } from '../db/postgis.js'
-import { toIso, type Executor } from './assets.js'
+import { toIso } from './assets.js'
+import type { Executor } from '../db/database.js'
 import { actorNames } from './users.js'
 
 export type HistoryAction = 'create' | 'update' | 'delete' | 'restore' | 'import' | 'revert'

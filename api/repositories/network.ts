@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import { BACKWARD, FORWARD, profileEdges, type BuiltNetwork } from '../domain/network/build.js'
 import type { Profile } from '../domain/network/profiles.js'
 import { jsonb } from '../db/postgis.js'
-import type { Executor } from './assets.js'
+import type { Executor } from '../db/database.js'
 
 /** The `highway` value of ferry edges (from `route=ferry`). */
 export const FERRY = 'ferry'

@@ -3,7 +3,8 @@ import type { AreaLevel } from '../domain/areas.js'
 import type { Surface, SurfaceResolution } from '../domain/surface.js'
 import { habitableOutline, type OpenedPart } from '../domain/habitable.js'
 import { jsonb, openedParts } from '../db/postgis.js'
-import { toIso, type Executor } from './assets.js'
+import { toIso } from './assets.js'
+import type { Executor } from '../db/database.js'
 
 /** Rows per insert statement: 8 columns × 4,000 stays under the 65,535 bind parameters. */
 const ROWS = 4000

@@ -15,7 +15,8 @@ import {
   type TileFeature,
   type TileValue,
 } from '../domain/tiles.js'
-import type { AssetFilter, Executor } from './assets.js'
+import type { AssetFilter } from './assets.js'
+import type { Executor } from '../db/database.js'
 
 /**
  * The SQL of vector tiles. Both backends select the same features in tile coordinates with the

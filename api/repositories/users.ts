@@ -1,6 +1,7 @@
 import type { Role } from '../domain/roles.js'
 import { actorUserId } from '../domain/roles.js'
-import { toIso, type Executor } from './assets.js'
+import { toIso } from './assets.js'
+import type { Executor } from '../db/database.js'
 
 export interface User {
   readonly id: string

@@ -17,7 +17,7 @@ import {
   type DataVersion,
   type SurfaceMeta,
 } from '../repositories/population.js'
-import type { Clock } from './assets.js'
+import type { Clock } from '../domain/clock.js'
 import type { Networks } from './network.js'
 import type { Compute } from './compute/pool.js'
 import { shared } from './compute/shared.js'

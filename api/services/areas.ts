@@ -17,7 +17,7 @@ import {
   upsertAreas,
   upsertCounts,
 } from '../repositories/areas.js'
-import type { Clock } from './assets.js'
+import type { Clock } from '../domain/clock.js'
 import type { RowError } from './import.js'
 import { rebuildSurface, type SurfaceReport } from './population.js'
 

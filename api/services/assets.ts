@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js'
 import { randomUUID } from 'node:crypto'
 import {
   ASSET_LABEL,
@@ -24,21 +25,14 @@ import {
   writeState,
   type AssetCursor,
   type AssetFilter,
-  type Executor,
 } from '../repositories/assets.js'
+import type { Executor } from '../db/database.js'
 import {
   appendHistory,
   findHistoryEntry,
   listHistory,
   type HistoryEntry,
 } from '../repositories/history.js'
-
-/** Where time comes from; tests pass a fixed clock. */
-export interface Clock {
-  now(): Date
-}
-
-export const systemClock: Clock = { now: () => new Date() }
 
 /** Runs `fn` in a new transaction, or in the caller's when `db` already is one. */
 function inTransaction<T>(db: Executor, fn: (trx: Executor) => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 import { jsonb } from '../db/postgis.js'
-import { toIso, type Executor } from '../repositories/assets.js'
+import { toIso } from '../repositories/assets.js'
+import type { Executor } from '../db/database.js'
 import { actorNames } from '../repositories/users.js'
 
 /** What the audit log records besides asset changes (those are in `asset_history`). */

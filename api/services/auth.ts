@@ -5,7 +5,7 @@ import { atLeast, userActor, type Role } from '../domain/roles.js'
 import type { Database } from '../db/database.js'
 import { toIso } from '../repositories/assets.js'
 import { findUser, findUserByEmail, type User } from '../repositories/users.js'
-import type { Clock } from './assets.js'
+import type { Clock } from '../domain/clock.js'
 import { appendAudit } from './audit.js'
 import { revokeAllTokens } from './users.js'
 

@@ -15,7 +15,7 @@ import type { Mode } from '../domain/reach.js'
 import type { SurfaceResolution } from '../domain/surface.js'
 import type { DataVersion, SurfaceMeta } from '../repositories/population.js'
 import type { Analysis, AreaRef, ReachResult } from './analysis.js'
-import type { Clock } from './assets.js'
+import type { Clock } from '../domain/clock.js'
 import { POPULATION_MODEL_VERSION } from './population.js'
 
 /**

@@ -10,12 +10,13 @@ import {
   findBySourceRefs,
   insertAssets,
   updateAsset,
-  type Executor,
   type NewAsset,
 } from '../repositories/assets.js'
+import type { Executor } from '../db/database.js'
 import type { Asset, AssetAttributes } from '../domain/asset.js'
 import { appendHistory } from '../repositories/history.js'
-import { attributesFromInput, sameContent, type Clock } from './assets.js'
+import { attributesFromInput, sameContent } from './assets.js'
+import type { Clock } from '../domain/clock.js'
 import { parseImport, type ImportFormat } from './import-formats.js'
 
 export interface RowError {

@@ -17,7 +17,7 @@ import {
   tryImportLock,
   type NetworkSettings,
 } from '../repositories/network.js'
-import type { Clock } from './assets.js'
+import type { Clock } from '../domain/clock.js'
 import { detectOsmFile, readOsm, type OsmFileInfo } from './osm-reader.js'
 import { syncOsmPlaces, type OsmCandidate, type PlaceSyncReport } from './osm-places.js'
 

@@ -11,10 +11,11 @@ import {
   findBySourceRefs,
   insertAssets,
   updateAsset,
-  type Executor,
   type NewAsset,
 } from '../repositories/assets.js'
-import { attributesFromInput, type Clock } from './assets.js'
+import type { Executor } from '../db/database.js'
+import { attributesFromInput } from './assets.js'
+import type { Clock } from '../domain/clock.js'
 import { recordImported } from './import.js'
 
 /** A tagged OpenStreetMap object with the point that stands for it. */

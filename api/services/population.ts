@@ -9,7 +9,7 @@ import {
 } from '../domain/surface.js'
 import { FAR_PART_M, MIN_KEPT_SHARE, SMALL_PART_SHARE } from '../domain/habitable.js'
 import { NARROW_LAND_M } from '../db/postgis.js'
-import type { Executor } from '../repositories/assets.js'
+import type { Executor } from '../db/database.js'
 import {
   areaCounts,
   areasPerLevel,
@@ -21,7 +21,7 @@ import {
   type Control,
   type PopulationModel,
 } from '../repositories/population.js'
-import type { Clock } from './assets.js'
+import type { Clock } from '../domain/clock.js'
 
 /** The administrative levels, finest first: the finest one loaded with counts gives the units. */
 export const ADMIN_LEVELS: readonly AreaLevel[] = ['buurt', 'wijk', 'gemeente']

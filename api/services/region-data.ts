@@ -4,7 +4,7 @@ import { z } from 'zod'
 import type { Database } from '../db/database.js'
 import { areasPerLevel } from '../repositories/population.js'
 import { importAreas, type AreaImportReport } from './areas.js'
-import type { Clock } from './assets.js'
+import type { Clock } from '../domain/clock.js'
 
 /** A region's data directory's `region.json`: its area files and count tables, with years. */
 const manifestSchema = z.strictObject({

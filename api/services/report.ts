@@ -8,7 +8,7 @@ import { getArea, listAreas } from '../repositories/areas.js'
 import { coverageDocument, type Pin } from './figures.js'
 import { findScenario, scenarioCoverage } from '../http/planning.js'
 import { DEFAULT_THRESHOLD, type Analysis, type AreaRef } from './analysis.js'
-import type { Clock } from './assets.js'
+import type { Clock } from '../domain/clock.js'
 import type { Planning } from './planning.js'
 import { notFound } from '../domain/errors.js'
 

@@ -1,7 +1,7 @@
 import type { AssetSchemas } from '../domain/asset.js'
 import type { Database } from '../db/database.js'
 import { countAssets } from '../repositories/assets.js'
-import type { Clock } from './assets.js'
+import type { Clock } from '../domain/clock.js'
 import { importAssets, type ImportReport } from './import.js'
 
 /**

@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { jsonb } from '../db/postgis.js'
-import type { Database } from '../db/database.js'
-import type { Executor } from '../repositories/assets.js'
+import type { Database, Executor } from '../db/database.js'
 import { appendAudit } from './audit.js'
 
 /** Settings an administrator changes at run time (kept in the database, not the environment). */
@@ -61,3 +60,36 @@ async function writeSettings(
   await appendAudit(db, { at, actor, action: 'settings.update', before, after })
   return after
 }
+
+/** Settings read at most every `ttlMs` per instance; a change through this instance shows at once. */
+export function settingsCache(db: Database, ttlMs: number) {
+  let cached: { at: number; value: Promise<Settings> } | undefined
+  let settled: { at: number; value: Settings } | undefined
+  return {
+    get: (): Promise<Settings> => {
+      const now = Date.now()
+      if (!cached || now - cached.at >= ttlMs) {
+        const value = getSettings(db)
+        const entry = { at: now, value }
+        cached = entry
+        value.then(
+          (read) => {
+            if (cached === entry) settled = { at: now, value: read }
+          },
+          () => {
+            if (cached === entry) cached = undefined
+          },
+        )
+      }
+      return cached.value
+    },
+    /** The settings when a fresh read has completed, without waiting; otherwise undefined. */
+    current: (): Settings | undefined =>
+      settled && Date.now() - settled.at < ttlMs ? settled.value : undefined,
+    invalidate: () => {
+      cached = undefined
+      settled = undefined
+    },
+  }
+}
+export type SettingsCache = ReturnType<typeof settingsCache>

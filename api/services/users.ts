@@ -7,7 +7,7 @@ import type { Database } from '../db/database.js'
 import { toIso } from '../repositories/assets.js'
 import { recentHistory } from '../repositories/history.js'
 import { findUser, findUserByEmail, lockActiveAdmins, type User } from '../repositories/users.js'
-import type { Clock } from './assets.js'
+import type { Clock } from '../domain/clock.js'
 import { appendAudit, listAudit } from './audit.js'
 
 export type { User } from '../repositories/users.js'

@@ -19,7 +19,7 @@ import { projectRoot } from '../../api/config.js'
 import { createApp } from '../../api/http/app.js'
 import { listen } from '../../api/http/listen.js'
 import { SEED_FILE } from '../../api/seed-file.js'
-import { systemClock } from '../../api/services/assets.js'
+import { systemClock } from '../../api/domain/clock.js'
 import { seedIfEmpty } from '../../api/services/seed.js'
 import { createUser } from '../../api/services/users.js'
 import {

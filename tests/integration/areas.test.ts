@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
-import { systemClock } from '../../api/services/assets.js'
+import { systemClock } from '../../api/domain/clock.js'
 import { importAreas } from '../../api/services/areas.js'
 import {
   assetBody,

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
-import { systemClock } from '../../api/services/assets.js'
+import { systemClock } from '../../api/domain/clock.js'
 import {
   assetBody,
   call,

@@ -8,7 +8,8 @@ import type { AssetCreateInput } from '../../api/domain/asset.js'
 import { tileRange } from '../../api/domain/tiles.js'
 import { createApp, type App } from '../../api/http/app.js'
 import { dataVersion } from '../../api/repositories/population.js'
-import { createAssetService, type Clock } from '../../api/services/assets.js'
+import { createAssetService } from '../../api/services/assets.js'
+import type { Clock } from '../../api/domain/clock.js'
 import {
   assetBody,
   backends,

@@ -19,7 +19,7 @@ import {
 import { createApp, type App } from '../../api/http/app.js'
 import { listen } from '../../api/http/listen.js'
 import type { Database } from '../../api/db/database.js'
-import { systemClock } from '../../api/services/assets.js'
+import { systemClock } from '../../api/domain/clock.js'
 import { assetTileRows } from '../../api/repositories/tiles.js'
 import { createTiles, encodeTile } from '../../api/services/tiles.js'
 import { inlineCompute } from '../../api/services/compute/pool.js'
