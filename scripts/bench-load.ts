@@ -24,10 +24,18 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { bboxPolygon, booleanIntersects } from '@turf/turf'
 import autocannon from 'autocannon'
-import { sql } from 'kysely'
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  sql,
+} from 'kysely'
 import postgres from 'postgres'
 import { projectRoot } from '../api/config.js'
 import { openDatabase, type DatabaseHandle } from '../api/db/create-db.js'
+import type { DB } from '../api/db/database.js'
 import type { Bbox } from '../api/domain/geo.js'
 import { assetShapes, type TileAddress } from '../api/domain/tiles.js'
 import { postgresAssetTileSql } from '../api/repositories/tiles.js'
@@ -475,11 +483,21 @@ function tileStream(z: number, series = 0): () => { t: TileAddress; bbox: string
 const tilePath = (t: TileAddress, query: string) =>
   `/tiles/assets/${t.z}/${t.x}/${t.y}.mvt?${query}`
 
+/** Compiles the service's statements to PostgreSQL's text and parameters, without a connection. */
+const compiler = new Kysely<DB>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+})
+
 /** The service's PostgreSQL asset tile, made by its own exported SQL: finest shape that fits. */
 async function rawTile(client: postgres.Sql, t: TileAddress, bbox: string): Promise<Buffer> {
   const filter = { bbox: bbox.split(',').map(Number) as unknown as Bbox }
   for (const shape of assetShapes(t.z)) {
-    const q = postgresAssetTileSql(t, filter, shape)
+    const q = postgresAssetTileSql(t, filter, shape).compile(compiler)
     ownQueries++
     const rows = await client.unsafe(q.sql, [...q.parameters] as never[])
     const row = rows[0] as { mvt: Buffer; features: number } | undefined

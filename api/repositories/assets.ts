@@ -76,7 +76,11 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => '\\' + c)
 }
 
-function applyFilter(eb: ExpressionBuilder<DB, 'assets'>, filter: AssetFilter) {
+/**
+ * The filter of GET /api/assets as a condition on live rows of `assets`; the asset tiles
+ * (repositories/tiles.ts) use the same one, so a tile shows what the list shows.
+ */
+export function assetFilter(eb: ExpressionBuilder<DB, 'assets'>, filter: AssetFilter) {
   const conditions = [eb('deleted_at', 'is', null)]
   if (filter.bbox) conditions.push(eb(intersectsBbox('geom', filter.bbox), '=', true))
   if (filter.kinds?.length) conditions.push(eb('kind', 'in', filter.kinds))
@@ -119,7 +123,7 @@ export async function listAssets(
   filter: AssetFilter,
   page: { limit: number; after?: AssetCursor | undefined },
 ): Promise<Asset[]> {
-  let query = selectAssets(db).where((eb) => applyFilter(eb, filter))
+  let query = selectAssets(db).where((eb) => assetFilter(eb, filter))
   const after = page.after
   if (after) {
     query = query.where((eb) => eb(eb.refTuple('name', 'id'), '>', eb.tuple(after.name, after.id)))

@@ -1,4 +1,4 @@
-import { CompiledQuery } from 'kysely'
+import { expressionBuilder, sql, type Expression, type RawBuilder, type SqlBool } from 'kysely'
 import type { AreaLevel } from '../domain/areas.js'
 import type { Bbox } from '../domain/geo.js'
 import {
@@ -11,12 +11,14 @@ import {
   tileBox,
   unitSize,
   type AssetShape,
+  type MercatorBox,
   type TileAddress,
   type TileFeature,
   type TileValue,
 } from '../domain/tiles.js'
-import type { AssetFilter } from './assets.js'
-import type { Executor } from '../db/database.js'
+import { intersectsBbox } from '../db/postgis.js'
+import type { DB, Executor } from '../db/database.js'
+import { assetFilter, type AssetFilter } from './assets.js'
 
 /**
  * The SQL of vector tiles. Both backends select the same features in tile coordinates with the
@@ -24,49 +26,25 @@ import type { Executor } from '../db/database.js'
  * PostGIS is built without protobuf) returns them as rows for the tile service to encode.
  */
 
-/** A query in PostgreSQL's own form ($1, $2 … placeholders), runnable by postgres.js `unsafe()`. */
-export interface TileQuery {
-  readonly sql: string
-  readonly parameters: readonly unknown[]
-}
-
 /** Rows past this many mark a tile as over the feature cap; the query stops reading there. */
 export const MAX_TILE_FEATURES = 20_000
 
-/** Collects bound parameters; each comes back as a typed placeholder. */
-class Params {
-  readonly values: unknown[] = []
-  add(value: unknown, type: string): string {
-    this.values.push(value)
-    return `$${this.values.length}::${type}`
-  }
-}
+/** A number bound as double precision (tile arithmetic must not fall back to integers). */
+const f8 = (n: number) => sql<number>`${n}::float8`
 
-const envelope = (p: Params, [w, s, e, n]: Bbox) =>
-  `ST_MakeEnvelope(${p.add(w, 'float8')}, ${p.add(s, 'float8')}, ${p.add(e, 'float8')}, ${p.add(n, 'float8')}, 4326)`
+/** A Web Mercator (EPSG:3857) box. */
+const mercatorEnvelope = (b: MercatorBox) =>
+  sql`ST_MakeEnvelope(${f8(b.minX)}, ${f8(b.minY)}, ${f8(b.maxX)}, ${f8(b.maxY)}, 3857)`
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => '\\' + c)
-}
-
-/** The filter of GET /api/assets (repositories/assets.ts `applyFilter`), as SQL on alias `a`. */
-function assetConditions(p: Params, filter: AssetFilter, area: Bbox): string {
-  const where = ['a.deleted_at is null', `a.geom && ${envelope(p, area)}`]
-  if (filter.bbox) where.push(`a.geom && ${envelope(p, filter.bbox)}`)
-  if (filter.kinds?.length) where.push(`a.kind = any(${p.add(filter.kinds, 'text[]')})`)
-  if (filter.statuses?.length) where.push(`a.status = any(${p.add(filter.statuses, 'text[]')})`)
-  if (filter.gemeente) where.push(`a.gemeente_code = ${p.add(filter.gemeente, 'text')}`)
-  if (filter.q) {
-    const pattern = p.add(`%${escapeLike(filter.q)}%`, 'text')
-    where.push(
-      `(a.name ilike ${pattern} or a.description ilike ${pattern} or a.organisation ilike ${pattern} or a.address ilike ${pattern})`,
-    )
-  }
-  return where.join(' and ')
+/** Live assets that match the filter of GET /api/assets and lie in `area` (lon/lat). */
+function assetConditions(filter: AssetFilter, area: Bbox): Expression<SqlBool> {
+  const eb = expressionBuilder<DB, 'assets'>()
+  return eb.and([intersectsBbox('geom', area), assetFilter(eb, filter)])
 }
 
 /** The day an asset was last checked (verified, else created), as YYYY-MM-DD in UTC. */
-const checkedDay = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD')`
+const checkedDay = (table: string) =>
+  sql<string>`to_char(coalesce(${sql.ref(`${table}.verified_at`)}, ${sql.ref(`${table}.created_at`)}) at time zone 'UTC', 'YYYY-MM-DD')`
 
 /** The properties of one asset; never contact details (tiles are public on a public map). */
 const ASSET_COLUMNS = ['id', 'name', 'kind', 'is_meeting_place', 'status', 'checked'] as const
@@ -82,6 +60,8 @@ function assetColumns(shape: AssetShape): readonly string[] {
   return shape.kind === 'points' ? ASSET_COLUMNS : [...CLUSTER_COLUMNS, ...ASSET_COLUMNS]
 }
 
+const columnList = (columns: readonly string[]) => sql.join(columns.map((c) => sql.ref(c)))
+
 /**
  * Asset features of one tile as rows (x, y in whole tile units, then the properties). Points:
  * every asset within the tile and its buffer, rounded as ST_AsMVTGeom rounds. Clusters: assets
@@ -90,87 +70,89 @@ function assetColumns(shape: AssetShape): readonly string[] {
  * next tile), with the counts. A cluster of one is the asset itself. Buffer clusters of the
  * neighbouring tiles are complete too (the query reads whole grid cells around the tile).
  */
-function assetRowsSql(p: Params, tile: TileAddress, filter: AssetFilter, shape: AssetShape) {
+function assetRows(tile: TileAddress, filter: AssetFilter, shape: AssetShape) {
   const box = tileBox(tile)
   const margin =
     shape.kind === 'points' ? BUFFER : shape.cellUnits * Math.ceil(BUFFER / shape.cellUnits)
-  const area = boxToLonLat(growBox(box, margin, tile.z))
-  const k = p.add(1 / unitSize(tile.z), 'float8')
-  const minX = p.add(box.minX, 'float8')
-  const maxY = p.add(box.maxY, 'float8')
+  const where = assetConditions(filter, boxToLonLat(growBox(box, margin, tile.z)))
+  const k = f8(1 / unitSize(tile.z))
   // Web Mercator (EPSG:3857, a sphere of 6,378,137 m) written out: the same numbers as
   // ST_Transform(geom, 3857), at a fraction of its cost per point.
-  const tx = `(6378137 * radians(ST_X(a.geom)) - ${minX}) * ${k}`
-  const ty = `(${maxY} - 6378137 * ln(tan(pi() / 4 + radians(ST_Y(a.geom)) / 2))) * ${k}`
-  const where = assetConditions(p, filter, area)
-  const lo = -BUFFER
-  const hi = EXTENT + BUFFER
+  const tx = sql<number>`(6378137 * radians(ST_X(geom)) - ${f8(box.minX)}) * ${k}`
+  const ty = sql<number>`(${f8(box.maxY)} - 6378137 * ln(tan(pi() / 4 + radians(ST_Y(geom)) / 2))) * ${k}`
+  const lo = sql.lit(-BUFFER)
+  const hi = sql.lit(EXTENT + BUFFER)
+  const limit = sql.lit(MAX_TILE_FEATURES + 1)
   if (shape.kind === 'points') {
-    return `select round(tx) as x, round(ty) as y, id, name, kind, is_meeting_place, status, checked
+    return sql<Record<string, unknown>>`select round(tx) as x, round(ty) as y, id, name, kind,
+        is_meeting_place, status, checked
       from (
-        select a.id::text as id, a.name, a.kind, a.is_meeting_place, a.status,
-          ${checkedDay('coalesce(a.verified_at, a.created_at)')} as checked, ${tx} as tx, ${ty} as ty
-        from assets a where ${where}
+        select id::text as id, name, kind, is_meeting_place, status,
+          ${checkedDay('assets')} as checked, ${tx} as tx, ${ty} as ty
+        from assets where ${where}
       ) p
       where round(tx) between ${lo} and ${hi} and round(ty) between ${lo} and ${hi}
-      order by id limit ${MAX_TILE_FEATURES + 1}`
+      order by id limit ${limit}`
   }
-  const cell = shape.cellUnits
-  const many = (column: string) => `case when c.n > 1 then ${column} end`
+  const cell = sql.lit(shape.cellUnits)
+  const [from, to] = [sql.lit(-margin), sql.lit(EXTENT + margin)]
+  const many = (value: RawBuilder<unknown>) => sql`case when c.n > 1 then ${value} end`
   // MapLibre's own cluster label: 950, 1.2k, 15k.
-  const abbreviated = `case when c.n >= 10000 then round(c.n / 1000.0)::int::text || 'k'
+  const abbreviated = sql`case when c.n >= 10000 then round(c.n / 1000.0)::int::text || 'k'
       when c.n >= 1000 then (round(c.n / 100.0) / 10)::float8::text || 'k' else c.n::text end`
   // Clusters carry counts only; a cluster of one takes its asset's properties by id.
-  return `with p as materialized (
-      select a.id, a.is_meeting_place, ${tx} as tx, ${ty} as ty from assets a where ${where}
+  return sql<Record<string, unknown>>`with p as materialized (
+      select id, is_meeting_place, ${tx} as tx, ${ty} as ty from assets where ${where}
     ), c as (
       select floor(tx / ${cell}) as cx, floor(ty / ${cell}) as cy, count(*)::int as n,
         (count(*) filter (where is_meeting_place))::int as mp, avg(tx) as ax, avg(ty) as ay,
         max(id::text) as id
       from p
-      where tx >= ${-margin} and tx < ${EXTENT + margin} and ty >= ${-margin} and ty < ${EXTENT + margin}
+      where tx >= ${from} and tx < ${to} and ty >= ${from} and ty < ${to}
       group by 1, 2
     )
     select floor(c.ax) as x, floor(c.ay) as y,
-      ${many('true')} as cluster, ${many('c.n')} as point_count,
-      ${many(abbreviated)} as point_count_abbreviated, ${many('c.mp')} as meeting_places,
+      ${many(sql`true`)} as cluster, ${many(sql`c.n`)} as point_count,
+      ${many(abbreviated)} as point_count_abbreviated, ${many(sql`c.mp`)} as meeting_places,
       s.id::text as id, s.name, s.kind, s.is_meeting_place, s.status,
-      ${checkedDay('coalesce(s.verified_at, s.created_at)')} as checked
+      ${checkedDay('s')} as checked
     from c left join assets s on c.n = 1 and s.id = c.id::uuid
     where floor(c.ax) >= ${lo} and floor(c.ax) < ${hi} and floor(c.ay) >= ${lo} and floor(c.ay) < ${hi}
-    order by c.cy, c.cx limit ${MAX_TILE_FEATURES + 1}`
+    order by c.cy, c.cx limit ${limit}`
+}
+
+/** The row of a PostgreSQL tile statement. */
+export interface MvtRow {
+  readonly mvt: Uint8Array
+  readonly features: number
+  readonly version: number
 }
 
 /** Wraps feature rows into one `ST_AsMVT` statement that also counts them and reads the version. */
-function mvtSql(
-  rows: string,
-  layer: string,
+function mvt(
+  rows: RawBuilder<unknown>,
+  layer: 'assets' | 'areas',
   extent: number,
   columns: readonly string[],
-  geom: string,
-) {
-  const version = layer === 'areas' ? 'areas' : 'assets'
-  return `select coalesce(ST_AsMVT(t, '${layer}', ${extent}, 'geom'), ''::bytea) as mvt,
-      count(*)::int as features, (select ${version} from data_version where id = 1) as version
-    from (select ${geom} as geom, ${columns.join(', ')} from (${rows}) r) t`
+  geom: RawBuilder<unknown>,
+): RawBuilder<MvtRow> {
+  return sql<MvtRow>`select coalesce(ST_AsMVT(t, ${sql.lit(layer)}, ${sql.lit(extent)}, 'geom'), ''::bytea) as mvt,
+      count(*)::int as features, (select ${sql.ref(layer)} from data_version where id = 1) as version
+    from (select ${geom} as geom, ${columnList(columns)} from (${rows}) r) t`
 }
 
 /**
  * The PostgreSQL statement that makes an asset tile: `ST_AsMVT` over the features of
- * `assetRowsSql`, with the feature count (capped at MAX_TILE_FEATURES + 1) and the assets data
+ * `assetRows`, with the feature count (capped at MAX_TILE_FEATURES + 1) and the assets data
  * version read in the same snapshot. Exported so the benchmark runs exactly what the service runs.
  */
 export function postgresAssetTileSql(
   tile: TileAddress,
   filter: AssetFilter = {},
   shape: AssetShape = assetShapes(tile.z)[0] as AssetShape,
-): TileQuery {
-  const p = new Params()
-  const rows = assetRowsSql(p, tile, filter, shape)
-  return {
-    sql: mvtSql(rows, 'assets', EXTENT, assetColumns(shape), 'ST_MakePoint(r.x, r.y)'),
-    parameters: p.values,
-  }
+): RawBuilder<MvtRow> {
+  const rows = assetRows(tile, filter, shape)
+  return mvt(rows, 'assets', EXTENT, assetColumns(shape), sql`ST_MakePoint(r.x, r.y)`)
 }
 
 export interface AreaTileFilter {
@@ -179,11 +161,15 @@ export interface AreaTileFilter {
   readonly bbox?: Bbox | undefined
 }
 
-function areaConditions(p: Params, filter: AreaTileFilter, area: Bbox): string {
-  const where = [`level = ${p.add(filter.level, 'text')}`, `geom && ${envelope(p, area)}`]
-  if (filter.gemeente) where.push(`gemeente_code = ${p.add(filter.gemeente, 'text')}`)
-  if (filter.bbox) where.push(`geom && ${envelope(p, filter.bbox)}`)
-  return where.join(' and ')
+function areaConditions(filter: AreaTileFilter, area: Bbox): Expression<SqlBool> {
+  const eb = expressionBuilder<DB, 'areas'>()
+  const conditions: Expression<SqlBool>[] = [
+    eb('level', '=', filter.level),
+    intersectsBbox('geom', area),
+  ]
+  if (filter.gemeente) conditions.push(eb('gemeente_code', '=', filter.gemeente))
+  if (filter.bbox) conditions.push(intersectsBbox('geom', filter.bbox))
+  return eb.and(conditions)
 }
 
 const AREA_COLUMNS = ['code', 'name', 'inhabitants'] as const
@@ -196,18 +182,16 @@ export function postgresAreaTileSql(
   tile: TileAddress,
   filter: AreaTileFilter,
   extent = EXTENT,
-): TileQuery {
-  const p = new Params()
+): RawBuilder<MvtRow> {
   const box = tileBox(tile)
   const buffer = Math.round((BUFFER * extent) / EXTENT)
-  const area = boxToLonLat(growBox(box, BUFFER, tile.z))
-  const bounds = `ST_MakeEnvelope(${p.add(box.minX, 'float8')}, ${p.add(box.minY, 'float8')}, ${p.add(box.maxX, 'float8')}, ${p.add(box.maxY, 'float8')}, 3857)`
-  const rows = `select * from (
-      select ${AREA_COLUMNS.join(', ')},
-        ST_AsMVTGeom(ST_Transform(geom, 3857), ${bounds}, ${extent}, ${buffer}, true) as g
-      from areas where ${areaConditions(p, filter, area)}
-    ) s where g is not null order by code limit ${MAX_TILE_FEATURES + 1}`
-  return { sql: mvtSql(rows, 'areas', extent, AREA_COLUMNS, 'r.g'), parameters: p.values }
+  const where = areaConditions(filter, boxToLonLat(growBox(box, BUFFER, tile.z)))
+  const rows = sql`select * from (
+      select ${columnList(AREA_COLUMNS)}, ST_AsMVTGeom(ST_Transform(geom, 3857),
+        ${mercatorEnvelope(box)}, ${sql.lit(extent)}, ${sql.lit(buffer)}, true) as g
+      from areas where ${where}
+    ) s where g is not null order by code limit ${sql.lit(MAX_TILE_FEATURES + 1)}`
+  return mvt(rows, 'areas', extent, AREA_COLUMNS, sql`r.g`)
 }
 
 /** The result of a PostgreSQL tile statement. */
@@ -218,11 +202,8 @@ export interface EncodedTile {
 }
 
 /** Runs a tile statement on PostgreSQL (ST_AsMVT). */
-export async function runTileQuery(db: Executor, query: TileQuery): Promise<EncodedTile> {
-  const result = await db.executeQuery<{ mvt: Uint8Array; features: number; version: number }>(
-    CompiledQuery.raw(query.sql, [...query.parameters]),
-  )
-  const row = result.rows[0]
+export async function runTileQuery(db: Executor, query: RawBuilder<MvtRow>): Promise<EncodedTile> {
+  const row = (await query.execute(db)).rows[0]
   if (!row) throw new Error('tile query returned no row')
   return {
     bytes: new Uint8Array(row.mvt.buffer, row.mvt.byteOffset, row.mvt.byteLength),
@@ -258,10 +239,8 @@ export async function assetTileRows(
   filter: AssetFilter,
   shape: AssetShape,
 ): Promise<TileRows> {
-  const p = new Params()
-  const rows = assetRowsSql(p, tile, filter, shape)
   const columns = assetColumns(shape)
-  return readWithVersion(db, 'assets', CompiledQuery.raw(rows, p.values), (row) => ({
+  return readWithVersion(db, 'assets', assetRows(tile, filter, shape), (row) => ({
     type: 'point',
     point: [Number(row['x']), Number(row['y'])],
     properties: propertiesOf(row, columns),
@@ -296,20 +275,18 @@ export async function areaTileRows(
   filter: AreaTileFilter,
   extent = EXTENT,
 ): Promise<TileRows> {
-  const p = new Params()
   const box = tileBox(tile)
   const grown = growBox(box, BUFFER, tile.z)
-  const area = boxToLonLat(grown)
-  const clip = `ST_MakeEnvelope(${p.add(grown.minX, 'float8')}, ${p.add(grown.minY, 'float8')}, ${p.add(grown.maxX, 'float8')}, ${p.add(grown.maxY, 'float8')}, 3857)`
-  const tolerance = p.add(unitSize(tile.z, extent) / 2, 'float8')
+  const tolerance = f8(unitSize(tile.z, extent) / 2)
   const k = 1 / unitSize(tile.z, extent)
-  const toTile = `${p.add(k, 'float8')}, 0, 0, ${p.add(-k, 'float8')}, ${p.add(-box.minX * k, 'float8')}, ${p.add(box.maxY * k, 'float8')}`
-  const simplified = `ST_Simplify(ST_RemoveRepeatedPoints(ST_Transform(geom, 3857), ${tolerance}), ${tolerance})`
-  const snapped = `ST_SnapToGrid(ST_Affine(ST_ClipByBox2D(${simplified}, ${clip}), ${toTile}), 1)`
-  const repaired = `ST_CollectionExtract(ST_MakeValid(${snapped}, 'method=structure keepcollapsed=false'), 3)`
-  const rows = `select ${AREA_COLUMNS.join(', ')}, ST_AsGeoJSON(${repaired}, 2) as g
-    from areas where ${areaConditions(p, filter, area)} order by code`
-  return readWithVersion(db, 'areas', CompiledQuery.raw(rows, p.values), (row) => {
+  const simplified = sql`ST_Simplify(ST_RemoveRepeatedPoints(ST_Transform(geom, 3857), ${tolerance}), ${tolerance})`
+  const clipped = sql`ST_ClipByBox2D(${simplified}, ${mercatorEnvelope(grown)})`
+  const moved = sql`ST_Affine(${clipped}, ${f8(k)}, 0, 0, ${f8(-k)}, ${f8(-box.minX * k)}, ${f8(box.maxY * k)})`
+  const repaired = sql`ST_CollectionExtract(ST_MakeValid(ST_SnapToGrid(${moved}, 1), 'method=structure keepcollapsed=false'), 3)`
+  const rows = sql<Record<string, unknown>>`select ${columnList(AREA_COLUMNS)},
+      ST_AsGeoJSON(${repaired}, 2) as g
+    from areas where ${areaConditions(filter, boxToLonLat(grown))} order by code`
+  return readWithVersion(db, 'areas', rows, (row) => {
     const polygons = row['g'] ? polygonsOf(JSON.parse(row['g'] as string) as Polygonal) : []
     return {
       type: 'polygon',
@@ -319,22 +296,19 @@ export async function areaTileRows(
   })
 }
 
-async function readVersion(db: Executor, column: 'assets' | 'areas'): Promise<number> {
-  const result = await db.executeQuery<{ v: number }>(
-    CompiledQuery.raw(`select ${column} as v from data_version where id = 1`, []),
-  )
-  return Number(result.rows[0]?.v)
-}
-
 async function readWithVersion(
   db: Executor,
   column: 'assets' | 'areas',
-  query: CompiledQuery,
+  query: RawBuilder<Record<string, unknown>>,
   toFeature: (row: Record<string, unknown>) => TileFeature,
 ): Promise<TileRows> {
   return db.transaction().execute(async (trx) => {
-    const result = await trx.executeQuery<Record<string, unknown>>(query)
-    const version = await readVersion(trx, column)
-    return { features: result.rows.map(toFeature), version }
+    const { rows } = await query.execute(trx)
+    const version = await trx
+      .selectFrom('data_version')
+      .select(column)
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow()
+    return { features: rows.map(toFeature), version: Number(version[column]) }
   })
 }
