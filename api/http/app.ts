@@ -3,7 +3,6 @@ import { serveStatic } from '@hono/node-server/serve-static'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { except } from 'hono/combine'
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import path from 'node:path'
 import {
   DEFAULT_OVERPASS_URL,
@@ -26,7 +25,7 @@ import { createNetworks } from '../services/network.js'
 import { analysisRoutes } from './analysis.js'
 import { planningRoutes } from './planning.js'
 import { reportRoutes } from './reports.js'
-import { answerRemembered, TileAnswers, tileRoutes } from './tiles.js'
+import { tileRoutes } from './tiles.js'
 import { createTiles } from '../services/tiles.js'
 import { createPlanning } from '../services/planning.js'
 import { areaRoutes } from './areas.js'
@@ -231,9 +230,6 @@ export function createApp(deps: AppDeps) {
       publicUrl: deps.config.publicUrl,
     }),
   )
-  // A repeat request for a versioned tile on a public map is the same for everyone and for ever:
-  // remembered here, answered before the app by `answerEarly` (see listen.ts).
-  const tileAnswers = new TileAnswers()
   app.route(
     '/tiles',
     tileRoutes({
@@ -246,9 +242,7 @@ export function createApp(deps: AppDeps) {
       }),
       clock,
       regionBbox: deps.config.regionBbox,
-      trustProxy,
       publicUrl: deps.config.publicUrl,
-      answers: deps.tileCacheBytes === 0 ? undefined : tileAnswers,
     }),
   )
   app.route('/api', networkRoutes({ db: deps.db, clock, schemas, config: deps.config }))
@@ -293,18 +287,6 @@ export function createApp(deps: AppDeps) {
   })
 
   return Object.assign(app, {
-    /**
-     * Answers a request at Node's HTTP layer, before the app, when it can (a remembered
-     * versioned tile on a public map); false when the app must answer it.
-     */
-    answerEarly: (incoming: IncomingMessage, outgoing: ServerResponse): boolean =>
-      answerRemembered(
-        tileAnswers,
-        () => settings.current()?.public_map,
-        trustProxy,
-        incoming,
-        outgoing,
-      ),
     /** Loads the default resolution and the networks in the background; silent when nothing is loaded yet. */
     warm: () =>
       Promise.all([

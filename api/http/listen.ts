@@ -4,9 +4,8 @@ import { getRequestListener } from '@hono/node-server'
 import type { App } from './app.js'
 
 /**
- * Serves the app over HTTP as @hono/node-server's `serve` does, with one step in front: a
- * request the app can answer from memory without running (a remembered versioned tile, see
- * `App.answerEarly`) is answered by Node directly. Everything else goes to Hono.
+ * Serves the app over HTTP as @hono/node-server's `serve` does: every request goes through the
+ * app, with its security headers, access rules and access log.
  */
 export function listen(
   app: App,
@@ -14,9 +13,7 @@ export function listen(
   onListening?: (address: AddressInfo) => void,
 ): Server {
   const toHono = getRequestListener(app.fetch, { hostname: options.hostname })
-  const server = createServer((incoming, outgoing) => {
-    if (!app.answerEarly(incoming, outgoing)) void toHono(incoming, outgoing)
-  })
+  const server = createServer((incoming, outgoing) => void toHono(incoming, outgoing))
   server.listen(options.port, options.hostname, () => {
     onListening?.(server.address() as AddressInfo)
   })

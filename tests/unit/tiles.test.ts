@@ -1,4 +1,3 @@
-import { TileAnswers } from '../../api/http/tiles.js'
 import { VectorTile } from '@mapbox/vector-tile'
 import { PbfReader } from 'pbf'
 import { describe, expect, it } from 'vitest'
@@ -17,7 +16,11 @@ import {
   WORLD_HALF,
   type Ring,
 } from '../../api/domain/tiles.js'
-import { encodeTile, layerVersion, TileCache } from '../../api/services/tiles.js'
+import type { Database } from '../../api/db/database.js'
+import { systemClock } from '../../api/domain/clock.js'
+import { specKey, TILE_SOURCES, type TileSource } from '../../api/http/tile-sources.js'
+import type { Analysis } from '../../api/services/analysis.js'
+import { createTiles, encodeTile, tileOf, type TileRequest } from '../../api/services/tiles.js'
 
 describe('tile grid', () => {
   it('gives the boxes of ST_TileEnvelope', () => {
@@ -200,70 +203,61 @@ describe('encoding', () => {
 
 describe('versions and cache', () => {
   const v = { assets: 7, areas: 3, network: 2 }
-  const filter = {
-    meetingPlacesOnly: true,
-    statuses: ['active' as const],
-    openUnknown: 'include' as const,
-    approximate: 'exclude' as const,
-  }
-  const cells = (metric: 'population' | 'density' | 'distance', mode: 'line' | 'walk') =>
-    ({ layer: 'cells', params: { metric, mode, thresholdM: 800, filter } }) as const
+  const versionOf = (layer: string, query: Record<string, string>) =>
+    (TILE_SOURCES.get(layer) as TileSource).read(query, systemClock).request.version(v)
 
   it('keys each layer on what it is made from', () => {
-    expect(layerVersion({ layer: 'assets', filter: {} }, v)).toBe('7')
-    expect(layerVersion({ layer: 'areas', filter: { level: 'wijk' } }, v)).toBe('3')
-    expect(layerVersion(cells('population', 'line'), v)).toBe('3')
-    expect(layerVersion(cells('density', 'line'), v)).toBe('7')
-    expect(layerVersion(cells('distance', 'line'), v)).toBe('7.3')
-    expect(layerVersion(cells('distance', 'walk'), v)).toBe('7.3.2')
+    expect(versionOf('assets', {})).toBe('7')
+    expect(versionOf('areas', { level: 'wijk' })).toBe('3')
+    expect(versionOf('cells', { metric: 'population' })).toBe('3')
+    expect(versionOf('cells', { metric: 'density' })).toBe('7')
+    expect(versionOf('cells', { metric: 'distance', mode: 'line' })).toBe('7.3')
+    expect(versionOf('cells', { metric: 'distance', mode: 'walk' })).toBe('7.3.2')
   })
 
-  it('keeps the most recently used tiles within its size', () => {
-    const tile = (n: number) => ({
-      bytes: new Uint8Array(n),
-      etag: '"x"',
-      version: '1',
-      features: 1,
+  it('keys a spec on its values, whatever the order of its properties and names', () => {
+    expect(specKey({ kinds: ['sports', 'library'], bbox: [5, 52, 6, 53] })).toBe(
+      specKey({ bbox: [5, 52, 6, 53], kinds: ['library', 'sports'] }),
+    )
+    expect(specKey({ bbox: [5, 52, 6, 53] })).not.toBe(specKey({ bbox: [52, 5, 53, 6] }))
+    expect(specKey({ kinds: ['library'] })).not.toBe(specKey({ kinds: ['sports'] }))
+  })
+
+  it('keeps the most recently used tiles within its size', async () => {
+    const made: string[] = []
+    const request = (key: string, bytes: number): TileRequest => ({
+      key,
+      version: () => '1',
+      make: () => {
+        made.push(key)
+        return Promise.resolve(tileOf(new Uint8Array(bytes), 1, '1'))
+      },
     })
-    const cache = new TileCache(100)
-    cache.set('a', tile(40))
-    cache.set('b', tile(40))
-    expect(cache.get('a')).toBeDefined()
-    cache.set('c', tile(40))
+    const tiles = createTiles({
+      db: {} as Database,
+      backend: 'pglite',
+      analysis: {} as Analysis,
+      cacheBytes: 100,
+    })
+    const get = (key: string, bytes = 40) =>
+      tiles.tile(request(key, bytes), { z: 0, x: 0, y: 0 }, '1')
+    await get('a')
+    await get('b')
+    await get('a')
+    await get('c')
     // 'b' was least recently used.
-    expect(cache.get('b')).toBeUndefined()
-    expect(cache.get('a')).toBeDefined()
-    expect(cache.get('c')).toBeDefined()
-    cache.set('c', tile(10))
-    cache.set('d', tile(50))
-    expect(cache.size).toBe(3)
-  })
-})
-
-describe('remembered tile answers', () => {
-  const answer = (bytes: number) => ({
-    etag: `"${bytes}"`,
-    body: new Uint8Array(bytes),
-    headers: {},
-    notModified: {},
-  })
-
-  it('keeps at most the bytes it is given, dropping the least recently used first', () => {
-    const answers = new TileAnswers(250)
-    answers.set('a', answer(100))
-    answers.set('b', answer(100))
-    expect(answers.get('a')?.etag).toBe('"100"') // a is now the most recent
-    answers.set('c', answer(100))
-    expect(answers.size).toBe(200)
-    expect(answers.get('b')).toBeUndefined()
-    expect(answers.get('a')).toBeDefined()
-    expect(answers.get('c')).toBeDefined()
-    // Replacing an answer counts its bytes once; one larger than the bound is still kept alone.
-    answers.set('c', answer(50))
-    expect(answers.size).toBe(150)
-    answers.set('d', answer(400))
-    expect(answers.size).toBe(400)
-    expect(answers.get('d')).toBeDefined()
-    expect(answers.get('a')).toBeUndefined()
+    expect(made).toEqual(['a', 'b', 'c'])
+    await get('a')
+    await get('c')
+    expect(made).toEqual(['a', 'b', 'c'])
+    await get('b')
+    expect(made).toEqual(['a', 'b', 'c', 'b'])
+    expect(tiles.cachedTiles()).toBe(2)
+    // An empty tile is kept too; one larger than the whole cache is not.
+    await get('empty', 0)
+    await get('empty', 0)
+    await get('huge', 101)
+    await get('huge', 101)
+    expect(made.slice(4)).toEqual(['empty', 'huge', 'huge'])
   })
 })
