@@ -5,16 +5,16 @@ import { z } from 'zod'
 import { DomainError, validationFailed } from '../domain/errors.js'
 import { ROLES } from '../domain/roles.js'
 import type { Database } from '../db/database.js'
-import { listUsers } from '../repositories/users.js'
 import { SESSION, type Auth } from '../services/auth.js'
 import type { Clock } from '../domain/clock.js'
-import { listAudit } from '../services/audit.js'
+import { readAudit } from '../services/audit.js'
 import { settingsSchema, updateSettings } from '../services/settings.js'
 import {
   anonymiseUser,
   changePassword,
   createUser,
   exportUserData,
+  listAccounts,
   newUserSchema,
   requireUser,
   updateUser,
@@ -213,7 +213,7 @@ export function accountRoutes(deps: {
     return c.body(null, 204)
   })
 
-  app.get('/users', async (c) => c.json({ users: await listUsers(db) }))
+  app.get('/users', async (c) => c.json({ users: await listAccounts(db) }))
 
   app.post('/users', async (c) => {
     const body = await readJson(c, newUserSchema)
@@ -239,7 +239,7 @@ export function accountRoutes(deps: {
 
   app.get('/audit', async (c) => {
     const q = readQuery(c, pageQuery)
-    return c.json({ entries: await listAudit(db, q) })
+    return c.json({ entries: await readAudit(db, q) })
   })
 
   app.get('/settings', (c) => c.json(c.get('settings')))

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { AREA_LEVELS } from '../domain/areas.js'
 import { notFound } from '../domain/errors.js'
 import type { Database } from '../db/database.js'
-import { getArea, listAreas } from '../repositories/areas.js'
+import { findArea, findAreas } from '../services/areas.js'
 import type { AppEnv } from './env.js'
 import { assetFilterQuery } from './assets.js'
 import { GEOJSON, problemContent } from './schemas.js'
@@ -33,7 +33,7 @@ export function areaRoutes(deps: { db: Database }) {
     }),
     async (c) => {
       const q = c.req.valid('query')
-      const areas = await listAreas(deps.db, { level: q.level, gemeente: q.gemeente, bbox: q.bbox })
+      const areas = await findAreas(deps.db, { level: q.level, gemeente: q.gemeente, bbox: q.bbox })
       return c.json(
         {
           type: 'FeatureCollection' as const,
@@ -66,7 +66,7 @@ export function areaRoutes(deps: { db: Database }) {
     }),
     async (c) => {
       const { code } = c.req.valid('param')
-      const area = await getArea(deps.db, code)
+      const area = await findArea(deps.db, code)
       if (!area) throw notFound(AREA_LABEL, code)
       const { geometry, ...properties } = area
       return c.json(

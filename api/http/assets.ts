@@ -30,7 +30,6 @@ import { versionConflict } from '../services/assets.js'
 import type { Clock } from '../domain/clock.js'
 import type { Proposals } from '../services/proposals.js'
 import type { HistoryEntry } from '../repositories/history.js'
-import { recentHistory } from '../repositories/history.js'
 import type { Context } from 'hono'
 import { proposalJson } from './proposals.js'
 import type { FeatureView } from './schemas.js'
@@ -550,7 +549,7 @@ export function assetRoutes(deps: {
 
   app.get('/changes', async (c) => {
     const q = readQuery(c, changesQuery)
-    const entries = await recentHistory(assets.db, q)
+    const entries = await assets.changes(q)
     const v = view(c)
     return c.json({ entries: entries.map((e) => ({ ...historyJson(e, v), id: e.id })) })
   })

@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { notFound } from '../domain/errors.js'
 import type { Database } from '../db/database.js'
+import { hasAreaData } from '../services/areas.js'
 import { REGIONS } from '../services/download/region.js'
 import type { DownloadJobs } from '../services/download/jobs.js'
 import type { AppEnv } from './env.js'
@@ -41,12 +42,8 @@ export function dataRoutes(deps: {
   const app = new OpenAPIHono<AppEnv>()
 
   app.get('/data/status', async (c) => {
-    const row = await deps.db
-      .selectFrom('areas')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow()
     return c.json({
-      empty: Number(row.n) === 0,
+      empty: !(await hasAreaData(deps.db)),
       regions: Object.entries(REGIONS).map(([code, r]) => ({ code, name: r.name })),
       adminEnabled: atLeast(roleOf(c.get('principal')), 'admin'),
     })

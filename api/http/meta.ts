@@ -1,9 +1,9 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
-import { sql } from 'kysely'
 import { z } from 'zod'
 import type { PRECISIONS, STATUSES, WHEELCHAIR } from '../domain/asset.js'
 import { KINDS, TARGET_GROUPS } from '../domain/kinds.js'
-import { currentMigration, type Backend } from '../db/create-db.js'
+import type { Backend } from '../db/create-db.js'
+import { databaseHealth, type DatabaseHealth } from '../services/health.js'
 import type { Database } from '../db/database.js'
 import type { AppEnv } from './env.js'
 import { databaseUnavailable } from './problem.js'
@@ -65,12 +65,9 @@ export function metaRoutes(deps: { db: Database; backend: Backend }) {
       },
     }),
     async (c) => {
-      let postgis: string
-      let migration: string | null
+      let health: DatabaseHealth
       try {
-        const r = await sql<{ v: string }>`select postgis_lib_version() as v`.execute(deps.db)
-        postgis = r.rows[0]?.v ?? 'unknown'
-        migration = await currentMigration(deps.db)
+        health = await databaseHealth(deps.db)
       } catch (e) {
         // Down (503 with Retry-After, for load balancers and monitors) or a real fault (500).
         if (!isDatabaseUnavailable(e)) throw e
@@ -79,7 +76,7 @@ export function metaRoutes(deps: { db: Database; backend: Backend }) {
       return c.json(
         {
           status: 'ok' as const,
-          database: { reachable: true, backend: deps.backend, postgis, migration },
+          database: { reachable: true, backend: deps.backend, ...health },
         },
         200,
       )

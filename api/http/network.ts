@@ -10,13 +10,13 @@ import { z } from 'zod'
 import type { Config } from '../config.js'
 import type { AssetSchemas } from '../domain/asset.js'
 import type { Database } from '../db/database.js'
-import { networkMeta } from '../repositories/network.js'
 import type { Clock } from '../domain/clock.js'
+import { networkStatus } from '../services/network.js'
 import { importOsm } from '../services/osm-import.js'
 import type { AppEnv } from './env.js'
 import { fromZod, problem, tooLarge } from './problem.js'
 import { actorOf } from './principal.js'
-import { appendAudit } from '../services/audit.js'
+import { recordAudit } from '../services/audit.js'
 
 const importQuery = z.strictObject({
   network: z.enum(['true', 'false']).default('true'),
@@ -37,7 +37,7 @@ export function networkRoutes(deps: {
   const app = new OpenAPIHono<AppEnv>()
 
   app.get('/network', async (c) => {
-    const meta = await networkMeta(deps.db)
+    const meta = await networkStatus(deps.db)
     return c.json({
       profiles: meta,
       snapLimitM: deps.config.snapLimitM ?? 500,
@@ -98,7 +98,7 @@ export function networkRoutes(deps: {
         },
       )
       if (q.dryRun !== 'true') {
-        await appendAudit(deps.db, {
+        await recordAudit(deps.db, {
           at: deps.clock.now(),
           actor: actorOf(c),
           action: 'import.osm',

@@ -1,19 +1,21 @@
-import { randomUUID } from 'node:crypto'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { z } from 'zod'
-import { coverage, type Coverage } from '../domain/coverage.js'
 import { notFound } from '../domain/errors.js'
 import { bboxContains, type Bbox } from '../domain/geo.js'
 import { isKindCode, KIND_CODES, type KindCode } from '../domain/kinds.js'
-import { MODES, type Mode, type Reach } from '../domain/reach.js'
+import { MODES, type Mode } from '../domain/reach.js'
 import { FIGURE_RESOLUTION, type SurfaceResolution } from '../domain/surface.js'
 import type { Database } from '../db/database.js'
-import { jsonb } from '../db/postgis.js'
-import { toIso } from '../repositories/assets.js'
-import type { Analysis, AreaRef } from '../services/analysis.js'
+import {
+  findScenario,
+  listScenarios,
+  saveScenario,
+  scenarioCoverage,
+} from '../services/scenarios.js'
+import type { Analysis } from '../services/analysis.js'
 import type { Clock } from '../domain/clock.js'
-import type { Planning, ProposedPlace, ScenarioChanges } from '../services/planning.js'
+import type { Planning, ProposedPlace } from '../services/planning.js'
 import { DISTANCE_METHOD, people } from '../services/figures.js'
 import type { AppEnv } from './env.js'
 import { actorOf } from './principal.js'
@@ -98,35 +100,6 @@ const scenarioBody = z.strictObject({
   close: z.array(z.uuid()).max(200).default([]),
 })
 
-export interface StoredScenario {
-  readonly id: string
-  readonly name: string
-  readonly area: string
-  readonly mode: Mode
-  readonly thresholdM: number
-  readonly res: number
-  readonly add: ProposedPlace[]
-  readonly close: string[]
-  readonly created_at: string
-}
-
-export async function findScenario(db: Database, id: string): Promise<StoredScenario | undefined> {
-  if (!isUuid(id)) return undefined
-  const row = await db.selectFrom('scenarios').selectAll().where('id', '=', id).executeTakeFirst()
-  if (!row) return undefined
-  return {
-    id: row.id,
-    name: row.name,
-    area: row.area_code,
-    mode: row.mode,
-    thresholdM: row.threshold_m,
-    res: row.res,
-    add: row.add as ProposedPlace[],
-    close: row.close as string[],
-    created_at: toIso(row.created_at),
-  }
-}
-
 const outside = (index: number, bbox: Bbox) =>
   problem(
     'validation_failed',
@@ -146,28 +119,6 @@ const outside = (index: number, bbox: Bbox) =>
       },
     ],
   )
-
-function figuresOf(c: Coverage) {
-  return {
-    inhabitants: people(c.inhabitants),
-    inhabitantsWithin: people(c.inhabitantsWithin),
-    share: round(c.share, 6),
-    meanDistanceM: round(c.meanDistanceM, 1),
-    unreachableInhabitants: people(c.unreachableInhabitants),
-    bands: c.bands.map((b) => ({ ...b, inhabitants: people(b.inhabitants) })),
-  }
-}
-
-/** Sub-areas to break a scenario down by: wijken of a gemeente, gemeenten of the province. */
-function childrenOf(area: AreaRef, names: Map<string, AreaRef>): AreaRef[] {
-  const all = [...names.values()]
-  if (area.level === 'province') return all.filter((a) => a.level === 'gemeente')
-  if (area.level === 'gemeente') {
-    const digits = area.code.slice(2)
-    return all.filter((a) => a.level === 'wijk' && a.code.slice(2, 6) === digits)
-  }
-  return []
-}
 
 /** What-if scenarios and suggestions for the next meeting place. */
 export function planningRoutes(deps: {
@@ -318,40 +269,30 @@ export function planningRoutes(deps: {
     const body = await readJson(c, scenarioBody)
     checkInRegion(body.add)
     const s = await settingsOf(body, 'body')
-    const id = randomUUID()
-    await deps.db
-      .insertInto('scenarios')
-      .values({
-        id,
+    const saved = await saveScenario(
+      deps.db,
+      {
         name: body.name,
-        area_code: s.area.code,
+        area: s.area.code,
         mode: s.mode,
-        threshold_m: s.thresholdM,
+        thresholdM: s.thresholdM,
         res: s.res,
-        add: jsonb(body.add),
-        close: jsonb(body.close),
-        created_by: actorOf(c),
-        created_at: clock.now(),
-      })
-      .execute()
-    c.header('location', `/api/scenarios/${id}`)
-    return c.json(await findScenario(deps.db, id), 201)
+        add: body.add,
+        close: body.close,
+      },
+      { actor: actorOf(c), at: clock.now() },
+    )
+    c.header('location', `/api/scenarios/${saved.id}`)
+    return c.json(saved, 201)
   })
 
   app.get('/scenarios', async (c) => {
-    const rows = await deps.db
-      .selectFrom('scenarios')
-      .select('id')
-      .orderBy('created_at', 'desc')
-      .limit(200)
-      .execute()
-    const list = await Promise.all(rows.map((r) => findScenario(deps.db, r.id)))
-    return c.json({ scenarios: list })
+    return c.json({ scenarios: await listScenarios(deps.db, 200) })
   })
 
   const requireScenario = async (c: Context<AppEnv>) => {
     const id = c.req.param('id') ?? ''
-    const found = await findScenario(deps.db, id)
+    const found = isUuid(id) ? await findScenario(deps.db, id) : undefined
     if (!found) throw notFound({ nl: 'Scenario', en: 'Scenario' }, id)
     return found
   }
@@ -364,78 +305,4 @@ export function planningRoutes(deps: {
   })
 
   return app
-}
-
-/** A saved scenario's figures against today: the area, its sub-areas, and every changed cell. */
-export async function scenarioCoverage(
-  analysis: Analysis,
-  planning: Planning,
-  clock: Clock,
-  scenario: StoredScenario,
-) {
-  const area = await analysis.area(scenario.area)
-  if (!area) throw notFound({ nl: 'Gebied', en: 'Area' }, scenario.area)
-  const s = {
-    area,
-    mode: scenario.mode,
-    res: scenario.res as SurfaceResolution,
-    thresholdM: scenario.thresholdM,
-  }
-  const changes: ScenarioChanges = { add: scenario.add, close: scenario.close }
-  const result = await planning.evaluate(s, changes)
-  const names = await analysis.areaNames()
-  const compare = (a: AreaRef, today: Reach, after: Reach) => {
-    const selection = result.surface.selections.get(a.code)
-    if (!selection) return null
-    const before = coverage(selection, today, s.thresholdM, 0)
-    const next = coverage(selection, after, s.thresholdM, 0)
-    return {
-      code: a.code,
-      name: a.name,
-      level: a.level,
-      today: figuresOf(before),
-      withScenario: figuresOf(next),
-      difference: {
-        inhabitantsWithin: people(next.inhabitantsWithin - before.inhabitantsWithin),
-        share: round((next.share ?? 0) - (before.share ?? 0), 6),
-        meanDistanceM:
-          before.meanDistanceM === null || next.meanDistanceM === null
-            ? null
-            : round(next.meanDistanceM - before.meanDistanceM, 1),
-      },
-    }
-  }
-  const areas = [area, ...childrenOf(area, names)]
-    .map((a) => compare(a, result.reaches.today, result.reaches.scenario))
-    .filter((x) => x !== null)
-  return {
-    scenario,
-    ...(areas[0] as NonNullable<(typeof areas)[0]>),
-    areas: areas.slice(1),
-    cells: result.cells.map((c) => ({
-      cell: result.surface.cells[c.cell],
-      lon: round(result.surface.points.lon[c.cell] as number, 6),
-      lat: round(result.surface.points.lat[c.cell] as number, 6),
-      inhabitants: people(c.inhabitants),
-      beforeM: round(c.beforeM, 1),
-      afterM: round(c.afterM, 1),
-      gained: !(c.beforeM <= s.thresholdM) && c.afterM <= s.thresholdM,
-    })),
-    inputs: {
-      mode: s.mode,
-      thresholdM: s.thresholdM,
-      resolution: s.res,
-      distance: DISTANCE_METHOD[s.mode],
-      places: {
-        filter: 'active meeting places (the default filter)',
-        today: result.counted.today,
-        scenario: result.counted.scenario,
-        added: result.counted.added,
-        closed: scenario.close.length,
-      },
-      dataVersion: { assets: result.version.assets, areas: result.version.areas },
-      computedAt: clock.now().toISOString(),
-      permalink: `/api/scenarios/${scenario.id}/coverage`,
-    },
-  }
 }

@@ -9,16 +9,15 @@ import {
   type AssetSchemas,
 } from '../domain/asset.js'
 import type { Database } from '../db/database.js'
-import { listAssets } from '../repositories/assets.js'
 import type { Clock } from '../domain/clock.js'
-import { importAssets } from '../services/import.js'
+import { exportAssets, importAssets } from '../services/import.js'
 import { spreadsheetSafe } from '../services/import-formats.js'
 import type { AppEnv } from './env.js'
 import { assetFilterQuery, toFilter } from './assets.js'
 import { fromZod, problem } from './problem.js'
 import { isOutdated, problemContent, toFeature, type FeatureView } from './schemas.js'
 import { actorOf, viewOf } from './principal.js'
-import { appendAudit } from '../services/audit.js'
+import { recordAudit } from '../services/audit.js'
 
 /** CSV columns of the export; the same names the CSV import reads, so an export re-imports. */
 export const CSV_COLUMNS = [
@@ -82,7 +81,7 @@ export function transferRoutes(deps: {
   }
 
   const allAssets = (filter: ReturnType<typeof toFilter>) =>
-    listAssets(deps.reads ?? deps.db, filter, { limit: 1_000_000 })
+    exportAssets(deps.reads ?? deps.db, filter)
 
   app.get('/export.geojson', async (c) => {
     const assets = await allAssets(exportFilter(c.req.query()))
@@ -141,7 +140,7 @@ export function transferRoutes(deps: {
       actor: actorOf(c),
     })
     if (!dryRun) {
-      await appendAudit(deps.db, {
+      await recordAudit(deps.db, {
         at: deps.clock.now(),
         actor: actorOf(c),
         action: 'import.assets',

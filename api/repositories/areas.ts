@@ -145,3 +145,9 @@ export async function getArea(db: Executor, code: string) {
     active_assets_by_kind: Object.fromEntries(counts.map((c) => [c.kind, Number(c.n)])),
   }
 }
+
+/** Whether any CBS area is loaded (the web app offers to load a region when none is). */
+export async function hasAreas(db: Executor): Promise<boolean> {
+  const row = await db.selectFrom('areas').select('code').limit(1).executeTakeFirst()
+  return row !== undefined
+}

@@ -94,3 +94,33 @@ export async function actorNames(
   for (const row of rows) names.set(`user:${row.id}`, row.display_name)
   return names
 }
+
+export async function insertUser(
+  db: Executor,
+  user: {
+    id: string
+    email: string
+    display_name: string
+    role: Role
+    password_hash: string | null
+    created_at: Date
+  },
+): Promise<void> {
+  await db.insertInto('users').values(user).execute()
+}
+
+/** Sets the fields given; the others stay. */
+export async function setUserFields(
+  db: Executor,
+  id: string,
+  patch: {
+    display_name?: string
+    role?: Role
+    disabled_at?: Date | null
+    password_hash?: string | null
+    email?: string | null
+    deleted_at?: Date
+  },
+): Promise<void> {
+  await db.updateTable('users').set(patch).where('id', '=', id).execute()
+}

@@ -12,6 +12,8 @@ import type { Database } from '../db/database.js'
 import { assignAreaCodes } from '../repositories/assets.js'
 import {
   assignPc4Gemeenten,
+  getArea,
+  hasAreas,
   knownCodes,
   listAreas,
   upsertAreas,
@@ -334,4 +336,19 @@ async function levelSummary(db: Database, surface: SurfaceReport) {
       }
     })
   return { levels, gemeenten }
+}
+
+/** The CBS areas of a level, a gemeente or a bounding box, with their outlines as GeoJSON text. */
+export function findAreas(db: Database, filter: Parameters<typeof listAreas>[1]) {
+  return listAreas(db, filter)
+}
+
+/** One CBS area by code with its outline and figures, or undefined. */
+export function findArea(db: Database, code: string) {
+  return getArea(db, code)
+}
+
+/** Whether any CBS area is loaded yet. */
+export function hasAreaData(db: Database): Promise<boolean> {
+  return hasAreas(db)
 }

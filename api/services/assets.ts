@@ -31,6 +31,7 @@ import {
   appendHistory,
   findHistoryEntry,
   listHistory,
+  recentHistory,
   type HistoryEntry,
 } from '../repositories/history.js'
 
@@ -390,6 +391,11 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
       const asset = await findAsset(db, id)
       if (!asset) throw notFound(ASSET_LABEL, id)
       return listHistory(db, id)
+    },
+
+    /** Recent changes to all places, newest first, paged by entry id; `actor` narrows to one. */
+    changes(options: Parameters<typeof recentHistory>[1]) {
+      return recentHistory(db, options)
     },
   }
 }

@@ -3,10 +3,31 @@ import { DomainError, notFound, validationFailed } from '../domain/errors.js'
 import { dummyHash, verifyPassword } from '../domain/password.js'
 import { atLeast, userActor, type Role } from '../domain/roles.js'
 import type { Database } from '../db/database.js'
-import { toIso } from '../repositories/assets.js'
+import {
+  findToken,
+  findTokenByHash,
+  insertToken,
+  listTokensOf,
+  markTokenUsed,
+  revokeToken,
+} from '../repositories/api-tokens.js'
+import {
+  deleteAttempts,
+  deleteAttemptsOlderThan,
+  deleteAttemptsUnder,
+  recentAttempts,
+  recordAttempts,
+} from '../repositories/login-failures.js'
+import {
+  deleteSession,
+  deleteSessionsOf,
+  findSession,
+  insertSession,
+  touchSession,
+} from '../repositories/sessions.js'
 import { findUser, findUserByEmail, type User } from '../repositories/users.js'
 import type { Clock } from '../domain/clock.js'
-import { appendAudit } from './audit.js'
+import { appendAudit } from '../repositories/audit.js'
 import { revokeAllTokens } from './users.js'
 
 /** SHA-256 in hex: how session ids, API tokens and throttle keys are stored. */
@@ -150,19 +171,13 @@ export function createAuth(deps: {
     own: readonly number[],
     now: Date,
   ): Promise<number> {
-    const rows = await db
-      .selectFrom('login_failures')
-      .select(['id', 'at'])
-      .where('key_hash', '=', keyHash)
-      .where('at', '>', new Date(now.getTime() - THROTTLE.memoryMs))
-      .orderBy('at', 'desc')
-      // Beyond this many the delay is at its cap anyway.
-      .limit(limit.free + 64)
-      .execute()
+    const since = new Date(now.getTime() - THROTTLE.memoryMs)
+    // Beyond this many the delay is at its cap anyway.
+    const rows = await recentAttempts(db, keyHash, since, limit.free + 64)
     const others = rows.filter((r) => !own.includes(r.id))
     const delay = throttleDelay(others.length, limit)
     if (delay === 0) return 0
-    const latest = Math.max(...others.map((r) => new Date(r.at).getTime()))
+    const latest = Math.max(...others.map((r) => r.at.getTime()))
     return Math.max(0, latest + delay - now.getTime())
   }
 
@@ -180,13 +195,12 @@ export function createAuth(deps: {
       { hash: sha256(`address:${address}`), limit: THROTTLE.address },
       { hash: sha256(`account:${email}`), limit: THROTTLE.account },
     ]
-    const attempt = await db
-      .insertInto('login_failures')
-      .values(keys.map((k) => ({ key_hash: k.hash, at: now })))
-      .returning('id')
-      .execute()
-    const own = attempt.map((r) => r.id)
-    const forget = () => db.deleteFrom('login_failures').where('id', 'in', own).execute()
+    const own = await recordAttempts(
+      db,
+      keys.map((k) => k.hash),
+      now,
+    )
+    const forget = () => deleteAttempts(db, own)
     let wait = 0
     for (const key of keys) wait = Math.max(wait, await waitFor(key.hash, key.limit, own, now))
     if (wait > 0) {
@@ -197,18 +211,12 @@ export function createAuth(deps: {
     const hash = found?.password_hash ?? (await dummyHash())
     const ok = (await verifyPassword(password, hash)) && usable(found)
     if (!ok || !found) {
-      await db
-        .deleteFrom('login_failures')
-        .where('at', '<', new Date(now.getTime() - THROTTLE.memoryMs))
-        .execute()
+      await deleteAttemptsOlderThan(db, new Date(now.getTime() - THROTTLE.memoryMs))
       throw invalidCredentials()
     }
     // The owner got in: this account's failures are forgiven (those of the address are not).
     await forget()
-    await db
-      .deleteFrom('login_failures')
-      .where('key_hash', 'in', [keys[0]!.hash, keys[2]!.hash])
-      .execute()
+    await deleteAttemptsUnder(db, [keys[0]!.hash, keys[2]!.hash])
     const { password_hash: _omit, ...user } = found
     return user
   }
@@ -216,17 +224,13 @@ export function createAuth(deps: {
   async function createSession(userId: string, now: Date) {
     const token = randomToken()
     const csrfToken = randomToken()
-    await db
-      .insertInto('sessions')
-      .values({
-        id_hash: sha256(token),
-        user_id: userId,
-        csrf_token: csrfToken,
-        created_at: now,
-        last_seen_at: now,
-        expires_at: new Date(now.getTime() + SESSION.maxAgeMs),
-      })
-      .execute()
+    await insertSession(db, {
+      idHash: sha256(token),
+      userId,
+      csrfToken,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + SESSION.maxAgeMs),
+    })
     return { token, csrfToken }
   }
 
@@ -254,35 +258,24 @@ export function createAuth(deps: {
     async session(token: string): Promise<SessionInfo | undefined> {
       const now = clock.now()
       const idHash = sha256(token)
-      const row = await db
-        .selectFrom('sessions')
-        .select(['user_id', 'csrf_token', 'expires_at', 'last_seen_at'])
-        .where('id_hash', '=', idHash)
-        .executeTakeFirst()
+      const row = await findSession(db, idHash)
       if (!row) return undefined
-      const lastSeen = new Date(row.last_seen_at).getTime()
-      if (
-        new Date(row.expires_at).getTime() <= now.getTime() ||
-        now.getTime() - lastSeen > SESSION.idleMs
-      ) {
-        await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute()
+      const lastSeen = row.last_seen_at.getTime()
+      if (row.expires_at.getTime() <= now.getTime() || now.getTime() - lastSeen > SESSION.idleMs) {
+        await deleteSession(db, idHash)
         return undefined
       }
       const user = await findUser(db, row.user_id)
       if (!usable(user)) return undefined
       // Written at most every five minutes, not on every request.
       if (now.getTime() - lastSeen > 5 * 60_000) {
-        await db
-          .updateTable('sessions')
-          .set({ last_seen_at: now })
-          .where('id_hash', '=', idHash)
-          .execute()
+        await touchSession(db, idHash, now)
       }
       return { user, csrfToken: row.csrf_token, idHash }
     },
 
     async logout(token: string): Promise<void> {
-      await db.deleteFrom('sessions').where('id_hash', '=', sha256(token)).execute()
+      await deleteSession(db, sha256(token))
     },
 
     /** Ends every session of an account ("sign out everywhere"), and its API tokens if asked. */
@@ -292,12 +285,9 @@ export function createAuth(deps: {
     ): Promise<number> {
       const at = clock.now()
       return db.transaction().execute(async (trx) => {
-        const result = await trx
-          .deleteFrom('sessions')
-          .where('user_id', '=', userId)
-          .executeTakeFirst()
+        const ended = await deleteSessionsOf(trx, userId)
         if (options.revokeTokens) await revokeAllTokens(trx, userId, options.actor, at)
-        return Number(result.numDeletedRows)
+        return ended
       })
     },
 
@@ -343,18 +333,15 @@ export function createAuth(deps: {
       const secret = TOKEN_PREFIX + randomToken()
       const id = randomUUID()
       await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('api_tokens')
-          .values({
-            id,
-            user_id: owner.id,
-            name: input.name,
-            role,
-            token_hash: sha256(secret),
-            created_at: now,
-            expires_at: expiresAt,
-          })
-          .execute()
+        await insertToken(trx, {
+          id,
+          userId: owner.id,
+          name: input.name,
+          role,
+          tokenHash: sha256(secret),
+          createdAt: now,
+          expiresAt,
+        })
         await appendAudit(trx, {
           at: now,
           actor,
@@ -383,22 +370,14 @@ export function createAuth(deps: {
      */
     async token(secret: string): Promise<TokenInfo | 'expired' | undefined> {
       if (!secret.startsWith(TOKEN_PREFIX)) return undefined
-      const row = await db
-        .selectFrom('api_tokens')
-        .select(['id', 'user_id', 'role', 'revoked_at', 'last_used_at', 'created_at', 'expires_at'])
-        .where('token_hash', '=', sha256(secret))
-        .executeTakeFirst()
+      const row = await findTokenByHash(db, sha256(secret))
       if (!row || row.revoked_at) return undefined
       const now = clock.now()
       if (expiryOf(row, tokenMaxDays).getTime() <= now.getTime()) return 'expired'
       const user = await findUser(db, row.user_id)
       if (!usable(user)) return undefined
-      if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > 60_000) {
-        await db
-          .updateTable('api_tokens')
-          .set({ last_used_at: now })
-          .where('id', '=', row.id)
-          .execute()
+      if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
+        await markTokenUsed(db, row.id, now)
       }
       // Never more than the owner has now.
       const role = atLeast(user.role, row.role) ? row.role : user.role
@@ -406,17 +385,14 @@ export function createAuth(deps: {
     },
 
     async listTokens(userId: string): Promise<ApiTokenView[]> {
-      const rows = await db
-        .selectFrom('api_tokens')
-        .select(['id', 'name', 'role', 'created_at', 'last_used_at', 'revoked_at', 'expires_at'])
-        .where('user_id', '=', userId)
-        .orderBy('created_at')
-        .execute()
+      const rows = await listTokensOf(db, userId)
       return rows.map((r) => ({
-        ...r,
-        created_at: toIso(r.created_at),
-        last_used_at: r.last_used_at ? toIso(r.last_used_at) : null,
-        revoked_at: r.revoked_at ? toIso(r.revoked_at) : null,
+        id: r.id,
+        name: r.name,
+        role: r.role,
+        created_at: r.created_at.toISOString(),
+        last_used_at: r.last_used_at?.toISOString() ?? null,
+        revoked_at: r.revoked_at?.toISOString() ?? null,
         expires_at: expiryOf(r, tokenMaxDays).toISOString(),
       }))
     },
@@ -425,19 +401,9 @@ export function createAuth(deps: {
     async revokeToken(id: string, owner: string | undefined, actor: string): Promise<void> {
       const now = clock.now()
       await db.transaction().execute(async (trx) => {
-        let query = trx
-          .selectFrom('api_tokens')
-          .select(['id', 'user_id', 'name'])
-          .where('id', '=', id)
-        if (owner !== undefined) query = query.where('user_id', '=', owner)
-        const row = await query.executeTakeFirst()
+        const row = await findToken(trx, id, owner)
         if (!row) throw notFound({ nl: 'Token', en: 'Token' }, id)
-        await trx
-          .updateTable('api_tokens')
-          .set({ revoked_at: now })
-          .where('id', '=', id)
-          .where('revoked_at', 'is', null)
-          .execute()
+        await revokeToken(trx, id, now)
         await appendAudit(trx, {
           at: now,
           actor,

@@ -9,7 +9,9 @@ import {
   findAssets,
   findBySourceRefs,
   insertAssets,
+  listAssets,
   updateAsset,
+  type AssetFilter,
   type NewAsset,
 } from '../repositories/assets.js'
 import type { Executor } from '../db/database.js'
@@ -272,4 +274,9 @@ export async function importAssets(
   if (options.dryRun) await run(db)
   else await db.transaction().execute((trx) => run(trx))
   return report()
+}
+
+/** Every place matching a filter, for a full export (GeoJSON or CSV): no paging. */
+export function exportAssets(db: Executor, filter: AssetFilter): Promise<Asset[]> {
+  return listAssets(db, filter, { limit: 1_000_000 })
 }

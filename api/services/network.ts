@@ -126,3 +126,8 @@ export function createNetworks(deps: { db: Database; snapLimitM: number; compute
 }
 
 export type Networks = ReturnType<typeof createNetworks>
+
+/** Which road networks are loaded (per profile: nodes, edges, source, when), for the status page. */
+export function networkStatus(db: Database): Promise<NetworkMeta[]> {
+  return networkMeta(db)
+}

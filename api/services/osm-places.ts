@@ -6,7 +6,7 @@ import { defaultMeetingPlace, KINDS, type KindCode } from '../domain/kinds.js'
 import type { Tags } from '../domain/network/profiles.js'
 import { mergeField, placeFromTags, OSM_FIELDS, type OsmField } from '../domain/osm-places.js'
 import { zodToFieldErrors } from '../domain/validation.js'
-import { jsonb } from '../db/postgis.js'
+import { findSyncSnapshots, storeSyncSnapshots } from '../repositories/osm-sync.js'
 import {
   findBySourceRefs,
   insertAssets,
@@ -145,15 +145,7 @@ export async function syncOsmPlaces(
 
   const refs = incoming.map((i) => i.ref)
   const existing = await findBySourceRefs(db, 'osm', refs)
-  const snapshots = new Map<string, Snapshot>()
-  for (let i = 0; i < refs.length; i += 1000) {
-    const rows = await db
-      .selectFrom('osm_sync')
-      .select(['osm_ref', 'snapshot'])
-      .where('osm_ref', 'in', refs.slice(i, i + 1000))
-      .execute()
-    for (const r of rows) snapshots.set(r.osm_ref, r.snapshot as Snapshot)
-  }
+  const snapshots = (await findSyncSnapshots(db, refs)) as Map<string, Snapshot>
 
   const at = deps.clock.now()
   const conflicts: OsmConflict[] = []
@@ -258,26 +250,7 @@ export async function syncOsmPlaces(
     options.actor,
     at,
   )
-  for (let i = 0; i < sync.length; i += 500) {
-    await db
-      .insertInto('osm_sync')
-      .values(
-        sync.slice(i, i + 500).map((s) => ({
-          asset_id: s.assetId,
-          osm_ref: s.ref,
-          osm_version: null,
-          snapshot: jsonb(s.snapshot),
-          synced_at: at,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.column('asset_id').doUpdateSet((eb) => ({
-          snapshot: eb.ref('excluded.snapshot'),
-          synced_at: eb.ref('excluded.synced_at'),
-        })),
-      )
-      .execute()
-  }
+  await storeSyncSnapshots(db, sync, at)
   options.onProgress?.(total, total)
   return report(applied.length)
 }

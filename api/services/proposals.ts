@@ -9,13 +9,20 @@ import { DomainError, notFound } from '../domain/errors.js'
 import { roundLonLat } from '../domain/geo.js'
 import { userActor } from '../domain/roles.js'
 import type { Database } from '../db/database.js'
-import { jsonb } from '../db/postgis.js'
+import {
+  countAnonymousSince,
+  decideProposal,
+  findProposal,
+  insertProposal,
+  listProposals,
+  type ProposalRow,
+} from '../repositories/proposals.js'
 import { findAsset, lockAsset, toIso } from '../repositories/assets.js'
 import type { Executor } from '../db/database.js'
 import { actorNames } from '../repositories/users.js'
 import { applyPatch, attributesFromInput, createAssetService } from './assets.js'
 import type { Clock } from '../domain/clock.js'
-import { appendAudit } from './audit.js'
+import { appendAudit } from '../repositories/audit.js'
 
 export type ProposalAction = 'create' | 'update' | 'delete'
 export type ProposalStatus = 'pending' | 'approved' | 'rejected'
@@ -90,11 +97,6 @@ function proposedState(
   return { ...base, ...applyPatch(base, patch.properties), lon: position[0], lat: position[1] }
 }
 
-function selectProposals(db: Executor) {
-  return db.selectFrom('proposals').selectAll()
-}
-type ProposalRow = Awaited<ReturnType<ReturnType<typeof selectProposals>['execute']>>[number]
-
 async function toProposals(db: Executor, rows: readonly ProposalRow[]): Promise<Proposal[]> {
   const names = await actorNames(
     db,
@@ -143,9 +145,7 @@ export function createProposals(deps: { db: Database; clock: Clock }) {
   const { db, clock } = deps
 
   async function requireProposal(db: Executor, id: string, lock = false) {
-    let query = selectProposals(db).where('id', '=', id)
-    if (lock) query = query.forUpdate()
-    const row = await query.executeTakeFirst()
+    const row = await findProposal(db, id, lock)
     if (!row) throw notFound(PROPOSAL_LABEL, id)
     return row
   }
@@ -176,13 +176,9 @@ export function createProposals(deps: { db: Database; clock: Clock }) {
       const now = clock.now()
       return db.transaction().execute(async (trx) => {
         if (input.proposerId === null && input.addressHash) {
-          const recent = await trx
-            .selectFrom('proposals')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('proposer_address_hash', '=', input.addressHash)
-            .where('created_at', '>', new Date(now.getTime() - 3600_000))
-            .executeTakeFirstOrThrow()
-          if (Number(recent.n) >= ANONYMOUS_PER_HOUR) {
+          const since = new Date(now.getTime() - 3600_000)
+          const recent = await countAnonymousSince(trx, input.addressHash, since)
+          if (recent >= ANONYMOUS_PER_HOUR) {
             throw new DomainError(
               'too_many_requests',
               { nl: 'Even rustig aan', en: 'Slow down' },
@@ -203,22 +199,18 @@ export function createProposals(deps: { db: Database; clock: Clock }) {
           if (before.deleted_at) throw gone(id)
         }
         const id = randomUUID()
-        await trx
-          .insertInto('proposals')
-          .values({
-            id,
-            action: input.action,
-            asset_id: input.action === 'create' ? null : input.assetId,
-            base_version: before?.version ?? null,
-            payload: input.payload === null ? null : jsonb(input.payload),
-            before: before === null ? null : jsonb(before),
-            proposer_id: input.proposerId,
-            proposer_address_hash: input.proposerId === null ? (input.addressHash ?? null) : null,
-            note: input.note ?? null,
-            status: 'pending',
-            created_at: now,
-          })
-          .execute()
+        await insertProposal(trx, {
+          id,
+          action: input.action,
+          asset_id: input.action === 'create' ? null : (input.assetId ?? null),
+          base_version: before?.version ?? null,
+          payload: input.payload,
+          before,
+          proposer_id: input.proposerId,
+          proposer_address_hash: input.proposerId === null ? (input.addressHash ?? null) : null,
+          note: input.note ?? null,
+          created_at: now,
+        })
         await appendAudit(trx, {
           at: now,
           actor: input.proposerId ? userActor(input.proposerId) : 'anonymous',
@@ -235,15 +227,7 @@ export function createProposals(deps: { db: Database; clock: Clock }) {
       proposerId?: string | undefined
       limit: number
     }): Promise<Proposal[]> {
-      let query = selectProposals(db)
-      if (filter.status) query = query.where('status', '=', filter.status)
-      if (filter.proposerId) query = query.where('proposer_id', '=', filter.proposerId)
-      const rows = await query
-        .orderBy('created_at', filter.status === 'pending' ? 'asc' : 'desc')
-        .orderBy('id')
-        .limit(filter.limit)
-        .execute()
-      return toProposals(db, rows)
+      return toProposals(db, await listProposals(db, filter))
     },
 
     async get(id: string): Promise<Proposal> {
@@ -318,18 +302,14 @@ export function createProposals(deps: { db: Database; clock: Clock }) {
                   meta,
                 )
         }
-        await trx
-          .updateTable('proposals')
-          .set({
-            status: 'approved',
-            decided_by: moderatorId,
-            decided_at: now,
-            reason,
-            result_asset_id: asset.id,
-            result_version: asset.version,
-          })
-          .where('id', '=', id)
-          .execute()
+        await decideProposal(trx, id, {
+          status: 'approved',
+          decided_by: moderatorId,
+          decided_at: now,
+          reason,
+          result_asset_id: asset.id,
+          result_version: asset.version,
+        })
         await appendAudit(trx, {
           at: now,
           actor: userActor(moderatorId),
@@ -347,11 +327,12 @@ export function createProposals(deps: { db: Database; clock: Clock }) {
       return db.transaction().execute(async (trx) => {
         const row = await requireProposal(trx, id, true)
         if (row.status !== 'pending') throw decided(row)
-        await trx
-          .updateTable('proposals')
-          .set({ status: 'rejected', decided_by: moderatorId, decided_at: now, reason })
-          .where('id', '=', id)
-          .execute()
+        await decideProposal(trx, id, {
+          status: 'rejected',
+          decided_by: moderatorId,
+          decided_at: now,
+          reason,
+        })
         await appendAudit(trx, {
           at: now,
           actor: userActor(moderatorId),

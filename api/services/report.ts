@@ -6,7 +6,7 @@ import { SURFACE_RESOLUTIONS, type SurfaceResolution } from '../domain/surface.j
 import type { Database } from '../db/database.js'
 import { getArea, listAreas } from '../repositories/areas.js'
 import { coverageDocument, type Pin } from './figures.js'
-import { findScenario, scenarioCoverage } from '../http/planning.js'
+import { findScenario, scenarioCoverage } from './scenarios.js'
 import { DEFAULT_THRESHOLD, type Analysis, type AreaRef } from './analysis.js'
 import type { Clock } from '../domain/clock.js'
 import type { Planning } from './planning.js'

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { jsonb } from '../db/postgis.js'
+import { readSettings, storeSetting } from '../repositories/settings.js'
 import type { Database, Executor } from '../db/database.js'
-import { appendAudit } from './audit.js'
+import { appendAudit } from '../repositories/audit.js'
 
 /** Settings an administrator changes at run time (kept in the database, not the environment). */
 export const settingsSchema = z.strictObject({
@@ -22,8 +22,7 @@ export const DEFAULT_SETTINGS: Settings = {
 }
 
 export async function getSettings(db: Executor): Promise<Settings> {
-  const rows = await db.selectFrom('settings').select(['key', 'value']).execute()
-  const stored = Object.fromEntries(rows.map((r) => [r.key, r.value]))
+  const stored = await readSettings(db)
   const merged = { ...DEFAULT_SETTINGS, ...stored }
   const parsed = settingsSchema.safeParse(merged)
   return parsed.success ? parsed.data : DEFAULT_SETTINGS
@@ -48,13 +47,7 @@ async function writeSettings(
   const before = await getSettings(db)
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue
-    await db
-      .insertInto('settings')
-      .values({ key, value: jsonb(value), updated_at: at, updated_by: actor })
-      .onConflict((oc) =>
-        oc.column('key').doUpdateSet({ value: jsonb(value), updated_at: at, updated_by: actor }),
-      )
-      .execute()
+    await storeSetting(db, key, value, { actor, at })
   }
   const after = await getSettings(db)
   await appendAudit(db, { at, actor, action: 'settings.update', before, after })

@@ -3,12 +3,23 @@ import { z } from 'zod'
 import { DomainError, notFound, validationFailed } from '../domain/errors.js'
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from '../domain/password.js'
 import { ROLES, userActor, type Role } from '../domain/roles.js'
-import type { Database } from '../db/database.js'
+import type { Database, Executor } from '../db/database.js'
 import { toIso } from '../repositories/assets.js'
+import { listTokensOf, lowerTokenRoles, revokeTokensOf } from '../repositories/api-tokens.js'
+import { listProposalsBy } from '../repositories/proposals.js'
+import { deleteSessionsOf, listSessionsOf } from '../repositories/sessions.js'
 import { recentHistory } from '../repositories/history.js'
-import { findUser, findUserByEmail, lockActiveAdmins, type User } from '../repositories/users.js'
+import {
+  findUser,
+  findUserByEmail,
+  insertUser,
+  listUsers,
+  lockActiveAdmins,
+  setUserFields,
+  type User,
+} from '../repositories/users.js'
 import type { Clock } from '../domain/clock.js'
-import { appendAudit, listAudit } from './audit.js'
+import { appendAudit, listAudit } from '../repositories/audit.js'
 
 export type { User } from '../repositories/users.js'
 
@@ -91,17 +102,14 @@ export async function createUser(db: Database, input: NewUser, who: Who): Promis
       )
     }
     const id = randomUUID()
-    await trx
-      .insertInto('users')
-      .values({
-        id,
-        email: u.email,
-        display_name: u.display_name,
-        role: u.role,
-        password_hash: passwordHash,
-        created_at: at,
-      })
-      .execute()
+    await insertUser(trx, {
+      id,
+      email: u.email,
+      display_name: u.display_name,
+      role: u.role,
+      password_hash: passwordHash,
+      created_at: at,
+    })
     await appendAudit(trx, {
       at,
       actor: who.actor,
@@ -159,27 +167,15 @@ export async function updateUser(
     }
     const before = await findUser(trx, id)
     if (!before || before.deleted_at) throw notFound(USER_LABEL, id)
-    await trx
-      .updateTable('users')
-      .set({
-        ...(patch.display_name !== undefined ? { display_name: patch.display_name } : {}),
-        ...(patch.role !== undefined ? { role: patch.role } : {}),
-        ...(patch.disabled !== undefined ? { disabled_at: patch.disabled ? at : null } : {}),
-      })
-      .where('id', '=', id)
-      .execute()
+    await setUserFields(trx, id, {
+      ...(patch.display_name !== undefined ? { display_name: patch.display_name } : {}),
+      ...(patch.role !== undefined ? { role: patch.role } : {}),
+      ...(patch.disabled !== undefined ? { disabled_at: patch.disabled ? at : null } : {}),
+    })
     if (patch.disabled) await endAccess(trx, id, at)
     if (patch.role !== undefined) {
       // A token never holds more than its owner.
-      const lower = ROLES.slice(ROLES.indexOf(patch.role) + 1)
-      if (lower.length) {
-        await trx
-          .updateTable('api_tokens')
-          .set({ role: patch.role })
-          .where('user_id', '=', id)
-          .where('role', 'in', lower)
-          .execute()
-      }
+      await lowerTokenRoles(trx, id, ROLES.slice(ROLES.indexOf(patch.role) + 1), patch.role)
     }
     const after = (await findUser(trx, id)) as User
     await appendAudit(trx, {
@@ -194,21 +190,9 @@ export async function updateUser(
   })
 }
 
-type Executor = Parameters<typeof appendAudit>[0]
-
 async function endAccess(db: Executor, userId: string, at: Date) {
-  await db.deleteFrom('sessions').where('user_id', '=', userId).execute()
+  await deleteSessionsOf(db, userId)
   await revokeTokensOf(db, userId, at)
-}
-
-async function revokeTokensOf(db: Executor, userId: string, at: Date): Promise<number> {
-  const result = await db
-    .updateTable('api_tokens')
-    .set({ revoked_at: at })
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows)
 }
 
 /** Revokes every live API token of an account (asked for at a password change or sign-out). */
@@ -234,11 +218,12 @@ export async function anonymiseUser(db: Database, id: string, who: Who): Promise
     await keepAnAdmin(trx, id)
     const before = await findUser(trx, id)
     if (!before || before.deleted_at) throw notFound(USER_LABEL, id)
-    await trx
-      .updateTable('users')
-      .set({ email: null, display_name: ANONYMISED_NAME, password_hash: null, deleted_at: at })
-      .where('id', '=', id)
-      .execute()
+    await setUserFields(trx, id, {
+      email: null,
+      display_name: ANONYMISED_NAME,
+      password_hash: null,
+      deleted_at: at,
+    })
     await endAccess(trx, id, at)
     await appendAudit(trx, {
       at,
@@ -275,9 +260,9 @@ export async function changePassword(
   const hash = await hashPassword(next)
   const at = who.clock.now()
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ password_hash: hash }).where('id', '=', user.id).execute()
+    await setUserFields(trx, user.id, { password_hash: hash })
     // Everyone who knew the old password is signed out; scripts keep their tokens unless asked.
-    await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute()
+    await deleteSessionsOf(trx, user.id)
     if (options.revokeTokens) await revokeAllTokens(trx, user.id, who.actor, at)
     await appendAudit(trx, {
       at,
@@ -291,22 +276,9 @@ export async function changePassword(
 /** Everything the service holds about one person (AVG art. 15 and 20), as one JSON document. */
 export async function exportUserData(db: Database, user: User, now: Date) {
   const actor = userActor(user.id)
-  const sessions = await db
-    .selectFrom('sessions')
-    .select(['created_at', 'last_seen_at', 'expires_at'])
-    .where('user_id', '=', user.id)
-    .execute()
-  const tokens = await db
-    .selectFrom('api_tokens')
-    .select(['id', 'name', 'role', 'created_at', 'last_used_at', 'revoked_at', 'expires_at'])
-    .where('user_id', '=', user.id)
-    .execute()
-  const proposals = await db
-    .selectFrom('proposals')
-    .select(['id', 'action', 'asset_id', 'status', 'note', 'created_at', 'decided_at', 'reason'])
-    .where('proposer_id', '=', user.id)
-    .orderBy('created_at')
-    .execute()
+  const sessions = await listSessionsOf(db, user.id)
+  const tokens = (await listTokensOf(db, user.id)).map(({ user_id: _owner, ...t }) => t)
+  const proposals = await listProposalsBy(db, user.id)
   const changes = await recentHistory(db, { limit: 100_000, actor })
   const audit = [
     ...(await listAudit(db, { limit: 100_000, subject: actor })),
@@ -339,3 +311,16 @@ export async function exportUserData(db: Database, user: User, now: Date) {
 }
 
 export type { Role }
+
+/** Every account, for the administrators' list (anonymised ones included, as the history shows them). */
+export function listAccounts(db: Database): Promise<User[]> {
+  return listUsers(db)
+}
+
+/** A live account by e-mail address (as typed: trimmed, any case), or undefined. */
+export async function findAccountByEmail(db: Database, email: string): Promise<User | undefined> {
+  const user = await findUserByEmail(db, email)
+  if (!user || user.deleted_at) return undefined
+  const { password_hash: _omit, ...rest } = user
+  return rest
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { DomainError } from '../../domain/errors.js'
 import { ROLES, userActor } from '../../domain/roles.js'
-import { findUserByEmail } from '../../repositories/users.js'
+import { findAccountByEmail } from '../../services/users.js'
 import { createAuth } from '../../services/auth.js'
 import { defineCommand } from '../command.js'
 
@@ -15,15 +15,14 @@ export const tokenAdd = defineCommand({
     days: z.number().int().min(1).optional(),
   }),
   async run({ handle, config, clock, io }, args) {
-    const owner = await findUserByEmail(handle.db, args.email)
-    if (!owner || owner.deleted_at || owner.disabled_at) {
+    const user = await findAccountByEmail(handle.db, args.email)
+    if (!user || user.disabled_at) {
       throw new DomainError(
         'not_found',
         { nl: 'Geen account', en: 'No account' },
         { nl: `Geen actief account ${args.email}.`, en: `No active account ${args.email}.` },
       )
     }
-    const { password_hash: _hash, ...user } = owner
     const auth = createAuth({ db: handle.db, clock, tokenMaxDays: config.tokenMaxDays })
     const { token, secret } = await auth.createToken(
       user,

@@ -1,4 +1,4 @@
-import { appendAudit } from '../audit.js'
+import { appendAudit } from '../../repositories/audit.js'
 import { randomUUID } from 'node:crypto'
 import { DomainError } from '../../domain/errors.js'
 import {
