@@ -12,6 +12,7 @@ import {
 // MapLibre 6 runs its parsing in a module worker; Vite bundles it and gives its URL.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url'
 import type { FeatureCollection, TileJson } from '../api-client/index.js'
+import { roundCamera, type Camera } from '../state/view.js'
 import { KIND_ICONS, rasterise } from './icons.js'
 import {
   ASSET_TILE_SOURCE,
@@ -121,15 +122,22 @@ type FillPaint = NonNullable<Extract<LayerSpecification, { type: 'fill' }>['pain
 /** The only MapLibre code of the app. */
 export function createMap(
   container: HTMLElement,
-  options: { onBasemap?: (available: boolean) => void } = {},
+  options: { camera?: Camera | undefined; onBasemap?: (available: boolean) => void } = {},
 ) {
   setWorkerUrl(workerUrl)
-  const hasView = /^#\d/.test(location.hash)
+  const start = options.camera
   const map = new MapLibreMap({
     container,
     style: baseStyle,
-    hash: true,
-    ...(hasView ? {} : { bounds: FLEVOLAND_BOUNDS, fitBoundsOptions: { padding: 20 } }),
+    // The view state keeps the position (and writes it into the URL's hash).
+    ...(start
+      ? {
+          center: [start.lon, start.lat],
+          zoom: start.zoom,
+          bearing: start.bearing,
+          pitch: start.pitch,
+        }
+      : { bounds: FLEVOLAND_BOUNDS, fitBoundsOptions: { padding: 20 } }),
     attributionControl: {
       compact: false,
       // Areas and inhabitants from CBS/Kadaster; places and paths may come from OpenStreetMap (ODbL).
@@ -166,6 +174,18 @@ export function createMap(
         seen.add(f.properties?.cell)
       hexesDrawn(seen.size)
     }, delay)
+  }
+
+  /** Where the map looks, rounded as a permalink writes it. */
+  const camera = (): Camera => {
+    const center = map.getCenter().wrap()
+    return roundCamera({
+      zoom: map.getZoom(),
+      lat: center.lat,
+      lon: center.lng,
+      bearing: map.getBearing(),
+      pitch: map.getPitch(),
+    })
   }
 
   const pixelRatio = Math.min(2, Math.ceil(window.devicePixelRatio || 1))
@@ -567,8 +587,18 @@ export function createMap(
         handler(hit?.properties, e.point)
       })
     },
-    onViewChange(handler: () => void) {
-      map.on('moveend', handler)
+    camera,
+    /** After every pan, zoom or turn: where the map looks now. */
+    onCameraChange(handler: (camera: Camera) => void) {
+      map.on('moveend', () => handler(camera()))
+    },
+    jumpTo(camera: Camera) {
+      map.jumpTo({
+        center: [camera.lon, camera.lat],
+        zoom: camera.zoom,
+        bearing: camera.bearing,
+        pitch: camera.pitch,
+      })
     },
   }
 }

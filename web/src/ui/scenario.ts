@@ -11,6 +11,7 @@ import { formatDistance, formatNumber, formatPeople, formatPercent } from '../i1
 import { lang, pickLabel, t } from '../i18n/index.js'
 import { SCENARIO_COLORS } from '../map/layers.js'
 import type { MapPin } from '../map/index.js'
+import type { ScenarioView } from '../state/view.js'
 import { session } from './account.js'
 import { byId } from './dom.js'
 import { showToast } from './toast.js'
@@ -528,32 +529,25 @@ export function createScenario(deps: {
     isClosed: (id: string) => closed.some((c) => c.id === id),
     /** The saved scenario's id, when what is on screen is saved. */
     savedId: () => savedScenario?.id,
-    /** The scenario as URL parameters: a permalink of what is on screen. */
-    urlParams(): Record<string, string> {
-      if (!active) return {}
+    /** The scenario as the view state holds it (undefined while closed): the permalink's part. */
+    view(): ScenarioView | undefined {
+      if (!active) return undefined
       return {
-        whatif: '1',
-        ...(proposed.length
-          ? { add: proposed.map((p) => `${coord(p.lon)},${coord(p.lat)},${p.kind}`).join(';') }
-          : {}),
-        ...(closed.length ? { close: closed.map((c) => c.id).join(',') } : {}),
-        ...(savedScenario ? { scenario: savedScenario.id } : {}),
+        add: proposed.map((p) => ({ lon: coord(p.lon), lat: coord(p.lat), kind: p.kind })),
+        close: closed.map((c) => c.id),
+        saved: savedScenario?.id,
       }
     },
-    /** Opens the scenario of a permalink (`whatif`, `add`, `close`, `scenario`). */
-    async restore(params: URLSearchParams) {
-      if (!params.has('whatif') && !params.has('add')) return
+    /** Opens the scenario of a permalink; a saved one only if it is of the area on screen. */
+    async restore(view: ScenarioView | undefined) {
+      if (!view) return
       open()
-      for (const part of (params.get('add') ?? '').split(';').filter(Boolean)) {
-        const [lon, lat, kind] = part.split(',')
-        const x = Number(lon)
-        const y = Number(lat)
-        if (!Number.isFinite(x) || !Number.isFinite(y) || !kind) continue
-        const p: Proposed = { lon: x, lat: y, kind }
+      for (const { lon, lat, kind } of view.add) {
+        const p: Proposed = { lon, lat, kind }
         proposed.push(p)
         placePin(p)
       }
-      const ids = (params.get('close') ?? '').split(',').filter(Boolean)
+      const ids = view.close
       const names = await Promise.all(
         ids.map((id) =>
           api
@@ -564,8 +558,7 @@ export function createScenario(deps: {
       )
       closed = ids.map((id, i) => ({ id, name: names[i] ?? id }))
       renderList()
-      const id = params.get('scenario')
-      const stored = id ? await api.scenario(id).catch(() => undefined) : undefined
+      const stored = view.saved ? await api.scenario(view.saved).catch(() => undefined) : undefined
       if (stored && stored.area === deps.settings()?.area) {
         savedScenario = stored
         reportLink.href = reportUrl(stored.area, stored.id)
