@@ -14,7 +14,7 @@
  * from this process: closed loop, a fixed number of connections, a warm-up, then a measured run.
  * Throughput is completed responses per second; latencies are the per-request response times
  * autocannon reports, as p50/p95/p99. The raw-SQL tile baseline runs the same closed loop with the
- * same concurrency through postgres.js in this process, and is measured the same way.
+ * same concurrency through node-postgres in this process, and is measured the same way.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
@@ -32,7 +32,7 @@ import {
   PostgresQueryCompiler,
   sql,
 } from 'kysely'
-import postgres from 'postgres'
+import pg from 'pg'
 import { projectRoot } from '../api/config.js'
 import { openDatabase, type DatabaseHandle } from '../api/db/create-db.js'
 import type { DB } from '../api/db/database.js'
@@ -494,12 +494,12 @@ const compiler = new Kysely<DB>({
 })
 
 /** The service's PostgreSQL asset tile, made by its own exported SQL: finest shape that fits. */
-async function rawTile(client: postgres.Sql, t: TileAddress, bbox: string): Promise<Buffer> {
+async function rawTile(client: pg.Pool, t: TileAddress, bbox: string): Promise<Buffer> {
   const filter = { bbox: bbox.split(',').map(Number) as unknown as Bbox }
   for (const shape of assetShapes(t.z)) {
     const q = postgresAssetTileSql(t, filter, shape).compile(compiler)
     ownQueries++
-    const rows = await client.unsafe(q.sql, [...q.parameters] as never[])
+    const { rows } = await client.query(q.sql, [...q.parameters])
     const row = rows[0] as { mvt: Buffer; features: number } | undefined
     if (!row) throw new Error('tile query returned no row')
     if (row.mvt.byteLength <= TILE_LIMITS.maxBytes && row.features <= TILE_LIMITS.maxFeatures)
@@ -509,11 +509,13 @@ async function rawTile(client: postgres.Sql, t: TileAddress, bbox: string): Prom
 }
 
 /** Waits until no other session runs a statement on the bench database. */
-async function idle(client: postgres.Sql): Promise<void> {
+async function idle(client: pg.Pool): Promise<void> {
   for (;;) {
     ownQueries++
-    const [row] = await client`select count(*)::int as n from pg_stat_activity
-      where datname = current_database() and state = 'active' and pid <> pg_backend_pid()`
+    const {
+      rows: [row],
+    } = await client.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity
+      where datname = current_database() and state = 'active' and pid <> pg_backend_pid()`)
     if ((row as { n: number }).n === 0) return
     await new Promise((r) => setTimeout(r, 100))
   }
@@ -527,11 +529,13 @@ let ownQueries = 0
  * statistics: all transactions minus this process's own statements. A session reports its
  * statistics when idle within PGSTAT_IDLE_INTERVAL (10 s), hence the wait.
  */
-async function commits(client: postgres.Sql): Promise<number> {
+async function commits(client: pg.Pool): Promise<number> {
   await new Promise((r) => setTimeout(r, 10_500))
   const own = ownQueries++
-  const [row] = await client`select xact_commit::float8 as n from pg_stat_database
-    where datname = current_database()`
+  const {
+    rows: [row],
+  } = await client.query<{ n: number }>(`select xact_commit::float8 as n from pg_stat_database
+    where datname = current_database()`)
   return Number((row as { n: number }).n) - own
 }
 
@@ -553,7 +557,7 @@ interface TileResults {
 }
 
 async function tileWorkload(base: string, url: string): Promise<TileResults> {
-  const client = postgres(url, { max: POOL, onnotice: () => {} })
+  const client = new pg.Pool({ connectionString: url, max: POOL })
   try {
     // The web app asks for tiles with the layer's data version from the TileJSON (`v`).
     const tilejson = (await (await fetch(`${base}/tiles/assets.json`)).json()) as {
@@ -876,10 +880,10 @@ write throttling off), started afresh per backend (ready after ${s1(pgStartMs)} 
 PGlite), and autocannon ${acVersion} drives it from the benchmark process: a closed loop over keep-alive
 connections, ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s measured. req/s = completed responses ÷ run time; p50/p95/p99
 from every response's time. Both share this machine's ${os.availableParallelism()} cores with the load generator, as
-they would on one small server behind a proxy. autocannon is patched (patches/autocannon+9.0.0.dev.patch) to
-keep a response body only when a check reads it: unpatched it decodes every body as a UTF-8 string, and for
-binary tiles that cost the load generator more CPU than the server spent answering (measured with
-\`--cpu-prof\`: \`Buffer.toString\` 14.5 % of the benchmark process while the server was 25 % busy).
+they would on one small server behind a proxy. autocannon is used as published: it decodes every response
+body as a UTF-8 string, and for binary tiles that costs the load generator CPU the server then lacks (measured
+earlier with \`--cpu-prof\`: \`Buffer.toString\` 14.5 % of the benchmark process while the server was 25 % busy), so
+the tile figures understate the service somewhat.
 
 ### API under ${API_CONNECTIONS} concurrent clients
 
@@ -911,7 +915,7 @@ committed ${TILE_ZOOMS.map((z) => tiles.uncached[z]?.queriesPerRequest.toFixed(2
 service's other reads during the run weigh in). A client that leaves out \`v\` costs one
 data-version read more per tile (the line below the table). **Raw SQL**: the service's exported statement (\`postgresAssetTileSql\`, \`ST_AsMVT\` in
 one query, finest shape that fits the caps, as the service chooses) for the same tiles and filter,
-through postgres.js (\`unsafe\`, pool of ${POOL} like the service's) from ${TILE_CONNECTIONS} callers in a closed loop in the
+through node-postgres (a pool of ${POOL} like the service's) from ${TILE_CONNECTIONS} callers in a closed loop in the
 benchmark process, measured the same way; before each zoom 3 tiles were checked byte-identical
 between the two.
 

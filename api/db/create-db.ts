@@ -1,14 +1,12 @@
 import fs from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import { postgis } from '@electric-sql/pglite-postgis'
-import { Kysely, Migrator, sql } from 'kysely'
-import { PostgresJSDialect } from 'kysely-postgres-js'
-import postgres from 'postgres'
-import { failFast } from './availability.js'
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
+import { Migrator } from 'kysely/migration'
+import pg from 'pg'
 import type { DB, Database } from './database.js'
 import { lockDataDir, type DataDirLock } from './lock.js'
 import { migrations } from './migrations/index.js'
-import { PGliteDialect } from './pglite-dialect.js'
 
 export type Backend = 'pglite' | 'postgresql'
 
@@ -27,7 +25,7 @@ export interface OpenOptions {
   readonly databaseUrl?: string | undefined
   /** PGlite data directory (created when missing), or `memory://` for a throw-away database. */
   readonly dataDir?: string | undefined
-  /** postgres.js pool size. */
+  /** Connection pool size (node-postgres). */
   readonly maxConnections?: number
   /** Seconds to wait for a TCP connection and login before the server counts as unreachable. */
   readonly connectTimeoutS?: number
@@ -42,31 +40,15 @@ export interface OpenOptions {
 /** Opens the database: the one place that knows PGlite from PostgreSQL. */
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
-    const client = postgres(options.databaseUrl, {
-      max: options.maxConnections ?? 10,
-      // Fail fast while the server is down: a refused port answers at once, an unreachable
-      // host after a few seconds (postgres.js waits 30 s by default) ...
-      connect_timeout: options.connectTimeoutS ?? 3,
-      // ... and reconnect soon after it is back (the default back-off grows to 10-20 s). While
-      // it is down only one request at a time tries (see failFast), so a short wait is cheap.
-      backoff: (retries: number) => Math.min(0.025 * 2 ** retries, 0.25),
-      onnotice: () => {},
-      // int8 (counts, sums) as numbers, as PGlite returns them: one behaviour on both backends.
-      types: {
-        int8: { to: 20, from: [20], serialize: (v: number) => String(v), parse: Number },
-      },
-    })
-    const pool = failFast(client, { acquireTimeoutMs: options.acquireTimeoutMs ?? 15_000 })
-    const db = new Kysely<DB>({ dialect: new PostgresJSDialect({ postgres: pool }) })
+    const pool = postgresPool(options)
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
     try {
       await sql`select 1`.execute(db)
     } catch (e) {
       await db.destroy()
       throw new Error(
         `Cannot reach PostgreSQL at ${redactUrl(options.databaseUrl)}: ${messageOf(e)}`,
-        {
-          cause: e,
-        },
+        { cause: e },
       )
     }
     return { db, backend: 'postgresql', close: () => db.destroy() }
@@ -90,7 +72,9 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
     lock?.release()
     throw e
   }
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(pg) })
+  // Kysely's own PGlite dialect: one connection, which Kysely hands out under a lock, so a
+  // transaction holds it until it ends and concurrent requests queue behind it.
+  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite: pg }) })
   return {
     db,
     backend: 'pglite',
@@ -98,6 +82,45 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
     dumpDataDir: () => pg.dumpDataDir('gzip'),
     close: () => db.destroy().finally(() => lock?.release()),
   }
+}
+
+/**
+ * A node-postgres pool that fails fast while the server is down: a refused port answers at once,
+ * an unreachable host after `connectTimeoutS`, and a request waits at most `acquireTimeoutMs` for
+ * a free connection. A broken connection leaves the pool (node-postgres drops a client that is no
+ * longer queryable), so the first request after the outage reconnects.
+ */
+/** PostgreSQL's oid of int8 (bigint). */
+const INT8_OID = 20
+
+function typeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+  if (oid === INT8_OID) return Number
+  return format === 'binary'
+    ? pg.types.getTypeParser(oid, 'binary')
+    : pg.types.getTypeParser(oid, 'text')
+}
+
+function postgresPool(options: OpenOptions): pg.Pool {
+  const connectTimeoutMs = (options.connectTimeoutS ?? 3) * 1000
+  // node-postgres has one timeout for both waits; the pool's `Client` option is its documented
+  // way to give new connections their own (shorter) connect timeout.
+  class Client extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: connectTimeoutMs })
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: options.acquireTimeoutMs ?? 15_000,
+    Client,
+    // int8 (counts, sums) as numbers, as PGlite returns them: one behaviour on both backends.
+    types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
+  })
+  // An idle connection the server closes (a restart, an admin's pg_terminate_backend) is an
+  // event, not a crash: the pool drops it and the next request opens a new one.
+  pool.on('error', () => {})
+  return pool
 }
 
 function messageOf(e: unknown): string {

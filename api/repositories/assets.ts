@@ -51,7 +51,7 @@ function selectAssets(db: Executor) {
 
 type AssetRow = Awaited<ReturnType<ReturnType<typeof selectAssets>['executeTakeFirstOrThrow']>>
 
-/** Timestamps as ISO text: postgres.js gives a Date, some paths a string. */
+/** Timestamps as ISO text: the drivers give a Date, some paths (JSON) a string. */
 export const toIso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString()
 
 function toAsset(row: AssetRow): Asset {

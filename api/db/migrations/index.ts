@@ -1,4 +1,4 @@
-import type { Migration } from 'kysely'
+import type { Migration } from 'kysely/migration'
 import * as m20261121T1200 from './2026-11-21T1200_initial.js'
 import * as m20261121T1400 from './2026-11-21T1400_population.js'
 import * as m20261122T0900 from './2026-11-22T0900_network.js'
