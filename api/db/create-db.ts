@@ -84,22 +84,22 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   }
 }
 
+/** PostgreSQL's oid of int8 (bigint). */
+const INT8_OID = 20
+
+/** node-postgres's parsers, except int8 as a number (as PGlite gives it). */
+function typeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+  if (oid === INT8_OID) return Number
+  const parse: unknown = pg.types.getTypeParser(oid, format === 'binary' ? 'binary' : 'text')
+  return parse as (value: string) => unknown
+}
+
 /**
  * A node-postgres pool that fails fast while the server is down: a refused port answers at once,
  * an unreachable host after `connectTimeoutS`, and a request waits at most `acquireTimeoutMs` for
  * a free connection. A broken connection leaves the pool (node-postgres drops a client that is no
  * longer queryable), so the first request after the outage reconnects.
  */
-/** PostgreSQL's oid of int8 (bigint). */
-const INT8_OID = 20
-
-function typeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
-  if (oid === INT8_OID) return Number
-  return format === 'binary'
-    ? pg.types.getTypeParser(oid, 'binary')
-    : pg.types.getTypeParser(oid, 'text')
-}
-
 function postgresPool(options: OpenOptions): pg.Pool {
   const connectTimeoutMs = (options.connectTimeoutS ?? 3) * 1000
   // node-postgres has one timeout for both waits; the pool's `Client` option is its documented
