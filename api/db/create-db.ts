@@ -117,9 +117,11 @@ function postgresPool(options: OpenOptions): pg.Pool {
     // int8 (counts, sums) as numbers, as PGlite returns them: one behaviour on both backends.
     types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
   })
-  // An idle connection the server closes (a restart, an admin's pg_terminate_backend) is an
-  // event, not a crash: the pool drops it and the next request opens a new one.
+  // A connection the server closes (a restart, an admin's pg_terminate_backend) is an event,
+  // not a crash. Idle, the pool drops it; checked out (between a transaction's statements), the
+  // next statement on it fails as unavailable (503) and the pool drops it when it comes back.
   pool.on('error', () => {})
+  pool.on('connect', (client) => client.on('error', () => {}))
   return pool
 }
 
