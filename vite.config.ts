@@ -1,6 +1,16 @@
 import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
+/** Integration files that start the service as a process or load the real province: minutes. */
+const SLOW = [
+  'tests/integration/faults.test.ts',
+  'tests/integration/cli.test.ts',
+  'tests/integration/embedded-owner.test.ts',
+  'tests/integration/population.test.ts',
+  'tests/integration/pgrouting.test.ts',
+  'tests/integration/availability.test.ts',
+]
+
 // One config for the web build (Vite) and the test runner (Vitest).
 export default defineConfig({
   root: 'web',
@@ -9,13 +19,43 @@ export default defineConfig({
   worker: { format: 'es' },
   test: {
     root: '.',
-    include: ['tests/**/*.test.ts'],
-    globalSetup: ['tests/helpers/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Two files at a time even on a 2-core machine: most of a file's time is spent waiting on
-    // Chromium, a database or a child process, so the second worker roughly halves the run.
+    // Two files at a time even on a 2-core machine: most of an integration or browser file's
+    // time is spent waiting on Chromium, a database or a child process.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // `npx vitest run --project unit` (or integration, slow, e2e) runs one of them.
+    projects: [
+      {
+        extends: true,
+        // Pure code and the HTTP layer without a database: seconds, no setup.
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        // Every route and repository on embedded PGlite and, with TEST_DATABASE_URL, PostgreSQL.
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          exclude: SLOW,
+          globalSetup: ['tests/helpers/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        // The real service as a process, real province data, PDFs, a private PostgreSQL cluster.
+        test: { name: 'slow', include: SLOW, globalSetup: ['tests/helpers/global-setup.ts'] },
+      },
+      {
+        extends: true,
+        // The web app in headless Chromium.
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/helpers/global-setup.ts'],
+        },
+      },
+    ],
   },
 })

@@ -14,10 +14,12 @@ declare module 'vitest' {
   }
 }
 
-export const POSTGRES_TEMPLATE_DB = 'buurtkaart_test_template'
+/** The template database of one Vitest project (each project sets up its own, in parallel). */
+export const postgresTemplateDb = (project: string) =>
+  `buurtkaart_test_template_${project.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`
 
 /** A migrated PGlite data directory, built once per set of migrations and copied per test file. */
-async function pgliteTemplate(): Promise<string> {
+async function pgliteTemplate(project: string): Promise<string> {
   const pglite = JSON.parse(
     fs.readFileSync(
       path.join(projectRoot, 'node_modules/@electric-sql/pglite/package.json'),
@@ -36,7 +38,7 @@ async function pgliteTemplate(): Promise<string> {
     .slice(0, 12)
   const dir = path.join(projectRoot, '.cache', `pglite-template-${key}`)
   if (fs.existsSync(path.join(dir, 'PG_VERSION'))) return dir
-  const building = `${dir}.building-${process.pid}`
+  const building = `${dir}.building-${process.pid}-${project}`
   fs.rmSync(building, { recursive: true, force: true })
   const handle = await openDatabase({ dataDir: building })
   await migrateToLatest(handle.db)
@@ -47,17 +49,15 @@ async function pgliteTemplate(): Promise<string> {
 }
 
 /** A migrated template database on the PostgreSQL server named by TEST_DATABASE_URL. */
-async function postgresTemplate(url: string): Promise<string> {
+async function postgresTemplate(url: string, name: string): Promise<string> {
   const admin = await openDatabase({ databaseUrl: url, maxConnections: 1 })
   try {
-    await sql`drop database if exists ${sql.id(POSTGRES_TEMPLATE_DB)} with (force)`.execute(
-      admin.db,
-    )
-    await sql`create database ${sql.id(POSTGRES_TEMPLATE_DB)}`.execute(admin.db)
+    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db)
+    await sql`create database ${sql.id(name)}`.execute(admin.db)
   } finally {
     await admin.close()
   }
-  const templateUrl = withDatabase(url, POSTGRES_TEMPLATE_DB)
+  const templateUrl = withDatabase(url, name)
   const handle = await openDatabase({ databaseUrl: templateUrl, maxConnections: 1 })
   try {
     await migrateToLatest(handle.db)
@@ -80,6 +80,9 @@ export default async function setup(project: TestProject) {
       'TEST_DATABASE_URL must be set in CI: the integration suite runs on PGlite and PostgreSQL.',
     )
   }
-  project.provide('pgliteTemplate', await pgliteTemplate())
-  project.provide('postgresTemplateUrl', url ? await postgresTemplate(url) : null)
+  project.provide('pgliteTemplate', await pgliteTemplate(project.name))
+  project.provide(
+    'postgresTemplateUrl',
+    url ? await postgresTemplate(url, postgresTemplateDb(project.name)) : null,
+  )
 }

@@ -1,5 +1,5 @@
 /**
- * Fault tests (the short CI version of `npm run loadtest`; the engine is scripts/loadtest-lib.ts):
+ * Fault tests (the short CI version of `npm run loadtest`; the engine is tests/helpers/loadtest.ts):
  *
  * - graceful shutdown of the real service process on SIGTERM (embedded PGlite);
  * - 10 clients of mixed reads and If-Match writes against the real service on a private
@@ -22,7 +22,7 @@ import {
   prepareDatabase,
   runLoadTest,
   Service,
-} from '../../scripts/loadtest-lib.js'
+} from '../helpers/loadtest.js'
 
 describe('graceful shutdown of the service process [pglite]', () => {
   let dir: string | undefined

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { isDatabaseUnavailable } from '../../api/db/availability.js'
 import { openDatabase } from '../../api/db/create-db.js'
 import { toProblem } from '../../api/http/problem.js'
-import { freePort } from '../../scripts/loadtest-lib.js'
+import { freePort } from '../helpers/loadtest.js'
 
 const coded = (code: string, extra: object = {}) =>
   Object.assign(new Error(`error ${code}`), { code }, extra)

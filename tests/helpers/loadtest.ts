@@ -16,12 +16,12 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { sql } from 'kysely'
-import { DEFAULT_TOKEN_MAX_DAYS, projectRoot } from '../api/config.js'
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../api/db/create-db.js'
-import { importAreas } from '../api/services/areas.js'
-import { systemClock } from '../api/domain/clock.js'
-import { createAuth } from '../api/services/auth.js'
-import { createUser } from '../api/services/users.js'
+import { DEFAULT_TOKEN_MAX_DAYS, projectRoot } from '../../api/config.js'
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../api/db/create-db.js'
+import { importAreas } from '../../api/services/areas.js'
+import { systemClock } from '../../api/domain/clock.js'
+import { createAuth } from '../../api/services/auth.js'
+import { createUser } from '../../api/services/users.js'
 
 const run = promisify(execFile)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

@@ -3,15 +3,15 @@
  *
  * Mixed reads and writes by many clients against the real service on a private PostgreSQL
  * cluster, with PostgreSQL stopped and started in the middle and a SIGTERM at the end; see
- * scripts/loadtest-lib.ts. Prints a summary; --write also puts it in docs/loadtest-results.md.
+ * tests/helpers/loadtest.ts. Prints a summary; --write also puts it in docs/loadtest-results.md.
  * Exits 1 when a check fails. Needs root and the PostgreSQL server binaries (as in CI).
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import * as prettier from 'prettier'
-import { projectRoot } from '../api/config.js'
-import { clusterUnavailable, formatReport, runLoadTest } from './loadtest-lib.js'
+import { projectRoot } from '../../api/config.js'
+import { clusterUnavailable, formatReport, runLoadTest } from '../../tests/helpers/loadtest.js'
 
 const { values } = parseArgs({
   options: {

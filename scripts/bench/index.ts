@@ -9,9 +9,9 @@
  *   (LATERAL … ORDER BY geom <-> … LIMIT 1) on the same cells and places, on PostgreSQL
  *   (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server), or PGlite without one.
  * - National scale: the province tiled to about 2.5 million populated cells.
- * - Network distances (scripts/bench-network.ts): OSM import and graph load on the real extracts,
+ * - Network distances (scripts/bench/network.ts): OSM import and graph load on the real extracts,
  *   one multi-source Dijkstra on synthetic province- and national-size graphs, against pgRouting.
- * - Load and tiles (scripts/bench-load.ts): the service as its own process under autocannon with
+ * - Load and tiles (scripts/bench/load.ts): the service as its own process under autocannon with
  *   100,000 generated assets, on PostgreSQL and PGlite. `npm run bench -- --only load` (or `--only availability`) runs just
  *   that section and prints it (BENCHMARKS.md is only written by the full run).
  *
@@ -22,32 +22,24 @@ import os from 'node:os'
 import path from 'node:path'
 import { booleanPointInPolygon } from '@turf/turf'
 import { sql } from 'kysely'
-import { projectRoot } from '../api/config.js'
-import { coverage, type Selection } from '../api/domain/coverage.js'
-import { lonLatToRd } from '../api/domain/geo.js'
-import { straightLine, type DistanceMethod, type Points } from '../api/domain/reach.js'
-import { computeStraightLine } from '../api/services/compute/line.js'
-import { workerCompute } from '../api/services/compute/pool.js'
-import { SURFACE_RESOLUTIONS } from '../api/domain/surface.js'
-import { buildSurface, type LoadedSurface } from '../api/services/analysis.js'
-import { importAreas } from '../api/services/areas.js'
-import { systemClock } from '../api/domain/clock.js'
-import { rebuildSurface } from '../api/services/population.js'
-import { loadControls, loadSurface, surfaceMeta } from '../api/repositories/population.js'
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../api/db/create-db.js'
-import { benchAvailability } from './bench-availability.js'
-import { benchLoad } from './bench-load.js'
-import { benchPlanning } from './bench-planning.js'
-import { mib, retainedHeap, typedArrayBytes } from './bench-memory.js'
-import {
-  benchDatabaseUrl,
-  benchNetwork,
-  fmt,
-  rng,
-  SHARED,
-  stats,
-  timeAsync,
-} from './bench-network.js'
+import { projectRoot } from '../../api/config.js'
+import { coverage, type Selection } from '../../api/domain/coverage.js'
+import { lonLatToRd } from '../../api/domain/geo.js'
+import { straightLine, type DistanceMethod, type Points } from '../../api/domain/reach.js'
+import { computeStraightLine } from '../../api/services/compute/line.js'
+import { workerCompute } from '../../api/services/compute/pool.js'
+import { SURFACE_RESOLUTIONS } from '../../api/domain/surface.js'
+import { buildSurface, type LoadedSurface } from '../../api/services/analysis.js'
+import { importAreas } from '../../api/services/areas.js'
+import { systemClock } from '../../api/domain/clock.js'
+import { rebuildSurface } from '../../api/services/population.js'
+import { loadControls, loadSurface, surfaceMeta } from '../../api/repositories/population.js'
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../api/db/create-db.js'
+import { benchAvailability } from './availability.js'
+import { benchLoad } from './load.js'
+import { benchPlanning } from './planning.js'
+import { mib, retainedHeap, typedArrayBytes } from './memory.js'
+import { benchDatabaseUrl, benchNetwork, fmt, rng, SHARED, stats, timeAsync } from './network.js'
 
 const loadBefore = os.loadavg()[0] ?? 0
 const onlyAt = process.argv.indexOf('--only')
@@ -353,7 +345,7 @@ const ratio = baseline.ms.p50 / engine.p50
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
 const report = `# Benchmarks
 
-Written by \`npm run bench\` (scripts/bench.ts) on ${new Date().toISOString().slice(0, 10)}. Re-run it to refresh this file.
+Written by \`npm run bench\` (scripts/bench/index.ts) on ${new Date().toISOString().slice(0, 10)}. Re-run it to refresh this file.
 
 Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()} ${os.release()},
 Node.js ${process.version}; baselines on ${pgVersion}${network.baseline ? ` and ${network.baseline}` : ''}. Load average

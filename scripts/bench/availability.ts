@@ -9,11 +9,11 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { openDatabase, migrateToLatest } from '../api/db/create-db.js'
-import { systemClock } from '../api/domain/clock.js'
-import { importAreas } from '../api/services/areas.js'
-import { startChild } from './bench-load.js'
-import { fmt, SHARED, stats } from './bench-network.js'
+import { openDatabase, migrateToLatest } from '../../api/db/create-db.js'
+import { systemClock } from '../../api/domain/clock.js'
+import { importAreas } from '../../api/services/areas.js'
+import { startChild } from './load.js'
+import { fmt, SHARED, stats } from './network.js'
 
 const CLIENTS = 20
 const SECONDS = 30

@@ -1,5 +1,5 @@
 /**
- * The data of the load and tile benchmarks (scripts/bench-load.ts): 100,000 generated assets over
+ * The data of the load and tile benchmarks (scripts/bench/load.ts): 100,000 generated assets over
  * Flevoland from a fixed seed, and a loader that puts them, with the real CBS areas, into a
  * migrated database (PostgreSQL or PGlite) the way an import would leave it.
  *
@@ -18,13 +18,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { bbox as turfBbox, booleanPointInPolygon } from '@turf/turf'
 import { sql } from 'kysely'
-import type { DatabaseHandle } from '../api/db/create-db.js'
-import { migrateToLatest } from '../api/db/create-db.js'
-import { KINDS } from '../api/domain/kinds.js'
-import { jsonb } from '../api/db/postgis.js'
-import { assignAreaCodes, findAssets } from '../api/repositories/assets.js'
-import { importAreas } from '../api/services/areas.js'
-import { rng, SHARED } from './bench-network.js'
+import type { DatabaseHandle } from '../../api/db/create-db.js'
+import { migrateToLatest } from '../../api/db/create-db.js'
+import { KINDS } from '../../api/domain/kinds.js'
+import { jsonb } from '../../api/db/postgis.js'
+import { assignAreaCodes, findAssets } from '../../api/repositories/assets.js'
+import { importAreas } from '../../api/services/areas.js'
+import { rng, SHARED } from './network.js'
 
 export const ASSET_COUNT = 100_000
 export const ASSET_SEED = 20261208

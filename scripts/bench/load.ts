@@ -2,7 +2,7 @@
  * Load and tile benchmarks (issue 8), part of `npm run bench`; alone: `npm run bench:load` (prints
  * the section, leaves BENCHMARKS.md alone) or `npm run bench -- --only load`.
  *
- * Data (scripts/bench-load-data.ts): 100,000 assets generated from a fixed seed inside the real
+ * Data (scripts/bench/load-data.ts): 100,000 assets generated from a fixed seed inside the real
  * Flevoland boundary, with the real CBS gemeenten, wijken and PC4 areas and their population
  * surface, loaded into a dedicated PostgreSQL database (`buurtkaart_bench_load` on
  * BENCH_DATABASE_URL / TEST_DATABASE_URL / the local server, recreated every run) and into a fresh
@@ -33,13 +33,13 @@ import {
   sql,
 } from 'kysely'
 import pg from 'pg'
-import { projectRoot } from '../api/config.js'
-import { openDatabase, type DatabaseHandle } from '../api/db/create-db.js'
-import type { DB } from '../api/db/database.js'
-import type { Bbox } from '../api/domain/geo.js'
-import { assetShapes, type TileAddress } from '../api/domain/tiles.js'
-import { postgresAssetTileSql } from '../api/repositories/tiles.js'
-import { TILE_LIMITS } from '../api/services/tiles.js'
+import { projectRoot } from '../../api/config.js'
+import { openDatabase, type DatabaseHandle } from '../../api/db/create-db.js'
+import type { DB } from '../../api/db/database.js'
+import type { Bbox } from '../../api/domain/geo.js'
+import { assetShapes, type TileAddress } from '../../api/domain/tiles.js'
+import { postgresAssetTileSql } from '../../api/repositories/tiles.js'
+import { TILE_LIMITS } from '../../api/services/tiles.js'
 import {
   ASSET_COUNT,
   ASSET_SEED,
@@ -47,8 +47,8 @@ import {
   loadBenchData,
   readShared,
   type GeneratedAssets,
-} from './bench-load-data.js'
-import { benchDatabaseUrl, fmt, rng, stats } from './bench-network.js'
+} from './load-data.js'
+import { benchDatabaseUrl, fmt, rng, stats } from './network.js'
 
 // --- Settings ----------------------------------------------------------------------------------
 
@@ -861,7 +861,7 @@ export async function benchLoad(): Promise<string> {
     const head = '| what | req/s | p50 | p95 | p99 | requests |'
     return `## Load and tiles (issue 8)
 
-Written by \`scripts/bench-load.ts\` (\`npm run bench\`, or alone: \`npm run bench:load\`). Machine:
+Written by \`scripts/bench/load.ts\` (\`npm run bench\`, or alone: \`npm run bench:load\`). Machine:
 ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}; ${pg.version};
 ${lite.version}. Load average (1 min) when the section started: ${loadBefore.toFixed(2)}.
 

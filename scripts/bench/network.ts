@@ -11,19 +11,19 @@
  *   of the distance at every node and, where they differ, a third opinion (`pgr_dijkstraCost`).
  * - A SYNTHETIC graph of national size (about 4 million nodes): one multi-source Dijkstra per mode.
  *
- * `benchNetwork()` returns the BENCHMARKS.md section; scripts/bench.ts writes the file. Run this
- * file alone (`npx tsx scripts/bench-network.ts`) to print the section without touching the file.
+ * `benchNetwork()` returns the BENCHMARKS.md section; scripts/bench/index.ts writes the file. Run this
+ * file alone (`npx tsx scripts/bench/network.ts`) to print the section without touching the file.
  */
-import { mib, typedArrayBytes } from './bench-memory.js'
+import { mib, typedArrayBytes } from './memory.js'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { cellToLatLng, latLngToCell } from 'h3-js'
 import { sql } from 'kysely'
-import { projectRoot } from '../api/config.js'
-import { assetSchemas } from '../api/domain/asset.js'
-import { lonLatToRd } from '../api/domain/geo.js'
+import { projectRoot } from '../../api/config.js'
+import { assetSchemas } from '../../api/domain/asset.js'
+import { lonLatToRd } from '../../api/domain/geo.js'
 import {
   dijkstra,
   prepareGraph,
@@ -32,19 +32,19 @@ import {
   type Graph,
   type GraphInput,
   type Seed,
-} from '../api/domain/network/graph.js'
-import type { Profile } from '../api/domain/network/profiles.js'
-import { networkReach } from '../api/domain/network/reach.js'
-import type { Points } from '../api/domain/reach.js'
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../api/db/create-db.js'
-import type { Database } from '../api/db/database.js'
-import { listPlaceRecords } from '../api/repositories/analysis.js'
-import { loadStoredGraph, networkMeta } from '../api/repositories/network.js'
-import { systemClock } from '../api/domain/clock.js'
-import { graphFromStored } from '../api/services/network.js'
-import { importOsm } from '../api/services/osm-import.js'
+} from '../../api/domain/network/graph.js'
+import type { Profile } from '../../api/domain/network/profiles.js'
+import { networkReach } from '../../api/domain/network/reach.js'
+import type { Points } from '../../api/domain/reach.js'
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../api/db/create-db.js'
+import type { Database } from '../../api/db/database.js'
+import { listPlaceRecords } from '../../api/repositories/analysis.js'
+import { loadStoredGraph, networkMeta } from '../../api/repositories/network.js'
+import { systemClock } from '../../api/domain/clock.js'
+import { graphFromStored } from '../../api/services/network.js'
+import { importOsm } from '../../api/services/osm-import.js'
 
-// --- Shared helpers (also used by scripts/bench.ts) --------------------------------------------
+// --- Shared helpers (also used by scripts/bench/index.ts) --------------------------------------------
 
 export const SHARED =
   process.env.BUURTKAART_SHARED_DATA ?? path.join(projectRoot, '..', 'shared', 'data')

@@ -5,13 +5,13 @@
  * - the live preview while a proposed place is dragged: one recompute per position, goal p95 ≤ 10 ms;
  * - suggestions: k = 10 from 1,000 candidate cells, goal ≤ 1 s.
  */
-import { prepareGraph } from '../api/domain/network/graph.js'
-import { networkReach } from '../api/domain/network/reach.js'
-import type { Points } from '../api/domain/reach.js'
-import { networkSites } from '../api/domain/sites.js'
-import { greedyCover } from '../api/domain/suggest.js'
-import { previewOn } from '../api/domain/scenario.js'
-import { fmt, pickPlaces, PROVINCE, rng, SEED, stats, synthetic, time } from './bench-network.js'
+import { prepareGraph } from '../../api/domain/network/graph.js'
+import { networkReach } from '../../api/domain/network/reach.js'
+import type { Points } from '../../api/domain/reach.js'
+import { networkSites } from '../../api/domain/sites.js'
+import { greedyCover } from '../../api/domain/suggest.js'
+import { previewOn } from '../../api/domain/scenario.js'
+import { fmt, pickPlaces, PROVINCE, rng, SEED, stats, synthetic, time } from './network.js'
 
 const SNAP_LIMIT_M = 500
 const THRESHOLD_M = 800
