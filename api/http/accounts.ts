@@ -1,5 +1,5 @@
 import { newestFirstQuery } from './query.js'
-import { OpenAPIHono } from '@hono/zod-openapi'
+import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi'
 import { getCookie } from 'hono/cookie'
 import { z } from 'zod'
 import { DomainError, validationFailed } from '../domain/errors.js'
@@ -30,7 +30,18 @@ import {
   setSessionCookie,
   signedInUser,
 } from './principal.js'
-import { documentRoutes, isUuid, readJson, readQuery } from './util.js'
+import { isUuid, readJson, readQuery } from './util.js'
+import {
+  auditSchema,
+  createdTokenSchema,
+  loginSchema,
+  meSchema,
+  tokenListSchema,
+  userExportSchema,
+  userListSchema,
+  userSchema,
+} from './contract.js'
+import { jsonBody, jsonResponse, problemResponse } from './openapi.js'
 import { problem } from './problem.js'
 
 const loginBody = z.strictObject({
@@ -83,34 +94,143 @@ export function accountRoutes(deps: {
   const app = new OpenAPIHono<AppEnv>()
   const who = (c: Parameters<typeof actorOf>[0]) => ({ actor: actorOf(c), clock })
 
-  documentRoutes(app, [
-    ['get', '/auth/me', 'The signed-in account (or null), its CSRF token and the public settings'],
-    ['post', '/auth/login', 'Sign in with e-mail and password; sets the session cookie'],
-    ['post', '/auth/logout', 'End this session'],
-    [
-      'post',
-      '/auth/logout-all',
-      'End every session of this account; with revoke_tokens, its API tokens too (body optional)',
-      logoutAllBody,
-    ],
-    ['get', '/me/export', 'Everything the service holds about me (AVG)'],
-    [
-      'post',
-      '/me/password',
-      'Change my password; ends every session; with revoke_tokens, my API tokens too',
-      passwordBody,
-    ],
-    ['get', '/tokens', 'My API tokens (never the secrets), with their expiry'],
-    ['post', '/tokens', 'Make an API token; the secret is shown once', tokenBody],
-    ['delete', '/tokens/{id}', 'Revoke an API token'],
-    ['get', '/users', 'Admin: all accounts'],
-    ['post', '/users', 'Admin: make an account'],
-    ['patch', '/users/{id}', 'Admin: change role, name or disabled'],
-    ['delete', '/users/{id}', 'Admin: anonymise an account (its history stays)'],
-    ['get', '/audit', 'Admin: the audit log, newest first'],
-    ['get', '/settings', 'The run-time settings'],
-    ['patch', '/settings', 'Admin: change settings'],
-  ])
+  const idParam = (what: string) =>
+    z.object({ id: z.string().meta({ description: `${what} id (uuid)` }) })
+  const noContent = (description: string) => ({ 204: { description } })
+  const routes: RouteConfig[] = [
+    {
+      method: 'get',
+      path: '/auth/me',
+      summary: 'The signed-in account (or null), its CSRF token and the public settings',
+      responses: { 200: jsonResponse('Who is calling', meSchema) },
+    },
+    {
+      method: 'post',
+      path: '/auth/login',
+      summary: 'Sign in with e-mail and password; sets the session cookie',
+      request: { body: jsonBody(loginBody) },
+      responses: {
+        200: jsonResponse('Signed in', loginSchema),
+        401: problemResponse('Wrong e-mail or password, or the account is disabled'),
+        429: problemResponse('Too many failed attempts; Retry-After'),
+      },
+    },
+    {
+      method: 'post',
+      path: '/auth/logout',
+      summary: 'End this session',
+      responses: noContent('Signed out; the cookie is cleared'),
+    },
+    {
+      method: 'post',
+      path: '/auth/logout-all',
+      summary:
+        'End every session of this account; with revoke_tokens, its API tokens too (body optional)',
+      request: {
+        body: { required: false, content: { 'application/json': { schema: logoutAllBody } } },
+      },
+      responses: noContent('Every session ended'),
+    },
+    {
+      method: 'get',
+      path: '/me/export',
+      summary: 'Everything the service holds about me (AVG)',
+      responses: { 200: jsonResponse('My data, as a download', userExportSchema) },
+    },
+    {
+      method: 'post',
+      path: '/me/password',
+      summary: 'Change my password; ends every session; with revoke_tokens, my API tokens too',
+      request: { body: jsonBody(passwordBody) },
+      responses: {
+        ...noContent('Changed; sign in again'),
+        422: problemResponse('Wrong current password, or the new one is too weak'),
+        429: problemResponse('Too many failed attempts; Retry-After'),
+      },
+    },
+    {
+      method: 'get',
+      path: '/tokens',
+      summary: 'My API tokens (never the secrets), with their expiry',
+      responses: { 200: jsonResponse('My tokens', tokenListSchema) },
+    },
+    {
+      method: 'post',
+      path: '/tokens',
+      summary: 'Make an API token; the secret is shown once',
+      request: { body: jsonBody(tokenBody) },
+      responses: { 201: jsonResponse('Made', createdTokenSchema) },
+    },
+    {
+      method: 'delete',
+      path: '/tokens/{id}',
+      summary: "Revoke an API token (admins: anyone's)",
+      request: { params: idParam('Token') },
+      responses: {
+        ...noContent('Revoked'),
+        404: problemResponse('No such token (of mine)'),
+      },
+    },
+    {
+      method: 'get',
+      path: '/users',
+      summary: 'Admin: all accounts',
+      responses: { 200: jsonResponse('Accounts', userListSchema) },
+    },
+    {
+      method: 'post',
+      path: '/users',
+      summary: 'Admin: make an account',
+      request: { body: jsonBody(newUserSchema) },
+      responses: {
+        201: jsonResponse('Made; Location names it', userSchema),
+        409: problemResponse('An account with this e-mail address exists'),
+      },
+    },
+    {
+      method: 'patch',
+      path: '/users/{id}',
+      summary: 'Admin: change role, name or disabled',
+      request: { params: idParam('User'), body: jsonBody(userPatchSchema) },
+      responses: {
+        200: jsonResponse('Changed', userSchema),
+        404: problemResponse('No such account'),
+        409: problemResponse('The last active admin cannot lose that role'),
+      },
+    },
+    {
+      method: 'delete',
+      path: '/users/{id}',
+      summary: 'Admin: anonymise an account (its history stays)',
+      request: { params: idParam('User') },
+      responses: {
+        ...noContent('Anonymised'),
+        404: problemResponse('No such account'),
+        409: problemResponse('The last active admin cannot be removed'),
+      },
+    },
+    {
+      method: 'get',
+      path: '/audit',
+      summary: 'Admin: the audit log, newest first',
+      request: { query: pageQuery },
+      responses: { 200: jsonResponse('Entries', auditSchema) },
+    },
+    {
+      method: 'get',
+      path: '/settings',
+      summary: 'The run-time settings',
+      responses: { 200: jsonResponse('Settings', settingsSchema) },
+    },
+    {
+      method: 'patch',
+      path: '/settings',
+      summary: 'Admin: change settings',
+      request: { body: jsonBody(settingsSchema.partial()) },
+      responses: { 200: jsonResponse('All settings, changed', settingsSchema) },
+    },
+  ]
+  for (const route of routes) app.openAPIRegistry.registerPath(route)
 
   app.get('/auth/me', (c) => {
     const p = c.get('principal')

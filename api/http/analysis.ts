@@ -22,6 +22,13 @@ import type { AppEnv } from './env.js'
 import { problem } from './problem.js'
 import { bboxQuery, commaList, isStatus, issue, pinQuery, thresholdFor } from './query.js'
 import { problemContent } from './schemas.js'
+import {
+  countedSchema,
+  coverageSchema,
+  hexesSchema,
+  type Coverage,
+  type Hexes,
+} from './contract.js'
 
 /** Query parameters that choose which places count; the same on every analysis endpoint. */
 export const filterQuery = {
@@ -143,7 +150,7 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
       responses: {
         200: {
           description: 'Coverage figures with their inputs',
-          content: { 'application/json': { schema: z.unknown() } },
+          content: { 'application/json': { schema: coverageSchema } },
         },
         400: { description: 'Invalid parameter', content: problemContent },
         404: { description: 'Unknown area', content: problemContent },
@@ -168,7 +175,8 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
         gapAreas: q.gapAreas,
         pin: { data: q.data, fp: q.fp },
       })
-      return c.json(doc, 200)
+      // Readonly tuples and index lookups in the service's types; the shape is tested.
+      return c.json(doc as Coverage, 200)
     },
   )
 
@@ -196,7 +204,7 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
       responses: {
         200: {
           description: 'Cells and values as parallel arrays',
-          content: { 'application/json': { schema: z.unknown() } },
+          content: { 'application/json': { schema: hexesSchema } },
         },
         400: { description: 'Invalid parameter', content: problemContent },
         409: {
@@ -230,7 +238,7 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
             meetingPlaces: ids.map((id) => cells.get(id)?.meetingPlaces ?? 0),
             byKind: ids.map((id) => cells.get(id)?.byKind ?? {}),
             inputs: { filter: { kinds: filter.kinds ?? null, statuses: filter.statuses } },
-          },
+          } as Hexes,
           200,
         )
       }
@@ -309,7 +317,7 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
                   : {}),
               }),
           inputs: { ...inputs, drawnAtResolution: q.res },
-        },
+        } as Hexes,
         200,
       )
     },
@@ -324,7 +332,7 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
       responses: {
         200: {
           description: 'Ids of the counted places',
-          content: { 'application/json': { schema: z.unknown() } },
+          content: { 'application/json': { schema: countedSchema } },
         },
         400: { description: 'Invalid parameter', content: problemContent },
       },

@@ -40,6 +40,8 @@ import { fromZod, toProblem, tooLarge } from './problem.js'
 import { notFoundHandler } from './routes.js'
 import { refuseUnstorableJson, refuseUnstorableUrl } from './text-guard.js'
 import { transferRoutes } from './transfer.js'
+import { openApiDocumentSchema } from './contract.js'
+import { documentMiddlewareAnswers, jsonResponse } from './openapi.js'
 import { accountRoutes } from './accounts.js'
 import { proposalRoutes } from './proposals.js'
 import { authenticate } from './principal.js'
@@ -275,6 +277,13 @@ export function createApp(deps: AppDeps) {
     app.get('/', serveStatic({ root, path: 'index.html' }))
   }
 
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/openapi.json',
+    summary: 'This document',
+    responses: { 200: jsonResponse('OpenAPI 3.1', openApiDocumentSchema) },
+  })
+  documentMiddlewareAnswers(app.openAPIRegistry)
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -7,6 +7,9 @@ import { findArea, findAreas } from '../services/areas.js'
 import type { AppEnv } from './env.js'
 import { assetFilterQuery } from './assets.js'
 import { GEOJSON, problemContent } from './schemas.js'
+import { areaCollectionSchema, areaFeatureSchema, type AreaFeature } from './contract.js'
+
+type AreaGeometry = AreaFeature['geometry']
 
 const AREA_LABEL = { nl: 'Gebied', en: 'Area' }
 
@@ -27,7 +30,10 @@ export function areaRoutes(deps: { db: Database }) {
         }),
       },
       responses: {
-        200: { description: 'Areas', content: { 'application/geo+json': { schema: z.unknown() } } },
+        200: {
+          description: 'Areas',
+          content: { 'application/geo+json': { schema: areaCollectionSchema } },
+        },
         400: { description: 'Invalid parameter', content: problemContent },
       },
     }),
@@ -40,7 +46,7 @@ export function areaRoutes(deps: { db: Database }) {
           features: areas.map(({ geometry, ...properties }) => ({
             type: 'Feature' as const,
             id: properties.code,
-            geometry: JSON.parse(geometry) as unknown,
+            geometry: JSON.parse(geometry) as AreaGeometry,
             properties,
           })),
         },
@@ -59,7 +65,7 @@ export function areaRoutes(deps: { db: Database }) {
       responses: {
         200: {
           description: 'The area',
-          content: { 'application/geo+json': { schema: z.unknown() } },
+          content: { 'application/geo+json': { schema: areaFeatureSchema } },
         },
         404: { description: 'No such area', content: problemContent },
       },
@@ -73,7 +79,7 @@ export function areaRoutes(deps: { db: Database }) {
         {
           type: 'Feature' as const,
           id: code,
-          geometry: JSON.parse(geometry) as unknown,
+          geometry: JSON.parse(geometry) as AreaGeometry,
           properties,
         },
         200,

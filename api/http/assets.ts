@@ -15,15 +15,9 @@ import {
   toFeature,
 } from './schemas.js'
 import { bboxQuery, commaList, isStatus, newestFirstQuery } from './query.js'
-import {
-  documentRoutes,
-  etagOf,
-  isUuid,
-  parseIfMatch,
-  readJson,
-  readQuery,
-  requireJsonBody,
-} from './util.js'
+import { changesSchema, historySchema, proposalSchema } from './contract.js'
+import { jsonBody, jsonResponse, problemResponse } from './openapi.js'
+import { etagOf, isUuid, parseIfMatch, readJson, readQuery, requireJsonBody } from './util.js'
 import { actorOf, roleOf, viewOf } from './principal.js'
 import { atLeast } from '../domain/roles.js'
 import { versionConflict } from '../services/assets.js'
@@ -98,6 +92,10 @@ function decodeCursor(text: string): AssetCursor | undefined {
 const idParam = z.object({ id: z.string().meta({ description: 'Asset id (uuid)' }) })
 
 const notFoundResponse = { description: 'No such asset', content: problemContent }
+
+const proposedSchema = z
+  .object({ proposal: proposalSchema })
+  .meta({ description: 'Queued as a proposal for a moderator' })
 
 /** How long a trusted contributor can undo their own deletion. */
 export const UNDO_MINUTES = 15
@@ -327,7 +325,7 @@ export function assetRoutes(deps: {
       responses: {
         202: {
           description: 'Queued as a proposal for a moderator (contributor role)',
-          content: { 'application/json': { schema: z.object({ proposal: z.unknown() }) } },
+          content: { 'application/json': { schema: proposedSchema } },
         },
         201: {
           description: 'Created',
@@ -371,7 +369,7 @@ export function assetRoutes(deps: {
       responses: {
         202: {
           description: 'Queued as a proposal for a moderator (contributor role)',
-          content: { 'application/json': { schema: z.object({ proposal: z.unknown() }) } },
+          content: { 'application/json': { schema: proposedSchema } },
         },
         200: {
           description: 'Changed',
@@ -418,7 +416,7 @@ export function assetRoutes(deps: {
       responses: {
         202: {
           description: 'Queued as a proposal for a moderator (contributor role)',
-          content: { 'application/json': { schema: z.object({ proposal: z.unknown() }) } },
+          content: { 'application/json': { schema: proposedSchema } },
         },
         204: { description: 'Deleted' },
         404: notFoundResponse,
@@ -485,24 +483,7 @@ export function assetRoutes(deps: {
         200: {
           description: 'History entries',
           content: {
-            'application/json': {
-              schema: z.object({
-                asset_id: z.string(),
-                entries: z.array(
-                  z.object({
-                    version: z.number().int(),
-                    action: z.enum(['create', 'update', 'delete', 'restore', 'import', 'revert']),
-                    actor: z.string(),
-                    actor_name: z.string().nullable(),
-                    proposal_id: z.string().nullable(),
-                    note: z.string().nullable(),
-                    at: z.string(),
-                    before: z.unknown(),
-                    after: z.unknown(),
-                  }),
-                ),
-              }),
-            },
+            'application/json': { schema: historySchema },
           },
         },
         404: notFoundResponse,
@@ -523,11 +504,36 @@ export function assetRoutes(deps: {
     },
   )
 
-  documentRoutes(app, [
-    ['post', '/assets/{id}/verify', 'Trusted and up: mark a place as checked today'],
-    ['post', '/assets/{id}/revert', 'Moderator: put a place back to an earlier version'],
-    ['get', '/changes', 'Moderator: recent changes over all places'],
-  ])
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/assets/{id}/verify',
+    summary: 'Trusted and up: mark a place as checked today',
+    request: { params: idParam },
+    responses: {
+      200: jsonResponse('Checked', assetFeatureSchema, 'application/geo+json'),
+      404: notFoundResponse,
+      410: problemResponse('Deleted'),
+      412: problemResponse('Changed at the same moment; the body holds the current asset'),
+    },
+  })
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/assets/{id}/revert',
+    summary: 'Moderator: put a place back to an earlier version',
+    request: { params: idParam, body: jsonBody(revertBody) },
+    responses: {
+      200: jsonResponse('Put back, as a new version', assetFeatureSchema, 'application/geo+json'),
+      404: notFoundResponse,
+      422: problemResponse('No such earlier version'),
+    },
+  })
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/changes',
+    summary: 'Moderator: recent changes over all places, newest first',
+    request: { query: changesQuery },
+    responses: { 200: jsonResponse('Changes; page back with before=<id>', changesSchema) },
+  })
 
   app.post('/assets/:id/verify', async (c) => {
     const id = c.req.param('id')

@@ -11,6 +11,8 @@ import { actorOf, roleOf } from './principal.js'
 import { fromZod, malformedJson } from './problem.js'
 import { bboxQuery } from './query.js'
 import { requireJsonBody } from './util.js'
+import { dataStatusSchema, downloadJobSchema } from './contract.js'
+import { jsonBody, jsonResponse, problemResponse } from './openapi.js'
 
 const startBody = z
   .strictObject({
@@ -76,6 +78,33 @@ export function dataRoutes(deps: {
     const job = deps.jobs.get(c.req.param('id'))
     if (!job) throw notFound({ nl: 'Download', en: 'Download' }, c.req.param('id'))
     return c.json(job)
+  })
+
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/data/status',
+    summary: 'Whether any areas are loaded, the named regions, whether the admin download is on',
+    responses: { 200: jsonResponse('Status', dataStatusSchema) },
+  })
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/data/download',
+    summary: 'Admin: download and load a region (CBS areas, OpenStreetMap) in the background',
+    request: { body: jsonBody(startBody) },
+    responses: {
+      202: jsonResponse('Started; Location names the job to poll', downloadJobSchema),
+      409: problemResponse('A download is already running'),
+    },
+  })
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/data/download/{id}',
+    summary: 'Admin: the progress of a download',
+    request: { params: z.object({ id: z.string().meta({ description: 'Job id' }) }) },
+    responses: {
+      200: jsonResponse('The job', downloadJobSchema),
+      404: problemResponse('No such job (jobs are forgotten on restart)'),
+    },
   })
 
   return app

@@ -1,5 +1,4 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
-import { z } from 'zod'
 import type { PRECISIONS, STATUSES, WHEELCHAIR } from '../domain/asset.js'
 import { KINDS, TARGET_GROUPS } from '../domain/kinds.js'
 import type { Backend } from '../db/create-db.js'
@@ -9,6 +8,7 @@ import type { AppEnv } from './env.js'
 import { databaseUnavailable } from './problem.js'
 import { isDatabaseUnavailable } from '../db/availability.js'
 import { problemContent } from './schemas.js'
+import { healthSchema, kindsSchema, type Kinds } from './contract.js'
 
 const label = (nl: string, en: string) => ({ nl, en })
 
@@ -47,19 +47,7 @@ export function metaRoutes(deps: { db: Database; backend: Backend }) {
       responses: {
         200: {
           description: 'Healthy',
-          content: {
-            'application/json': {
-              schema: z.object({
-                status: z.literal('ok'),
-                database: z.object({
-                  reachable: z.boolean(),
-                  backend: z.enum(['pglite', 'postgresql']),
-                  postgis: z.string(),
-                  migration: z.string().nullable(),
-                }),
-              }),
-            },
-          },
+          content: { 'application/json': { schema: healthSchema } },
         },
         503: { description: 'Database unreachable', content: problemContent },
       },
@@ -89,7 +77,7 @@ export function metaRoutes(deps: { db: Database; backend: Backend }) {
       path: '/kinds',
       summary: 'The asset taxonomy and other value lists, with Dutch and English labels',
       responses: {
-        200: { description: 'Taxonomy', content: { 'application/json': { schema: z.unknown() } } },
+        200: { description: 'Taxonomy', content: { 'application/json': { schema: kindsSchema } } },
       },
     }),
     (c) => {
@@ -104,12 +92,13 @@ export function metaRoutes(deps: { db: Database; backend: Backend }) {
             osm_tags: k.osmTags,
           })),
           target_groups: TARGET_GROUPS,
-          ...Object.fromEntries(
+          // Object.entries loses the codes' types; kindsSchema names them.
+          ...(Object.fromEntries(
             Object.entries(ENUM_LABELS).map(([field, values]) => [
               field,
               Object.entries(values).map(([code, l]) => ({ code, label: l })),
             ]),
-          ),
+          ) as Pick<Kinds, keyof typeof ENUM_LABELS>),
         },
         200,
       )

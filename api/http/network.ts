@@ -17,6 +17,8 @@ import type { AppEnv } from './env.js'
 import { fromZod, problem, tooLarge } from './problem.js'
 import { actorOf } from './principal.js'
 import { recordAudit } from '../services/audit.js'
+import { networkSchema, osmImportReportSchema } from './contract.js'
+import { jsonResponse, problemResponse } from './openapi.js'
 
 const importQuery = z.strictObject({
   network: z.enum(['true', 'false']).default('true'),
@@ -109,6 +111,37 @@ export function networkRoutes(deps: {
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
+  })
+
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/network',
+    summary: 'The stored walk and bike networks: size, source file, import time',
+    responses: { 200: jsonResponse('The networks (none yet: an empty list)', networkSchema) },
+  })
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/network/import',
+    summary: 'Admin: import an OpenStreetMap file (the body): walk and bike network, and places',
+    request: {
+      query: importQuery,
+      body: {
+        required: true,
+        content: {
+          'application/octet-stream': {
+            schema: z.string().meta({
+              format: 'binary',
+              description: 'An .osm.pbf or .osm (XML) file, optionally gzipped',
+            }),
+          },
+        },
+      },
+    },
+    responses: {
+      200: jsonResponse('Import report (dryRun: nothing saved)', osmImportReportSchema),
+      413: problemResponse('File larger than BUURTKAART_MAX_OSM_BYTES'),
+      422: problemResponse('No file, or a file that cannot be read'),
+    },
   })
 
   return app

@@ -1,4 +1,4 @@
-import { OpenAPIHono } from '@hono/zod-openapi'
+import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { z } from 'zod'
 import { notFound } from '../domain/errors.js'
@@ -21,7 +21,15 @@ import type { AppEnv } from './env.js'
 import { actorOf } from './principal.js'
 import { problem } from './problem.js'
 import { commaList, thresholdFor } from './query.js'
-import { documentRoutes, isUuid, readJson, readQuery } from './util.js'
+import { isUuid, readJson, readQuery } from './util.js'
+import {
+  scenarioCoverageSchema,
+  scenarioListSchema,
+  scenarioPreviewSchema,
+  scenarioSchema,
+  suggestionsSchema,
+} from './contract.js'
+import { jsonBody, jsonResponse, problemResponse } from './openapi.js'
 
 const round = (v: number | null, decimals: number) =>
   v === null || !Number.isFinite(v) ? null : Number(v.toFixed(decimals))
@@ -164,22 +172,76 @@ export function planningRoutes(deps: {
       lost: c.beforeM <= thresholdM && !(c.afterM <= thresholdM),
     }))
 
-  documentRoutes(app, [
-    [
-      'get',
-      '/scenario-preview',
-      'Live difference of proposed places (add=lon,lat,kind;…) and closures',
-    ],
-    ['get', '/suggestions', 'Where should the next meeting place go? Greedy maximal covering'],
-    ['post', '/scenarios', 'Save a named scenario (proposed places and closures)'],
-    ['get', '/scenarios', 'Saved scenarios, newest first'],
-    ['get', '/scenarios/{id}', 'One saved scenario'],
-    [
-      'get',
-      '/scenarios/{id}/coverage',
-      'A scenario’s figures with the difference against today, per area and per cell',
-    ],
-  ])
+  const idParam = z.object({ id: z.string().meta({ description: 'Scenario id (uuid)' }) })
+  const unknownArea = problemResponse('Unknown area')
+  const noData = problemResponse('No inhabitants loaded, or no network for the mode')
+  const busy = problemResponse('The analysis is busy, or the database unreachable; Retry-After')
+  const routes: RouteConfig[] = [
+    {
+      method: 'get',
+      path: '/scenario-preview',
+      summary: 'Live difference of proposed places (add=lon,lat,kind;…) and closures',
+      request: { query: previewQuery },
+      responses: {
+        200: jsonResponse('Today and with the proposed places', scenarioPreviewSchema),
+        404: unknownArea,
+        409: noData,
+        503: busy,
+      },
+    },
+    {
+      method: 'get',
+      path: '/suggestions',
+      summary: 'Where should the next meeting place go? Greedy maximal covering',
+      request: { query: suggestionsQuery },
+      responses: {
+        200: jsonResponse('Ranked suggestions', suggestionsSchema),
+        404: unknownArea,
+        409: noData,
+        503: busy,
+      },
+    },
+    {
+      method: 'post',
+      path: '/scenarios',
+      summary: 'Save a named scenario (proposed places and closures)',
+      request: { body: jsonBody(scenarioBody) },
+      responses: {
+        201: jsonResponse('Saved; Location names it', scenarioSchema),
+        404: unknownArea,
+        422: problemResponse('Invalid fields, or a proposed place outside the region'),
+      },
+    },
+    {
+      method: 'get',
+      path: '/scenarios',
+      summary: 'Saved scenarios, newest first',
+      responses: { 200: jsonResponse('Scenarios', scenarioListSchema) },
+    },
+    {
+      method: 'get',
+      path: '/scenarios/{id}',
+      summary: 'One saved scenario',
+      request: { params: idParam },
+      responses: {
+        200: jsonResponse('The scenario', scenarioSchema),
+        404: problemResponse('No such scenario'),
+      },
+    },
+    {
+      method: 'get',
+      path: '/scenarios/{id}/coverage',
+      summary: 'A scenario’s figures with the difference against today, per area and per cell',
+      request: { params: idParam },
+      responses: {
+        200: jsonResponse('Figures today and with the scenario', scenarioCoverageSchema),
+        404: problemResponse('No such scenario, or its area is gone'),
+        409: noData,
+        503: busy,
+      },
+    },
+  ]
+  for (const route of routes) app.openAPIRegistry.registerPath(route)
 
   // Heavy: turned away at once, before any work, while the analysis queue is full.
   for (const heavy of ['/scenario-preview', '/suggestions', '/scenarios/:id/coverage']) {

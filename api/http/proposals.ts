@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { OpenAPIHono } from '@hono/zod-openapi'
+import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { z } from 'zod'
 import type { AssetSchemas } from '../domain/asset.js'
@@ -11,12 +11,23 @@ import type { AppEnv } from './env.js'
 import { roleOf, signedInUser, viewOf } from './principal.js'
 import { fromZod, problem } from './problem.js'
 import { toFeature, type FeatureView } from './schemas.js'
-import { documentRoutes, isUuid, readJson, readQuery } from './util.js'
+import { isUuid, readJson, readQuery } from './util.js'
+import {
+  approvedSchema,
+  proposalListSchema,
+  proposalSchema,
+  queuedSchema,
+  rejectedSchema,
+} from './contract.js'
+import { jsonBody, jsonResponse, problemResponse } from './openapi.js'
 
 const suggestionBody = z.strictObject({
   action: z.enum(['create', 'update', 'delete']),
   asset_id: z.string().optional(),
-  feature: z.unknown().optional(),
+  feature: z.unknown().optional().meta({
+    description:
+      'create: a body of POST /api/assets; update: a body of PATCH /api/assets/{id}; delete: none',
+  }),
   note: z.string().trim().max(1000).optional(),
   /** Honeypot: hidden in the form; people leave it empty, form-filling bots do not. */
   website: z.string().max(1000).optional(),
@@ -59,17 +70,63 @@ export function proposalRoutes(deps: {
   const view = (c: Context<AppEnv>) => viewOf(c, clock.now())
   const isModerator = (c: Context<AppEnv>) => atLeast(roleOf(c.get('principal')), 'moderator')
 
-  documentRoutes(app, [
-    [
-      'post',
-      '/proposals',
-      'An anonymous suggestion (when the setting allows it), to the moderation queue',
-    ],
-    ['get', '/proposals', 'Proposals: all for moderators, their own for contributors'],
-    ['get', '/proposals/{id}', 'One proposal with before and after'],
-    ['post', '/proposals/{id}/approve', 'Moderator: apply a proposal'],
-    ['post', '/proposals/{id}/reject', 'Moderator: reject a proposal with a reason'],
-  ])
+  const idParam = z.object({ id: z.string().meta({ description: 'Proposal id (uuid)' }) })
+  const notFoundAnswer = problemResponse('No such proposal (or not yours)')
+  const routes: RouteConfig[] = [
+    {
+      method: 'post',
+      path: '/proposals',
+      summary: 'An anonymous suggestion (when the setting allows it), to the moderation queue',
+      description:
+        'feature is validated as the body of POST /api/assets (create) or PATCH /api/assets/{id} (update); field errors point into it (/feature/…).',
+      request: { body: jsonBody(suggestionBody) },
+      responses: {
+        202: jsonResponse('Queued for a moderator', queuedSchema),
+        403: problemResponse('Suggestions without an account are off'),
+        404: problemResponse('No such asset'),
+        410: problemResponse('The asset was deleted'),
+        429: problemResponse('Too many suggestions from this address; Retry-After'),
+      },
+    },
+    {
+      method: 'get',
+      path: '/proposals',
+      summary: 'Proposals: all for moderators, their own for contributors',
+      request: { query: listQuery },
+      responses: { 200: jsonResponse('Proposals, newest first', proposalListSchema) },
+    },
+    {
+      method: 'get',
+      path: '/proposals/{id}',
+      summary: 'One proposal with before and after',
+      request: { params: idParam },
+      responses: { 200: jsonResponse('The proposal', proposalSchema), 404: notFoundAnswer },
+    },
+    {
+      method: 'post',
+      path: '/proposals/{id}/approve',
+      summary: 'Moderator: apply a proposal',
+      request: { params: idParam, body: jsonBody(decisionBody) },
+      responses: {
+        200: jsonResponse('Applied; the asset as it now is', approvedSchema),
+        404: notFoundAnswer,
+        409: problemResponse('Already decided, or the asset changed since'),
+        410: problemResponse('The asset was deleted'),
+      },
+    },
+    {
+      method: 'post',
+      path: '/proposals/{id}/reject',
+      summary: 'Moderator: reject a proposal with a reason',
+      request: { params: idParam, body: jsonBody(rejectBody) },
+      responses: {
+        200: jsonResponse('Rejected', rejectedSchema),
+        404: notFoundAnswer,
+        409: problemResponse('Already decided'),
+      },
+    },
+  ]
+  for (const route of routes) app.openAPIRegistry.registerPath(route)
 
   app.post('/proposals', async (c) => {
     const principal = c.get('principal')

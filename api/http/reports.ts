@@ -14,7 +14,9 @@ import type { Planning } from '../services/planning.js'
 import { buildReport, gapCellsPage, MAX_GAPS_PAGE, type Report } from '../services/report.js'
 import type { AppEnv } from './env.js'
 import { reportHtml } from './report-html.js'
-import { documentRoutes, readQuery } from './util.js'
+import { readQuery } from './util.js'
+import { gapCellsSchema, reportSchema } from './contract.js'
+import { problemResponse } from './openapi.js'
 import { pinQuery, thresholdFor } from './query.js'
 
 const ASSETS = path.join(import.meta.dirname, 'assets')
@@ -126,13 +128,48 @@ export function reportRoutes(deps: {
 }) {
   const app = new OpenAPIHono<AppEnv>()
 
-  documentRoutes(app, [
-    [
-      'get',
-      '/{file}',
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/{file}',
+    summary:
       'Gap report of an area (GM0995, WK099501, province): HTML, or .json, .csv, .gaps.geojson',
-    ],
-  ])
+    request: {
+      params: z.object({
+        file: z.string().regex(FILE).meta({
+          description: 'Area code or province, optionally with .json, .csv or .gaps.geojson',
+          example: 'GM0995.json',
+        }),
+      }),
+      query: reportQuery,
+    },
+    responses: {
+      200: {
+        description: 'The report in the format the file name asks for',
+        content: {
+          'text/html': { schema: z.string().meta({ description: 'Printable report' }) },
+          'application/json': { schema: reportSchema },
+          'text/csv': {
+            schema: z.string().meta({ description: 'Figures per mode, then the ranked gap areas' }),
+          },
+          'application/geo+json': { schema: gapCellsSchema },
+        },
+      },
+      404: problemResponse('No such area, report file or scenario'),
+      409: problemResponse('No inhabitants loaded'),
+      503: problemResponse('The analysis is busy, or the database unreachable; Retry-After'),
+    },
+  })
+  for (const [file, type, what] of [
+    ['report.css', 'text/css', 'The report’s style sheet'],
+    ['report.js', 'text/javascript', 'The report’s script (its map)'],
+  ] as const) {
+    app.openAPIRegistry.registerPath({
+      method: 'get',
+      path: `/${file}`,
+      summary: what,
+      responses: { 200: { description: what, content: { [type]: { schema: z.string() } } } },
+    })
+  }
 
   app.get('/report.css', (c) => {
     c.header('cache-control', 'public, max-age=3600')

@@ -12,7 +12,7 @@ import { KIND_CODES, TARGET_GROUP_CODES } from '../domain/kinds.js'
 /** Response shapes for the OpenAPI document; request shapes come from `domain/asset.ts`. */
 
 export const problemSchema = z
-  .object({
+  .looseObject({
     type: z.string(),
     title: z.string(),
     status: z.number().int(),
@@ -35,7 +35,11 @@ export const problemSchema = z
       )
       .optional(),
   })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details, in Dutch or English' })
+  .meta({
+    id: 'Problem',
+    description:
+      'RFC 9457 problem details, in Dutch or English; some problems add members (retry_after, reason, current)',
+  })
 
 /** Response headers for GeoJSON bodies (RFC 7946 media type). */
 export const GEOJSON = { 'content-type': 'application/geo+json; charset=utf-8' } as const

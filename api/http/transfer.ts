@@ -15,9 +15,11 @@ import { spreadsheetSafe } from '../services/import-formats.js'
 import type { AppEnv } from './env.js'
 import { assetFilterQuery, toFilter } from './assets.js'
 import { fromZod, problem } from './problem.js'
-import { isOutdated, problemContent, toFeature, type FeatureView } from './schemas.js'
+import { assetFeatureSchema, isOutdated, toFeature, type FeatureView } from './schemas.js'
 import { actorOf, viewOf } from './principal.js'
 import { recordAudit } from '../services/audit.js'
+import { importReportSchema } from './contract.js'
+import { jsonResponse, problemResponse } from './openapi.js'
 
 /** CSV columns of the export; the same names the CSV import reads, so an export re-imports. */
 export const CSV_COLUMNS = [
@@ -62,6 +64,11 @@ const importQuery = z.strictObject({
 })
 
 const exportQuery = z.strictObject(assetFilterQuery)
+
+const exportCollectionSchema = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(assetFeatureSchema),
+})
 
 /** Exports (same filters as the list, no paging) and the import endpoint. */
 export function transferRoutes(deps: {
@@ -157,18 +164,32 @@ export function transferRoutes(deps: {
     request: {
       query: importQuery,
       body: {
+        required: true,
         content: {
-          'application/geo+json': { schema: z.unknown() },
-          'text/csv': { schema: z.string() },
+          'application/geo+json': {
+            schema: z
+              .looseObject({
+                type: z.literal('FeatureCollection'),
+                features: z.array(z.unknown().meta({ description: 'A Point Feature' })),
+              })
+              .meta({
+                description:
+                  'Point Features whose properties are those of POST /api/assets; each row is checked on its own and reported',
+              }),
+          },
+          'text/csv': {
+            schema: z.string().meta({
+              description: 'One row per asset: lon, lat and the columns of the CSV export',
+            }),
+          },
         },
       },
     },
     responses: {
-      200: {
-        description: 'Import report',
-        content: { 'application/json': { schema: z.unknown() } },
-      },
-      422: { description: 'Invalid rows; nothing was saved', content: problemContent },
+      200: jsonResponse('Import report (dryRun: nothing saved)', importReportSchema),
+      413: problemResponse('Body too large'),
+      415: problemResponse('Neither GeoJSON nor CSV'),
+      422: problemResponse('Invalid rows; nothing was saved'),
     },
   })
   for (const [path, type] of [
@@ -180,7 +201,19 @@ export function transferRoutes(deps: {
       path,
       summary: 'Export all live assets matching the filters',
       request: { query: exportQuery },
-      responses: { 200: { description: 'Export', content: { [type]: { schema: z.unknown() } } } },
+      responses: {
+        200: {
+          description: 'Export, as a download (contact details only for signed-in users)',
+          content: {
+            [type]: {
+              schema:
+                type === 'text/csv'
+                  ? z.string().meta({ description: `Columns: ${CSV_COLUMNS.join(', ')}` })
+                  : exportCollectionSchema,
+            },
+          },
+        },
+      },
     })
   }
   return app

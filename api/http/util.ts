@@ -1,8 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { z } from 'zod'
-import type { OpenAPIHono } from '@hono/zod-openapi'
-import type { AppEnv } from './env.js'
-import { problemContent } from './schemas.js'
+import type { z } from 'zod'
 import { fromZod, malformedJson, problem } from './problem.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -72,38 +69,4 @@ export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<
   const parsed = schema.safeParse(query)
   if (!parsed.success) throw fromZod(parsed.error, 'query', query)
   return parsed.data
-}
-
-/**
- * Adds a route answered by a plain handler to the OpenAPI document: its summary, its access
- * rule, its path parameters and, when given, the schema of its JSON body. Request bodies are
- * validated in the handler (`readJson`), with that same schema.
- */
-export function documentRoutes(
-  app: OpenAPIHono<AppEnv>,
-  routes: readonly [
-    method: 'get' | 'post' | 'patch' | 'delete',
-    path: string,
-    summary: string,
-    body?: z.ZodType,
-  ][],
-): void {
-  for (const [method, path, summary, body] of routes) {
-    const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string)
-    app.openAPIRegistry.registerPath({
-      method,
-      path,
-      summary,
-      request: {
-        ...(params.length
-          ? { params: z.object(Object.fromEntries(params.map((p) => [p, z.string()]))) }
-          : {}),
-        ...(body ? { body: { content: { 'application/json': { schema: body } } } } : {}),
-      },
-      responses: {
-        200: { description: 'See docs/accounts.md' },
-        default: { description: 'Problem', content: problemContent },
-      },
-    })
-  }
 }
