@@ -29,7 +29,7 @@ const noSqlTag = {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'var/', 'web/dist/', '.cache/', 'test-results/'] },
+  { ignores: ['node_modules/', 'var/', 'web/dist/', 'dist/', '.cache/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -193,5 +193,10 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The build and start scripts run with plain Node (no TypeScript loader).
+    files: ['scripts/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
 )

@@ -1,11 +1,22 @@
+import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 import { parseBbox, type Bbox } from './domain/geo.js'
 
-/** The project root (one level above `api/`). */
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+/**
+ * The project root: the nearest folder above this file with a package.json (`api/..` when run
+ * from source, `dist/api/../..` when run from the build).
+ */
+export const projectRoot = findRoot(path.dirname(fileURLToPath(import.meta.url)))
+
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir
+    if (path.dirname(dir) === dir) return path.resolve(from, '..')
+  }
+}
 
 /** Flevoland's land extent (lon 5.13–5.93, lat 52.27–52.87) plus about 10 km on every side. */
 export const DEFAULT_REGION_BBOX: Bbox = [4.95, 52.18, 6.1, 52.95]

@@ -61,6 +61,15 @@ export const tooSlow = () =>
 /** A task's error as it crosses back from a thread: a plain Error with the message kept. */
 const isBudgetError = (e: unknown) => e instanceof Error && e.message.startsWith('budget_exceeded')
 
+/**
+ * The worker threads' entry: the built JavaScript beside this file, or from source (tests, `npm
+ * run dev`) a bootstrap that registers tsx first, since threads do not inherit its loader.
+ */
+const WORKER_FILE = new URL(
+  import.meta.url.endsWith('.ts') ? './worker.mjs' : './worker.js',
+  import.meta.url,
+).href
+
 export const DEFAULT_MAX_TASK_MS = 20_000
 
 /** The worker-thread pool the service uses. Threads start on the first task. */
@@ -71,7 +80,7 @@ export function workerCompute(options: ComputeOptions = {}): Compute {
   let pool: Piscina | undefined
   const start = () =>
     (pool ??= new Piscina({
-      filename: new URL('./worker.mjs', import.meta.url).href,
+      filename: WORKER_FILE,
       minThreads: threads,
       maxThreads: threads,
       // Threads keep their site indexes between tasks: never retire an idle one.
