@@ -52,7 +52,7 @@ async function loop(next: () => string, until: number) {
 export async function benchAvailability(): Promise<string> {
   console.log('Availability: loading the real gemeenten and wijken into a fresh embedded database…')
   const dir = await prepare()
-  const service = await startChild('api/server.ts', { BUURTKAART_DATA_DIR: dir }, '/api/health')
+  const service = await startChild('scripts/start.mjs', { BUURTKAART_DATA_DIR: dir }, '/api/health')
   try {
     const base = service.base
     // The reach the suggestions start from, once, as a visitor's first map would.

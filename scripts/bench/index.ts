@@ -38,17 +38,19 @@ import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../api/db
 import { benchAvailability } from './availability.js'
 import { benchLoad } from './load.js'
 import { benchPlanning } from './planning.js'
+import { benchStart } from './start.js'
 import { mib, retainedHeap, typedArrayBytes } from './memory.js'
 import { benchDatabaseUrl, benchNetwork, fmt, rng, SHARED, stats, timeAsync } from './network.js'
 
 const loadBefore = os.loadavg()[0] ?? 0
 const onlyAt = process.argv.indexOf('--only')
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined
-if (only === 'load' || only === 'availability') {
-  console.log(only === 'load' ? await benchLoad() : await benchAvailability())
+const sections = { load: benchLoad, availability: benchAvailability, start: benchStart }
+if (only !== undefined && only in sections) {
+  console.log(await sections[only as keyof typeof sections]())
   process.exit(0)
 } else if (only !== undefined && only !== 'engine') {
-  throw new Error('--only takes one section: engine, load or availability')
+  throw new Error('--only takes one section: engine, load, availability or start')
 }
 const read = (file: string) => {
   const full = path.join(SHARED, file)
@@ -336,6 +338,9 @@ const load = await benchLoad()
 // --- Availability under heavy analysis (issue 16) ----------------------------------------------
 const availability = await benchAvailability()
 
+// --- Production start (issue 18) ---------------------------------------------------------------
+const start = await benchStart()
+
 // --- BENCHMARKS.md -----------------------------------------------------------------------------
 const pgVersion =
   baseline.backend === 'PostgreSQL'
@@ -373,7 +378,17 @@ province boundary (seed 20261121). Threshold 800 m, straight line in RD New.
 The engine splits the cells over worker threads (one per core, at most 4; this machine has
 ${os.availableParallelism()}); each runs the same pure straight-line method on its share. The PostGIS query computes less than the engine (only the nearest distance, no counts within
 1/3/5 km), so the ratio is conservative. Both agree: the largest difference in coverage per
-gemeente is ${maxDiffPp.toFixed(4)} percentage points.
+gemeente is ${maxDiffPp.toFixed(4)} percentage points.${
+  engine.p50 <= 25
+    ? ''
+    : `
+
+The ≤ 25 ms goal was met (25.0 ms) on the earlier surface of 74,417 cells, which spread each wijk
+over its whole area, water and farmland included. The CBS-exact model of issue 17 places the same
+people only on habitable land at resolution 10 (${surface.cells.length.toLocaleString('en-GB')} cells: a finer, truer surface with more
+cells along the towns' edges), and the engine's time grows with the number of cells; it is reported
+as measured, not tuned back to the goal.`
+}
 
 Building the surface for the real province with the dasymetric weighting (habitable outlines in
 PostGIS, PC4 densities, placing 103 wijken, all four resolutions, written to the embedded
@@ -390,6 +405,8 @@ ${planning}
 
 ${load}
 
-${availability}`
+${availability}
+
+${start}`
 fs.writeFileSync(path.join(projectRoot, 'BENCHMARKS.md'), report)
 console.log('Wrote BENCHMARKS.md')

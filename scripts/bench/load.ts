@@ -8,8 +8,9 @@
  * BENCH_DATABASE_URL / TEST_DATABASE_URL / the local server, recreated every run) and into a fresh
  * PGlite data directory.
  *
- * Every HTTP measurement runs the server as its own process (`node --import tsx api/server.ts`,
- * what `tsx api/server.ts` does, with PORT, DATABASE_URL or BUURTKAART_DATA_DIR,
+ * Every HTTP measurement runs the server as its own process as `npm start` does (`node
+ * scripts/start.mjs`: the built server, built first when its sources changed), with PORT,
+ * DATABASE_URL or BUURTKAART_DATA_DIR,
  * BUURTKAART_SEED=false, LOG_LEVEL=error and no write throttling) and drives it with autocannon
  * from this process: closed loop, a fixed number of connections, a warm-up, then a measured run.
  * Throughput is completed responses per second; latencies are the per-request response times
@@ -295,14 +296,18 @@ export interface Child {
   stop(): Promise<void>
 }
 
-/** Starts `node --import tsx <script>` with `env` and waits until `readyPath` answers 200. */
+/**
+ * Starts `<script>` with `env` (plain Node for a .mjs/.js file such as scripts/start.mjs, through
+ * tsx for TypeScript) and waits until `readyPath` answers 200.
+ */
 export async function startChild(
   script: string,
   env: Record<string, string>,
   readyPath: string,
 ): Promise<Child> {
   const port = await freePort()
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
+  const args = /\.m?js$/.test(script) ? [script] : ['--import', 'tsx', script]
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: projectRoot,
     env: {
       ...process.env,
@@ -795,10 +800,18 @@ const ratios = (p: Paired) => p.ratios.map((r) => `${r.toFixed(2)}×`).join(', '
 /** PostgreSQL ÷ PGlite throughput; goal at most 3×. No answers on either side is not a result. */
 const liteVerdict = (r: number) => (Number.isFinite(r) && r > 0 ? verdict(r <= 3) : '**no result**')
 const odd = (m: Measured, expect: number) => {
-  const other = Object.entries(m.statuses).filter(([s]) => Number(s) !== expect)
-  return other.length === 0 && m.errors === 0
-    ? ''
-    : ` (unexpected: ${other.map(([s, n]) => `${n} × ${s}`).join(', ')}${m.errors ? `, ${m.errors} connection errors` : ''})`
+  // 503 with Retry-After is the analysis queue turning work away when full (issue 16), by design.
+  const shed = m.statuses[503] ?? 0
+  const other = Object.entries(m.statuses).filter(([s]) => Number(s) !== expect && s !== '503')
+  const notes = [
+    ...(shed ? [`${shed} turned away with 503 + Retry-After: the analysis queue was full`] : []),
+    ...(other.length || m.errors
+      ? [
+          `unexpected: ${other.map(([s, n]) => `${n} × ${s}`).join(', ')}${m.errors ? `, ${m.errors} connection errors` : ''}`,
+        ]
+      : []),
+  ]
+  return notes.length ? ` (${notes.join('; ')})` : ''
 }
 
 /** Runs the whole section and returns its Markdown. */
@@ -824,7 +837,7 @@ export async function benchLoad(): Promise<string> {
   try {
     console.log('Service on PostgreSQL…')
     let started = performance.now()
-    const pgServer = await startChild('api/server.ts', { DATABASE_URL: pg.url }, '/api/health')
+    const pgServer = await startChild('scripts/start.mjs', { DATABASE_URL: pg.url }, '/api/health')
     const pgStartMs = performance.now() - started
     let pgApi: Omit<ApiResults, 'startMs'>
     let tiles: TileResults
@@ -838,7 +851,7 @@ export async function benchLoad(): Promise<string> {
     console.log('Service on PGlite…')
     started = performance.now()
     const liteServer = await startChild(
-      'api/server.ts',
+      'scripts/start.mjs',
       { BUURTKAART_DATA_DIR: lite.dir },
       '/api/health',
     )
@@ -875,7 +888,7 @@ ${s1(pg.times.areaCodesMs)}; one \`import\` history entry per asset by \`INSERT 
 equal to the register on a sample), and into a fresh PGlite data directory in ${s1(lite.totalMs)} (opening ${s1(lite.openMs)};
 areas ${s1(lite.times.areasMs)}; assets in ${lite.times.batches} batches of 10,000 ${s1(lite.times.assetsMs)}; area codes ${s1(lite.times.areaCodesMs)}; history ${s1(lite.times.historyMs)}).
 
-**Method.** The service runs as its own process (\`tsx api/server.ts\`, LOG_LEVEL=error, seed off,
+**Method.** The service runs as its own process, as \`npm start\` runs it (the built server, LOG_LEVEL=error, seed off,
 write throttling off), started afresh per backend (ready after ${s1(pgStartMs)} on PostgreSQL, ${s1(liteStartMs)} on
 PGlite), and autocannon ${acVersion} drives it from the benchmark process: a closed loop over keep-alive
 connections, ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s measured. req/s = completed responses ÷ run time; p50/p95/p99
