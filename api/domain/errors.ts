@@ -1,10 +1,6 @@
-/** A message in both interface languages; Dutch is the default. */
-export interface Bilingual {
-  readonly nl: string
-  readonly en: string
-}
+import { PROBLEM, waitInWords, type Bilingual, type ProblemText } from './messages.js'
 
-export type Lang = keyof Bilingual
+export type { Bilingual, Lang } from './messages.js'
 
 /** One problem with one input field, addressed by a JSON Pointer (RFC 6901) into the input. */
 export interface FieldError {
@@ -48,23 +44,69 @@ export class DomainError extends Error {
   }
 }
 
-export function validationFailed(fields: readonly FieldError[], detail?: Bilingual): DomainError {
-  const n = fields.length
-  return new DomainError(
-    'validation_failed',
-    { nl: 'Ongeldige invoer', en: 'Invalid input' },
-    detail ?? {
-      nl: n === 1 ? 'Eén veld is niet goed ingevuld.' : `${n} velden zijn niet goed ingevuld.`,
-      en: n === 1 ? 'One field is not valid.' : `${n} fields are not valid.`,
-    },
-    fields,
-  )
+/** What a problem carries besides its text. */
+export interface ProblemOptions {
+  readonly fields?: readonly FieldError[]
+  readonly extra?: Readonly<Record<string, unknown>>
 }
 
-export function notFound(what: Bilingual, id: string): DomainError {
-  return new DomainError(
-    'not_found',
-    { nl: 'Niet gevonden', en: 'Not found' },
-    { nl: `${what.nl} ${id} bestaat niet.`, en: `${what.en} ${id} does not exist.` },
-  )
+const factory =
+  (code: ErrorCode) =>
+  (text: ProblemText, options: ProblemOptions = {}): DomainError =>
+    new DomainError(code, text.title, text.detail, options.fields, options.extra)
+
+// One factory per error code; the texts come from the catalogue in `messages.ts`.
+export const invalidInput = factory('validation_failed')
+export const invalidParameter = factory('invalid_parameter')
+export const malformedJsonBody = factory('malformed_json')
+export const unsupportedMediaType = factory('unsupported_media_type')
+export const payloadTooLarge = factory('payload_too_large')
+export const unauthorized = factory('unauthorized')
+export const forbidden = factory('forbidden')
+export const notFoundError = factory('not_found')
+export const methodNotAllowed = factory('method_not_allowed')
+export const gone = factory('gone')
+export const preconditionRequired = factory('precondition_required')
+export const versionConflicted = factory('version_conflict')
+export const conflict = factory('conflict')
+export const tooManyRequests = factory('too_many_requests')
+export const serviceUnavailable = factory('service_unavailable')
+export const databaseUnavailableError = factory('database_unavailable')
+
+/** 422 with field-level details; the detail counts the fields unless one is given. */
+export function validationFailed(fields: readonly FieldError[], detail?: Bilingual): DomainError {
+  const text = PROBLEM.invalidInput(fields.length)
+  return invalidInput({ title: text.title, detail: detail ?? text.detail }, { fields })
 }
+
+/** 404 for `what` (e.g. `LABEL.area`) with this id. */
+export function notFound(what: Bilingual, id: string): DomainError {
+  return notFoundError(PROBLEM.notFound(what, id))
+}
+
+/** 400 for query, path or header parameters; each field's pointer is the parameter's name. */
+export function invalidParameters(fields: readonly FieldError[]): DomainError {
+  return invalidParameter(PROBLEM.invalidParameters(fields.map((f) => f.pointer).join(', ')), {
+    fields,
+  })
+}
+
+// Named problems that happen in more than one place or carry a fixed shape.
+
+export const invalidCredentials = () => unauthorized(PROBLEM.invalidCredentials)
+
+/** 429 after too many failed sign-ins; `retry_after` in whole seconds. */
+export const tooManyAttempts = (waitMs: number) =>
+  tooManyRequests(PROBLEM.tooManyAttempts(waitInWords(waitMs)), {
+    extra: { retry_after: Math.max(1, Math.ceil(waitMs / 1000)) },
+  })
+
+export const lastAdmin = () => conflict(PROBLEM.lastAdmin)
+
+/** 412: the thing changed since the version the client edited; carries the current state. */
+export const versionConflict = (current: { readonly version: number }, expected: number) =>
+  versionConflicted(PROBLEM.versionConflict(expected, current.version), { extra: { current } })
+
+/** A file that cannot be read as what it claims to be; the reason is also the field's message. */
+export const unreadableFile = (why: Bilingual, code = 'format') =>
+  invalidInput(PROBLEM.unreadableFile(why), { fields: [{ pointer: '/file', code, message: why }] })

@@ -1,7 +1,8 @@
 import { cellToParent, latLngToCell } from 'h3-js'
 import type { AreaLevel } from '../domain/areas.js'
 import { coverage, type Selection } from '../domain/coverage.js'
-import { DomainError } from '../domain/errors.js'
+import { conflict } from '../domain/errors.js'
+import { PROBLEM } from '../domain/messages.js'
 import { lonLatToRd } from '../domain/geo.js'
 import { countedPlaces, type PlaceFilter, type PlaceRecord } from '../domain/places.js'
 import type { DistanceMethod, Mode, Points, Reach } from '../domain/reach.js'
@@ -305,15 +306,7 @@ export function filterKey(filter: PlaceFilter): string {
   })
 }
 
-const noSurface = () =>
-  new DomainError(
-    'conflict',
-    { nl: 'Nog geen inwoners geladen', en: 'No inhabitants loaded yet' },
-    {
-      nl: 'Er zijn nog geen gebieden met inwonersaantallen geladen. Laad ze met npm run import:areas.',
-      en: 'No areas with inhabitant counts have been loaded yet. Load them with npm run import:areas.',
-    },
-  )
+const noSurface = () => conflict(PROBLEM.noInhabitants)
 
 /**
  * The gap analysis engine: population surface × counted places × a distance method. Surfaces and
@@ -383,27 +376,12 @@ export function createAnalysis(deps: AnalysisDeps) {
     return (await areasAndShapes(version)).refs
   }
 
-  const noNetworkFor = (mode: Mode) =>
-    new DomainError(
-      'conflict',
-      { nl: 'Netwerk niet beschikbaar', en: 'Network not available' },
-      {
-        nl: `Afstanden over het wegennet (${mode === 'walk' ? 'lopen' : 'fietsen'}) kunnen nog niet: er is geen wegennet geladen. Gebruik mode=line.`,
-        en: `Distances over the ${mode} network are not available: no network has been loaded. Use mode=line.`,
-      },
-    )
+  const noNetworkFor = (mode: Mode) => conflict(PROBLEM.networkUnavailable(mode))
 
   function methodFor(mode: Mode): DistanceMethod {
     const method = deps.methods[mode]
     if (!method) {
-      throw new DomainError(
-        'conflict',
-        { nl: 'Netwerk niet beschikbaar', en: 'Network not available' },
-        {
-          nl: `Afstanden over het wegennet (${mode === 'walk' ? 'lopen' : 'fietsen'}) kunnen nog niet: er is geen wegennet geladen. Gebruik mode=line.`,
-          en: `Distances over the ${mode} network are not available: no network has been loaded. Use mode=line.`,
-        },
-      )
+      throw noNetworkFor(mode)
     }
     return method
   }

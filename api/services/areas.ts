@@ -7,7 +7,8 @@ import {
   type AreaLevel,
   type CountRow,
 } from '../domain/areas.js'
-import { DomainError, type FieldError } from '../domain/errors.js'
+import { invalidInput, type FieldError } from '../domain/errors.js'
+import { FIELD, PROBLEM } from '../domain/messages.js'
 import type { Database } from '../db/database.js'
 import { assignAreaCodes } from '../repositories/assets.js'
 import {
@@ -77,24 +78,12 @@ export interface AreaImportReport {
 }
 
 const fail = (rows: RowError[]) =>
-  new DomainError(
-    'validation_failed',
-    { nl: 'Gebieden niet geladen', en: 'Areas not loaded' },
-    {
-      nl: `${rows.length} gebied(en) zijn niet goed; er is niets opgeslagen.`,
-      en: `${rows.length} area(s) are not valid; nothing was saved.`,
-    },
-    [],
-    { rows },
-  )
+  invalidInput(PROBLEM.areasNotLoaded(rows.length), { extra: { rows } })
 
 const INVALID_GEOMETRY: FieldError = {
   pointer: '/geometry',
   code: 'invalid_geometry',
-  message: {
-    nl: 'De geometrie is ongeldig (bijvoorbeeld een lus die zichzelf snijdt).',
-    en: 'The geometry is invalid (for example a self-intersecting ring).',
-  },
+  message: FIELD.invalidGeometry,
 }
 
 /**
@@ -172,10 +161,7 @@ export async function importAreas(
               {
                 pointer: `/${i + 1}/code`,
                 code: 'unknown_area',
-                message: {
-                  nl: `Gebied ${r.code} is niet geladen: laad eerst zijn grenzen.`,
-                  en: `Area ${r.code} is not loaded: load its outline first.`,
-                },
+                message: FIELD.areaNotLoaded(r.code),
               },
             ],
           })),
@@ -242,10 +228,7 @@ function readCountFile(file: CountFile) {
             {
               pointer: '',
               code: 'invalid_csv',
-              message: {
-                nl: `${file.name} is geen leesbare CSV: ${(e as Error).message}`,
-                en: `${file.name} is not readable CSV: ${(e as Error).message}`,
-              },
+              message: FIELD.unreadableCsv(file.name, (e as Error).message),
             },
           ],
         },
@@ -274,10 +257,7 @@ function readCountFile(file: CountFile) {
         {
           pointer: '',
           code: 'year_unknown',
-          message: {
-            nl: `Van welk jaar zijn de aantallen in ${file.name}? Geef het jaar (--year).`,
-            en: `Which year are the counts in ${file.name} of? Give the year (--year).`,
-          },
+          message: FIELD.yearUnknown(file.name),
         },
       ],
     })

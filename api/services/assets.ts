@@ -9,7 +9,14 @@ import {
   type AssetCreateInput,
   type AssetPatchInput,
 } from '../domain/asset.js'
-import { DomainError, notFound } from '../domain/errors.js'
+import {
+  conflict,
+  gone as goneError,
+  invalidInput,
+  notFound,
+  versionConflict,
+} from '../domain/errors.js'
+import { FIELD, PROBLEM } from '../domain/messages.js'
 import { roundLonLat } from '../domain/geo.js'
 import { defaultMeetingPlace } from '../domain/kinds.js'
 import {
@@ -106,52 +113,25 @@ export function sameContent(
   return JSON.stringify(pickAttributes(a)) === JSON.stringify(pickAttributes(b))
 }
 
-const gone = (id: string) =>
-  new DomainError(
-    'gone',
-    { nl: 'Verwijderd', en: 'Deleted' },
-    {
-      nl: `Plek ${id} is verwijderd. Zet hem terug met POST /api/assets/${id}/restore.`,
-      en: `Asset ${id} was deleted. Bring it back with POST /api/assets/${id}/restore.`,
-    },
-  )
+const gone = (id: string) => goneError(PROBLEM.assetDeleted(id))
 
 /** 412: the asset changed since the version the client edited; carries the current asset. */
-export const versionConflict = (current: Asset, expected: number) =>
-  new DomainError(
-    'version_conflict',
-    { nl: 'Iemand anders was u voor', en: 'Someone else changed this first' },
-    {
-      nl: `U bewerkte versie ${expected}, maar de plek is intussen gewijzigd (nu versie ${current.version}). Bekijk de wijziging en probeer het opnieuw.`,
-      en: `You edited version ${expected}, but the asset has changed since (now version ${current.version}). Review the change and try again.`,
-    },
-    [],
-    { current },
-  )
+export { versionConflict }
 
 /** Refuses a source reference that another asset of the same source already has. */
 async function requireFreeRef(db: Executor, ref: string | null, self?: string): Promise<void> {
   if (ref === null) return
   const other = (await findBySourceRefs(db, 'user', [ref])).get(ref)
   if (!other || other.id === self) return
-  throw new DomainError(
-    'conflict',
-    { nl: 'Referentie al in gebruik', en: 'Reference already used' },
-    {
-      nl: `Een andere plek heeft al bronreferentie "${ref}".`,
-      en: `Another asset already has source reference "${ref}".`,
-    },
-    [
+  throw conflict(PROBLEM.sourceRefTaken(ref), {
+    fields: [
       {
         pointer: '/properties/source_ref',
         code: 'duplicate',
-        message: {
-          nl: `Al in gebruik door plek ${other.id}.`,
-          en: `Already used by asset ${other.id}.`,
-        },
+        message: FIELD.sourceRefUsedBy(other.id),
       },
     ],
-  )
+  })
 }
 
 /**
@@ -288,11 +268,7 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
         const current = await lockAsset(trx, id)
         if (!current) throw notFound(ASSET_LABEL, id)
         if (!current.deleted_at) {
-          throw new DomainError(
-            'conflict',
-            { nl: 'Niet verwijderd', en: 'Not deleted' },
-            { nl: `Plek ${id} is niet verwijderd.`, en: `Asset ${id} is not deleted.` },
-          )
+          throw conflict(PROBLEM.assetNotDeleted(id))
         }
         const at = clock.now()
         if (!(await setDeleted(trx, id, current.version, false, actor, at))) {
@@ -345,24 +321,15 @@ export function createAssetService({ db, clock }: AssetServiceDeps) {
         if (!current) throw notFound(ASSET_LABEL, id)
         const target = await findHistoryEntry(trx, id, version)
         if (!target?.after || version >= current.version) {
-          throw new DomainError(
-            'validation_failed',
-            { nl: 'Onbekende versie', en: 'Unknown version' },
-            {
-              nl: `Plek ${id} heeft geen eerdere versie ${version} (nu versie ${current.version}).`,
-              en: `Asset ${id} has no earlier version ${version} (now version ${current.version}).`,
-            },
-            [
+          throw invalidInput(PROBLEM.unknownVersion(id, version, current.version), {
+            fields: [
               {
                 pointer: '/version',
                 code: 'unknown_version',
-                message: {
-                  nl: `Kies een versie van 1 tot ${current.version - 1}.`,
-                  en: `Choose a version from 1 to ${current.version - 1}.`,
-                },
+                message: FIELD.chooseVersion(current.version - 1),
               },
             ],
-          )
+          })
         }
         const at = clock.now()
         if (!(await writeState(trx, id, current.version, target.after, actor, at))) {

@@ -1,5 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import { DomainError, notFound, validationFailed } from '../domain/errors.js'
+import {
+  forbidden,
+  invalidCredentials,
+  notFound,
+  tooManyAttempts,
+  validationFailed,
+} from '../domain/errors.js'
+import { FIELD, LABEL, PROBLEM } from '../domain/messages.js'
 import { dummyHash, verifyPassword } from '../domain/password.js'
 import { atLeast, userActor, type Role } from '../domain/roles.js'
 import type { Database } from '../db/database.js'
@@ -89,42 +96,6 @@ function expiryOf(
   const latest = new Date(row.created_at).getTime() + maxDays * DAY_MS
   const own = row.expires_at === null ? Infinity : new Date(row.expires_at).getTime()
   return new Date(Math.min(latest, own))
-}
-
-const invalidCredentials = () =>
-  new DomainError(
-    'unauthorized',
-    { nl: 'Inloggen mislukt', en: 'Sign-in failed' },
-    {
-      nl: 'Het e-mailadres of het wachtwoord klopt niet.',
-      en: 'The e-mail address or the password is not right.',
-    },
-  )
-
-/** A wait in words: seconds under two minutes, minutes above. */
-function waitInWords(waitMs: number): { nl: string; en: string } {
-  const s = Math.max(1, Math.ceil(waitMs / 1000))
-  if (s < 120)
-    return {
-      nl: `${s} ${s === 1 ? 'seconde' : 'seconden'}`,
-      en: `${s} second${s === 1 ? '' : 's'}`,
-    }
-  const m = Math.ceil(s / 60)
-  return { nl: `${m} minuten`, en: `${m} minutes` }
-}
-
-const tooManyAttempts = (waitMs: number) => {
-  const wait = waitInWords(waitMs)
-  return new DomainError(
-    'too_many_requests',
-    { nl: 'Te veel pogingen', en: 'Too many attempts' },
-    {
-      nl: `Te veel mislukte pogingen. Wacht ${wait.nl} en probeer het dan opnieuw.`,
-      en: `Too many failed attempts. Wait ${wait.en}, then try again.`,
-    },
-    [],
-    { retry_after: Math.max(1, Math.ceil(waitMs / 1000)) },
-  )
 }
 
 export interface SessionInfo {
@@ -303,30 +274,15 @@ export function createAuth(deps: {
           {
             pointer: '/expires_in_days',
             code: 'out_of_range',
-            message: {
-              nl: `Een token geldt 1 tot ${tokenMaxDays} dagen.`,
-              en: `A token lasts 1 to ${tokenMaxDays} days.`,
-            },
+            message: FIELD.tokenLifetime(tokenMaxDays),
           },
         ])
       }
       const role = input.role ?? owner.role
       if (!atLeast(owner.role, role)) {
-        throw new DomainError(
-          'forbidden',
-          { nl: 'Rol te hoog', en: 'Role too high' },
-          {
-            nl: 'Een token kan niet meer dan de rol van zijn eigenaar.',
-            en: "A token cannot do more than its owner's role.",
-          },
-          [
-            {
-              pointer: '/role',
-              code: 'too_high',
-              message: { nl: `Ten hoogste ${owner.role}.`, en: `At most ${owner.role}.` },
-            },
-          ],
-        )
+        throw forbidden(PROBLEM.tokenRoleTooHigh, {
+          fields: [{ pointer: '/role', code: 'too_high', message: FIELD.roleAtMost(owner.role) }],
+        })
       }
       const now = clock.now()
       const expiresAt = new Date(now.getTime() + days * DAY_MS)
@@ -402,7 +358,7 @@ export function createAuth(deps: {
       const now = clock.now()
       await db.transaction().execute(async (trx) => {
         const row = await findToken(trx, id, owner)
-        if (!row) throw notFound({ nl: 'Token', en: 'Token' }, id)
+        if (!row) throw notFound(LABEL.token, id)
         await revokeToken(trx, id, now)
         await appendAudit(trx, {
           at: now,

@@ -1,6 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync'
 import { ATTRIBUTE_FIELDS } from '../domain/asset.js'
 import type { FieldError } from '../domain/errors.js'
+import { FIELD, REASON, type Bilingual } from '../domain/messages.js'
 import { isPlausibleRd, rdToLonLat } from '../domain/geo.js'
 import { unstorableText } from '../domain/text.js'
 import { toPointer } from '../domain/validation.js'
@@ -41,11 +42,11 @@ const RD_X = ['x', 'rd_x', 'x_rd']
 const RD_Y = ['y', 'rd_y', 'y_rd']
 const COORDINATE_COLUMNS = new Set([...LON, ...LAT, ...RD_X, ...RD_Y])
 
-function fileError(nl: string, en: string): ParsedImport {
+function fileError(message: Bilingual): ParsedImport {
   return {
     candidates: [],
     ignoredFields: [],
-    fileError: { pointer: '', code: 'invalid_file', message: { nl, en } },
+    fileError: { pointer: '', code: 'invalid_file', message },
   }
 }
 
@@ -79,7 +80,7 @@ export function parseGeoJsonImport(text: string): ParsedImport {
   try {
     doc = JSON.parse(text)
   } catch (e) {
-    return fileError(`Geen geldige JSON: ${String(e)}`, `Not valid JSON: ${String(e)}`)
+    return fileError(REASON.importNotJson(String(e)))
   }
   const fc = doc as { type?: unknown; features?: unknown }
   if (
@@ -88,10 +89,7 @@ export function parseGeoJsonImport(text: string): ParsedImport {
     fc.type !== 'FeatureCollection' ||
     !Array.isArray(fc.features)
   ) {
-    return fileError(
-      'Verwacht een GeoJSON FeatureCollection.',
-      'Expected a GeoJSON FeatureCollection.',
-    )
+    return fileError(REASON.expectedFeatureCollection)
   }
   const ignored = new Set<string>()
   const candidates = fc.features.map((raw: unknown, i): ImportCandidate => {
@@ -183,10 +181,7 @@ export function parseCsvImport(text: string): ParsedImport {
       trim: true,
     })
   } catch (e) {
-    return fileError(
-      `Het CSV-bestand is niet te lezen: ${String(e)}`,
-      `Cannot read the CSV file: ${String(e)}`,
-    )
+    return fileError(REASON.csvUnreadable(String(e)))
   }
   const header = Object.keys(records[0] ?? {})
   const unstorable = header.findIndex((h) => unstorableText(h))
@@ -198,10 +193,7 @@ export function parseCsvImport(text: string): ParsedImport {
       fileError: {
         pointer: `/${unstorable + 1}`,
         code: why.code,
-        message: {
-          nl: `Kolom ${unstorable + 1} van de kopregel: ${why.message.nl}`,
-          en: `Column ${unstorable + 1} of the header: ${why.message.en}`,
-        },
+        message: FIELD.headerColumn(unstorable + 1, why.message),
       },
     }
   }
@@ -211,10 +203,7 @@ export function parseCsvImport(text: string): ParsedImport {
   const yCol = column(header, RD_Y)
   const useRd = !(lonCol && latCol) && xCol !== undefined && yCol !== undefined
   if (records.length > 0 && !(lonCol && latCol) && !useRd) {
-    return fileError(
-      'Geen coördinaten: geef kolommen lon en lat (WGS84) of x en y (RD New).',
-      'No coordinates: give columns lon and lat (WGS84) or x and y (RD New).',
-    )
+    return fileError(REASON.noCoordinates)
   }
   const ignored = header.filter(
     (h) => !IMPORT_FIELDS.has(h) && !COORDINATE_COLUMNS.has(h.toLowerCase()) && h !== 'id',
@@ -238,10 +227,7 @@ export function parseCsvImport(text: string): ParsedImport {
         errors.push({
           pointer: `/${xCol}`,
           code: 'invalid_coordinates',
-          message: {
-            nl: `x/y (${rec[xCol]}, ${rec[yCol]}) zijn geen RD-coördinaten in Nederland.`,
-            en: `x/y (${rec[xCol]}, ${rec[yCol]}) are not RD New coordinates in the Netherlands.`,
-          },
+          message: FIELD.notRdCoordinates(`${rec[xCol]}`, `${rec[yCol]}`),
         })
       } else {
         geometry = { type: 'Point', coordinates: [...rdToLonLat(x, y)] }
@@ -253,10 +239,7 @@ export function parseCsvImport(text: string): ParsedImport {
         errors.push({
           pointer: `/${lonCol}`,
           code: 'invalid_coordinates',
-          message: {
-            nl: `lon/lat (${rec[lonCol]}, ${rec[latCol]}) zijn geen getallen.`,
-            en: `lon/lat (${rec[lonCol]}, ${rec[latCol]}) are not numbers.`,
-          },
+          message: FIELD.lonLatNotNumbers(`${rec[lonCol]}`, `${rec[latCol]}`),
         })
       } else {
         geometry = { type: 'Point', coordinates: [lon, lat] }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { pickAttributes, type AssetSchemas, type AssetSource } from '../domain/asset.js'
-import { DomainError, type FieldError } from '../domain/errors.js'
+import { invalidInput, type FieldError } from '../domain/errors.js'
+import { FIELD, PROBLEM } from '../domain/messages.js'
 import { roundLonLat } from '../domain/geo.js'
 import { zodToFieldErrors } from '../domain/validation.js'
 import type { Database } from '../db/database.js'
@@ -105,12 +106,9 @@ export async function importAssets(
 ): Promise<ImportReport> {
   const parsed = parseImport(options.format, text)
   if (parsed.fileError) {
-    throw new DomainError(
-      'validation_failed',
-      { nl: 'Bestand niet te lezen', en: 'Unreadable file' },
-      parsed.fileError.message,
-      [parsed.fileError],
-    )
+    throw invalidInput(PROBLEM.unreadableFile(parsed.fileError.message), {
+      fields: [parsed.fileError],
+    })
   }
   const errors: RowError[] = []
   const rows: {
@@ -148,18 +146,12 @@ export async function importAssets(
             ? {
                 pointer: '/id',
                 code: 'duplicate',
-                message: {
-                  nl: `Dezelfde id (${candidate.id}) staat ook in rij ${first}.`,
-                  en: `The same id (${candidate.id}) is also in row ${first}.`,
-                },
+                message: FIELD.sameIdInRow(candidate.id, first),
               }
             : {
                 pointer: '/properties/source_ref',
                 code: 'duplicate',
-                message: {
-                  nl: `Dezelfde referentie (${ref}) staat ook in rij ${first}.`,
-                  en: `The same reference (${ref}) is also in row ${first}.`,
-                },
+                message: FIELD.sameRefInRow(ref, first),
               },
         )
       } else {
@@ -192,16 +184,9 @@ export async function importAssets(
   })
 
   if (errors.length > 0 && !options.dryRun) {
-    throw new DomainError(
-      'validation_failed',
-      { nl: 'Import niet uitgevoerd', en: 'Import not carried out' },
-      {
-        nl: `${errors.length} van ${total} rijen zijn niet goed; er is niets opgeslagen. Verbeter ze en probeer opnieuw (of kijk eerst met dryRun).`,
-        en: `${errors.length} of ${total} rows are not valid; nothing was saved. Fix them and try again (or check first with dryRun).`,
-      },
-      [],
-      { report: report() },
-    )
+    throw invalidInput(PROBLEM.importNotCarriedOut(errors.length, total), {
+      extra: { report: report() },
+    })
   }
 
   /**

@@ -1,4 +1,5 @@
-import { DomainError } from '../domain/errors.js'
+import { conflict } from '../domain/errors.js'
+import { PROBLEM } from '../domain/messages.js'
 import { lonLatToRd } from '../domain/geo.js'
 import { prepareGraph, type Graph } from '../domain/network/graph.js'
 import type { Profile } from '../domain/network/profiles.js'
@@ -71,15 +72,7 @@ export function graphFromStored(stored: StoredGraph, opts?: { minComponentNodes?
   )
 }
 
-const noNetwork = (profile: Profile) =>
-  new DomainError(
-    'conflict',
-    { nl: 'Geen wegennet geladen', en: 'No network loaded' },
-    {
-      nl: `Afstanden ${profile === 'walk' ? 'lopend' : 'met de fiets'} kunnen nog niet: er is geen wegennet geladen. Laad een OpenStreetMap-bestand met npm run import:osm, of gebruik mode=line.`,
-      en: `Distances by ${profile === 'walk' ? 'walking' : 'bike'} are not available: no network has been loaded. Load an OpenStreetMap file with npm run import:osm, or use mode=line.`,
-    },
-  )
+const noNetwork = (profile: Profile) => conflict(PROBLEM.noNetworkLoaded(profile))
 
 /**
  * The walk and bike networks in memory, loaded from the database once per network version (in

@@ -1,6 +1,7 @@
 import { pointOnFeature, polygon as turfPolygon, lineString as turfLine } from '@turf/turf'
 import type { AssetSchemas } from '../domain/asset.js'
-import { DomainError } from '../domain/errors.js'
+import { conflict, invalidInput } from '../domain/errors.js'
+import { FIELD, PROBLEM } from '../domain/messages.js'
 import { bboxContains, type Bbox } from '../domain/geo.js'
 import {
   buildNetwork,
@@ -245,24 +246,9 @@ export async function importOsm(
     : null
   if (built && built.edges.count === 0) {
     // Replacing the stored network with nothing would silently switch walk and bike off.
-    throw new DomainError(
-      'validation_failed',
-      { nl: 'Geen wegennet in het bestand', en: 'No network in the file' },
-      {
-        nl: 'Het bestand bevat geen paden of wegen om te lopen of te fietsen; het opgeslagen wegennet blijft zoals het was. Laad alleen de plekken met --places-only (of network=false).',
-        en: 'The file holds no paths or roads for walking or cycling; the stored network is kept as it was. Load only the places with --places-only (or network=false).',
-      },
-      [
-        {
-          pointer: '/file',
-          code: 'no_network',
-          message: {
-            nl: 'Geen bruikbare wegen of paden gevonden.',
-            en: 'No usable roads or paths found.',
-          },
-        },
-      ],
-    )
+    throw invalidInput(PROBLEM.noNetworkInFile, {
+      fields: [{ pointer: '/file', code: 'no_network', message: FIELD.noUsableNetwork }],
+    })
   }
 
   const candidates: OsmCandidate[] = [...placeNodes]
@@ -290,14 +276,7 @@ export async function importOsm(
   let places: PlaceSyncReport | null = null
   const run = async (trx: Parameters<typeof syncOsmPlaces>[0]) => {
     if (!options.dryRun && !(await tryImportLock(trx))) {
-      throw new DomainError(
-        'conflict',
-        { nl: 'Er loopt al een import', en: 'An import is already running' },
-        {
-          nl: 'Er wordt al een OpenStreetMap-bestand ingelezen; probeer het opnieuw als dat klaar is.',
-          en: 'An OpenStreetMap file is already being imported; try again when it has finished.',
-        },
-      )
+      throw conflict(PROBLEM.importRunning)
     }
     if (built && !options.dryRun) {
       progress?.({ phase: 'network', done: 0, total: built.edges.count })

@@ -8,7 +8,8 @@ import sax from 'sax'
 import { parser as jsonParser } from 'stream-json'
 import pick from 'stream-json/filters/pick.js'
 import streamArray from 'stream-json/streamers/stream-array.js'
-import { DomainError } from '../domain/errors.js'
+import { DomainError, invalidInput, unreadableFile } from '../domain/errors.js'
+import { FIELD, PROBLEM, REASON, type Bilingual } from '../domain/messages.js'
 import type { Tags } from '../domain/network/profiles.js'
 
 /**
@@ -66,13 +67,7 @@ interface Budget {
   unpacked: number
 }
 
-const unreadable = (why: { nl: string; en: string }) =>
-  new DomainError(
-    'validation_failed',
-    { nl: 'Bestand niet te lezen', en: 'Unreadable file' },
-    why,
-    [{ pointer: '/file', code: 'format', message: why }],
-  )
+const unreadable = (why: Bilingual) => unreadableFile(why)
 
 /** A size as a person reads it: 256 KiB, 1.5 MiB, 1 GiB. */
 export const sizeText = (bytes: number) =>
@@ -83,37 +78,22 @@ export const sizeText = (bytes: number) =>
       : `${+(bytes / 1024).toFixed(2)} KiB`
 
 const tooLarge = (budget: Budget) =>
-  new DomainError(
-    'validation_failed',
-    { nl: 'Bestand te groot', en: 'File too large' },
-    {
-      nl: `Uitgepakt is dit OpenStreetMap-bestand groter dan de grens van ${sizeText(budget.limit)} (BUURTKAART_MAX_OSM_BYTES). Het lezen is gestopt; er is niets veranderd.`,
-      en: `Unpacked, this OpenStreetMap file is larger than the limit of ${sizeText(budget.limit)} (BUURTKAART_MAX_OSM_BYTES). Reading stopped; nothing was changed.`,
-    },
-    [
+  invalidInput(PROBLEM.osmFileTooLarge(sizeText(budget.limit)), {
+    fields: [
       {
         pointer: '/file',
         code: 'too_large',
-        message: {
-          nl: `Uitgepakt groter dan ${sizeText(budget.limit)}.`,
-          en: `Larger than ${sizeText(budget.limit)} unpacked.`,
-        },
+        message: FIELD.unpackedLargerThan(sizeText(budget.limit)),
       },
     ],
-    { limit_bytes: budget.limit, unpacked_bytes: budget.unpacked },
-  )
+    extra: { limit_bytes: budget.limit, unpacked_bytes: budget.unpacked },
+  })
 
 /** A PBF file that breaks a limit of the format itself: refused before anything is unpacked. */
-const beyondPbfFormat = (what: { nl: string; en: string }) =>
-  new DomainError(
-    'validation_failed',
-    { nl: 'Bestand niet te lezen', en: 'Unreadable file' },
-    {
-      nl: `Dit is geen geldig .osm.pbf-bestand: ${what.nl}`,
-      en: `This is not a valid .osm.pbf file: ${what.en}`,
-    },
-    [{ pointer: '/file', code: 'pbf_limit', message: what }],
-  )
+const beyondPbfFormat = (what: Bilingual) =>
+  invalidInput(PROBLEM.notPbf(what), {
+    fields: [{ pointer: '/file', code: 'pbf_limit', message: what }],
+  })
 
 /**
  * The first `max` bytes a gzipped head unpacks to: stops there, so a few kilobytes that unpack
@@ -150,10 +130,7 @@ export async function detectOsmFile(path: string): Promise<OsmFileInfo> {
     // A directory, a file that is not there (any more) or not readable: said plainly.
     const code = (e as { code?: unknown }).code
     if (typeof code !== 'string') throw e
-    throw unreadable({
-      nl: `Het bestand is niet te openen (${code}).`,
-      en: `The file cannot be opened (${code}).`,
-    })
+    throw unreadable(REASON.cannotOpen(code))
   }
   let gzip = false
   if (head[0] === 0x1f && head[1] === 0x8b) {
@@ -161,10 +138,7 @@ export async function detectOsmFile(path: string): Promise<OsmFileInfo> {
     try {
       head = await gunzipHead(head, 64 * 1024)
     } catch {
-      throw unreadable({
-        nl: 'Het bestand lijkt gzip, maar is niet uit te pakken.',
-        en: 'The file looks gzipped but does not decompress.',
-      })
+      throw unreadable(REASON.badGzip)
     }
   }
   if (!gzip && head.length > 16 && head.subarray(4, 32).includes('OSMHeader')) {
@@ -173,10 +147,7 @@ export async function detectOsmFile(path: string): Promise<OsmFileInfo> {
   const first = head.toString('utf8', 0, Math.min(head.length, 4096)).trimStart()[0]
   if (first === '<') return { format: 'xml', gzip, bytes: size }
   if (first === '{') return { format: 'json', gzip, bytes: size }
-  throw unreadable({
-    nl: 'Geen OpenStreetMap-bestand: verwacht .osm.pbf, .osm (XML) of Overpass-JSON, eventueel met gzip.',
-    en: 'Not an OpenStreetMap file: expected .osm.pbf, .osm (XML) or Overpass JSON, optionally gzipped.',
-  })
+  throw unreadable(REASON.notOsm)
 }
 
 function counting(total: number, onProgress?: ReadProgress): Transform {
@@ -258,11 +229,7 @@ class ByteReader {
   }
 }
 
-const pbfCutOff = () =>
-  unreadable({
-    nl: 'Het .osm.pbf-bestand houdt midden in een blok op (onvolledig?).',
-    en: 'The .osm.pbf file ends in the middle of a block (incomplete?).',
-  })
+const pbfCutOff = () => unreadable(REASON.pbfCutOff)
 
 interface PbfBlob {
   raw?: Uint8Array
@@ -278,10 +245,7 @@ const OTHER_COMPRESSIONS: Record<number, string> = { 4: 'lzma', 5: 'bzip2', 6: '
 function unpackBlob(blob: PbfBlob, budget: Budget): Buffer {
   const room = budget.limit - budget.unpacked
   if (blob.rawSize < 0 || blob.rawSize > MAX_BLOB_BYTES) {
-    throw beyondPbfFormat({
-      nl: `een blok zegt uitgepakt ${blob.rawSize} bytes te zijn; het formaat staat hoogstens 32 MiB toe.`,
-      en: `a block says it unpacks to ${blob.rawSize} bytes; the format allows at most 32 MiB.`,
-    })
+    throw beyondPbfFormat(REASON.pbfBlockClaimsTooLarge(blob.rawSize))
   }
   if (blob.raw) {
     if (blob.raw.length > room) throw tooLarge(budget)
@@ -289,10 +253,7 @@ function unpackBlob(blob: PbfBlob, budget: Budget): Buffer {
     return Buffer.from(blob.raw.buffer, blob.raw.byteOffset, blob.raw.length)
   }
   if (!blob.zlib) {
-    throw unreadable({
-      nl: `Een blok in het .osm.pbf-bestand is ingepakt met ${blob.other ?? 'niets bekends'}; alleen zlib wordt gelezen.`,
-      en: `A block in the .osm.pbf file is compressed with ${blob.other ?? 'nothing known'}; only zlib is read.`,
-    })
+    throw unreadable(REASON.pbfCompression(blob.other))
   }
   if (blob.rawSize > room) throw tooLarge(budget)
   // raw_size is optional: without it the block may still not pass the format's limit or the room.
@@ -302,22 +263,13 @@ function unpackBlob(blob: PbfBlob, budget: Budget): Buffer {
     data = inflateSync(blob.zlib, { maxOutputLength: Math.max(1, cap) })
   } catch (e) {
     if ((e as { code?: unknown }).code !== 'ERR_BUFFER_TOO_LARGE') {
-      throw unreadable({
-        nl: `Een blok in het .osm.pbf-bestand is niet uit te pakken (${(e as Error).message}).`,
-        en: `A block in the .osm.pbf file does not decompress (${(e as Error).message}).`,
-      })
+      throw unreadable(REASON.pbfInflate((e as Error).message))
     }
     if (blob.rawSize > 0) {
-      throw unreadable({
-        nl: `Een blok in het .osm.pbf-bestand pakt uit tot meer dan de ${blob.rawSize} bytes die het opgeeft.`,
-        en: `A block in the .osm.pbf file unpacks to more than the ${blob.rawSize} bytes it states.`,
-      })
+      throw unreadable(REASON.pbfUnpacksBeyondStated(blob.rawSize))
     }
     if (cap === MAX_BLOB_BYTES) {
-      throw beyondPbfFormat({
-        nl: 'een blok pakt uit tot meer dan 32 MiB.',
-        en: 'a block unpacks to more than 32 MiB.',
-      })
+      throw beyondPbfFormat(REASON.pbfBlockUnpacksTooLarge)
     }
     throw tooLarge(budget)
   }
@@ -340,10 +292,7 @@ async function* pbfBlocks(stream: Readable, budget: Budget): AsyncGenerator<Buff
     if (prefix.length < 4) throw pbfCutOff()
     const headerLength = prefix.readUInt32BE(0)
     if (headerLength > MAX_BLOB_HEADER_BYTES) {
-      throw beyondPbfFormat({
-        nl: `een BlobHeader is ${headerLength} bytes; het formaat staat minder dan 64 KiB toe.`,
-        en: `a BlobHeader is ${headerLength} bytes; the format allows less than 64 KiB.`,
-      })
+      throw beyondPbfFormat(REASON.pbfHeaderTooLarge(headerLength))
     }
     const headerBytes = await bytes.read(headerLength)
     if (headerBytes.length < headerLength) throw pbfCutOff()
@@ -355,16 +304,10 @@ async function* pbfBlocks(stream: Readable, budget: Budget): AsyncGenerator<Buff
       { type: '', datasize: 0 },
     )
     if (header.datasize < 0 || header.datasize > MAX_BLOB_BYTES) {
-      throw beyondPbfFormat({
-        nl: `een blok is ${header.datasize} bytes; het formaat staat hoogstens 32 MiB toe.`,
-        en: `a block is ${header.datasize} bytes; the format allows at most 32 MiB.`,
-      })
+      throw beyondPbfFormat(REASON.pbfBlockTooLarge(header.datasize))
     }
     if (first && header.type !== 'OSMHeader') {
-      throw unreadable({
-        nl: 'Het .osm.pbf-bestand begint niet met een OSMHeader-blok.',
-        en: 'The .osm.pbf file does not start with an OSMHeader block.',
-      })
+      throw unreadable(REASON.pbfNoHeader)
     }
     first = false
     const blobBytes = await bytes.read(header.datasize)
@@ -395,10 +338,7 @@ function pbfElements(data: Buffer): OsmElement[] {
       unknown
     >[]
   } catch (e) {
-    throw unreadable({
-      nl: `Een datablok in het .osm.pbf-bestand is niet te lezen (${(e as Error).message}).`,
-      en: `A data block in the .osm.pbf file cannot be read (${(e as Error).message}).`,
-    })
+    throw unreadable(REASON.pbfDataBlock((e as Error).message))
   }
   const batch: OsmElement[] = []
   for (const item of items) {
@@ -509,10 +449,7 @@ async function* readXml(stream: Readable): AsyncGenerator<OsmElement[]> {
   if (!error) parser.close()
   if (error) {
     stream.destroy()
-    throw unreadable({
-      nl: `Het XML-bestand is niet goed: ${error.message.split('\n')[0]}`,
-      en: `The XML file is not well-formed: ${error.message.split('\n')[0]}`,
-    })
+    throw unreadable(REASON.xmlMalformed(error.message.split('\n')[0] ?? ''))
   }
   if (batch.length) yield batch
 }
@@ -545,12 +482,7 @@ function boundedJsonTokens(): Transform {
       if (token.name.endsWith('Chunk') && typeof token.value === 'string') {
         length += token.value.length
         if (length > MAX_TEXT_CHARS) {
-          return next(
-            unreadable({
-              nl: `Het JSON-bestand heeft een tekst of getal van meer dan ${MAX_TEXT_CHARS} tekens.`,
-              en: `The JSON file has a string or number of more than ${MAX_TEXT_CHARS} characters.`,
-            }),
-          )
+          return next(unreadable(REASON.jsonTextTooLong(MAX_TEXT_CHARS)))
         }
       } else if (token.name.startsWith('end')) length = 0
       next(null, token)
@@ -612,10 +544,7 @@ async function* readJson(stream: Readable): AsyncGenerator<OsmElement[]> {
     }
   } catch (e) {
     if (e instanceof DomainError) throw e
-    throw unreadable({
-      nl: `Het JSON-bestand is niet goed: ${(e as Error).message}`,
-      en: `The JSON file is not valid: ${(e as Error).message}`,
-    })
+    throw unreadable(REASON.jsonInvalid((e as Error).message))
   }
   if (batch.length) yield batch
 }
@@ -648,10 +577,7 @@ export async function* readOsm(
     for await (const batch of batches) yield batch.filter(placeable)
   } catch (e) {
     if (e instanceof DomainError) throw e
-    throw unreadable({
-      nl: `Het bestand is beschadigd of onvolledig: ${(e as Error).message}`,
-      en: `The file is damaged or incomplete: ${(e as Error).message}`,
-    })
+    throw unreadable(REASON.damaged((e as Error).message))
   } finally {
     stream.destroy()
   }

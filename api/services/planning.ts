@@ -1,6 +1,7 @@
 import { latLngToCell } from 'h3-js'
 import { coverage, type Coverage, type Selection } from '../domain/coverage.js'
-import { DomainError } from '../domain/errors.js'
+import { invalidInput } from '../domain/errors.js'
+import { FIELD, PROBLEM } from '../domain/messages.js'
 import { lonLatToRd } from '../domain/geo.js'
 import { defaultMeetingPlace, type KindCode } from '../domain/kinds.js'
 import { density, MAX_SUGGESTION_SECONDS, suggestionCost } from '../domain/limits.js'
@@ -27,26 +28,15 @@ const EMPTY: Selection = { cell: new Int32Array(0), inhabitants: new Float64Arra
 const budget = () => ({ deadline: Date.now() + DEFAULT_MAX_TASK_MS })
 
 const tooMuch = (seconds: number) =>
-  new DomainError(
-    'validation_failed',
-    { nl: 'Te grote vraag', en: 'Request too large' },
-    {
-      nl: `Deze vraag kost te veel rekenwerk (geschat ${Math.round(seconds)} s, de grens is ${MAX_SUGGESTION_SECONDS} s). Kies een kleiner gebied, een kortere afstand (threshold) of minder kandidaten (limit).`,
-      en: `This request needs too much computing (an estimated ${Math.round(seconds)} s; the limit is ${MAX_SUGGESTION_SECONDS} s). Choose a smaller area, a shorter distance (threshold) or fewer candidates (limit).`,
-    },
-    [
-      {
-        pointer: 'limit',
-        in: 'query',
-        code: 'too_expensive',
-        message: {
-          nl: 'Minder kandidaten, een kortere afstand of een kleiner gebied.',
-          en: 'Fewer candidates, a shorter distance or a smaller area.',
-        },
-      },
+  invalidInput(PROBLEM.suggestionTooExpensive(seconds, MAX_SUGGESTION_SECONDS), {
+    fields: [
+      { pointer: 'limit', in: 'query', code: 'too_expensive', message: FIELD.fewerCandidates },
     ],
-    { estimated_seconds: Math.round(seconds * 10) / 10, limit_seconds: MAX_SUGGESTION_SECONDS },
-  )
+    extra: {
+      estimated_seconds: Math.round(seconds * 10) / 10,
+      limit_seconds: MAX_SUGGESTION_SECONDS,
+    },
+  })
 
 /**
  * What-if scenarios and site suggestions, on the same distances as the coverage figures

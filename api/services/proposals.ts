@@ -5,7 +5,8 @@ import {
   type AssetCreateInput,
   type AssetPatchInput,
 } from '../domain/asset.js'
-import { DomainError, notFound } from '../domain/errors.js'
+import { conflict, gone as goneError, notFound, tooManyRequests } from '../domain/errors.js'
+import { LABEL, PROBLEM } from '../domain/messages.js'
 import { roundLonLat } from '../domain/geo.js'
 import { userActor } from '../domain/roles.js'
 import type { Database } from '../db/database.js'
@@ -49,14 +50,7 @@ export interface Proposal {
 /** Anonymous suggestions allowed per address per hour. */
 export const ANONYMOUS_PER_HOUR = 5
 
-const PROPOSAL_LABEL = { nl: 'Voorstel', en: 'Proposal' }
-
-const gone = (id: string) =>
-  new DomainError(
-    'gone',
-    { nl: 'Verwijderd', en: 'Deleted' },
-    { nl: `Plek ${id} is verwijderd.`, en: `Asset ${id} was deleted.` },
-  )
+const gone = (id: string) => goneError(PROBLEM.proposalAssetDeleted(id))
 
 function proposedState(
   action: ProposalAction,
@@ -146,19 +140,11 @@ export function createProposals(deps: { db: Database; clock: Clock }) {
 
   async function requireProposal(db: Executor, id: string, lock = false) {
     const row = await findProposal(db, id, lock)
-    if (!row) throw notFound(PROPOSAL_LABEL, id)
+    if (!row) throw notFound(LABEL.proposal, id)
     return row
   }
 
-  const decided = (row: ProposalRow) =>
-    new DomainError(
-      'conflict',
-      { nl: 'Al beoordeeld', en: 'Already decided' },
-      {
-        nl: `Dit voorstel is al ${row.status === 'approved' ? 'goedgekeurd' : 'afgewezen'}.`,
-        en: `This proposal was already ${row.status}.`,
-      },
-    )
+  const decided = (row: ProposalRow) => conflict(PROBLEM.proposalDecided(row.status))
 
   return {
     /**
@@ -179,16 +165,9 @@ export function createProposals(deps: { db: Database; clock: Clock }) {
           const since = new Date(now.getTime() - 3600_000)
           const recent = await countAnonymousSince(trx, input.addressHash, since)
           if (recent >= ANONYMOUS_PER_HOUR) {
-            throw new DomainError(
-              'too_many_requests',
-              { nl: 'Even rustig aan', en: 'Slow down' },
-              {
-                nl: `U kunt ${ANONYMOUS_PER_HOUR} voorstellen per uur doen zonder account. Probeer het later opnieuw, of log in.`,
-                en: `Without an account you can make ${ANONYMOUS_PER_HOUR} suggestions an hour. Try again later, or sign in.`,
-              },
-              [],
-              { retry_after: 3600 },
-            )
+            throw tooManyRequests(PROBLEM.anonymousProposalLimit(ANONYMOUS_PER_HOUR), {
+              extra: { retry_after: 3600 },
+            })
           }
         }
         let before: Asset | null = null
@@ -279,16 +258,9 @@ export function createProposals(deps: { db: Database; clock: Clock }) {
                 ? [...theirs]
                 : [...new Set(ours)].filter((f) => theirs.has(f))
             if (clash.length > 0) {
-              throw new DomainError(
-                'conflict',
-                { nl: 'De plek is intussen gewijzigd', en: 'The place changed meanwhile' },
-                {
-                  nl: `Iemand heeft na dit voorstel ook ${clash.join(', ')} gewijzigd. Bekijk de plek en beoordeel het voorstel opnieuw, of wijs het af.`,
-                  en: `Someone also changed ${clash.join(', ')} after this proposal. Look at the place and decide again, or reject it.`,
-                },
-                [],
-                { fields: clash, current },
-              )
+              throw conflict(PROBLEM.placeChangedMeanwhile(clash), {
+                extra: { fields: clash, current },
+              })
             }
           }
           asset =

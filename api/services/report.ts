@@ -11,6 +11,7 @@ import { DEFAULT_THRESHOLD, type Analysis, type AreaRef } from './analysis.js'
 import type { Clock } from '../domain/clock.js'
 import type { Planning } from './planning.js'
 import { notFound } from '../domain/errors.js'
+import { LABEL } from '../domain/messages.js'
 
 export interface ReportOptions {
   readonly code: string
@@ -57,7 +58,7 @@ export async function buildReport(
 ) {
   const { analysis } = deps
   const area = await analysis.area(o.code)
-  if (!area) throw notFound({ nl: 'Gebied', en: 'Area' }, o.code)
+  if (!area) throw notFound(LABEL.area, o.code)
   const province = (await analysis.area('province')) as AreaRef
   const modes: Mode[] = (['walk', 'bike'] as const).filter((m) => deps.networks[m])
   const all: Mode[] = [...modes, 'line']
@@ -126,7 +127,7 @@ export async function buildReport(
   let scenario = null
   if (o.scenarioId) {
     const stored = await findScenario(deps.db, o.scenarioId)
-    if (!stored) throw notFound({ nl: 'Scenario', en: 'Scenario' }, o.scenarioId)
+    if (!stored) throw notFound(LABEL.scenario, o.scenarioId)
     scenario = await scenarioCoverage(analysis, deps.planning, deps.clock, stored)
   }
 
@@ -193,7 +194,7 @@ export async function gapCellsPage(
   },
 ) {
   const area = await analysis.area(o.code)
-  if (!area) throw notFound({ nl: 'Gebied', en: 'Area' }, o.code)
+  if (!area) throw notFound(LABEL.area, o.code)
   const result = await analysis.coverageOf(
     area,
     o.res,

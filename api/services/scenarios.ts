@@ -1,5 +1,6 @@
 import { coverage, type Coverage } from '../domain/coverage.js'
 import { notFound } from '../domain/errors.js'
+import { LABEL } from '../domain/messages.js'
 import type { Clock } from '../domain/clock.js'
 import type { Reach } from '../domain/reach.js'
 import type { SurfaceResolution } from '../domain/surface.js'
@@ -69,7 +70,7 @@ export async function scenarioCoverage(
   scenario: StoredScenario,
 ) {
   const area = await analysis.area(scenario.area)
-  if (!area) throw notFound({ nl: 'Gebied', en: 'Area' }, scenario.area)
+  if (!area) throw notFound(LABEL.area, scenario.area)
   const s = {
     area,
     mode: scenario.mode,

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { fromVectorTileJs, type VectorTileFeatureLike } from '@maplibre/vt-pbf'
-import { DomainError } from '../domain/errors.js'
+import { conflict } from '../domain/errors.js'
+import { PROBLEM } from '../domain/messages.js'
 import {
   EXTENT,
   assetShapes,
@@ -119,15 +120,7 @@ export const tileOf = (bytes: Uint8Array, features: number, version: string): Ti
 export const fits = (limits: TileLimits, bytes: number, features: number) =>
   bytes <= limits.maxBytes && features <= limits.maxFeatures
 
-export const tooDense = () =>
-  new DomainError(
-    'conflict',
-    { nl: 'Tegel te vol', en: 'Tile too dense' },
-    {
-      nl: 'Deze tegel wordt ook in de grofste vorm groter dan toegestaan. Zoom in of filter meer.',
-      en: 'This tile is larger than allowed even in its coarsest form. Zoom in or filter more.',
-    },
-  )
+export const tooDense = () => conflict(PROBLEM.tileTooDense)
 
 /**
  * Assets: one point each from zoom 13, else (and when the points pass the limits) clusters on a

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { DomainError, notFound, validationFailed } from '../domain/errors.js'
+import { conflict, lastAdmin, notFound, validationFailed } from '../domain/errors.js'
+import { FIELD, LABEL, PROBLEM } from '../domain/messages.js'
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from '../domain/password.js'
 import { ROLES, userActor, type Role } from '../domain/roles.js'
 import type { Database, Executor } from '../db/database.js'
@@ -22,8 +23,6 @@ import type { Clock } from '../domain/clock.js'
 import { appendAudit, listAudit } from '../repositories/audit.js'
 
 export type { User } from '../repositories/users.js'
-
-const USER_LABEL = { nl: 'Gebruiker', en: 'User' }
 
 /** What an anonymised account is called in the history. */
 export const ANONYMISED_NAME = 'Verwijderde gebruiker'
@@ -58,10 +57,7 @@ function checkPassword(password: string, pointer = '/password'): void {
       {
         pointer,
         code: 'password_length',
-        message: {
-          nl: `Een wachtwoord heeft ${PASSWORD_MIN} tot ${PASSWORD_MAX} tekens.`,
-          en: `A password has ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`,
-        },
+        message: FIELD.passwordLength(PASSWORD_MIN, PASSWORD_MAX),
       },
     ])
   }
@@ -75,7 +71,7 @@ export async function createUser(db: Database, input: NewUser, who: Who): Promis
       parsed.error.issues.map((i) => ({
         pointer: '/' + i.path.join('/'),
         code: i.code,
-        message: { nl: `Ongeldig: ${i.message}`, en: i.message },
+        message: FIELD.invalidBecause(i.message),
       })),
     )
   }
@@ -85,21 +81,9 @@ export async function createUser(db: Database, input: NewUser, who: Who): Promis
   const at = who.clock.now()
   return db.transaction().execute(async (trx) => {
     if (await findUserByEmail(trx, u.email)) {
-      throw new DomainError(
-        'conflict',
-        { nl: 'Bestaat al', en: 'Already exists' },
-        {
-          nl: 'Er is al een account met dit e-mailadres.',
-          en: 'There is already an account with this e-mail address.',
-        },
-        [
-          {
-            pointer: '/email',
-            code: 'duplicate',
-            message: { nl: 'Al in gebruik.', en: 'Already used.' },
-          },
-        ],
-      )
+      throw conflict(PROBLEM.emailTaken, {
+        fields: [{ pointer: '/email', code: 'duplicate', message: FIELD.emailInUse }],
+      })
     }
     const id = randomUUID()
     await insertUser(trx, {
@@ -129,21 +113,14 @@ export async function createUser(db: Database, input: NewUser, who: Who): Promis
 async function keepAnAdmin(trx: Parameters<typeof lockActiveAdmins>[0], id: string) {
   const admins = await lockActiveAdmins(trx)
   if (admins.length === 1 && admins[0] === id) {
-    throw new DomainError(
-      'conflict',
-      { nl: 'Laatste beheerder', en: 'Last administrator' },
-      {
-        nl: 'Dit is de laatste actieve beheerder. Maak eerst iemand anders beheerder: er is altijd minstens één nodig.',
-        en: 'This is the last active administrator. Make someone else an administrator first: there must always be at least one.',
-      },
-    )
+    throw lastAdmin()
   }
 }
 
 /** A live (not anonymised) account, or 404. */
 export async function requireUser(db: Database, id: string): Promise<User> {
   const user = await findUser(db, id)
-  if (!user || user.deleted_at) throw notFound(USER_LABEL, id)
+  if (!user || user.deleted_at) throw notFound(LABEL.user, id)
   return user
 }
 
@@ -166,7 +143,7 @@ export async function updateUser(
       await keepAnAdmin(trx, id)
     }
     const before = await findUser(trx, id)
-    if (!before || before.deleted_at) throw notFound(USER_LABEL, id)
+    if (!before || before.deleted_at) throw notFound(LABEL.user, id)
     await setUserFields(trx, id, {
       ...(patch.display_name !== undefined ? { display_name: patch.display_name } : {}),
       ...(patch.role !== undefined ? { role: patch.role } : {}),
@@ -217,7 +194,7 @@ export async function anonymiseUser(db: Database, id: string, who: Who): Promise
   await db.transaction().execute(async (trx) => {
     await keepAnAdmin(trx, id)
     const before = await findUser(trx, id)
-    if (!before || before.deleted_at) throw notFound(USER_LABEL, id)
+    if (!before || before.deleted_at) throw notFound(LABEL.user, id)
     await setUserFields(trx, id, {
       email: null,
       display_name: ANONYMISED_NAME,
@@ -249,10 +226,7 @@ export async function changePassword(
       {
         pointer: '/current_password',
         code: 'wrong_password',
-        message: {
-          nl: 'Dit is niet uw huidige wachtwoord.',
-          en: 'This is not your current password.',
-        },
+        message: FIELD.wrongPassword,
       },
     ])
   }

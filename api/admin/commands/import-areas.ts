@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { AREA_LEVELS } from '../../domain/areas.js'
-import { DomainError } from '../../domain/errors.js'
+import { invalidInput } from '../../domain/errors.js'
+import { PROBLEM } from '../../domain/messages.js'
 import {
   importAreas,
   type AreaFile,
@@ -11,12 +12,7 @@ import {
 } from '../../services/areas.js'
 import { defineCommand, type CommandIo } from '../command.js'
 
-const notJson = (file: string, why: string) =>
-  new DomainError(
-    'validation_failed',
-    { nl: 'Geen geldige JSON', en: 'Not valid JSON' },
-    { nl: `${file} is geen geldige JSON: ${why}`, en: `${file} is not valid JSON: ${why}` },
-  )
+const notJson = (file: string, why: string) => invalidInput(PROBLEM.notJsonFile(file, why))
 
 const int = (n: number) => Math.round(n).toLocaleString('nl-NL')
 

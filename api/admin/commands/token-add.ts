@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { DomainError } from '../../domain/errors.js'
+import { notFoundError } from '../../domain/errors.js'
+import { PROBLEM } from '../../domain/messages.js'
 import { ROLES, userActor } from '../../domain/roles.js'
 import { findAccountByEmail } from '../../services/users.js'
 import { createAuth } from '../../services/auth.js'
@@ -17,11 +18,7 @@ export const tokenAdd = defineCommand({
   async run({ handle, config, clock, io }, args) {
     const user = await findAccountByEmail(handle.db, args.email)
     if (!user || user.disabled_at) {
-      throw new DomainError(
-        'not_found',
-        { nl: 'Geen account', en: 'No account' },
-        { nl: `Geen actief account ${args.email}.`, en: `No active account ${args.email}.` },
-      )
+      throw notFoundError(PROBLEM.noActiveAccount(args.email))
     }
     const auth = createAuth({ db: handle.db, clock, tokenMaxDays: config.tokenMaxDays })
     const { token, secret } = await auth.createToken(

@@ -1,6 +1,7 @@
 import os from 'node:os'
 import { Piscina } from 'piscina'
-import { DomainError } from '../../domain/errors.js'
+import { serviceUnavailable } from '../../domain/errors.js'
+import { PROBLEM } from '../../domain/messages.js'
 import { runTask, TaskState, type Result, type Task } from './tasks.js'
 
 /**
@@ -35,28 +36,14 @@ export interface ComputeOptions {
 export const BUSY_RETRY_AFTER_S = 10
 
 export const busy = () =>
-  new DomainError(
-    'service_unavailable',
-    { nl: 'Even te druk', en: 'Too busy right now' },
-    {
-      nl: `Er worden nu te veel zware berekeningen tegelijk gedaan. Probeer het over ${BUSY_RETRY_AFTER_S} seconden opnieuw.`,
-      en: `Too many heavy calculations are running at once. Try again in ${BUSY_RETRY_AFTER_S} seconds.`,
-    },
-    [],
-    { reason: 'analysis_queue_full', retry_after: BUSY_RETRY_AFTER_S },
-  )
+  serviceUnavailable(PROBLEM.analysisBusy(BUSY_RETRY_AFTER_S), {
+    extra: { reason: 'analysis_queue_full', retry_after: BUSY_RETRY_AFTER_S },
+  })
 
 export const tooSlow = () =>
-  new DomainError(
-    'service_unavailable',
-    { nl: 'Berekening duurde te lang', en: 'Calculation took too long' },
-    {
-      nl: `Deze berekening duurde te lang en is gestopt. Probeer het over ${BUSY_RETRY_AFTER_S} seconden opnieuw, of vraag minder (een kleiner gebied, een kortere afstand, minder kandidaten).`,
-      en: `This calculation took too long and was stopped. Try again in ${BUSY_RETRY_AFTER_S} seconds, or ask for less (a smaller area, a shorter distance, fewer candidates).`,
-    },
-    [],
-    { reason: 'analysis_time_budget', retry_after: BUSY_RETRY_AFTER_S },
-  )
+  serviceUnavailable(PROBLEM.analysisTooSlow(BUSY_RETRY_AFTER_S), {
+    extra: { reason: 'analysis_time_budget', retry_after: BUSY_RETRY_AFTER_S },
+  })
 
 /** A task's error as it crosses back from a thread: a plain Error with the message kept. */
 const isBudgetError = (e: unknown) => e instanceof Error && e.message.startsWith('budget_exceeded')

@@ -3,7 +3,8 @@ import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { DomainError } from '../../domain/errors.js'
+import { DomainError, invalidInput, serviceUnavailable } from '../../domain/errors.js'
+import { PROBLEM, REASON, type Bilingual } from '../../domain/messages.js'
 import { DEFAULT_MAX_OSM_BYTES, sizeText } from '../osm-reader.js'
 
 /** How the downloader reaches the network; tests pass one that talks to a local server. */
@@ -30,30 +31,13 @@ export interface RetryOptions {
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504])
 
-export const downloadFailed = (
-  url: string,
-  why: { nl: string; en: string },
-  extra: Record<string, unknown> = {},
-) =>
-  new DomainError(
-    'service_unavailable',
-    { nl: 'Downloaden mislukt', en: 'Download failed' },
-    { nl: `${why.nl} (${url})`, en: `${why.en} (${url})` },
-    [],
-    { url, ...extra },
-  )
+export const downloadFailed = (url: string, why: Bilingual, extra: Record<string, unknown> = {}) =>
+  serviceUnavailable(PROBLEM.downloadFailed(url, why), { extra: { url, ...extra } })
 
 export const downloadTooLarge = (url: string, limit: number, received: number) =>
-  new DomainError(
-    'validation_failed',
-    { nl: 'Download te groot', en: 'Download too large' },
-    {
-      nl: `Het antwoord van de server is (uitgepakt) groter dan ${sizeText(limit)} (BUURTKAART_MAX_OSM_BYTES). Het downloaden is gestopt; er is niets geladen. (${url})`,
-      en: `The server's answer is larger than ${sizeText(limit)} (unpacked; BUURTKAART_MAX_OSM_BYTES). Downloading stopped; nothing was loaded. (${url})`,
-    },
-    [],
-    { url, limit_bytes: limit, received_bytes: received },
-  )
+  invalidInput(PROBLEM.downloadTooLarge(url, sizeText(limit)), {
+    extra: { url, limit_bytes: limit, received_bytes: received },
+  })
 
 /** Passes a body's bytes on until they would pass `limit`, then fails with `downloadTooLarge`. */
 function limitedBody(url: string, limit: number, onBytes?: (bytes: number) => void): Transform {
@@ -145,17 +129,11 @@ export async function fetchText(
   if (last.status !== undefined) {
     throw downloadFailed(
       url,
-      {
-        nl: `De server antwoordde met HTTP ${last.status}${RETRYABLE.has(last.status) ? `, ook na ${attempts} pogingen` : ''}.`,
-        en: `The server answered HTTP ${last.status}${RETRYABLE.has(last.status) ? `, also after ${attempts} attempts` : ''}.`,
-      },
+      REASON.httpStatus(last.status, RETRYABLE.has(last.status) ? attempts : null),
       { status: last.status },
     )
   }
-  throw downloadFailed(url, {
-    nl: `Geen verbinding met de server (${last.why}); is er internet? Na ${attempts} pogingen opgegeven.`,
-    en: `Could not reach the server (${last.why}); is there internet? Gave up after ${attempts} attempts.`,
-  })
+  throw downloadFailed(url, REASON.unreachable(last.why, attempts))
 }
 
 /**

@@ -1,6 +1,7 @@
 import { appendAudit } from '../../repositories/audit.js'
 import { randomUUID } from 'node:crypto'
-import { DomainError } from '../../domain/errors.js'
+import { conflict, DomainError } from '../../domain/errors.js'
+import { PROBLEM, type ProblemText } from '../../domain/messages.js'
 import {
   downloadRegion,
   type DownloadDeps,
@@ -16,7 +17,7 @@ export interface DownloadJob {
   readonly progress: DownloadProgress[]
   finishedAt?: string
   report?: Awaited<ReturnType<typeof downloadRegion>>
-  error?: { title: { nl: string; en: string }; detail: { nl: string; en: string } }
+  error?: ProblemText
 }
 
 /**
@@ -31,16 +32,7 @@ export function createDownloadJobs(deps: DownloadDeps) {
     /** Starts a download in the background; `actor` (who asked) goes into the audit log. */
     start(options: Omit<DownloadOptions, 'onProgress'>, actor = 'data-download'): DownloadJob {
       if (running?.status === 'running') {
-        throw new DomainError(
-          'conflict',
-          { nl: 'Er wordt al geladen', en: 'Already loading' },
-          {
-            nl: 'Er loopt al een download; wacht tot die klaar is.',
-            en: 'A download is already running; wait until it has finished.',
-          },
-          [],
-          { job: running.id },
-        )
+        throw conflict(PROBLEM.downloadRunning, { extra: { job: running.id } })
       }
       const job: DownloadJob = {
         id: randomUUID(),
@@ -72,15 +64,7 @@ export function createDownloadJobs(deps: DownloadDeps) {
           job.status = 'failed'
           job.finishedAt = new Date().toISOString()
           job.error =
-            e instanceof DomainError
-              ? { title: e.title, detail: e.detail }
-              : {
-                  title: { nl: 'Laden mislukt', en: 'Loading failed' },
-                  detail: {
-                    nl: 'Er ging iets onverwachts mis; er is niets geladen.',
-                    en: 'Something unexpected went wrong; nothing was loaded.',
-                  },
-                }
+            e instanceof DomainError ? { title: e.title, detail: e.detail } : PROBLEM.loadingFailed
         },
       )
       return job

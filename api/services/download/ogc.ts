@@ -1,4 +1,5 @@
-import { DomainError } from '../../domain/errors.js'
+import { serviceUnavailable } from '../../domain/errors.js'
+import { PROBLEM, REASON, type Bilingual } from '../../domain/messages.js'
 import { fetchText, type Fetcher, type RetryOptions } from './http.js'
 
 export interface GeoJsonFeature {
@@ -8,17 +9,8 @@ export interface GeoJsonFeature {
   readonly properties: Record<string, unknown>
 }
 
-const schemaChanged = (url: string, what: { nl: string; en: string }) =>
-  new DomainError(
-    'service_unavailable',
-    { nl: 'Antwoord in een ander formaat', en: 'Response in another format' },
-    {
-      nl: `De bron gaf iets anders terug dan verwacht: ${what.nl} Misschien is de dienst veranderd; er is niets geladen. (${url})`,
-      en: `The source returned something other than expected: ${what.en} The service may have changed; nothing was loaded. (${url})`,
-    },
-    [],
-    { url },
-  )
+const schemaChanged = (url: string, what: Bilingual) =>
+  serviceUnavailable(PROBLEM.sourceChanged(url, what), { extra: { url } })
 
 export { schemaChanged }
 
@@ -42,10 +34,7 @@ export async function fetchAllFeatures(
   let page = 0
   while (url) {
     if (seen.has(url) || page >= (options.maxPages ?? 10_000)) {
-      throw schemaChanged(url, {
-        nl: 'de pagina’s verwijzen in een kring naar elkaar.',
-        en: 'the pages link to each other in a loop.',
-      })
+      throw schemaChanged(url, REASON.pagesLoop)
     }
     seen.add(url)
     const { text } = await fetchText(
@@ -59,20 +48,14 @@ export async function fetchAllFeatures(
     try {
       body = JSON.parse(text) as typeof body
     } catch {
-      throw schemaChanged(url, { nl: 'geen JSON.', en: 'not JSON.' })
+      throw schemaChanged(url, REASON.notJson)
     }
     if (body.type !== 'FeatureCollection' || !Array.isArray(body.features)) {
-      throw schemaChanged(url, {
-        nl: 'geen GeoJSON FeatureCollection.',
-        en: 'not a GeoJSON FeatureCollection.',
-      })
+      throw schemaChanged(url, REASON.notFeatureCollection)
     }
     for (const f of body.features as GeoJsonFeature[]) {
       if (f?.type !== 'Feature' || typeof f.properties !== 'object' || f.properties === null) {
-        throw schemaChanged(url, {
-          nl: 'een object is geen Feature.',
-          en: 'an item is not a Feature.',
-        })
+        throw schemaChanged(url, REASON.notFeature)
       }
       features.push(f)
     }
@@ -95,9 +78,9 @@ export function requireProperties(
   const present = new Set(Object.keys(features[0]!.properties))
   const missing = names.filter((n) => !present.has(n))
   if (missing.length > 0) {
-    throw schemaChanged(url, {
-      nl: `het veld ${missing.join(', ')} ontbreekt (wel: ${[...present].slice(0, 12).join(', ')}).`,
-      en: `the field ${missing.join(', ')} is missing (present: ${[...present].slice(0, 12).join(', ')}).`,
-    })
+    throw schemaChanged(
+      url,
+      REASON.fieldsMissing(missing.join(', '), [...present].slice(0, 12).join(', ')),
+    )
   }
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile } from 'node:fs/promises'
 import { bbox as turfBbox } from '@turf/turf'
 import type { AssetSchemas } from '../../domain/asset.js'
-import { DomainError } from '../../domain/errors.js'
+import { DomainError, invalidParameter, serviceUnavailable } from '../../domain/errors.js'
+import { PROBLEM, REASON, type Bilingual } from '../../domain/messages.js'
 import type { Bbox } from '../../domain/geo.js'
 import type { Database } from '../../db/database.js'
 import { importAreas, type AreaFile, type AreaImportReport } from '../areas.js'
@@ -108,8 +109,7 @@ export interface DownloadReport {
   readonly osm: OsmImportReport | null
 }
 
-const badTarget = (why: { nl: string; en: string }) =>
-  new DomainError('invalid_parameter', { nl: 'Welk gebied?', en: 'Which area?' }, why)
+const badTarget = (why: Bilingual) => invalidParameter(PROBLEM.whichArea(why))
 
 const isWater = (f: GeoJsonFeature) => f.properties.water === 'JA'
 
@@ -169,10 +169,7 @@ export async function downloadRegion(
     box = region.bbox
   } else if (options.gemeente) {
     if (!/^GM\d{4}$/.test(options.gemeente)) {
-      throw badTarget({
-        nl: `Een gemeentecode ziet eruit als GM0995, niet "${options.gemeente}".`,
-        en: `A gemeente code looks like GM0995, not "${options.gemeente}".`,
-      })
+      throw badTarget(REASON.gemeenteCodeFormat(options.gemeente))
     }
     codes = [options.gemeente]
     const url = `${base}/collections/gemeenten/items?f=json&limit=1000&gemeentecode=${options.gemeente}`
@@ -190,20 +187,14 @@ export async function downloadRegion(
       (f) => !isWater(f) && f.properties.gemeentecode === options.gemeente,
     )
     if (land.length === 0) {
-      throw badTarget({
-        nl: `PDOK kent gemeente ${options.gemeente} niet in ${options.year}.`,
-        en: `PDOK does not know gemeente ${options.gemeente} in ${options.year}.`,
-      })
+      throw badTarget(REASON.gemeenteUnknown(options.gemeente, options.year))
     }
     const [w, s, e, n] = turfBbox({ type: 'FeatureCollection', features: land } as never)
     box = [w, s, e, n]
   } else if (options.bbox) {
     box = options.bbox
   } else {
-    throw badTarget({
-      nl: 'Kies --region flevoland, --gemeente GM0995 of --bbox west,zuid,oost,noord.',
-      en: 'Choose --region flevoland, --gemeente GM0995 or --bbox west,south,east,north.',
-    })
+    throw badTarget(REASON.chooseTarget)
   }
   const key = codes ? codes.join('-') : box.map((v) => v.toFixed(4)).join('_')
 
@@ -298,24 +289,14 @@ export async function downloadRegion(
         try {
           body = JSON.parse(text) as typeof body
         } catch {
-          throw schemaChanged(options.overpassUrl, { nl: 'geen JSON.', en: 'not JSON.' })
+          throw schemaChanged(options.overpassUrl, REASON.notJson)
         }
         // Overpass reports a timeout or lack of memory inside a 200 answer, after partial data.
         if (typeof body.remark === 'string' && /error/i.test(body.remark)) {
-          throw new DomainError(
-            'service_unavailable',
-            { nl: 'Overpass gaf geen volledig antwoord', en: 'Overpass gave no complete answer' },
-            {
-              nl: `Overpass meldde: ${body.remark} Er is niets geladen; probeer een kleiner gebied of later opnieuw.`,
-              en: `Overpass reported: ${body.remark} Nothing was loaded; try a smaller area or again later.`,
-            },
-          )
+          throw serviceUnavailable(PROBLEM.overpassIncomplete(body.remark))
         }
         if (!Array.isArray(body.elements)) {
-          throw schemaChanged(options.overpassUrl, {
-            nl: 'geen lijst "elements".',
-            en: 'no "elements" list.',
-          })
+          throw schemaChanged(options.overpassUrl, REASON.noElements)
         }
         const stamp = body.osm3s?.timestamp_osm_base
         return {
