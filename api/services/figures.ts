@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { BAND_EDGES } from '../domain/coverage.js'
 import type { AreaShare, GapArea } from '../domain/gap-areas.js'
-import type { Bilingual } from '../domain/errors.js'
+import type { Bilingual } from '../domain/messages.js'
+import { REPORT } from '../domain/report-messages.js'
 import {
   registerGaps,
   registerSummary,
@@ -148,22 +149,17 @@ export function changedSince(
   const network = pin.data !== undefined && n0 !== n1
   const settings = !places && !areas && !network
   const what = [
-    places ? ['de plekken', 'the places'] : null,
-    areas ? ['de gebieden of inwonertallen', 'the areas or their counts'] : null,
-    network ? ['het wegennet', 'the road network'] : null,
-  ].filter((x): x is string[] => x !== null)
-  const nl = what.length ? what.map((w) => w[0]).join(', ') : 'de instellingen of het rekenmodel'
-  const en = what.length ? what.map((w) => w[1]).join(', ') : 'the settings or the model'
+    places ? REPORT.changedPlaces : null,
+    areas ? REPORT.changedAreas : null,
+    network ? REPORT.changedNetwork : null,
+  ].filter((x): x is Bilingual => x !== null)
   return {
     since: pin.data ?? null,
     places,
     areas,
     network,
     settings,
-    message: {
-      nl: `Let op: de gegevens zijn veranderd sinds deze link werd gemaakt (${nl}). De cijfers hieronder zijn die van nu, niet die van toen.`,
-      en: `Note: the data changed since this link was made (${en}). The figures below are today's, not those of then.`,
-    },
+    message: REPORT.dataChanged(what),
   }
 }
 
@@ -175,9 +171,6 @@ export interface RegisterNotice {
   readonly advice: Bilingual | null
 }
 
-const fmtNl = (n: number) => Math.round(n).toLocaleString('nl-NL')
-const fmtEn = (n: number) => Math.round(n).toLocaleString('en-GB')
-
 /** The register notice for an area: plain Dutch (B1) and English, with what to do. */
 export function registerNotice(
   summary: RegisterSummary,
@@ -186,50 +179,15 @@ export function registerNotice(
 ): RegisterNotice {
   const gaps = registerGaps(summary, inhabitants, osmPlacesInRegion)
   if (gaps.length === 0) return { complete: true, gaps, message: null, advice: null }
-  const nl = ['Het register is voor dit gebied waarschijnlijk nog niet compleet.']
-  const en = ['The register for this area is probably not complete yet.']
-  if (gaps.includes('no_osm_import')) {
-    nl.push('Er zijn nog geen plekken uit OpenStreetMap geladen.')
-    en.push('No places have been loaded from OpenStreetMap yet.')
-  }
-  if (gaps.includes('few_places')) {
-    const n = summary.counted
-    nl.push(
-      n === 0
-        ? `Er telt nog geen enkele ontmoetingsplek mee voor de ${fmtNl(inhabitants)} inwoners.`
-        : `Er ${n === 1 ? 'telt maar 1 ontmoetingsplek' : `tellen maar ${n} ontmoetingsplekken`} mee voor ${fmtNl(inhabitants)} inwoners.`,
-    )
-    en.push(
-      n === 0
-        ? `Not a single meeting place counts yet for the ${fmtEn(inhabitants)} inhabitants.`
-        : `Only ${n} meeting place${n === 1 ? '' : 's'} count${n === 1 ? 's' : ''} for ${fmtEn(inhabitants)} inhabitants.`,
-    )
-  }
-  if (gaps.includes('approximate_left_out')) {
-    const k = summary.leftOutApproximate
-    nl.push(
-      `${k} ${k === 1 ? 'plek telt' : 'plekken tellen'} niet mee, omdat alleen de plaats of wijk bekend is, niet het adres.`,
-    )
-    en.push(
-      `${k} place${k === 1 ? ' does' : 's do'} not count, because only the town or district is known, not the address.`,
-    )
-  }
-  nl.push('De cijfers zeggen daarom vooral iets over het register, niet over de buurt.')
-  en.push('So these figures say more about the register than about the neighbourhood.')
   return {
     complete: false,
     gaps,
-    message: { nl: nl.join(' '), en: en.join(' ') },
-    advice: {
-      nl:
-        'Wat u kunt doen: laad de plekken uit OpenStreetMap (npm run data:download -- --region flevoland, ' +
-        'of npm run import:osm met een OSM-bestand), zet plekken op hun precieze adres, of breng samen met ' +
-        'bewoners in kaart welke plekken er zijn.',
-      en:
-        'What you can do: load the places from OpenStreetMap (npm run data:download -- --region flevoland, ' +
-        'or npm run import:osm with an OSM file), put places at their exact address, or map together with ' +
-        'residents which places there are.',
-    },
+    message: REPORT.registerNotice({
+      noOsmImport: gaps.includes('no_osm_import'),
+      fewPlaces: gaps.includes('few_places') ? { counted: summary.counted, inhabitants } : null,
+      approximateLeftOut: gaps.includes('approximate_left_out') ? summary.leftOutApproximate : null,
+    }),
+    advice: REPORT.registerAdvice,
   }
 }
 
