@@ -3,12 +3,21 @@ import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { ZodError } from 'zod'
 import {
+  conflict,
+  databaseUnavailableError,
   DomainError,
+  invalidParameters,
+  malformedJsonBody,
+  notFoundError,
+  invalidParameter,
+  payloadTooLarge,
+  validationFailed,
   type Bilingual,
   type ErrorCode,
   type FieldError,
   type Lang,
 } from '../domain/errors.js'
+import { PROBLEM } from '../domain/messages.js'
 import { zodToFieldErrors } from '../domain/validation.js'
 import { isDatabaseUnavailable } from '../db/availability.js'
 
@@ -80,6 +89,7 @@ export function problemResponse(c: Context, error: DomainError): Response {
   return c.body(JSON.stringify(body), status, headers)
 }
 
+/** A problem from its parts; prefer the named factories in `domain/errors.ts`. */
 export function problem(
   code: ErrorCode,
   title: Bilingual,
@@ -93,17 +103,7 @@ export function problem(
 /** A Zod failure on a request part: body problems are 422, parameter problems 400. */
 export function fromZod(error: ZodError, target: string, input: unknown): DomainError {
   if (target === 'json') {
-    const fields = zodToFieldErrors(error, input)
-    const n = fields.length
-    return new DomainError(
-      'validation_failed',
-      { nl: 'Ongeldige invoer', en: 'Invalid input' },
-      {
-        nl: n === 1 ? 'Eén veld is niet goed ingevuld.' : `${n} velden zijn niet goed ingevuld.`,
-        en: n === 1 ? 'One field is not valid.' : `${n} fields are not valid.`,
-      },
-      fields,
-    )
+    return validationFailed(zodToFieldErrors(error, input))
   }
   const where: FieldError['in'] =
     target === 'param' ? 'path' : target === 'header' ? 'header' : 'query'
@@ -116,28 +116,9 @@ export function fromZod(error: ZodError, target: string, input: unknown): Domain
   )
 }
 
-/** 400 for query, path or header parameters; each field's pointer is the parameter's name. */
-export function invalidParameters(fields: readonly FieldError[]): DomainError {
-  return new DomainError(
-    'invalid_parameter',
-    { nl: 'Ongeldige parameter', en: 'Invalid parameter' },
-    {
-      nl: `Controleer: ${fields.map((f) => f.pointer).join(', ')}.`,
-      en: `Check: ${fields.map((f) => f.pointer).join(', ')}.`,
-    },
-    fields,
-  )
-}
+export { invalidParameters }
 
-export const malformedJson = (why: string) =>
-  problem(
-    'malformed_json',
-    { nl: 'Ongeldige JSON', en: 'Malformed JSON' },
-    {
-      nl: `De body is geen geldige JSON (${why}).`,
-      en: `The request body is not valid JSON (${why}).`,
-    },
-  )
+export const malformedJson = (why: string) => malformedJsonBody(PROBLEM.malformedJson(why))
 
 /** Seconds a client should wait before trying again while the database is unreachable. */
 export const DATABASE_RETRY_AFTER_S = 5
@@ -147,16 +128,9 @@ export const DATABASE_RETRY_AFTER_S = 5
  * still have been saved, so the client is told to reload before trying a change again.
  */
 export const databaseUnavailable = (extra: Readonly<Record<string, unknown>> = {}) =>
-  problem(
-    'database_unavailable',
-    { nl: 'Database tijdelijk niet bereikbaar', en: 'Database temporarily unavailable' },
-    {
-      nl: `De database is even niet bereikbaar. Probeer het over ${DATABASE_RETRY_AFTER_S} seconden opnieuw. Wijzigde u iets? Laad dan eerst opnieuw om te zien of het is opgeslagen.`,
-      en: `The database cannot be reached right now. Try again in ${DATABASE_RETRY_AFTER_S} seconds. Did you change something? Reload first to see whether it was saved.`,
-    },
-    [],
-    { retry_after: DATABASE_RETRY_AFTER_S, ...extra },
-  )
+  databaseUnavailableError(PROBLEM.databaseUnavailable(DATABASE_RETRY_AFTER_S), {
+    extra: { retry_after: DATABASE_RETRY_AFTER_S, ...extra },
+  })
 
 /** Turns whatever was thrown into a problem response; unexpected errors become a plain 500. */
 export function toProblem(err: unknown, c: Context, log: (e: unknown) => void): Response {
@@ -167,47 +141,24 @@ export function toProblem(err: unknown, c: Context, log: (e: unknown) => void): 
     if (err.status === 400 && /json/i.test(err.message))
       return problemResponse(c, malformedJson(err.message))
     if (err.status === 413) return problemResponse(c, tooLarge())
-    return problemResponse(
-      c,
-      new DomainError(
-        err.status === 404 ? 'not_found' : 'invalid_parameter',
-        { nl: 'Ongeldig verzoek', en: 'Bad request' },
-        { nl: err.message, en: err.message },
-      ),
-    )
+    const text = PROBLEM.badRequest(err.message)
+    return problemResponse(c, err.status === 404 ? notFoundError(text) : invalidParameter(text))
   }
   if ((err as { code?: unknown } | null)?.code === '23505') {
     // A unique constraint caught what a check could not (two writers at once): a conflict.
-    return problemResponse(
-      c,
-      problem(
-        'conflict',
-        { nl: 'Bestaat al', en: 'Already exists' },
-        {
-          nl: 'Dit bestaat al (iemand anders was u net voor). Laad opnieuw en probeer het nog eens.',
-          en: 'This already exists (someone else was just ahead of you). Reload and try again.',
-        },
-      ),
-    )
+    return problemResponse(c, conflict(PROBLEM.concurrentDuplicate))
   }
   log(err)
+  const lang = languageOf(c)
   const body = {
     type: 'about:blank',
-    title: languageOf(c) === 'en' ? 'Internal server error' : 'Interne fout',
+    title: PROBLEM.internal.title[lang],
     status: 500,
-    detail:
-      languageOf(c) === 'en'
-        ? 'Something went wrong on our side. Nothing was changed. Please try again.'
-        : 'Er ging bij ons iets mis. Er is niets gewijzigd. Probeer het opnieuw.',
+    detail: PROBLEM.internal.detail[lang],
   }
   return c.body(JSON.stringify(body), 500, {
     'content-type': 'application/problem+json; charset=utf-8',
   })
 }
 
-export const tooLarge = () =>
-  problem(
-    'payload_too_large',
-    { nl: 'Te groot', en: 'Too large' },
-    { nl: 'De body is groter dan toegestaan.', en: 'The request body is larger than allowed.' },
-  )
+export const tooLarge = () => payloadTooLarge(PROBLEM.payloadTooLarge)
