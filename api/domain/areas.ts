@@ -1,4 +1,5 @@
 import type { FieldError } from './errors.js'
+import { FIELD, type Bilingual } from './messages.js'
 import { unstorableText } from './text.js'
 import { toPointer } from './validation.js'
 
@@ -118,8 +119,8 @@ export interface NormalisedAreas {
   readonly notes: string[]
 }
 
-function fieldError(pointer: string, code: string, nl: string, en: string): FieldError {
-  return { pointer, code, message: { nl, en } }
+function fieldError(pointer: string, code: string, message: Bilingual): FieldError {
+  return { pointer, code, message }
 }
 
 /**
@@ -144,14 +145,7 @@ export function normaliseAreas(
     errors.push({
       index: -1,
       code: null,
-      errors: [
-        fieldError(
-          '',
-          'not_feature_collection',
-          'Het bestand is geen GeoJSON FeatureCollection.',
-          'The file is not a GeoJSON FeatureCollection.',
-        ),
-      ],
+      errors: [fieldError('', 'not_feature_collection', FIELD.notFeatureCollection)],
     })
     return { areas, errors, notes }
   }
@@ -168,32 +162,13 @@ export function normaliseAreas(
     const code = codeHit ? String(codeHit[1]).trim() : null
     const level = options.level ?? (code ? levelOfCode(code) : undefined)
     if (!code) {
-      rowErrors.push(
-        fieldError(
-          '/properties',
-          'required',
-          `Geen code gevonden (gezocht in: ${fields.code.join(', ')}).`,
-          `No code found (looked for: ${fields.code.join(', ')}).`,
-        ),
-      )
+      rowErrors.push(fieldError('/properties', 'required', FIELD.noCode(fields.code.join(', '))))
     } else if (!level) {
       rowErrors.push(
-        fieldError(
-          `/properties/${codeHit?.[0]}`,
-          'unknown_level',
-          `Code ${code} is geen GM-, WK-, BU- of PC4-code; geef het niveau op.`,
-          `Code ${code} is not a GM, WK, BU or PC4 code; give the level.`,
-        ),
+        fieldError(`/properties/${codeHit?.[0]}`, 'unknown_level', FIELD.unknownLevel(code)),
       )
     } else if (seen.has(code)) {
-      rowErrors.push(
-        fieldError(
-          `/properties/${codeHit?.[0]}`,
-          'duplicate',
-          `Code ${code} komt twee keer voor.`,
-          `Code ${code} occurs twice.`,
-        ),
-      )
+      rowErrors.push(fieldError(`/properties/${codeHit?.[0]}`, 'duplicate', FIELD.codeTwice(code)))
     }
     const nameHit = pick(props, fields.name)
     const gemeenteHit = level === 'pc4' ? pick(props, fields.gemeente) : undefined
@@ -208,12 +183,7 @@ export function normaliseAreas(
       const n = Number(inhabitantsHit[1])
       if (!Number.isFinite(n) || !Number.isInteger(n)) {
         rowErrors.push(
-          fieldError(
-            `/properties/${inhabitantsHit[0]}`,
-            'invalid_type',
-            'Het aantal inwoners moet een geheel getal zijn.',
-            'Inhabitants must be a whole number.',
-          ),
+          fieldError(`/properties/${inhabitantsHit[0]}`, 'invalid_type', FIELD.inhabitantsWhole),
         )
       } else if (n < 0) {
         secret++
@@ -223,14 +193,7 @@ export function normaliseAreas(
     }
     const geometry = feature?.geometry
     if (!geometry || (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon')) {
-      rowErrors.push(
-        fieldError(
-          '/geometry',
-          'invalid_geometry',
-          'Een gebied moet een Polygon of MultiPolygon zijn.',
-          'An area must be a Polygon or MultiPolygon.',
-        ),
-      )
+      rowErrors.push(fieldError('/geometry', 'invalid_geometry', FIELD.areaGeometry))
     }
     if (rowErrors.length > 0 || !code || !level || !geometry) {
       errors.push({ index, code, errors: rowErrors })
@@ -310,27 +273,18 @@ export function normaliseCounts(records: readonly Record<string, string>[]): {
         fieldError(
           `/${index + 1}/${code?.[0] ?? 'code'}`,
           'invalid_code',
-          `Geen GM-, WK- of BU-code in deze rij (gezocht in: ${COUNT_COLUMNS.code.join(', ')}).`,
-          `No GM, WK or BU code in this row (looked for: ${COUNT_COLUMNS.code.join(', ')}).`,
+          FIELD.noCountCode(COUNT_COLUMNS.code.join(', ')),
         ),
       )
     } else if (seen.has(value)) {
-      rowErrors.push(
-        fieldError(
-          `/${index + 1}/${code[0]}`,
-          'duplicate',
-          `Code ${value} komt twee keer voor.`,
-          `Code ${value} occurs twice.`,
-        ),
-      )
+      rowErrors.push(fieldError(`/${index + 1}/${code[0]}`, 'duplicate', FIELD.codeTwice(value)))
     }
     if (!n) {
       rowErrors.push(
         fieldError(
           `/${index + 1}`,
           'required',
-          `Geen aantal inwoners in deze rij (gezocht in: ${COUNT_COLUMNS.inhabitants.join(', ')}).`,
-          `No number of inhabitants in this row (looked for: ${COUNT_COLUMNS.inhabitants.join(', ')}).`,
+          FIELD.noCount(COUNT_COLUMNS.inhabitants.join(', ')),
         ),
       )
     }
@@ -352,14 +306,7 @@ export function normaliseCounts(records: readonly Record<string, string>[]): {
       errors.push({
         index,
         code: value,
-        errors: [
-          fieldError(
-            `/${index + 1}/${n[0]}`,
-            'invalid_type',
-            'Het aantal inwoners moet een geheel getal zijn.',
-            'Inhabitants must be a whole number.',
-          ),
-        ],
+        errors: [fieldError(`/${index + 1}/${n[0]}`, 'invalid_type', FIELD.inhabitantsWhole)],
       })
       return
     }

@@ -1,6 +1,6 @@
 import OpeningHours from 'opening_hours'
 import { z } from 'zod'
-import type { Bilingual } from './errors.js'
+import { FIELD, LABEL, type Bilingual } from './messages.js'
 import { bboxContains, type Bbox } from './geo.js'
 import { KIND_CODES, TARGET_GROUP_CODES, type KindCode, type TargetGroupCode } from './kinds.js'
 import { unstorableText } from './text.js'
@@ -103,6 +103,12 @@ export interface IssueParams {
   nl: string
 }
 
+/** A custom Zod issue's English message and its code and Dutch text (see `validation.ts`). */
+const issue = (code: string, message: Bilingual) => ({
+  message: message.en,
+  params: { code, nl: message.nl } satisfies IssueParams,
+})
+
 /** The OSM `opening_hours` evaluation context: the Netherlands, for public holidays. */
 const OH_CONTEXT = { lat: 52.5, lon: 5.5, address: { country_code: 'nl', state: 'Flevoland' } }
 
@@ -131,19 +137,14 @@ const text = (max: number) =>
     .trim()
     .max(max)
     .refine((v) => !CONTROL_CHARACTERS.test(v), {
-      message: 'Contains a control character (such as NUL); remove it.',
-      params: {
-        code: 'control_character',
-        nl: 'Bevat een onzichtbaar stuurteken (zoals NUL); haal het weg.',
-      } satisfies IssueParams,
+      ...issue('control_character', FIELD.controlCharacter),
     })
     .superRefine((v, ctx) => {
       const why = CONTROL_CHARACTERS.test(v) ? undefined : unstorableText(v)
       if (why) {
         ctx.addIssue({
           code: 'custom',
-          message: why.message.en,
-          params: { code: why.code, nl: why.message.nl } satisfies IssueParams,
+          ...issue(why.code, why.message),
         })
       }
     })
@@ -161,11 +162,7 @@ const setByVerify = z
   .superRefine((_, ctx) => {
     ctx.addIssue({
       code: 'custom',
-      message: 'Only POST /api/assets/{id}/verify sets this (it marks a place as checked today).',
-      params: {
-        code: 'read_only',
-        nl: 'Alleen POST /api/assets/{id}/verify zet dit (dat markeert een plek als vandaag gecontroleerd).',
-      } satisfies IssueParams,
+      ...issue('read_only', FIELD.setByVerify),
     })
   })
   .optional()
@@ -188,11 +185,7 @@ export function assetSchemas(region: { bbox: Bbox; name: string }) {
       if (pos.length > 3) {
         ctx.addIssue({
           code: 'custom',
-          message: 'A position has two numbers (longitude, latitude), optionally an elevation.',
-          params: {
-            code: 'invalid_position',
-            nl: 'Een positie heeft twee getallen (lengtegraad, breedtegraad).',
-          } satisfies IssueParams,
+          ...issue('invalid_position', FIELD.positionNumbers),
         })
         return
       }
@@ -200,11 +193,7 @@ export function assetSchemas(region: { bbox: Bbox; name: string }) {
         ctx.addIssue({
           code: 'custom',
           path: [0],
-          message: 'Longitude must be between -180 and 180 degrees.',
-          params: {
-            code: 'out_of_range',
-            nl: 'De lengtegraad moet tussen -180 en 180 graden liggen.',
-          } satisfies IssueParams,
+          ...issue('out_of_range', FIELD.longitudeRange),
         })
         return
       }
@@ -212,11 +201,7 @@ export function assetSchemas(region: { bbox: Bbox; name: string }) {
         ctx.addIssue({
           code: 'custom',
           path: [1],
-          message: 'Latitude must be between -90 and 90 degrees.',
-          params: {
-            code: 'out_of_range',
-            nl: 'De breedtegraad moet tussen -90 en 90 graden liggen.',
-          } satisfies IssueParams,
+          ...issue('out_of_range', FIELD.latitudeRange),
         })
         return
       }
@@ -224,15 +209,7 @@ export function assetSchemas(region: { bbox: Bbox; name: string }) {
         const box = region.bbox.join(', ')
         ctx.addIssue({
           code: 'custom',
-          message:
-            `The point (${lon}, ${lat}) is outside the region of this map: ${region.name} ` +
-            `plus a margin (lon/lat box ${box}). Check the order: longitude first, then latitude.`,
-          params: {
-            code: 'outside_region',
-            nl:
-              `Het punt (${lon}, ${lat}) ligt buiten het gebied van deze kaart: ${region.name} ` +
-              `met een marge (lengte/breedte ${box}). Let op de volgorde: eerst lengtegraad, dan breedtegraad.`,
-          } satisfies IssueParams,
+          ...issue('outside_region', FIELD.outsideRegion(lon, lat, region.name, box)),
         })
       }
     })
@@ -251,11 +228,7 @@ export function assetSchemas(region: { bbox: Bbox; name: string }) {
       if (why) {
         ctx.addIssue({
           code: 'custom',
-          message: `Not valid OpenStreetMap opening_hours syntax: ${why}`,
-          params: {
-            code: 'invalid_opening_hours',
-            nl: `Geen geldige openingstijden in OpenStreetMap-notatie (zoals "Mo-Fr 09:00-17:00"): ${why}`,
-          } satisfies IssueParams,
+          ...issue('invalid_opening_hours', FIELD.openingHours(why)),
         })
       }
     })
@@ -269,20 +242,14 @@ export function assetSchemas(region: { bbox: Bbox; name: string }) {
     description: optionalText(5000),
     organisation: optionalText(200),
     contact_name: optionalText(200),
-    contact_email: optionalText(254).refine((v) => v === null || EMAIL.test(v), {
-      message: 'Not an e-mail address (name@example.nl).',
-      params: {
-        code: 'invalid_email',
-        nl: 'Geen e-mailadres (naam@voorbeeld.nl).',
-      } satisfies IssueParams,
-    }),
-    contact_phone: optionalText(40).refine((v) => v === null || PHONE.test(v), {
-      message: 'Not a phone number (digits, spaces, +, -, parentheses).',
-      params: {
-        code: 'invalid_phone',
-        nl: 'Geen telefoonnummer (cijfers, spaties, +, -, haakjes).',
-      } satisfies IssueParams,
-    }),
+    contact_email: optionalText(254).refine(
+      (v) => v === null || EMAIL.test(v),
+      issue('invalid_email', FIELD.email),
+    ),
+    contact_phone: optionalText(40).refine(
+      (v) => v === null || PHONE.test(v),
+      issue('invalid_phone', FIELD.phone),
+    ),
     target_groups: z
       .array(z.enum(TARGET_GROUP_CODES))
       .max(TARGET_GROUP_CODES.length)
@@ -349,4 +316,4 @@ export type AssetSchemas = ReturnType<typeof assetSchemas>
 export type AssetCreateInput = z.output<AssetSchemas['create']>
 export type AssetPatchInput = z.output<AssetSchemas['patch']>
 
-export const ASSET_LABEL: Bilingual = { nl: 'Plek', en: 'Asset' }
+export const ASSET_LABEL: Bilingual = LABEL.asset

@@ -40,6 +40,14 @@ export const LABEL = {
   user: { nl: 'Gebruiker', en: 'User' },
 } satisfies Record<string, Bilingual>
 
+/** What each role is called. */
+export const ROLE_NAME = {
+  contributor: { nl: 'bijdrager', en: 'contributor' },
+  trusted: { nl: 'vertrouwde bijdrager', en: 'trusted contributor' },
+  moderator: { nl: 'moderator', en: 'moderator' },
+  admin: { nl: 'beheerder', en: 'administrator' },
+} satisfies Record<string, Bilingual>
+
 /** One entry per problem: its title and its detail, with what to do about it. */
 export const PROBLEM = {
   // General, used by the HTTP layer's error handling.
@@ -416,6 +424,86 @@ export const FIELD = {
     nl: `${file} is geen leesbare CSV: ${why}`,
     en: `${file} is not readable CSV: ${why}`,
   }),
+  controlCharacter: {
+    nl: 'Bevat een onzichtbaar stuurteken (zoals NUL); haal het weg.',
+    en: 'Contains a control character (such as NUL); remove it.',
+  },
+  nulCharacter: {
+    nl: 'Bevat een NUL-teken (\\u0000). Dat kan niet worden opgeslagen; haal het weg.',
+    en: 'Contains a NUL character (\\u0000), which cannot be stored; remove it.',
+  },
+  loneSurrogate: {
+    nl: 'Bevat een ongeldig teken (een losse helft van een UTF-16-tekenpaar); haal het weg.',
+    en: 'Contains an invalid character (half of a UTF-16 surrogate pair on its own); remove it.',
+  },
+  setByVerify: {
+    nl: 'Alleen POST /api/assets/{id}/verify zet dit (dat markeert een plek als vandaag gecontroleerd).',
+    en: 'Only POST /api/assets/{id}/verify sets this (it marks a place as checked today).',
+  },
+  positionNumbers: {
+    nl: 'Een positie heeft twee getallen (lengtegraad, breedtegraad).',
+    en: 'A position has two numbers (longitude, latitude), optionally an elevation.',
+  },
+  longitudeRange: {
+    nl: 'De lengtegraad moet tussen -180 en 180 graden liggen.',
+    en: 'Longitude must be between -180 and 180 degrees.',
+  },
+  latitudeRange: {
+    nl: 'De breedtegraad moet tussen -90 en 90 graden liggen.',
+    en: 'Latitude must be between -90 and 90 degrees.',
+  },
+  outsideRegion: (lon: number, lat: number, region: string, box: string): Bilingual => ({
+    nl:
+      `Het punt (${lon}, ${lat}) ligt buiten het gebied van deze kaart: ${region} ` +
+      `met een marge (lengte/breedte ${box}). Let op de volgorde: eerst lengtegraad, dan breedtegraad.`,
+    en:
+      `The point (${lon}, ${lat}) is outside the region of this map: ${region} ` +
+      `plus a margin (lon/lat box ${box}). Check the order: longitude first, then latitude.`,
+  }),
+  openingHours: (why: string): Bilingual => ({
+    nl: `Geen geldige openingstijden in OpenStreetMap-notatie (zoals "Mo-Fr 09:00-17:00"): ${why}`,
+    en: `Not valid OpenStreetMap opening_hours syntax: ${why}`,
+  }),
+  email: {
+    nl: 'Geen e-mailadres (naam@voorbeeld.nl).',
+    en: 'Not an e-mail address (name@example.nl).',
+  },
+  phone: {
+    nl: 'Geen telefoonnummer (cijfers, spaties, +, -, haakjes).',
+    en: 'Not a phone number (digits, spaces, +, -, parentheses).',
+  },
+  notFeatureCollection: {
+    nl: 'Het bestand is geen GeoJSON FeatureCollection.',
+    en: 'The file is not a GeoJSON FeatureCollection.',
+  },
+  noCode: (lookedFor: string): Bilingual => ({
+    nl: `Geen code gevonden (gezocht in: ${lookedFor}).`,
+    en: `No code found (looked for: ${lookedFor}).`,
+  }),
+  unknownLevel: (code: string): Bilingual => ({
+    nl: `Code ${code} is geen GM-, WK-, BU- of PC4-code; geef het niveau op.`,
+    en: `Code ${code} is not a GM, WK, BU or PC4 code; give the level.`,
+  }),
+  codeTwice: (code: string): Bilingual => ({
+    nl: `Code ${code} komt twee keer voor.`,
+    en: `Code ${code} occurs twice.`,
+  }),
+  inhabitantsWhole: {
+    nl: 'Het aantal inwoners moet een geheel getal zijn.',
+    en: 'Inhabitants must be a whole number.',
+  },
+  areaGeometry: {
+    nl: 'Een gebied moet een Polygon of MultiPolygon zijn.',
+    en: 'An area must be a Polygon or MultiPolygon.',
+  },
+  noCountCode: (lookedFor: string): Bilingual => ({
+    nl: `Geen GM-, WK- of BU-code in deze rij (gezocht in: ${lookedFor}).`,
+    en: `No GM, WK or BU code in this row (looked for: ${lookedFor}).`,
+  }),
+  noCount: (lookedFor: string): Bilingual => ({
+    nl: `Geen aantal inwoners in deze rij (gezocht in: ${lookedFor}).`,
+    en: `No number of inhabitants in this row (looked for: ${lookedFor}).`,
+  }),
   yearUnknown: (file: string): Bilingual => ({
     nl: `Van welk jaar zijn de aantallen in ${file}? Geef het jaar (--year).`,
     en: `Which year are the counts in ${file} of? Give the year (--year).`,
@@ -556,3 +644,87 @@ export function waitInWords(waitMs: number): Bilingual {
   const m = Math.ceil(s / 60)
   return { nl: `${m} minuten`, en: `${m} minutes` }
 }
+
+/** What a value is, in "expected …, got …". */
+const KIND_OF_VALUE = {
+  null: same('null'),
+  nothing: { nl: 'niets', en: 'nothing' },
+  array: { nl: 'een lijst', en: 'an array' },
+  string: { nl: 'tekst', en: 'a string' },
+  number: { nl: 'een getal', en: 'a number' },
+  int: { nl: 'een geheel getal', en: 'an integer' },
+  boolean: { nl: 'ja/nee (boolean)', en: 'a boolean' },
+  booleanExpected: { nl: 'ja/nee (true of false)', en: 'a boolean (true or false)' },
+  object: { nl: 'een object', en: 'an object' },
+} satisfies Record<string, Bilingual>
+
+/** What is wrong with a value that failed its schema (see `validation.ts`). */
+export const VALIDATION = {
+  /** What a value given is. */
+  given: KIND_OF_VALUE,
+  /** What a schema expects, by Zod's name for it. */
+  expected: {
+    string: KIND_OF_VALUE.string,
+    number: KIND_OF_VALUE.number,
+    int: KIND_OF_VALUE.int,
+    boolean: KIND_OF_VALUE.booleanExpected,
+    array: KIND_OF_VALUE.array,
+    object: KIND_OF_VALUE.object,
+    tuple: KIND_OF_VALUE.array,
+    null: KIND_OF_VALUE.null,
+  } as Readonly<Record<string, Bilingual>>,
+  /** A value's name as it is, for a type this table does not know. */
+  literal: same,
+  required: { nl: 'Dit veld is verplicht.', en: 'This field is required.' },
+  invalidType: (want: Bilingual, got: Bilingual): Bilingual => ({
+    nl: `Verwacht ${want.nl}, maar kreeg ${got.nl}.`,
+    en: `Expected ${want.en}, got ${got.en}.`,
+  }),
+  unknownField: (keys: string): Bilingual => ({
+    nl: `Onbekend veld: ${keys}.`,
+    en: `Unknown field: ${keys}.`,
+  }),
+  oneOf: (allowed: string): Bilingual => ({
+    nl: `Kies een van: ${allowed}.`,
+    en: `Must be one of: ${allowed}.`,
+  }),
+  notEmpty: { nl: 'Dit veld mag niet leeg zijn.', en: 'This field must not be empty.' },
+  minChars: (limit: string): Bilingual => ({
+    nl: `Minstens ${limit} tekens.`,
+    en: `At least ${limit} characters.`,
+  }),
+  maxChars: (limit: string): Bilingual => ({
+    nl: `Hoogstens ${limit} tekens.`,
+    en: `At most ${limit} characters.`,
+  }),
+  minItems: (limit: string): Bilingual => ({
+    nl: `Minstens ${limit} items.`,
+    en: `At least ${limit} items.`,
+  }),
+  maxItems: (limit: string): Bilingual => ({
+    nl: `Hoogstens ${limit} items.`,
+    en: `At most ${limit} items.`,
+  }),
+  atLeast: (limit: string): Bilingual => ({
+    nl: `Moet minstens ${limit} zijn.`,
+    en: `Must be at least ${limit}.`,
+  }),
+  atMost: (limit: string): Bilingual => ({
+    nl: `Mag hoogstens ${limit} zijn.`,
+    en: `Must be at most ${limit}.`,
+  }),
+  dateTime: {
+    nl: 'Verwacht een datum en tijd zoals 2026-11-21T10:00:00Z.',
+    en: 'Expected a date-time such as 2026-11-21T10:00:00Z.',
+  },
+  invalidFormat: (format: string): Bilingual => ({
+    nl: `Ongeldig formaat (${format}).`,
+    en: `Invalid format (${format}).`,
+  }),
+  multipleOf: (divisor: string): Bilingual => ({
+    nl: `Moet een veelvoud van ${divisor} zijn.`,
+    en: `Must be a multiple of ${divisor}.`,
+  }),
+  /** A check without a Dutch text of its own; `en` is the check's own message. */
+  invalid: (en: string): Bilingual => ({ nl: 'Ongeldige waarde.', en }),
+} satisfies Record<string, unknown>

@@ -1,15 +1,10 @@
-import type { Bilingual } from './errors.js'
+import { ROLE_NAME, type Bilingual } from './messages.js'
 
 /** Roles, least to most trusted; each may do everything the ones before it may. */
 export const ROLES = ['contributor', 'trusted', 'moderator', 'admin'] as const
 export type Role = (typeof ROLES)[number]
 
-export const ROLE_LABEL: Record<Role, Bilingual> = {
-  contributor: { nl: 'bijdrager', en: 'contributor' },
-  trusted: { nl: 'vertrouwde bijdrager', en: 'trusted contributor' },
-  moderator: { nl: 'moderator', en: 'moderator' },
-  admin: { nl: 'beheerder', en: 'administrator' },
-}
+export const ROLE_LABEL: Record<Role, Bilingual> = ROLE_NAME
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value)

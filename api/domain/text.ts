@@ -1,4 +1,5 @@
-import type { Bilingual, FieldError } from './errors.js'
+import type { FieldError } from './errors.js'
+import { FIELD, type Bilingual } from './messages.js'
 import { toPointer } from './validation.js'
 
 /** Why a string cannot be stored as it is, with the message a person gets. */
@@ -9,18 +10,12 @@ export interface UnstorableText {
 
 const NUL: UnstorableText = {
   code: 'control_character',
-  message: {
-    nl: 'Bevat een NUL-teken (\\u0000). Dat kan niet worden opgeslagen; haal het weg.',
-    en: 'Contains a NUL character (\\u0000), which cannot be stored; remove it.',
-  },
+  message: FIELD.nulCharacter,
 }
 
 const LONE_SURROGATE: UnstorableText = {
   code: 'invalid_text',
-  message: {
-    nl: 'Bevat een ongeldig teken (een losse helft van een UTF-16-tekenpaar); haal het weg.',
-    en: 'Contains an invalid character (half of a UTF-16 surrogate pair on its own); remove it.',
-  },
+  message: FIELD.loneSurrogate,
 }
 
 /**

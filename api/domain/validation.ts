@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { IssueParams } from './asset.js'
-import type { Bilingual, FieldError } from './errors.js'
+import type { FieldError } from './errors.js'
+import { VALIDATION as V, type Bilingual } from './messages.js'
 
 /** Builds a JSON Pointer (RFC 6901) from a path of keys, below an optional prefix. */
 export function toPointer(path: readonly PropertyKey[], prefix = ''): string {
@@ -10,32 +11,21 @@ export function toPointer(path: readonly PropertyKey[], prefix = ''): string {
 }
 
 function typeName(input: unknown): Bilingual {
-  if (input === null) return { nl: 'null', en: 'null' }
-  if (input === undefined) return { nl: 'niets', en: 'nothing' }
-  if (Array.isArray(input)) return { nl: 'een lijst', en: 'an array' }
+  if (input === null) return V.given.null
+  if (input === undefined) return V.given.nothing
+  if (Array.isArray(input)) return V.given.array
   switch (typeof input) {
     case 'string':
-      return { nl: 'tekst', en: 'a string' }
+      return V.given.string
     case 'number':
-      return { nl: 'een getal', en: 'a number' }
+      return V.given.number
     case 'boolean':
-      return { nl: 'ja/nee (boolean)', en: 'a boolean' }
+      return V.given.boolean
     case 'object':
-      return { nl: 'een object', en: 'an object' }
+      return V.given.object
     default:
-      return { nl: typeof input, en: typeof input }
+      return V.literal(typeof input)
   }
-}
-
-const EXPECTED: Record<string, Bilingual> = {
-  string: { nl: 'tekst', en: 'a string' },
-  number: { nl: 'een getal', en: 'a number' },
-  int: { nl: 'een geheel getal', en: 'an integer' },
-  boolean: { nl: 'ja/nee (true of false)', en: 'a boolean (true or false)' },
-  array: { nl: 'een lijst', en: 'an array' },
-  object: { nl: 'een object', en: 'an object' },
-  tuple: { nl: 'een lijst', en: 'an array' },
-  null: { nl: 'null', en: 'null' },
 }
 
 /** The value at a path in the original input (Zod 4 leaves it out of issues by default). */
@@ -54,37 +44,21 @@ function bilingualFor(
 ): { code: string; message: Bilingual } {
   const given = valueAt(input, issue.path)
   if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && given === undefined) {
-    return {
-      code: 'required',
-      message: { nl: 'Dit veld is verplicht.', en: 'This field is required.' },
-    }
+    return { code: 'required', message: V.required }
   }
   switch (issue.code) {
     case 'invalid_type': {
-      const want = EXPECTED[issue.expected] ?? { nl: issue.expected, en: issue.expected }
-      const got = typeName(given)
-      return {
-        code: 'invalid_type',
-        message: {
-          nl: `Verwacht ${want.nl}, maar kreeg ${got.nl}.`,
-          en: `Expected ${want.en}, got ${got.en}.`,
-        },
-      }
+      const want = V.expected[issue.expected] ?? V.literal(issue.expected)
+      return { code: 'invalid_type', message: V.invalidType(want, typeName(given)) }
     }
     case 'unrecognized_keys':
       return {
         code: 'unknown_field',
-        message: {
-          nl: `Onbekend veld: ${issue.keys.join(', ')}.`,
-          en: `Unknown field: ${issue.keys.join(', ')}.`,
-        },
+        message: V.unknownField(issue.keys.join(', ')),
       }
     case 'invalid_value': {
       const allowed = issue.values.map((v) => JSON.stringify(v)).join(', ')
-      return {
-        code: 'invalid_value',
-        message: { nl: `Kies een van: ${allowed}.`, en: `Must be one of: ${allowed}.` },
-      }
+      return { code: 'invalid_value', message: V.oneOf(allowed) }
     }
     case 'too_small':
     case 'too_big': {
@@ -92,63 +66,42 @@ function bilingualFor(
       const limit = String(small ? issue.minimum : issue.maximum)
       if (issue.origin === 'string') {
         return small && limit === '1'
-          ? {
-              code: 'required',
-              message: { nl: 'Dit veld mag niet leeg zijn.', en: 'This field must not be empty.' },
-            }
+          ? { code: 'required', message: V.notEmpty }
           : {
               code: small ? 'too_short' : 'too_long',
-              message: small
-                ? { nl: `Minstens ${limit} tekens.`, en: `At least ${limit} characters.` }
-                : { nl: `Hoogstens ${limit} tekens.`, en: `At most ${limit} characters.` },
+              message: small ? V.minChars(limit) : V.maxChars(limit),
             }
       }
       if (issue.origin === 'array' || issue.origin === 'set') {
         return {
           code: small ? 'too_few' : 'too_many',
-          message: small
-            ? { nl: `Minstens ${limit} items.`, en: `At least ${limit} items.` }
-            : { nl: `Hoogstens ${limit} items.`, en: `At most ${limit} items.` },
+          message: small ? V.minItems(limit) : V.maxItems(limit),
         }
       }
       return {
         code: 'out_of_range',
-        message: small
-          ? { nl: `Moet minstens ${limit} zijn.`, en: `Must be at least ${limit}.` }
-          : { nl: `Mag hoogstens ${limit} zijn.`, en: `Must be at most ${limit}.` },
+        message: small ? V.atLeast(limit) : V.atMost(limit),
       }
     }
     case 'invalid_format':
       return {
         code: 'invalid_format',
-        message:
-          issue.format === 'datetime'
-            ? {
-                nl: 'Verwacht een datum en tijd zoals 2026-11-21T10:00:00Z.',
-                en: 'Expected a date-time such as 2026-11-21T10:00:00Z.',
-              }
-            : {
-                nl: `Ongeldig formaat (${issue.format}).`,
-                en: `Invalid format (${issue.format}).`,
-              },
+        message: issue.format === 'datetime' ? V.dateTime : V.invalidFormat(issue.format),
       }
     case 'not_multiple_of':
       return {
         code: 'invalid_value',
-        message: {
-          nl: `Moet een veelvoud van ${String(issue.divisor)} zijn.`,
-          en: `Must be a multiple of ${String(issue.divisor)}.`,
-        },
+        message: V.multipleOf(String(issue.divisor)),
       }
     case 'custom': {
       const params = issue.params as Partial<IssueParams> | undefined
       if (params?.code && params.nl) {
         return { code: params.code, message: { nl: params.nl, en: issue.message } }
       }
-      return { code: 'invalid', message: { nl: 'Ongeldige waarde.', en: issue.message } }
+      return { code: 'invalid', message: V.invalid(issue.message) }
     }
     default:
-      return { code: 'invalid', message: { nl: 'Ongeldige waarde.', en: issue.message } }
+      return { code: 'invalid', message: V.invalid(issue.message) }
   }
 }
 

@@ -4,6 +4,7 @@ import {
   LABEL,
   PROBLEM,
   REASON,
+  ROLE_NAME,
   type Bilingual,
   type ProblemText,
 } from '../../api/domain/messages.js'
@@ -72,6 +73,13 @@ const fieldArgs: Args<typeof FIELD> = {
   areaNotLoaded: ['GM0995'],
   unreadableCsv: ['a.csv', 'why'],
   yearUnknown: ['a.csv'],
+  noCode: ['code'],
+  unknownLevel: ['XX1'],
+  codeTwice: ['GM0995'],
+  noCountCode: ['code'],
+  noCount: ['inwoners'],
+  outsideRegion: [4, 51, 'Flevoland', '5, 52, 6, 53'],
+  openingHours: ['why'],
 }
 
 const reasonArgs: Args<typeof REASON> = {
@@ -146,6 +154,7 @@ describe('the message catalogue', () => {
     ...entries(FIELD, fieldArgs),
     ...entries(REASON, reasonArgs),
     ...entries(LABEL, {}),
+    ...entries(ROLE_NAME, {}),
     ...entries(REPORT, reportArgs),
   ]
 
