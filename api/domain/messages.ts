@@ -28,6 +28,10 @@ const TITLE = {
   deleted: { nl: 'Verwijderd', en: 'Deleted' },
   unreadableFile: { nl: 'Bestand niet te lezen', en: 'Unreadable file' },
   networkUnavailable: { nl: 'Netwerk niet beschikbaar', en: 'Network not available' },
+  notFound: { nl: 'Niet gevonden', en: 'Not found' },
+  notAllowed: { nl: 'Niet toegestaan', en: 'Not allowed' },
+  slowDown: { nl: 'Even rustig aan', en: 'Slow down' },
+  invalidParameter: { nl: 'Ongeldige parameter', en: 'Invalid parameter' },
 } satisfies Record<string, Bilingual>
 
 /** What a thing is called in "<thing> <id> does not exist". */
@@ -36,6 +40,8 @@ export const LABEL = {
   asset: { nl: 'Plek', en: 'Asset' },
   proposal: { nl: 'Voorstel', en: 'Proposal' },
   scenario: { nl: 'Scenario', en: 'Scenario' },
+  download: { nl: 'Download', en: 'Download' },
+  report: { nl: 'Rapport', en: 'Report' },
   token: { nl: 'Token', en: 'Token' },
   user: { nl: 'Gebruiker', en: 'User' },
 } satisfies Record<string, Bilingual>
@@ -62,11 +68,11 @@ export const PROBLEM = {
     },
   }),
   invalidParameters: (names: string): ProblemText => ({
-    title: { nl: 'Ongeldige parameter', en: 'Invalid parameter' },
+    title: TITLE.invalidParameter,
     detail: { nl: `Controleer: ${names}.`, en: `Check: ${names}.` },
   }),
   notFound: (what: Bilingual, id: string): ProblemText => ({
-    title: { nl: 'Niet gevonden', en: 'Not found' },
+    title: TITLE.notFound,
     detail: { nl: `${what.nl} ${id} bestaat niet.`, en: `${what.en} ${id} does not exist.` },
   }),
   malformedJson: (why: string): ProblemText => ({
@@ -124,6 +130,52 @@ export const PROBLEM = {
       en: 'This is the last active administrator. Make someone else an administrator first: there must always be at least one.',
     },
   },
+  loginRequired: {
+    title: { nl: 'Inloggen nodig', en: 'Sign-in required' },
+    detail: { nl: 'Log eerst in om dit te doen.', en: 'Sign in first to do this.' },
+  },
+  roleNotAllowed: (needed: string): ProblemText => ({
+    title: TITLE.notAllowed,
+    detail: {
+      nl: `Uw rol mag dit niet; hiervoor is de rol ${needed} nodig.`,
+      en: `Your role may not do this; it needs the role ${needed}.`,
+    },
+  }),
+  sessionRequired: {
+    title: { nl: 'Inloggen met wachtwoord nodig', en: 'Password sign-in required' },
+    detail: {
+      nl: 'Dit kan alleen na inloggen met uw wachtwoord, niet met een API-token.',
+      en: 'This needs a sign-in with your password, not an API token.',
+    },
+  },
+  tokenExpired: {
+    title: { nl: 'Token verlopen', en: 'Token expired' },
+    detail: {
+      nl: 'Dit API-token is verlopen. Maak een nieuw token aan.',
+      en: 'This API token has expired. Create a new one.',
+    },
+  },
+  invalidToken: {
+    title: { nl: 'Ongeldig token', en: 'Invalid token' },
+    detail: {
+      nl: 'Dit API-token bestaat niet (meer). Maak een nieuw token aan.',
+      en: 'This API token does not exist (any more). Create a new one.',
+    },
+  },
+  csrfFailed: {
+    title: { nl: 'Verzoek geweigerd', en: 'Request refused' },
+    detail: {
+      nl: 'Dit verzoek kwam niet van deze kaart (CSRF-controle). Laad de pagina opnieuw en probeer het nog eens.',
+      en: 'This request did not come from this map (CSRF check). Reload the page and try again.',
+    },
+  },
+  tooManyChanges: (waitS: number): ProblemText => ({
+    title: TITLE.slowDown,
+    detail: {
+      nl: `Te veel wijzigingen in korte tijd. Probeer het over ${waitS} seconden opnieuw.`,
+      en: `Too many changes in a short time. Try again in ${waitS} seconds.`,
+    },
+  }),
   invalidCredentials: {
     title: { nl: 'Inloggen mislukt', en: 'Sign-in failed' },
     detail: {
@@ -193,6 +245,50 @@ export const PROBLEM = {
       en: `This request needs too much computing (an estimated ${Math.round(seconds)} s; the limit is ${limitS} s). Choose a smaller area, a shorter distance (threshold) or fewer candidates (limit).`,
     },
   }),
+  invalidResolution: (res: number): ProblemText => ({
+    title: { nl: 'Ongeldige resolutie', en: 'Invalid resolution' },
+    detail: {
+      nl: `Inwoners en afstanden zijn er voor resolutie 7 tot en met 10, niet ${res}.`,
+      en: `Inhabitants and distances exist for resolutions 7 to 10, not ${res}.`,
+    },
+  }),
+  detourNeedsNetwork: {
+    title: { nl: 'Kies lopen of fietsen', en: 'Choose walk or bike' },
+    detail: {
+      nl: 'De omweg vergelijkt de afstand over het wegennet met de rechte lijn: kies mode=walk of mode=bike.',
+      en: 'The detour compares the network distance with the straight line: choose mode=walk or mode=bike.',
+    },
+  },
+  distanceTooLarge: (given: number, max: number, how: Bilingual): ProblemText => ({
+    title: { nl: 'Afstand te groot', en: 'Distance too large' },
+    detail: {
+      nl: `De afstand ${given} m is te groot: ${how.nl} is ${max} m het maximum.`,
+      en: `The distance ${given} m is too large: ${how.en} the most is ${max} m.`,
+    },
+  }),
+  proposedOutsideRegion: {
+    title: { nl: 'Buiten het gebied', en: 'Outside the region' },
+    detail: {
+      nl: 'Een voorgestelde plek ligt buiten het gebied van deze kaart.',
+      en: 'A proposed place lies outside the region of this map.',
+    },
+  },
+  unknownLayer: (name: string, layers: string): ProblemText => ({
+    title: { nl: 'Onbekende laag', en: 'Unknown layer' },
+    detail: {
+      nl: `Er is geen tegellaag ${name}. Kies ${layers}.`,
+      en: `There is no tile layer ${name}. Choose ${layers}.`,
+    },
+  }),
+  invalidTile: (names: string): ProblemText => ({
+    title: { nl: 'Ongeldige tegel', en: 'Invalid tile' },
+    detail: { nl: `Controleer: ${names}.`, en: `Check: ${names}.` },
+  }),
+  /** A query parameter this tile layer does not allow; the reason is also the field's message. */
+  tileParameterNotAllowed: (why: Bilingual): ProblemText => ({
+    title: TITLE.invalidParameter,
+    detail: why,
+  }),
   tileTooDense: {
     title: { nl: 'Tegel te vol', en: 'Tile too dense' },
     detail: {
@@ -238,6 +334,45 @@ export const PROBLEM = {
       en: `Asset ${id} has no earlier version ${version} (now version ${current}).`,
     },
   }),
+  undoOnlyOwn: (minutes: number): ProblemText => ({
+    title: TITLE.notAllowed,
+    detail: {
+      nl: `Alleen een moderator kan deze plek terugzetten. U kunt alleen uw eigen verwijdering van de laatste ${minutes} minuten ongedaan maken.`,
+      en: `Only a moderator can bring this place back. You can only undo your own deletion of the last ${minutes} minutes.`,
+    },
+  }),
+  versionMissing: {
+    title: { nl: 'Versie ontbreekt', en: 'Version missing' },
+    detail: {
+      nl: 'Stuur de versie die u bewerkt mee in de If-Match-header (de ETag van GET).',
+      en: 'Send the version you are editing in the If-Match header (the ETag from GET).',
+    },
+  },
+  invalidVersion: {
+    title: { nl: 'Ongeldige versie', en: 'Invalid version' },
+    detail: {
+      nl: 'If-Match moet een ETag zijn zoals "v3".',
+      en: 'If-Match must be an ETag such as "v3".',
+    },
+  },
+  invalidCursor: {
+    title: { nl: 'Ongeldige cursor', en: 'Invalid cursor' },
+    detail: {
+      nl: 'Gebruik de cursor uit next_cursor van de vorige pagina.',
+      en: 'Use the cursor from next_cursor of the previous page.',
+    },
+  },
+  suggestionsOff: {
+    title: { nl: 'Voorstellen staat uit', en: 'Suggestions are off' },
+    detail: {
+      nl: 'Op deze kaart kunnen alleen mensen met een account plekken voorstellen. Log in.',
+      en: 'On this map only people with an account can suggest places. Sign in.',
+    },
+  },
+  whichPlace: {
+    title: TITLE.invalidInput,
+    detail: { nl: 'Welke plek bedoelt u?', en: 'Which place do you mean?' },
+  },
   proposalDecided: (status: string): ProblemText => ({
     title: { nl: 'Al beoordeeld', en: 'Already decided' },
     detail: {
@@ -246,7 +381,7 @@ export const PROBLEM = {
     },
   }),
   anonymousProposalLimit: (perHour: number): ProblemText => ({
-    title: { nl: 'Even rustig aan', en: 'Slow down' },
+    title: TITLE.slowDown,
     detail: {
       nl: `U kunt ${perHour} voorstellen per uur doen zonder account. Probeer het later opnieuw, of log in.`,
       en: `Without an account you can make ${perHour} suggestions an hour. Try again later, or sign in.`,
@@ -259,6 +394,40 @@ export const PROBLEM = {
       en: `Someone also changed ${fields.join(', ')} after this proposal. Look at the place and decide again, or reject it.`,
     },
   }),
+
+  // Request formats and routes.
+  unknownFormat: {
+    title: { nl: 'Onbekend formaat', en: 'Unknown format' },
+    detail: {
+      nl: 'Stuur GeoJSON (application/geo+json) of CSV (text/csv), of geef ?format= op.',
+      en: 'Send GeoJSON (application/geo+json) or CSV (text/csv), or give ?format=.',
+    },
+  },
+  notJsonContentType: (type: string): ProblemText => ({
+    title: { nl: 'Verkeerd formaat', en: 'Unsupported media type' },
+    detail: {
+      nl: `Stuur JSON met Content-Type: application/json (niet "${type || 'leeg'}").`,
+      en: `Send JSON with Content-Type: application/json (not "${type || 'empty'}").`,
+    },
+  }),
+  methodNotAllowed: (method: string, path: string, allowed: string): ProblemText => ({
+    title: { nl: 'Methode niet toegestaan', en: 'Method not allowed' },
+    detail: {
+      nl: `${method} kan niet op ${path}. Wel: ${allowed}.`,
+      en: `${method} is not supported on ${path}. Allowed: ${allowed}.`,
+    },
+  }),
+  nothingAt: (path: string): ProblemText => ({
+    title: TITLE.notFound,
+    detail: { nl: `Er is niets op ${path}.`, en: `There is nothing at ${path}.` },
+  }),
+  noFileSent: {
+    title: { nl: 'Geen bestand', en: 'No file' },
+    detail: {
+      nl: 'Stuur het OpenStreetMap-bestand als body van het verzoek.',
+      en: 'Send the OpenStreetMap file as the request body.',
+    },
+  },
 
   // Imports and files.
   unreadableFile: (why: Bilingual): ProblemText => ({ title: TITLE.unreadableFile, detail: why }),
@@ -408,6 +577,33 @@ export const FIELD = {
     nl: `lon/lat (${lon}, ${lat}) zijn geen getallen.`,
     en: `lon/lat (${lon}, ${lat}) are not numbers.`,
   }),
+  required: { nl: 'Verplicht.', en: 'Required.' },
+  expectedVersion: { nl: 'Verwacht "v<nummer>".', en: 'Expected "v<number>".' },
+  unknownCursor: { nl: 'Onbekende cursor.', en: 'Unknown cursor.' },
+  fileMissing: { nl: 'Bestand ontbreekt.', en: 'File missing.' },
+  requiredToChange: {
+    nl: 'Verplicht bij wijzigen of verwijderen.',
+    en: 'Required to change or delete.',
+  },
+  choose7to10: { nl: 'Kies 7–10.', en: 'Choose 7–10.' },
+  chooseWalkOrBike: { nl: 'Kies walk of bike.', en: 'Choose walk or bike.' },
+  distanceAtMost: (max: number, how: Bilingual): Bilingual => ({
+    nl: `Ten hoogste ${max} meter ${how.nl}.`,
+    en: `At most ${max} metres ${how.en}.`,
+  }),
+  outsideBox: (box: string): Bilingual => ({ nl: `Buiten ${box}.`, en: `Outside ${box}.` }),
+  proposedPlacesFormat: {
+    nl: 'Geef voorgestelde plekken als lengte,breedte,soort;… (bijv. 5.47,52.51,community_centre).',
+    en: 'Give proposed places as lon,lat,kind;lon,lat,kind (e.g. 5.47,52.51,community_centre).',
+  },
+  tileResolution: {
+    nl: 'Inwoners en afstanden zijn er voor resolutie 7 tot en met 10.',
+    en: 'Inhabitants and distances exist for resolutions 7 to 10.',
+  },
+  tileDetourMode: {
+    nl: 'De omweg vergelijkt het wegennet met de rechte lijn: kies walk of bike.',
+    en: 'The detour compares the network with the straight line: choose walk or bike.',
+  },
   noUsableNetwork: {
     nl: 'Geen bruikbare wegen of paden gevonden.',
     en: 'No usable roads or paths found.',
@@ -632,6 +828,13 @@ export const REASON = {
     en: `Could not reach the server (${why}); is there internet? Gave up after ${attempts} attempts.`,
   }),
 } satisfies Record<string, Bilingual | ((...args: never[]) => Bilingual)>
+
+/** How a distance is travelled, in "at most 2000 metres walking". */
+export const TRAVELLED = {
+  line: { nl: 'in een rechte lijn', en: 'in a straight line' },
+  walk: { nl: 'lopend', en: 'walking' },
+  bike: { nl: 'fietsend', en: 'by bike' },
+} satisfies Record<string, Bilingual>
 
 /** A wait in words: seconds under two minutes, minutes above. */
 export function waitInWords(waitMs: number): Bilingual {

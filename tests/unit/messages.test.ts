@@ -5,6 +5,7 @@ import {
   PROBLEM,
   REASON,
   ROLE_NAME,
+  TRAVELLED,
   type Bilingual,
   type ProblemText,
 } from '../../api/domain/messages.js'
@@ -55,6 +56,17 @@ const problemArgs: Args<typeof PROBLEM> = {
   sourceChanged: ['https://example.org', b],
   downloadFailed: ['https://example.org', b],
   downloadTooLarge: ['https://example.org', '1 GiB'],
+  roleNotAllowed: ['moderator'],
+  tooManyChanges: [3],
+  invalidResolution: [6],
+  distanceTooLarge: [9000, 2000, { nl: 'lopend', en: 'walking' }],
+  unknownLayer: ['x', 'assets, cells'],
+  invalidTile: ['z'],
+  tileParameterNotAllowed: [b],
+  undoOnlyOwn: [10],
+  notJsonContentType: [''],
+  methodNotAllowed: ['PUT', '/api/x', 'GET'],
+  nothingAt: ['/api/x'],
 }
 
 const fieldArgs: Args<typeof FIELD> = {
@@ -78,6 +90,8 @@ const fieldArgs: Args<typeof FIELD> = {
   codeTwice: ['GM0995'],
   noCountCode: ['code'],
   noCount: ['inwoners'],
+  distanceAtMost: [2000, { nl: 'lopend', en: 'walking' }],
+  outsideBox: ['5, 52, 6, 53'],
   outsideRegion: [4, 51, 'Flevoland', '5, 52, 6, 53'],
   openingHours: ['why'],
 }
@@ -155,6 +169,7 @@ describe('the message catalogue', () => {
     ...entries(REASON, reasonArgs),
     ...entries(LABEL, {}),
     ...entries(ROLE_NAME, {}),
+    ...entries(TRAVELLED, {}),
     ...entries(REPORT, reportArgs),
   ]
 
