@@ -280,7 +280,7 @@ async function pairedRounds(
 
 // --- Processes ---------------------------------------------------------------------------------
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer()
     server.once('error', reject)

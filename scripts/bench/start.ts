@@ -9,25 +9,14 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { projectRoot } from '../../api/config.js'
+import { freePort } from './load.js'
 import { fmt, stats } from './network.js'
 
 const WARM_STARTS = 7
 const GOAL_MS = 3000
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 /** Milliseconds from spawn to the first healthy answer; the process is stopped afterwards. */
 async function timeStart(dataDir: string): Promise<number> {
