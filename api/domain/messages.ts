@@ -54,6 +54,27 @@ export const ROLE_NAME = {
   admin: { nl: 'beheerder', en: 'administrator' },
 } satisfies Record<string, Bilingual>
 
+/** What the values of a place's enumerated fields are called (see `asset.ts`). */
+export const VALUE_NAME = {
+  wheelchair: {
+    yes: { nl: 'Rolstoeltoegankelijk', en: 'Wheelchair accessible' },
+    limited: { nl: 'Deels toegankelijk', en: 'Partly accessible' },
+    no: { nl: 'Niet toegankelijk', en: 'Not accessible' },
+    unknown: { nl: 'Onbekend', en: 'Unknown' },
+  },
+  status: {
+    active: { nl: 'Open', en: 'Active' },
+    planned: { nl: 'Gepland', en: 'Planned' },
+    closed: { nl: 'Gesloten', en: 'Closed' },
+  },
+  location_precision: {
+    exact: { nl: 'Precies', en: 'Exact' },
+    street: { nl: 'Straat', en: 'Street' },
+    district: { nl: 'Wijk', en: 'District' },
+    town: { nl: 'Plaats', en: 'Town' },
+  },
+} satisfies Record<string, Record<string, Bilingual>>
+
 /** One entry per problem: its title and its detail, with what to do about it. */
 export const PROBLEM = {
   // General, used by the HTTP layer's error handling.

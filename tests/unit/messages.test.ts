@@ -6,6 +6,7 @@ import {
   REASON,
   ROLE_NAME,
   TRAVELLED,
+  VALUE_NAME,
   type Bilingual,
   type ProblemText,
 } from '../../api/domain/messages.js'
@@ -170,6 +171,7 @@ describe('the message catalogue', () => {
     ...entries(LABEL, {}),
     ...entries(ROLE_NAME, {}),
     ...entries(TRAVELLED, {}),
+    ...entries(VALUE_NAME, {}),
     ...entries(REPORT, reportArgs),
   ]
 
