@@ -55,7 +55,12 @@ const factory =
   (text: ProblemText, options: ProblemOptions = {}): DomainError =>
     new DomainError(code, text.title, text.detail, options.fields, options.extra)
 
-// One factory per error code; the texts come from the catalogue in `messages.ts`.
+/*
+ * One factory per error code, taking its text from the catalogue in `messages.ts`, e.g.
+ * `conflict(PROBLEM.importRunning)`. Where the plain name belongs to a named problem below or in
+ * `http/problem.ts` (notFound, versionConflict, malformedJson, databaseUnavailable), the per-code
+ * factory carries a suffix. The HTTP status of each code is decided in `http/problem.ts` alone.
+ */
 export const invalidInput = factory('validation_failed')
 export const invalidParameter = factory('invalid_parameter')
 export const malformedJsonBody = factory('malformed_json')
