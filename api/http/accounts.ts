@@ -2,7 +2,8 @@ import { newestFirstQuery } from './query.js'
 import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi'
 import { getCookie } from 'hono/cookie'
 import { z } from 'zod'
-import { DomainError, validationFailed } from '../domain/errors.js'
+import { DomainError, notFound, validationFailed } from '../domain/errors.js'
+import { FIELD, LABEL, type Bilingual } from '../domain/messages.js'
 import { ROLES } from '../domain/roles.js'
 import type { Database } from '../db/database.js'
 import { SESSION, type Auth } from '../services/auth.js'
@@ -42,7 +43,6 @@ import {
   userSchema,
 } from './contract.js'
 import { jsonBody, jsonResponse, problemResponse } from './openapi.js'
-import { problem } from './problem.js'
 
 const loginBody = z.strictObject({
   email: z.string().trim().min(1).max(254),
@@ -72,14 +72,8 @@ const logoutAllBody = z.strictObject({ revoke_tokens: revokeTokens })
 
 const pageQuery = newestFirstQuery(100)
 
-const requireId = (id: string, what: { nl: string; en: string }) => {
-  if (!isUuid(id)) {
-    throw problem(
-      'not_found',
-      { nl: 'Niet gevonden', en: 'Not found' },
-      { nl: `${what.nl} ${id} bestaat niet.`, en: `${what.en} ${id} does not exist.` },
-    )
-  }
+const requireId = (id: string, what: Bilingual) => {
+  if (!isUuid(id)) throw notFound(what, id)
 }
 
 /** Signing in and out, one's own data and tokens, and the admin's users, settings and audit log. */
@@ -301,10 +295,7 @@ export function accountRoutes(deps: {
         {
           pointer: '/current_password',
           code: 'wrong_password',
-          message: {
-            nl: 'Dit is niet uw huidige wachtwoord.',
-            en: 'This is not your current password.',
-          },
+          message: FIELD.wrongPassword,
         },
       ])
     }
@@ -326,7 +317,7 @@ export function accountRoutes(deps: {
 
   app.delete('/tokens/:id', async (c) => {
     const id = c.req.param('id')
-    requireId(id, { nl: 'Token', en: 'Token' })
+    requireId(id, LABEL.token)
     const p = c.get('principal')
     const owner = p.kind !== 'anonymous' && p.role === 'admin' ? undefined : signedInUser(c).id
     await auth.revokeToken(id, owner, actorOf(c))
@@ -344,7 +335,7 @@ export function accountRoutes(deps: {
 
   app.patch('/users/:id', async (c) => {
     const id = c.req.param('id')
-    requireId(id, { nl: 'Gebruiker', en: 'User' })
+    requireId(id, LABEL.user)
     const body = await readJson(c, userPatchSchema)
     await requireUser(db, id)
     return c.json(await updateUser(db, id, body, who(c)))
@@ -352,7 +343,7 @@ export function accountRoutes(deps: {
 
   app.delete('/users/:id', async (c) => {
     const id = c.req.param('id')
-    requireId(id, { nl: 'Gebruiker', en: 'User' })
+    requireId(id, LABEL.user)
     await anonymiseUser(db, id, who(c))
     return c.body(null, 204)
   })

@@ -2,7 +2,8 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { cellToLatLng } from 'h3-js'
 import { z } from 'zod'
 import type { AssetStatus } from '../domain/asset.js'
-import { notFound } from '../domain/errors.js'
+import { invalidParameter, notFound } from '../domain/errors.js'
+import { FIELD, LABEL, PROBLEM } from '../domain/messages.js'
 import { bboxContains } from '../domain/geo.js'
 import { isKindCode, type KindCode } from '../domain/kinds.js'
 import {
@@ -19,7 +20,6 @@ import type { Clock } from '../domain/clock.js'
 import { cellValues } from '../services/tile-cells.js'
 import { coverageDocument, figureInputs, filterParams } from '../services/figures.js'
 import type { AppEnv } from './env.js'
-import { problem } from './problem.js'
 import { bboxQuery, commaList, isStatus, issue, pinQuery, thresholdFor } from './query.js'
 import { problemContent } from './schemas.js'
 import {
@@ -163,7 +163,7 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
     async (c) => {
       const q = c.req.valid('query')
       const area = await analysis.area(q.area)
-      if (!area) throw notFound({ nl: 'Gebied', en: 'Area' }, q.area)
+      if (!area) throw notFound(LABEL.area, q.area)
       const threshold = thresholdFor(q.mode, q.threshold)
       const doc = await coverageDocument(analysis, clock, {
         area,
@@ -243,40 +243,18 @@ export function analysisRoutes(deps: { analysis: Analysis; clock: Clock }) {
         )
       }
       if (q.res < 7) {
-        throw problem(
-          'invalid_parameter',
-          { nl: 'Ongeldige resolutie', en: 'Invalid resolution' },
-          {
-            nl: `Inwoners en afstanden zijn er voor resolutie 7 tot en met 10, niet ${q.res}.`,
-            en: `Inhabitants and distances exist for resolutions 7 to 10, not ${q.res}.`,
-          },
-          [
-            {
-              pointer: 'res',
-              in: 'query',
-              code: 'out_of_range',
-              message: { nl: 'Kies 7–10.', en: 'Choose 7–10.' },
-            },
+        throw invalidParameter(PROBLEM.invalidResolution(q.res), {
+          fields: [
+            { pointer: 'res', in: 'query', code: 'out_of_range', message: FIELD.choose7to10 },
           ],
-        )
+        })
       }
       if (q.metric === 'detour' && q.mode === 'line') {
-        throw problem(
-          'invalid_parameter',
-          { nl: 'Kies lopen of fietsen', en: 'Choose walk or bike' },
-          {
-            nl: 'De omweg vergelijkt de afstand over het wegennet met de rechte lijn: kies mode=walk of mode=bike.',
-            en: 'The detour compares the network distance with the straight line: choose mode=walk or mode=bike.',
-          },
-          [
-            {
-              pointer: 'mode',
-              in: 'query',
-              code: 'not_allowed',
-              message: { nl: 'Kies walk of bike.', en: 'Choose walk or bike.' },
-            },
+        throw invalidParameter(PROBLEM.detourNeedsNetwork, {
+          fields: [
+            { pointer: 'mode', in: 'query', code: 'not_allowed', message: FIELD.chooseWalkOrBike },
           ],
-        )
+        })
       }
       const threshold = thresholdFor(q.mode, q.threshold)
       const values = await cellValues(

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { AREA_LEVELS } from '../domain/areas.js'
 import { notFound } from '../domain/errors.js'
+import { LABEL } from '../domain/messages.js'
 import type { Database } from '../db/database.js'
 import { findArea, findAreas } from '../services/areas.js'
 import type { AppEnv } from './env.js'
@@ -10,8 +11,6 @@ import { GEOJSON, problemContent } from './schemas.js'
 import { areaCollectionSchema, areaFeatureSchema, type AreaFeature } from './contract.js'
 
 type AreaGeometry = AreaFeature['geometry']
-
-const AREA_LABEL = { nl: 'Gebied', en: 'Area' }
 
 export function areaRoutes(deps: { db: Database }) {
   const app = new OpenAPIHono<AppEnv>()
@@ -73,7 +72,7 @@ export function areaRoutes(deps: { db: Database }) {
     async (c) => {
       const { code } = c.req.valid('param')
       const area = await findArea(deps.db, code)
-      if (!area) throw notFound(AREA_LABEL, code)
+      if (!area) throw notFound(LABEL.area, code)
       const { geometry, ...properties } = area
       return c.json(
         {

@@ -6,7 +6,8 @@ import { unstorableText } from '../domain/text.js'
 import type { AssetCursor, AssetFilter } from '../repositories/assets.js'
 import type { AssetService } from '../services/assets.js'
 import type { AppEnv } from './env.js'
-import { problem } from './problem.js'
+import { forbidden, invalidParameter, notFound, preconditionRequired } from '../domain/errors.js'
+import { FIELD, LABEL, PROBLEM } from '../domain/messages.js'
 import {
   assetCollectionSchema,
   assetFeatureSchema,
@@ -149,14 +150,7 @@ export function assetRoutes(deps: {
       last.actor === actorOf(c) &&
       clock.now().getTime() - new Date(last.at).getTime() <= UNDO_MINUTES * 60_000
     if (!recent) {
-      throw problem(
-        'forbidden',
-        { nl: 'Niet toegestaan', en: 'Not allowed' },
-        {
-          nl: `Alleen een moderator kan deze plek terugzetten. U kunt alleen uw eigen verwijdering van de laatste ${UNDO_MINUTES} minuten ongedaan maken.`,
-          en: `Only a moderator can bring this place back. You can only undo your own deletion of the last ${UNDO_MINUTES} minutes.`,
-        },
-      )
+      throw forbidden(PROBLEM.undoOnlyOwn(UNDO_MINUTES))
     }
   }
   const proposerId = (c: Context<AppEnv>) => {
@@ -165,52 +159,27 @@ export function assetRoutes(deps: {
   }
 
   const requireId = (id: string) => {
-    if (!isUuid(id)) {
-      throw problem(
-        'not_found',
-        { nl: 'Niet gevonden', en: 'Not found' },
-        { nl: `Plek ${id} bestaat niet.`, en: `Asset ${id} does not exist.` },
-      )
-    }
+    if (!isUuid(id)) throw notFound(LABEL.asset, id)
   }
 
   const requireVersion = (header: string | undefined, required: boolean) => {
     const v = parseIfMatch(header)
     if (v === undefined && required) {
-      throw problem(
-        'precondition_required',
-        { nl: 'Versie ontbreekt', en: 'Version missing' },
-        {
-          nl: 'Stuur de versie die u bewerkt mee in de If-Match-header (de ETag van GET).',
-          en: 'Send the version you are editing in the If-Match header (the ETag from GET).',
-        },
-        [
-          {
-            pointer: 'If-Match',
-            in: 'header',
-            code: 'required',
-            message: { nl: 'Verplicht.', en: 'Required.' },
-          },
-        ],
-      )
+      throw preconditionRequired(PROBLEM.versionMissing, {
+        fields: [{ pointer: 'If-Match', in: 'header', code: 'required', message: FIELD.required }],
+      })
     }
     if (v === 'invalid') {
-      throw problem(
-        'invalid_parameter',
-        { nl: 'Ongeldige versie', en: 'Invalid version' },
-        {
-          nl: 'If-Match moet een ETag zijn zoals "v3".',
-          en: 'If-Match must be an ETag such as "v3".',
-        },
-        [
+      throw invalidParameter(PROBLEM.invalidVersion, {
+        fields: [
           {
             pointer: 'If-Match',
             in: 'header',
             code: 'invalid_format',
-            message: { nl: 'Verwacht "v<nummer>".', en: 'Expected "v<number>".' },
+            message: FIELD.expectedVersion,
           },
         ],
-      )
+      })
     }
     return v
   }
@@ -239,22 +208,16 @@ export function assetRoutes(deps: {
       const query = c.req.valid('query')
       const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
       if (query.cursor !== undefined && !after) {
-        throw problem(
-          'invalid_parameter',
-          { nl: 'Ongeldige cursor', en: 'Invalid cursor' },
-          {
-            nl: 'Gebruik de cursor uit next_cursor van de vorige pagina.',
-            en: 'Use the cursor from next_cursor of the previous page.',
-          },
-          [
+        throw invalidParameter(PROBLEM.invalidCursor, {
+          fields: [
             {
               pointer: 'cursor',
               in: 'query',
               code: 'invalid_format',
-              message: { nl: 'Onbekende cursor.', en: 'Unknown cursor.' },
+              message: FIELD.unknownCursor,
             },
           ],
-        )
+        })
       }
       const v = view(c)
       const page = await (deps.reads ?? assets).list(toFilter(query), {

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { notFound } from '../domain/errors.js'
+import { LABEL } from '../domain/messages.js'
 import type { Database } from '../db/database.js'
 import { hasAreaData } from '../services/areas.js'
 import { REGIONS } from '../services/download/region.js'
@@ -76,7 +77,7 @@ export function dataRoutes(deps: {
 
   app.get('/data/download/:id', (c) => {
     const job = deps.jobs.get(c.req.param('id'))
-    if (!job) throw notFound({ nl: 'Download', en: 'Download' }, c.req.param('id'))
+    if (!job) throw notFound(LABEL.download, c.req.param('id'))
     return c.json(job)
   })
 

@@ -6,31 +6,12 @@ import { databaseHealth, type DatabaseHealth } from '../services/health.js'
 import type { Database } from '../db/database.js'
 import type { AppEnv } from './env.js'
 import { databaseUnavailable } from './problem.js'
+import { VALUE_NAME } from '../domain/messages.js'
 import { isDatabaseUnavailable } from '../db/availability.js'
 import { problemContent } from './schemas.js'
 import { healthSchema, kindsSchema, type Kinds } from './contract.js'
 
-const label = (nl: string, en: string) => ({ nl, en })
-
-const ENUM_LABELS = {
-  wheelchair: {
-    yes: label('Rolstoeltoegankelijk', 'Wheelchair accessible'),
-    limited: label('Deels toegankelijk', 'Partly accessible'),
-    no: label('Niet toegankelijk', 'Not accessible'),
-    unknown: label('Onbekend', 'Unknown'),
-  },
-  status: {
-    active: label('Open', 'Active'),
-    planned: label('Gepland', 'Planned'),
-    closed: label('Gesloten', 'Closed'),
-  },
-  location_precision: {
-    exact: label('Precies', 'Exact'),
-    street: label('Straat', 'Street'),
-    district: label('Wijk', 'District'),
-    town: label('Plaats', 'Town'),
-  },
-} satisfies {
+const ENUM_LABELS = VALUE_NAME satisfies {
   wheelchair: Record<(typeof WHEELCHAIR)[number], unknown>
   status: Record<(typeof STATUSES)[number], unknown>
   location_precision: Record<(typeof PRECISIONS)[number], unknown>

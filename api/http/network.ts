@@ -14,7 +14,9 @@ import type { Clock } from '../domain/clock.js'
 import { networkStatus } from '../services/network.js'
 import { importOsm } from '../services/osm-import.js'
 import type { AppEnv } from './env.js'
-import { fromZod, problem, tooLarge } from './problem.js'
+import { fromZod, tooLarge } from './problem.js'
+import { invalidInput } from '../domain/errors.js'
+import { FIELD, PROBLEM } from '../domain/messages.js'
 import { actorOf } from './principal.js'
 import { recordAudit } from '../services/audit.js'
 import { networkSchema, osmImportReportSchema } from './contract.js'
@@ -53,21 +55,9 @@ export function networkRoutes(deps: {
     if (!parsed.success) throw fromZod(parsed.error, 'query', query)
     const body = c.req.raw.body
     if (!body) {
-      throw problem(
-        'validation_failed',
-        { nl: 'Geen bestand', en: 'No file' },
-        {
-          nl: 'Stuur het OpenStreetMap-bestand als body van het verzoek.',
-          en: 'Send the OpenStreetMap file as the request body.',
-        },
-        [
-          {
-            pointer: '/file',
-            code: 'required',
-            message: { nl: 'Bestand ontbreekt.', en: 'File missing.' },
-          },
-        ],
-      )
+      throw invalidInput(PROBLEM.noFileSent, {
+        fields: [{ pointer: '/file', code: 'required', message: FIELD.fileMissing }],
+      })
     }
     const limit = deps.config.maxOsmBytes ?? 1024 ** 3
     const dir = await mkdtemp(path.join(os.tmpdir(), 'buurtkaart-osm-'))

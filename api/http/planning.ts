@@ -1,7 +1,8 @@
 import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { z } from 'zod'
-import { notFound } from '../domain/errors.js'
+import { invalidInput, notFound } from '../domain/errors.js'
+import { FIELD, LABEL, PROBLEM } from '../domain/messages.js'
 import { bboxContains, type Bbox } from '../domain/geo.js'
 import { isKindCode, KIND_CODES, type KindCode } from '../domain/kinds.js'
 import { MODES, type Mode } from '../domain/reach.js'
@@ -19,7 +20,6 @@ import type { Planning, ProposedPlace } from '../services/planning.js'
 import { DISTANCE_METHOD, people } from '../services/figures.js'
 import type { AppEnv } from './env.js'
 import { actorOf } from './principal.js'
-import { problem } from './problem.js'
 import { commaList, thresholdFor } from './query.js'
 import { isUuid, readJson, readQuery } from './util.js'
 import {
@@ -57,12 +57,8 @@ const addParam = z
       if (!Number.isFinite(x) || !Number.isFinite(y) || !isKindCode(kind ?? '')) {
         ctx.addIssue({
           code: 'custom',
-          message:
-            'Give proposed places as lon,lat,kind;lon,lat,kind (e.g. 5.47,52.51,community_centre).',
-          params: {
-            code: 'invalid_format',
-            nl: 'Geef voorgestelde plekken als lengte,breedte,soort;… (bijv. 5.47,52.51,community_centre).',
-          },
+          message: FIELD.proposedPlacesFormat.en,
+          params: { code: 'invalid_format', nl: FIELD.proposedPlacesFormat.nl },
         })
         return z.NEVER
       }
@@ -109,24 +105,15 @@ const scenarioBody = z.strictObject({
 })
 
 const outside = (index: number, bbox: Bbox) =>
-  problem(
-    'validation_failed',
-    { nl: 'Buiten het gebied', en: 'Outside the region' },
-    {
-      nl: 'Een voorgestelde plek ligt buiten het gebied van deze kaart.',
-      en: 'A proposed place lies outside the region of this map.',
-    },
-    [
+  invalidInput(PROBLEM.proposedOutsideRegion, {
+    fields: [
       {
         pointer: `/add/${index}`,
         code: 'outside_region',
-        message: {
-          nl: `Buiten ${bbox.join(', ')}.`,
-          en: `Outside ${bbox.join(', ')}.`,
-        },
+        message: FIELD.outsideBox(bbox.join(', ')),
       },
     ],
-  )
+  })
 
 /** What-if scenarios and suggestions for the next meeting place. */
 export function planningRoutes(deps: {
@@ -144,7 +131,7 @@ export function planningRoutes(deps: {
     where: 'query' | 'body' = 'query',
   ) => {
     const area = await analysis.area(q.area)
-    if (!area) throw notFound({ nl: 'Gebied', en: 'Area' }, q.area)
+    if (!area) throw notFound(LABEL.area, q.area)
     return {
       area,
       mode: q.mode,
@@ -355,7 +342,7 @@ export function planningRoutes(deps: {
   const requireScenario = async (c: Context<AppEnv>) => {
     const id = c.req.param('id') ?? ''
     const found = isUuid(id) ? await findScenario(deps.db, id) : undefined
-    if (!found) throw notFound({ nl: 'Scenario', en: 'Scenario' }, id)
+    if (!found) throw notFound(LABEL.scenario, id)
     return found
   }
 

@@ -9,7 +9,8 @@ import type { Settings } from '../services/settings.js'
 import type { User } from '../repositories/users.js'
 import { ACCESS, type Rule } from './access.js'
 import type { AppEnv } from './env.js'
-import { problem } from './problem.js'
+import { forbidden, unauthorized } from '../domain/errors.js'
+import { PROBLEM } from '../domain/messages.js'
 import type { FeatureView } from './schemas.js'
 
 export const SESSION_COOKIE = 'bk_session'
@@ -96,32 +97,11 @@ export function clearSessionCookie(c: Context, secure: boolean) {
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure, httpOnly: true, sameSite: 'Lax' })
 }
 
-export const loginRequired = () =>
-  problem(
-    'unauthorized',
-    { nl: 'Inloggen nodig', en: 'Sign-in required' },
-    { nl: 'Log eerst in om dit te doen.', en: 'Sign in first to do this.' },
-  )
+export const loginRequired = () => unauthorized(PROBLEM.loginRequired)
 
-const notAllowed = (needed: Rule) =>
-  problem(
-    'forbidden',
-    { nl: 'Niet toegestaan', en: 'Not allowed' },
-    {
-      nl: `Uw rol mag dit niet; hiervoor is de rol ${needed} nodig.`,
-      en: `Your role may not do this; it needs the role ${needed}.`,
-    },
-  )
+const notAllowed = (needed: Rule) => forbidden(PROBLEM.roleNotAllowed(needed))
 
-const sessionRequired = () =>
-  problem(
-    'forbidden',
-    { nl: 'Inloggen met wachtwoord nodig', en: 'Password sign-in required' },
-    {
-      nl: 'Dit kan alleen na inloggen met uw wachtwoord, niet met een API-token.',
-      en: 'This needs a sign-in with your password, not an API token.',
-    },
-  )
+const sessionRequired = () => forbidden(PROBLEM.sessionRequired)
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -168,25 +148,11 @@ export function authenticate(deps: {
       const found = await deps.auth.token(bearer)
       if (found === 'expired') {
         c.header('WWW-Authenticate', 'Bearer realm="buurtkaart", error="invalid_token"')
-        throw problem(
-          'unauthorized',
-          { nl: 'Token verlopen', en: 'Token expired' },
-          {
-            nl: 'Dit API-token is verlopen. Maak een nieuw token aan.',
-            en: 'This API token has expired. Create a new one.',
-          },
-        )
+        throw unauthorized(PROBLEM.tokenExpired)
       }
       if (!found) {
         c.header('WWW-Authenticate', 'Bearer realm="buurtkaart"')
-        throw problem(
-          'unauthorized',
-          { nl: 'Ongeldig token', en: 'Invalid token' },
-          {
-            nl: 'Dit API-token bestaat niet (meer). Maak een nieuw token aan.',
-            en: 'This API token does not exist (any more). Create a new one.',
-          },
-        )
+        throw unauthorized(PROBLEM.invalidToken)
       }
       principal = {
         kind: 'token',
@@ -243,14 +209,4 @@ export function authenticate(deps: {
   }
 }
 
-const csrfFailed = () =>
-  problem(
-    'forbidden',
-    { nl: 'Verzoek geweigerd', en: 'Request refused' },
-    {
-      nl: 'Dit verzoek kwam niet van deze kaart (CSRF-controle). Laad de pagina opnieuw en probeer het nog eens.',
-      en: 'This request did not come from this map (CSRF check). Reload the page and try again.',
-    },
-    [],
-    { reason: 'csrf_failed' },
-  )
+const csrfFailed = () => forbidden(PROBLEM.csrfFailed, { extra: { reason: 'csrf_failed' } })

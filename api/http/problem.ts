@@ -12,7 +12,6 @@ import {
   invalidParameter,
   payloadTooLarge,
   validationFailed,
-  type Bilingual,
   type ErrorCode,
   type FieldError,
   type Lang,
@@ -87,17 +86,6 @@ export function problemResponse(c: Context, error: DomainError): Response {
   if (typeof retryAfter === 'number')
     headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfter)))
   return c.body(JSON.stringify(body), status, headers)
-}
-
-/** A problem from its parts; prefer the named factories in `domain/errors.ts`. */
-export function problem(
-  code: ErrorCode,
-  title: Bilingual,
-  detail: Bilingual,
-  fields: readonly FieldError[] = [],
-  extra: Readonly<Record<string, unknown>> = {},
-): DomainError {
-  return new DomainError(code, title, detail, fields, extra)
 }
 
 /** A Zod failure on a request part: body problems are 422, parameter problems 400. */

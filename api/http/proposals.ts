@@ -9,7 +9,9 @@ import type { Clock } from '../domain/clock.js'
 import type { Proposal, Proposals } from '../services/proposals.js'
 import type { AppEnv } from './env.js'
 import { roleOf, signedInUser, viewOf } from './principal.js'
-import { fromZod, problem } from './problem.js'
+import { fromZod } from './problem.js'
+import { forbidden, invalidInput, notFound as notFoundError } from '../domain/errors.js'
+import { FIELD, LABEL, PROBLEM } from '../domain/messages.js'
 import { toFeature, type FeatureView } from './schemas.js'
 import { isUuid, readJson, readQuery } from './util.js'
 import {
@@ -51,12 +53,7 @@ export function proposalJson(p: Proposal, view: FeatureView) {
   }
 }
 
-const notFound = (id: string) =>
-  problem(
-    'not_found',
-    { nl: 'Niet gevonden', en: 'Not found' },
-    { nl: `Voorstel ${id} bestaat niet.`, en: `Proposal ${id} does not exist.` },
-  )
+const notFound = (id: string) => notFoundError(LABEL.proposal, id)
 
 /** The moderation queue: anonymous suggestions in, moderators' decisions out. */
 export function proposalRoutes(deps: {
@@ -131,14 +128,7 @@ export function proposalRoutes(deps: {
   app.post('/proposals', async (c) => {
     const principal = c.get('principal')
     if (principal.kind === 'anonymous' && !c.get('settings').anonymous_suggestions) {
-      throw problem(
-        'forbidden',
-        { nl: 'Voorstellen staat uit', en: 'Suggestions are off' },
-        {
-          nl: 'Op deze kaart kunnen alleen mensen met een account plekken voorstellen. Log in.',
-          en: 'On this map only people with an account can suggest places. Sign in.',
-        },
-      )
+      throw forbidden(PROBLEM.suggestionsOff)
     }
     const body = await readJson(c, suggestionBody)
     if (body.website) {
@@ -146,21 +136,9 @@ export function proposalRoutes(deps: {
       return c.json({ proposal: { id: randomUUID(), status: 'pending' } }, 202)
     }
     if (body.action !== 'create' && !(body.asset_id && isUuid(body.asset_id))) {
-      throw problem(
-        'validation_failed',
-        { nl: 'Ongeldige invoer', en: 'Invalid input' },
-        { nl: 'Welke plek bedoelt u?', en: 'Which place do you mean?' },
-        [
-          {
-            pointer: '/asset_id',
-            code: 'required',
-            message: {
-              nl: 'Verplicht bij wijzigen of verwijderen.',
-              en: 'Required to change or delete.',
-            },
-          },
-        ],
-      )
+      throw invalidInput(PROBLEM.whichPlace, {
+        fields: [{ pointer: '/asset_id', code: 'required', message: FIELD.requiredToChange }],
+      })
     }
     let payload = null
     if (body.action !== 'delete') {
@@ -168,12 +146,9 @@ export function proposalRoutes(deps: {
       const parsed = schema.safeParse(body.feature)
       if (!parsed.success) {
         const error = fromZod(parsed.error, 'json', body.feature)
-        throw problem(
-          'validation_failed',
-          error.title,
-          error.detail,
-          error.fields.map((f) => ({ ...f, pointer: `/feature${f.pointer}` })),
-        )
+        throw invalidInput(error, {
+          fields: error.fields.map((f) => ({ ...f, pointer: `/feature${f.pointer}` })),
+        })
       }
       payload = parsed.data
     }

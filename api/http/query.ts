@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { STATUSES, type AssetStatus } from '../domain/asset.js'
-import { DomainError } from '../domain/errors.js'
+import { invalidInput, invalidParameter } from '../domain/errors.js'
+import { FIELD, PROBLEM, TRAVELLED } from '../domain/messages.js'
 import { parseBbox } from '../domain/geo.js'
 import { MAX_THRESHOLD_M } from '../domain/limits.js'
 import type { Mode } from '../domain/reach.js'
@@ -83,29 +84,15 @@ export function thresholdFor(
   if (given === undefined) return DEFAULT_THRESHOLD[mode]
   const max = MAX_THRESHOLD_M[mode]
   if (given <= max) return given
-  const how = {
-    line: ['in een rechte lijn', 'in a straight line'],
-    walk: ['lopend', 'walking'],
-    bike: ['fietsend', 'by bike'],
-  }[mode]
+  const how = TRAVELLED[mode]
   const field = {
     pointer: where.in === 'body' ? `/${where.name}` : where.name,
     in: where.in,
     code: 'too_large',
-    message: {
-      nl: `Ten hoogste ${max} meter ${how[0]}.`,
-      en: `At most ${max} metres ${how[1]}.`,
-    },
+    message: FIELD.distanceAtMost(max, how),
   } as const
-  throw new DomainError(
-    where.in === 'body' ? 'validation_failed' : 'invalid_parameter',
-    { nl: 'Afstand te groot', en: 'Distance too large' },
-    {
-      nl: `De afstand ${given} m is te groot: ${how[0]} is ${max} m het maximum.`,
-      en: `The distance ${given} m is too large: ${how[1]} the most is ${max} m.`,
-    },
-    [field],
-  )
+  const refuse = where.in === 'body' ? invalidInput : invalidParameter
+  throw refuse(PROBLEM.distanceTooLarge(given, max, how), { fields: [field] })
 }
 
 /**

@@ -4,6 +4,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { stringify } from 'csv-stringify/sync'
 import { z } from 'zod'
 import { notFound } from '../domain/errors.js'
+import { LABEL } from '../domain/messages.js'
 import type { Mode } from '../domain/reach.js'
 import { FIGURE_RESOLUTION, type SurfaceResolution } from '../domain/surface.js'
 import type { Database } from '../db/database.js'
@@ -183,7 +184,7 @@ export function reportRoutes(deps: {
   app.get('/:file', async (c) => {
     const file = c.req.param('file')
     const m = FILE.exec(file)
-    if (!m) throw notFound({ nl: 'Rapport', en: 'Report' }, file)
+    if (!m) throw notFound(LABEL.report, file)
     const q = readQuery(c, reportQuery)
     const networks: Partial<Record<Mode, boolean>> = {
       walk: Boolean(await deps.networks.networkFor('walk')),

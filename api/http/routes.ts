@@ -1,6 +1,8 @@
 import type { H, NotFoundHandler, RouterRoute } from 'hono/types'
 import type { Router } from 'hono/router'
-import { problem, problemResponse } from './problem.js'
+import { problemResponse } from './problem.js'
+import { methodNotAllowed, notFoundError } from '../domain/errors.js'
+import { PROBLEM } from '../domain/messages.js'
 
 /** A route (not middleware) whose path matches a request path, with the parameters it reads. */
 export interface RouteMatch {
@@ -62,23 +64,9 @@ export function notFoundHandler(app: {
       const list = allowed.join(', ')
       return problemResponse(
         c,
-        problem(
-          'method_not_allowed',
-          { nl: 'Methode niet toegestaan', en: 'Method not allowed' },
-          {
-            nl: `${c.req.method} kan niet op ${path}. Wel: ${list}.`,
-            en: `${c.req.method} is not supported on ${path}. Allowed: ${list}.`,
-          },
-        ),
+        methodNotAllowed(PROBLEM.methodNotAllowed(c.req.method, path, list)),
       )
     }
-    return problemResponse(
-      c,
-      problem(
-        'not_found',
-        { nl: 'Niet gevonden', en: 'Not found' },
-        { nl: `Er is niets op ${path}.`, en: `There is nothing at ${path}.` },
-      ),
-    )
+    return problemResponse(c, notFoundError(PROBLEM.nothingAt(path)))
   }
 }

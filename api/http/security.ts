@@ -2,7 +2,8 @@ import type { MiddlewareHandler } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import type { AppEnv } from './env.js'
 import { isHttps, roleOf, type Principal } from './principal.js'
-import { problem } from './problem.js'
+import { tooManyRequests as tooManyRequestsError } from '../domain/errors.js'
+import { PROBLEM } from '../domain/messages.js'
 
 /**
  * Security headers on every response. The web app has no inline scripts or styles; maplibre-gl
@@ -99,16 +100,9 @@ export class RateLimiter {
 }
 
 export const tooManyRequests = (waitMs: number) =>
-  problem(
-    'too_many_requests',
-    { nl: 'Even rustig aan', en: 'Slow down' },
-    {
-      nl: `Te veel wijzigingen in korte tijd. Probeer het over ${Math.ceil(waitMs / 1000)} seconden opnieuw.`,
-      en: `Too many changes in a short time. Try again in ${Math.ceil(waitMs / 1000)} seconds.`,
-    },
-    [],
-    { retry_after: waitMs / 1000 },
-  )
+  tooManyRequestsError(PROBLEM.tooManyChanges(Math.ceil(waitMs / 1000)), {
+    extra: { retry_after: waitMs / 1000 },
+  })
 
 /** Limits state-changing requests per account (or per address for visitors). */
 export function writeRateLimit(limiter: RateLimiter): MiddlewareHandler<AppEnv> {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { AREA_LEVELS } from '../domain/areas.js'
 import type { Clock } from '../domain/clock.js'
-import { DomainError } from '../domain/errors.js'
+import { DomainError, invalidParameter } from '../domain/errors.js'
+import { FIELD, PROBLEM, type Bilingual } from '../domain/messages.js'
 import { FIGURE_RESOLUTION } from '../domain/surface.js'
 import { ASSET_CLUSTER_MAX_ZOOM, type TileAddress } from '../domain/tiles.js'
 import type { DataVersion } from '../repositories/population.js'
@@ -18,7 +19,7 @@ import {
 } from '../services/tiles.js'
 import { filterQuery, modeQuery, toPlaceFilter } from './analysis.js'
 import { assetFilterQuery, toFilter } from './assets.js'
-import { fromZod, problem } from './problem.js'
+import { fromZod } from './problem.js'
 import { bboxQuery, thresholdFor } from './query.js'
 
 /**
@@ -132,10 +133,10 @@ function defineSource<Shape extends z.ZodRawShape, Spec>(def: SourceDef<Shape, S
   }
 }
 
-const badQuery = (pointer: string, nl: string, en: string) =>
-  problem('invalid_parameter', { nl: 'Ongeldige parameter', en: 'Invalid parameter' }, { nl, en }, [
-    { pointer, in: 'query', code: 'not_allowed', message: { nl, en } },
-  ])
+const badQuery = (pointer: string, why: Bilingual) =>
+  invalidParameter(PROBLEM.tileParameterNotAllowed(why), {
+    fields: [{ pointer, in: 'query', code: 'not_allowed', message: why }],
+  })
 
 const assets = defineSource({
   id: 'assets',
@@ -224,18 +225,10 @@ const cells = defineSource({
   },
   spec(q, clock): CellParams {
     if (q.metric !== 'density' && q.res !== undefined && q.res < 7) {
-      throw badQuery(
-        'res',
-        'Inwoners en afstanden zijn er voor resolutie 7 tot en met 10.',
-        'Inhabitants and distances exist for resolutions 7 to 10.',
-      )
+      throw badQuery('res', FIELD.tileResolution)
     }
     if (q.metric === 'detour' && q.mode === 'line') {
-      throw badQuery(
-        'mode',
-        'De omweg vergelijkt het wegennet met de rechte lijn: kies walk of bike.',
-        'The detour compares the network with the straight line: choose walk or bike.',
-      )
+      throw badQuery('mode', FIELD.tileDetourMode)
     }
     return {
       metric: q.metric,

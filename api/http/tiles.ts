@@ -4,13 +4,13 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { z } from 'zod'
 import type { Clock } from '../domain/clock.js'
-import type { FieldError } from '../domain/errors.js'
+import { invalidParameter, notFoundError, type FieldError } from '../domain/errors.js'
+import { PROBLEM } from '../domain/messages.js'
 import type { Bbox } from '../domain/geo.js'
 import { isTile, type TileAddress } from '../domain/tiles.js'
 import type { Analysis } from '../services/analysis.js'
 import type { Tile, Tiles } from '../services/tiles.js'
 import type { AppEnv } from './env.js'
-import { problem } from './problem.js'
 import { problemContent } from './schemas.js'
 import { TILE_SOURCES, type TileSource } from './tile-sources.js'
 
@@ -33,28 +33,13 @@ const layerNames = () => [...TILE_SOURCES.keys()].join(', ')
 function sourceOf(name: string): TileSource {
   const source = TILE_SOURCES.get(name)
   if (!source) {
-    throw problem(
-      'not_found',
-      { nl: 'Onbekende laag', en: 'Unknown layer' },
-      {
-        nl: `Er is geen tegellaag ${name}. Kies ${layerNames()}.`,
-        en: `There is no tile layer ${name}. Choose ${layerNames()}.`,
-      },
-    )
+    throw notFoundError(PROBLEM.unknownLayer(name, layerNames()))
   }
   return source
 }
 
 const badParameter = (fields: FieldError[]) =>
-  problem(
-    'invalid_parameter',
-    { nl: 'Ongeldige tegel', en: 'Invalid tile' },
-    {
-      nl: `Controleer: ${fields.map((f) => f.pointer).join(', ')}.`,
-      en: `Check: ${fields.map((f) => f.pointer).join(', ')}.`,
-    },
-    fields,
-  )
+  invalidParameter(PROBLEM.invalidTile(fields.map((f) => f.pointer).join(', ')), { fields })
 
 const pathError = (pointer: string, nl: string, en: string): FieldError => ({
   pointer,

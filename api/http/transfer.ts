@@ -14,7 +14,9 @@ import { exportAssets, importAssets } from '../services/import.js'
 import { spreadsheetSafe } from '../services/import-formats.js'
 import type { AppEnv } from './env.js'
 import { assetFilterQuery, toFilter } from './assets.js'
-import { fromZod, problem } from './problem.js'
+import { fromZod } from './problem.js'
+import { unsupportedMediaType } from '../domain/errors.js'
+import { PROBLEM } from '../domain/messages.js'
 import { assetFeatureSchema, isOutdated, toFeature, type FeatureView } from './schemas.js'
 import { actorOf, viewOf } from './principal.js'
 import { recordAudit } from '../services/audit.js'
@@ -130,14 +132,7 @@ export function transferRoutes(deps: {
           ? 'geojson'
           : undefined)
     if (!format) {
-      throw problem(
-        'unsupported_media_type',
-        { nl: 'Onbekend formaat', en: 'Unknown format' },
-        {
-          nl: 'Stuur GeoJSON (application/geo+json) of CSV (text/csv), of geef ?format= op.',
-          en: 'Send GeoJSON (application/geo+json) or CSV (text/csv), or give ?format=.',
-        },
-      )
+      throw unsupportedMediaType(PROBLEM.unknownFormat)
     }
     const dryRun = parsed.data.dryRun === 'true' || parsed.data.dryRun === '1'
     const report = await importAssets(deps, await c.req.text(), {

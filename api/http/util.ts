@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { z } from 'zod'
-import { fromZod, malformedJson, problem } from './problem.js'
+import { fromZod, malformedJson } from './problem.js'
+import { unsupportedMediaType } from '../domain/errors.js'
+import { PROBLEM } from '../domain/messages.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -29,14 +31,7 @@ export function parseIfMatch(header: string | undefined): number | '*' | undefin
 function requireJsonType(c: Context): void {
   const type = c.req.header('content-type') ?? ''
   if (!/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(type)) {
-    throw problem(
-      'unsupported_media_type',
-      { nl: 'Verkeerd formaat', en: 'Unsupported media type' },
-      {
-        nl: `Stuur JSON met Content-Type: application/json (niet "${type || 'leeg'}").`,
-        en: `Send JSON with Content-Type: application/json (not "${type || 'empty'}").`,
-      },
-    )
+    throw unsupportedMediaType(PROBLEM.notJsonContentType(type))
   }
 }
 
