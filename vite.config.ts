@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
+import { BaseSequencer, type TestSpecification } from 'vitest/node'
 
 /** Integration files that start the service as a process or load the real province: minutes. */
 const SLOW = [
@@ -9,7 +10,31 @@ const SLOW = [
   'tests/integration/population.test.ts',
   'tests/integration/pgrouting.test.ts',
   'tests/integration/availability.test.ts',
+  'tests/integration/data-download.test.ts',
+  'tests/integration/areas.test.ts',
+  'tests/integration/coverage.test.ts',
 ]
+
+/** The order the projects' files start in: the long ones first, so no long file starts last. */
+const PROJECT_ORDER = ['slow', 'e2e', 'integration', 'unit']
+
+/**
+ * Vitest's own order runs one project after the other and, on a first run without timings,
+ * larger files first. Here all projects share the workers and the long projects go first
+ * (longest-first keeps two workers busy to the end); with timings from an earlier run, longer
+ * files first within a project.
+ */
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files)
+    const rank = (f: TestSpecification) => {
+      const i = PROJECT_ORDER.indexOf(f.project.name)
+      return i < 0 ? PROJECT_ORDER.length : i
+    }
+    // A stable sort: within a project, Vitest's own order (timings, else size) stays.
+    return sorted.sort((a, b) => rank(a) - rank(b))
+  }
+}
 
 // One config for the web build (Vite) and the test runner (Vitest).
 export default defineConfig({
@@ -25,6 +50,7 @@ export default defineConfig({
     // Two files at a time even on a 2-core machine: most of an integration or browser file's
     // time is spent waiting on Chromium, a database or a child process.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    sequence: { sequencer: LongestFirst },
     // `npx vitest run --project unit` (or integration, slow, e2e) runs one of them.
     projects: [
       {
