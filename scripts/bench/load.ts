@@ -569,7 +569,7 @@ async function tileWorkload(base: string, url: string): Promise<TileResults> {
       tiles: string[]
     }
     const template = tilejson.tiles[0] ?? ''
-    const version = new URL(template.replace(/[{}]/g, '')).searchParams.get('v') ?? ''
+    const version = new URL(template.replace(/[{}]/g, ''), base).searchParams.get('v') ?? ''
     if (!version) throw new Error(`no version in the TileJSON: ${template}`)
     const counts: Record<number, number> = {}
     const uncached: TileResults['uncached'] = {}
