@@ -9,7 +9,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const server = path.join(root, 'dist', 'api', 'server.js')
-const hasBuildTools = fs.existsSync(path.join(root, 'node_modules', 'esbuild'))
+// esbuild also comes with tsx (a runtime dependency); vite only with the dev dependencies.
+const hasBuildTools = ['esbuild', 'vite'].every((p) =>
+  fs.existsSync(path.join(root, 'node_modules', p)),
+)
 
 const { buildAll, staleParts } = await import('./build.mjs')
 if (hasBuildTools) {
