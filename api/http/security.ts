@@ -10,7 +10,7 @@ import { PROBLEM } from '../domain/messages.js'
  * runs its workers from blob: URLs and the PDOK basemap loads over https.
  */
 /** The Strict-Transport-Security value sent over HTTPS (a year, subdomains too). */
-export const HSTS = 'max-age=31536000; includeSubDomains'
+const HSTS = 'max-age=31536000; includeSubDomains'
 
 export function securityHeaders(trustProxy: boolean): MiddlewareHandler<AppEnv> {
   const headers = secureHeaders({

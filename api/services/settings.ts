@@ -57,7 +57,6 @@ async function writeSettings(
 /** Settings read at most every `ttlMs` per instance; a change through this instance shows at once. */
 export function settingsCache(db: Database, ttlMs: number) {
   let cached: { at: number; value: Promise<Settings> } | undefined
-  let settled: { at: number; value: Settings } | undefined
   return {
     get: (): Promise<Settings> => {
       const now = Date.now()
@@ -65,23 +64,15 @@ export function settingsCache(db: Database, ttlMs: number) {
         const value = getSettings(db)
         const entry = { at: now, value }
         cached = entry
-        value.then(
-          (read) => {
-            if (cached === entry) settled = { at: now, value: read }
-          },
-          () => {
-            if (cached === entry) cached = undefined
-          },
-        )
+        // A failed read is not kept: the next request tries again.
+        value.catch(() => {
+          if (cached === entry) cached = undefined
+        })
       }
       return cached.value
     },
-    /** The settings when a fresh read has completed, without waiting; otherwise undefined. */
-    current: (): Settings | undefined =>
-      settled && Date.now() - settled.at < ttlMs ? settled.value : undefined,
     invalidate: () => {
       cached = undefined
-      settled = undefined
     },
   }
 }
