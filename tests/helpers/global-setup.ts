@@ -14,9 +14,12 @@ declare module 'vitest' {
   }
 }
 
-/** The template database of one Vitest project (each project sets up its own, in parallel). */
+/**
+ * The template database of one Vitest project (each project sets up its own, in parallel). The
+ * checkout's path is part of the name, so two checkouts can run their suites on one server.
+ */
 export const postgresTemplateDb = (project: string) =>
-  `buurtkaart_test_template_${project.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`
+  `buurtkaart_test_template_${createHash('sha256').update(projectRoot).digest('hex').slice(0, 8)}_${project.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`
 
 /** A migrated PGlite data directory, built once per set of migrations and copied per test file. */
 async function pgliteTemplate(project: string): Promise<string> {
