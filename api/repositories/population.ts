@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { sql } from 'kysely'
 import type { AreaLevel } from '../domain/areas.js'
 import type { Surface, SurfaceResolution } from '../domain/surface.js'
@@ -273,32 +274,98 @@ export async function loadControls(db: Executor): Promise<Control[]> {
   }))
 }
 
-/** One stored resolution: the cells, and the portions with their area codes. */
-export async function loadSurface(db: Executor, res: SurfaceResolution) {
-  const cells = await db
-    .selectFrom('population_cells')
-    .select(['cell', 'inhabitants', 'lon', 'lat', 'x', 'y'])
-    .where('res', '=', res)
-    .orderBy('cell')
-    .execute()
-  const portions = await db
-    .selectFrom('population_portions')
-    .select([
-      'cell',
-      'unit_code',
-      'inhabitants',
-      'gemeente_code',
-      'wijk_code',
-      'buurt_code',
-      'pc4_code',
-    ])
-    .where('res', '=', res)
-    .orderBy('cell')
-    .orderBy('unit_code')
-    .orderBy('pc4_code')
-    .execute()
-  return {
-    cells: cells.map((c) => ({ ...c, inhabitants: Number(c.inhabitants) })),
-    portions: portions.map((p) => ({ ...p, inhabitants: Number(p.inhabitants) })),
+/** One stored resolution as columns: the cells in H3 order, and the portions with their codes. */
+export interface SurfaceColumns {
+  readonly cells: {
+    readonly cell: string[]
+    readonly inhabitants: Float64Array
+    readonly lon: Float64Array
+    readonly lat: Float64Array
+    readonly x: Float64Array
+    readonly y: Float64Array
   }
+  /** Ordered by cell, unit and PC4; a missing code is null. */
+  readonly portions: {
+    readonly cell: string[]
+    readonly unit: string[]
+    readonly gemeente: (string | null)[]
+    readonly wijk: (string | null)[]
+    readonly buurt: (string | null)[]
+    readonly pc4: (string | null)[]
+    readonly inhabitants: Float64Array
+  }
+}
+
+/** Separates the values of one text column (ASCII unit separator: in no code or H3 index). */
+const SEP = '\u001f'
+
+/**
+ * Loads one resolution column by column, one row per table: numbers as packed big-endian
+ * float8 (`float8send`), codes as one separated text. Reading 115,000 cells and 120,000 portions
+ * as row objects took 2.7 s on PGlite (parsing rows, not the query); as columns it is a fraction
+ * of that, and the service answers its first requests sooner after a start.
+ */
+export async function loadSurface(db: Executor, res: SurfaceResolution): Promise<SurfaceColumns> {
+  const packed = (column: string, order: string) =>
+    sql`string_agg(float8send(${sql.ref(column)}), ''::bytea order by ${sql.raw(order)})`
+  const text = (column: string, order: string) =>
+    sql`coalesce(string_agg(coalesce(${sql.ref(column)}, ''), chr(31) order by ${sql.raw(order)}), '')`
+  const cellOrder = 'cell'
+  const cells = await sql<
+    Record<'cell', string> & Record<'inhabitants' | 'lon' | 'lat' | 'x' | 'y', Uint8Array | null>
+  >`
+    select ${text('cell', cellOrder)} as cell, ${packed('inhabitants', cellOrder)} as inhabitants,
+      ${packed('lon', cellOrder)} as lon, ${packed('lat', cellOrder)} as lat,
+      ${packed('x', cellOrder)} as x, ${packed('y', cellOrder)} as y
+    from population_cells where res = ${res}`.execute(db)
+  // PGlite runs a statement on this thread: requests that arrived meanwhile go before the next.
+  await nextTurn()
+  const portionOrder = 'cell, unit_code, pc4_code'
+  const portions = await sql<
+    Record<'cell' | 'unit' | 'gemeente' | 'wijk' | 'buurt' | 'pc4', string> & {
+      inhabitants: Uint8Array | null
+    }
+  >`
+    select ${text('cell', portionOrder)} as cell, ${text('unit_code', portionOrder)} as unit,
+      ${text('gemeente_code', portionOrder)} as gemeente, ${text('wijk_code', portionOrder)} as wijk,
+      ${text('buurt_code', portionOrder)} as buurt, ${text('pc4_code', portionOrder)} as pc4,
+      ${packed('inhabitants', portionOrder)} as inhabitants
+    from population_portions where res = ${res}`.execute(db)
+  const c = cells.rows[0]
+  const p = portions.rows[0]
+  const cellInhabitants = unpackFloats(c?.inhabitants)
+  const portionInhabitants = unpackFloats(p?.inhabitants)
+  // A column of n values has n - 1 separators (one empty code is '' too, so count, not test).
+  const codes = (joined: string | undefined, n: number) =>
+    n === 0 ? [] : (joined ?? '').split(SEP)
+  const orNull = (values: string[]) => values.map((code) => (code === '' ? null : code))
+  const m = portionInhabitants.length
+  return {
+    cells: {
+      cell: codes(c?.cell, cellInhabitants.length),
+      inhabitants: cellInhabitants,
+      lon: unpackFloats(c?.lon),
+      lat: unpackFloats(c?.lat),
+      x: unpackFloats(c?.x),
+      y: unpackFloats(c?.y),
+    },
+    portions: {
+      cell: codes(p?.cell, m),
+      unit: codes(p?.unit, m),
+      gemeente: orNull(codes(p?.gemeente, m)),
+      wijk: orNull(codes(p?.wijk, m)),
+      buurt: orNull(codes(p?.buurt, m)),
+      pc4: orNull(codes(p?.pc4, m)),
+      inhabitants: portionInhabitants,
+    },
+  }
+}
+
+/** float8send's big-endian doubles, one after the other (a Buffer on pg, a Uint8Array on PGlite). */
+function unpackFloats(bytes: Uint8Array | null | undefined): Float64Array {
+  if (!bytes) return new Float64Array(0)
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const out = new Float64Array(bytes.byteLength / 8)
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(i * 8)
+  return out
 }

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { cellToParent, latLngToCell } from 'h3-js'
 import type { AreaLevel } from '../domain/areas.js'
 import { coverage, type Selection } from '../domain/coverage.js'
@@ -13,6 +14,7 @@ import {
   dataVersion,
   loadControls,
   loadSurface,
+  type SurfaceColumns,
   surfaceMeta,
   type Control,
   type DataVersion,
@@ -118,21 +120,22 @@ function toPoints(lon: number[], lat: number[]): Points {
   return { x, y, lon: Float64Array.from(lon), lat: Float64Array.from(lat) }
 }
 
-/** Builds the in-memory surface of one resolution from its stored rows and control totals. */
+/** Builds the in-memory surface of one resolution from its stored columns and control totals. */
 export function buildSurface(
   res: SurfaceResolution,
-  rows: Awaited<ReturnType<typeof loadSurface>>,
+  rows: SurfaceColumns,
   meta: SurfaceMeta,
   controls: readonly Control[],
 ): LoadedSurface {
-  const index = new Map(rows.cells.map((c, i) => [c.cell, i]))
-  const n = rows.cells.length
+  const { cells: stored, portions: parts } = rows
+  const index = new Map(stored.cell.map((cell, i) => [cell, i]))
+  const n = stored.cell.length
   // In shared memory: the compute threads read the surface without a copy per task.
   const points: Points = {
-    x: shared(Float64Array.from(rows.cells, (c) => c.x)),
-    y: shared(Float64Array.from(rows.cells, (c) => c.y)),
-    lon: shared(Float64Array.from(rows.cells, (c) => c.lon)),
-    lat: shared(Float64Array.from(rows.cells, (c) => c.lat)),
+    x: shared(stored.x),
+    y: shared(stored.y),
+    lon: shared(stored.lon),
+    lat: shared(stored.lat),
   }
   const wijk: (string | null)[] = new Array<string | null>(n).fill(null)
   const buurt: (string | null)[] = new Array<string | null>(n).fill(null)
@@ -146,38 +149,6 @@ export function buildSurface(
     if (!g) groups.set(code, (g = new Map<number, number>()))
     g.set(cell, (g.get(cell) ?? 0) + inhabitants)
   }
-  // Per cell, the inhabitants of each unit and PC4 in it, to name the cell by its largest.
-  const perUnit = new Map<string, number>()
-  const perPc4 = new Map<string, number>()
-  for (const p of rows.portions) {
-    const c = index.get(p.cell)
-    if (c === undefined) continue
-    for (const code of [p.gemeente_code, p.wijk_code, p.buurt_code, p.pc4_code, 'province'])
-      add(code, c, p.inhabitants)
-    if (
-      p.unit_code !== p.wijk_code &&
-      p.unit_code !== p.buurt_code &&
-      p.unit_code !== p.gemeente_code
-    )
-      add(p.unit_code, c, p.inhabitants)
-    const unitKey = `${c}|${p.unit_code}`
-    const u = (perUnit.get(unitKey) ?? 0) + p.inhabitants
-    perUnit.set(unitKey, u)
-    if (u > (largest[c] as number)) {
-      largest[c] = u
-      wijk[c] = p.wijk_code
-      buurt[c] = p.buurt_code
-    }
-    if (p.pc4_code) {
-      const pcKey = `${c}|${p.pc4_code}`
-      const v = (perPc4.get(pcKey) ?? 0) + p.inhabitants
-      perPc4.set(pcKey, v)
-      if (v > (largestPc4[c] as number)) {
-        largestPc4[c] = v
-        pc4[c] = p.pc4_code
-      }
-    }
-  }
   const codeIndex = new Map<string, number>()
   const codes: string[] = []
   const indexOf = (code: string) => {
@@ -189,12 +160,55 @@ export function buildSurface(
     }
     return i
   }
-  const kept = rows.portions.filter((p) => index.has(p.cell))
+  // The portions of stored cells, as indices (a portion of a cell not stored is left out).
+  const kept = {
+    cell: [] as number[],
+    unit: [] as number[],
+    pc4: [] as number[],
+    inhabitants: [] as number[],
+  }
+  // Per cell, the inhabitants of each unit and PC4 in it, to name the cell by its largest.
+  const perUnit = new Map<string, number>()
+  const perPc4 = new Map<string, number>()
+  for (let i = 0; i < parts.cell.length; i++) {
+    const c = index.get(parts.cell[i] as string)
+    if (c === undefined) continue
+    const unit = parts.unit[i] as string
+    const gemeenteCode = parts.gemeente[i] ?? null
+    const wijkCode = parts.wijk[i] ?? null
+    const buurtCode = parts.buurt[i] ?? null
+    const pc4Code = parts.pc4[i] ?? null
+    const inhabitants = parts.inhabitants[i] as number
+    for (const code of [gemeenteCode, wijkCode, buurtCode, pc4Code, 'province'])
+      add(code, c, inhabitants)
+    if (unit !== wijkCode && unit !== buurtCode && unit !== gemeenteCode) add(unit, c, inhabitants)
+    const unitKey = `${c}|${unit}`
+    const u = (perUnit.get(unitKey) ?? 0) + inhabitants
+    perUnit.set(unitKey, u)
+    if (u > (largest[c] as number)) {
+      largest[c] = u
+      wijk[c] = wijkCode
+      buurt[c] = buurtCode
+    }
+    if (pc4Code) {
+      const pcKey = `${c}|${pc4Code}`
+      const v = (perPc4.get(pcKey) ?? 0) + inhabitants
+      perPc4.set(pcKey, v)
+      if (v > (largestPc4[c] as number)) {
+        largestPc4[c] = v
+        pc4[c] = pc4Code
+      }
+    }
+    kept.cell.push(c)
+    kept.unit.push(indexOf(unit))
+    kept.pc4.push(pc4Code ? indexOf(pc4Code) : -1)
+    kept.inhabitants.push(inhabitants)
+  }
   const portions = {
-    cell: Int32Array.from(kept, (p) => index.get(p.cell) as number),
-    unit: Int32Array.from(kept, (p) => indexOf(p.unit_code)),
-    pc4: Int32Array.from(kept, (p) => (p.pc4_code ? indexOf(p.pc4_code) : -1)),
-    inhabitants: Float64Array.from(kept, (p) => p.inhabitants),
+    cell: Int32Array.from(kept.cell),
+    unit: Int32Array.from(kept.unit),
+    pc4: Int32Array.from(kept.pc4),
+    inhabitants: Float64Array.from(kept.inhabitants),
     codes,
   }
   const byCode = new Map(controls.map((c) => [c.code, c]))
@@ -229,8 +243,8 @@ export function buildSurface(
   }
   return {
     res,
-    cells: rows.cells.map((c) => c.cell),
-    inhabitants: shared(Float64Array.from(rows.cells, (c) => c.inhabitants)),
+    cells: stored.cell,
+    inhabitants: shared(stored.inhabitants),
     points,
     wijk,
     buurt,
@@ -332,7 +346,11 @@ export function createAnalysis(deps: AnalysisDeps) {
       loaded = (async () => {
         const meta = await surfaceMeta(deps.db)
         if (!meta || meta.inhabitants === 0) throw noSurface()
-        return buildSurface(res, await loadSurface(deps.db, res), meta, await loadControls(deps.db))
+        const columns = await loadSurface(deps.db, res)
+        const controls = await loadControls(deps.db)
+        // Requests that arrived during the load (on PGlite it holds this thread) go first.
+        await nextTurn()
+        return buildSurface(res, columns, meta, controls)
       })()
       surfaces.set(key, loaded)
       loaded.catch(() => surfaces.delete(key))
@@ -512,8 +530,14 @@ export function createAnalysis(deps: AnalysisDeps) {
 
     /** Loads the surface of a resolution and the places ahead of the first request. */
     async warm(res: SurfaceResolution): Promise<void> {
+      // One part after the other, each giving waiting requests their turn: a service that just
+      // started answers while it loads (the figures themselves wait for the parts they need).
       const version = await dataVersion(deps.db)
-      await Promise.all([surfaceFor(res, version), placesFor(version), areas(version)])
+      await surfaceFor(res, version)
+      await nextTurn()
+      await placesFor(version)
+      await nextTurn()
+      await areas(version)
     },
 
     async area(code: string): Promise<AreaRef | undefined> {
