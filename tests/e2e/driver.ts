@@ -23,18 +23,15 @@ import {
 } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest'
 import { projectRoot } from '../../api/config.js'
-import { systemClock } from '../../api/domain/clock.js'
 import { createApp } from '../../api/http/app.js'
 import { listen } from '../../api/http/listen.js'
 import { SEED_FILE } from '../../api/seed-file.js'
 import { seedIfEmpty } from '../../api/services/seed.js'
 import { createUser } from '../../api/services/users.js'
 import {
-  type REAL_AREAS,
   type SuiteOptions,
   type TestContext,
   describeBackends,
-  loadRealAreas,
   TEST_CONFIG,
   testSchemas,
 } from '../helpers/backends.js'
@@ -138,27 +135,25 @@ export async function createUsers(ctx: TestContext): Promise<void> {
 }
 
 /**
- * A suite's one-time set-up of the loaded state most tests look at: the real CBS areas named, the
- * seed register (16 places) and the test accounts.
+ * A suite's one-time set-up of the loaded state most tests look at: the seed register (16 places)
+ * and the test accounts, on a database that starts with real CBS areas (see `areas`).
  */
-export function seeded(areas: readonly (keyof typeof REAL_AREAS)[]) {
-  return async (ctx: TestContext): Promise<void> => {
-    await loadRealAreas(ctx.handle, systemClock, areas)
-    await seedIfEmpty(
-      { db: ctx.handle.db, clock: ctx.clock, schemas: testSchemas },
-      fs.readFileSync(SEED_FILE, 'utf8'),
-    )
-    await createUsers(ctx)
-  }
+async function seeded(ctx: TestContext): Promise<void> {
+  await seedIfEmpty(
+    { db: ctx.handle.db, clock: ctx.clock, schemas: testSchemas },
+    fs.readFileSync(SEED_FILE, 'utf8'),
+  )
+  await createUsers(ctx)
 }
 
 /** The state most tests start from: Lelystad and the other gemeenten, and the seed register. */
-export const GEMEENTEN: SuiteOptions = { reset: 'none', setup: seeded(['gemeenten']) }
+export const GEMEENTEN: SuiteOptions = { reset: 'none', areas: 'gemeenten', setup: seeded }
 
 /** The same with the wijken, for the layers and figures within a gemeente. */
 export const GEMEENTEN_AND_WIJKEN: SuiteOptions = {
   reset: 'none',
-  setup: seeded(['gemeenten', 'wijken']),
+  areas: 'gemeenten+wijken',
+  setup: seeded,
 }
 
 /** A feature's browser tests, and the state (one of the above, or its own) they start from. */

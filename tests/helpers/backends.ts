@@ -13,6 +13,13 @@ import type { Clock } from '../../api/domain/clock.js'
 import { createAuth } from '../../api/services/auth.js'
 import { createUser } from '../../api/services/users.js'
 import type { Role } from '../../api/domain/roles.js'
+import {
+  AREA_SETS,
+  needsSharedData,
+  REAL_AREAS,
+  requireSharedData,
+  type AreaSet,
+} from './real-data.js'
 
 export const TEST_CONFIG = {
   regionBbox: DEFAULT_REGION_BBOX,
@@ -62,11 +69,27 @@ export function backends(): Backend[] {
  */
 export async function openTestDatabase(
   backend: Backend,
-  options: { fill?: (handle: DatabaseHandle) => Promise<void>; readOnly?: boolean } = {},
+  options: {
+    fill?: (handle: DatabaseHandle) => Promise<void>
+    readOnly?: boolean
+    /** Start with these real CBS areas loaded (see AREA_SETS), as loadRealAreas would. */
+    areas?: AreaSet | undefined
+  } = {},
 ): Promise<{ handle: DatabaseHandle; dispose: () => Promise<void> }> {
+  const areas = options.areas
+  const withAreas = <T>(templates: Partial<Record<AreaSet, T>>, empty: T): T => {
+    if (!areas) return empty
+    const template = templates[areas]
+    if (template !== undefined) return template
+    // Without shared/data: a test that needs it fails in CI (and here says what is missing).
+    for (const name of AREA_SETS[areas]) requireSharedData(REAL_AREAS[name][0])
+    throw new Error(`no template with the real areas ${areas}: restart the test run`)
+  }
   if (backend === 'pglite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-test-'))
-    fs.cpSync(inject('pgliteTemplate'), dir, { recursive: true })
+    fs.cpSync(withAreas(inject('pgliteAreaTemplates'), inject('pgliteTemplate')), dir, {
+      recursive: true,
+    })
     const handle = await openDatabase({ dataDir: dir })
     await options.fill?.(handle)
     // PGlite has one session: a session setting holds for every later statement.
@@ -79,8 +102,9 @@ export async function openTestDatabase(
       },
     }
   }
-  const templateUrl = inject('postgresTemplateUrl')
-  if (!templateUrl) throw new Error('no PostgreSQL template')
+  const emptyUrl = inject('postgresTemplateUrl')
+  if (!emptyUrl) throw new Error('no PostgreSQL template')
+  const templateUrl = withAreas(inject('postgresAreaTemplateUrls'), emptyUrl)
   const name = `buurtkaart_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`
   const admin = await openDatabase({
     databaseUrl: templateUrl.replace(/\/[^/]*$/, '/postgres'),
@@ -232,7 +256,9 @@ export const DATA_TABLES = [
  * A result that differs between the backends is a bug.
  */
 export interface SuiteOptions {
-  /** Runs once per backend after the database opens (e.g. load the real areas). */
+  /** The real CBS areas the database starts with (from a template made once per run). */
+  readonly areas?: AreaSet | undefined
+  /** Runs once per backend after the database opens (e.g. add the places the tests read). */
   readonly setup?: (ctx: TestContext) => Promise<void>
   /** Runs before each test, after the reset (e.g. add the places every test starts from). */
   readonly beforeEachHook?: (ctx: TestContext) => Promise<void>
@@ -252,7 +278,7 @@ export function describeBackends(
     let dispose: (() => Promise<void>) | undefined
     let forget = () => {}
     beforeAll(async () => {
-      const opened = await openTestDatabase(backend)
+      const opened = await openTestDatabase(backend, { areas: options.areas })
       dispose = opened.dispose
       const clock = steppingClock()
       const app = createApp({
@@ -281,8 +307,11 @@ export function describeBackends(
     })
     beforeAll(async () => {
       if (ctx) {
-        await resetDatabase(ctx.handle)
-        forget()
+        // A database just made from a template with areas holds only them: nothing to empty.
+        if (!options.areas) {
+          await resetDatabase(ctx.handle)
+          forget()
+        }
         await options.setup?.(ctx)
       }
     })
@@ -349,67 +378,17 @@ export function assetBody(
   }
 }
 
-/** shared/data beside the project. In CI a test that needs it fails when it is missing. */
-export const SHARED_DATA = path.resolve(
-  process.env.BUURTKAART_SHARED_DATA ??
-    path.join(import.meta.dirname, '..', '..', '..', 'shared', 'data'),
-)
+/** `set` where shared/data is there (always in CI), else none: such tests skip without it. */
+export const realAreasIfShared = (set: AreaSet): AreaSet | undefined =>
+  needsSharedData() ? set : undefined
 
-export function requireSharedData(file: string): string {
-  const full = path.join(SHARED_DATA, file)
-  if (!fs.existsSync(full)) {
-    throw new Error(
-      `Real data file missing: ${full}. Put shared/data beside the project (or set BUURTKAART_SHARED_DATA).`,
-    )
-  }
-  return full
-}
-
-/** True when the real data is there; outside CI a test that needs it is skipped without it. */
-export function needsSharedData(): boolean {
-  return Boolean(process.env.CI) || fs.existsSync(SHARED_DATA)
-}
-
-/** The real CBS files in shared/data, with the year of their inhabitant counts. */
-export const REAL_AREAS = {
-  gemeenten: ['flevoland_gemeenten_2022.geojson', 2022],
-  wijken: ['flevoland_wijken_2022.geojson', 2022],
-  pc4: ['flevoland_pc4_2020geom_pop2021.geojson', 2021],
-} as const
-
-/** The CBS key figures 2024 (counts by gemeente and wijk code) in shared/data. */
-export const REAL_COUNTS_2024 = 'flevoland_kwb2024_gemeenten_wijken_population.csv'
-
-/**
- * Loads real CBS files from shared/data in one import (one surface rebuild); `counts2024` adds
- * the 2024 key figures, as the README's example does.
- */
-export async function loadRealAreas(
-  handle: DatabaseHandle,
-  clock: Clock,
-  names: readonly (keyof typeof REAL_AREAS)[],
-  options: { counts2024?: boolean } = {},
-) {
-  const { importAreas } = await import('../../api/services/areas.js')
-  return importAreas(
-    { db: handle.db, clock },
-    names.map((name) => {
-      const [file, year] = REAL_AREAS[name]
-      return {
-        collection: JSON.parse(fs.readFileSync(requireSharedData(file), 'utf8')) as unknown,
-        year,
-        source: `CBS / Kadaster (${file})`,
-      }
-    }),
-    options.counts2024
-      ? [
-          {
-            text: fs.readFileSync(requireSharedData(REAL_COUNTS_2024), 'utf8'),
-            year: 2024,
-            source: `CBS (${REAL_COUNTS_2024})`,
-            name: REAL_COUNTS_2024,
-          },
-        ]
-      : [],
-  )
-}
+export {
+  AREA_SETS,
+  type AreaSet,
+  loadRealAreas,
+  needsSharedData,
+  REAL_AREAS,
+  REAL_COUNTS_2024,
+  requireSharedData,
+  SHARED_DATA,
+} from './real-data.js'

@@ -8,9 +8,9 @@ import {
   assetBody,
   call,
   describeBackends,
-  loadRealAreas,
   needsSharedData,
   TEST_CONFIG,
+  realAreasIfShared,
 } from '../helpers/backends.js'
 
 /** Heavy: every populated cell of the province at resolution 10 weighed as a site. */
@@ -132,9 +132,9 @@ describeBackends(
   },
   {
     reset: 'none',
+    areas: realAreasIfShared('gemeenten+wijken'),
     setup: async (c) => {
       if (!needsSharedData()) return
-      await loadRealAreas(c.handle, c.clock, ['gemeenten', 'wijken'])
       await call(c.app, 'POST', '/api/assets', assetBody({ name: 'Buurthuis' }, [5.4714, 52.5185]))
     },
   },

@@ -2,13 +2,12 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
-import { systemClock } from '../../api/domain/clock.js'
 import {
   assetBody,
   call,
   describeBackends,
-  loadRealAreas,
   needsSharedData,
+  realAreasIfShared,
 } from '../helpers/backends.js'
 
 /** A reproducible spread of meeting places over Flevoland (LCG, fixed seed). */
@@ -335,8 +334,6 @@ describeBackends(
   },
   {
     reset: 'assets',
-    setup: async (ctx) => {
-      if (needsSharedData()) await loadRealAreas(ctx.handle, systemClock, ['gemeenten', 'wijken'])
-    },
+    areas: realAreasIfShared('gemeenten+wijken'),
   },
 )

@@ -3,10 +3,9 @@ import {
   assetBody,
   call,
   describeBackends,
-  loadRealAreas,
-  needsSharedData,
   requireSharedData,
   type TestContext,
+  realAreasIfShared,
 } from '../helpers/backends.js'
 import { importOsmFile, loadSyntheticDelftAreas, NL } from '../helpers/osm.js'
 
@@ -187,10 +186,7 @@ describeBackends(
   },
   {
     reset: 'assets',
-    setup: async (c) => {
-      if (!needsSharedData()) return
-      await loadRealAreas(c.handle, c.clock, ['gemeenten', 'wijken'])
-    },
+    areas: realAreasIfShared('gemeenten+wijken'),
     beforeEachHook: async (c) => {
       for (const [i, p] of spread(12, [5.4, 52.47, 5.55, 52.55], 5).entries()) {
         await call(c.app, 'POST', '/api/assets', assetBody({ name: `Buurthuis ${i}` }, p))

@@ -3,8 +3,8 @@ import {
   assetBody,
   call,
   describeBackends,
-  loadRealAreas,
   needsSharedData,
+  realAreasIfShared,
 } from '../helpers/backends.js'
 
 /** Meeting places in and around Lelystad (fixed points). */
@@ -157,9 +157,9 @@ describeBackends(
   },
   {
     reset: 'none',
+    areas: realAreasIfShared('gemeenten+wijken'),
     setup: async (c) => {
       if (!needsSharedData()) return
-      await loadRealAreas(c.handle, c.clock, ['gemeenten', 'wijken'])
       for (const [i, p] of PLACES.entries()) {
         await call(c.app, 'POST', '/api/assets', assetBody({ name: `Buurthuis ${i}` }, p))
       }

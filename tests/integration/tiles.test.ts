@@ -39,6 +39,7 @@ import {
   loadRealAreas,
   needsSharedData,
   TEST_CONFIG,
+  realAreasIfShared,
 } from '../helpers/backends.js'
 
 /** One decoded feature: its properties and geometry in tile units. */
@@ -701,9 +702,7 @@ describeBackends(
   },
   {
     reset: 'assets',
-    setup: async (ctx) => {
-      if (needsSharedData()) await loadRealAreas(ctx.handle, systemClock, ['gemeenten', 'wijken'])
-    },
+    areas: realAreasIfShared('gemeenten+wijken'),
   },
 )
 
