@@ -1,4 +1,6 @@
-import { bbox as turfBbox, bboxClip, polygon as turfPolygon } from '@turf/turf'
+import { bbox as turfBbox } from '@turf/bbox'
+import { bboxClip } from '@turf/bbox-clip'
+import { polygon as turfPolygon } from '@turf/helpers'
 import {
   cellArea,
   cellToBoundary,

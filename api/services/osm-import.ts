@@ -1,4 +1,5 @@
-import { pointOnFeature, polygon as turfPolygon, lineString as turfLine } from '@turf/turf'
+import { lineString as turfLine, polygon as turfPolygon } from '@turf/helpers'
+import { pointOnFeature } from '@turf/point-on-feature'
 import type { AssetSchemas } from '../domain/asset.js'
 import { conflict, invalidInput } from '../domain/errors.js'
 import { FIELD, PROBLEM } from '../domain/messages.js'

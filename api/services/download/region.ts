@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { mkdir, readFile } from 'node:fs/promises'
-import { bbox as turfBbox } from '@turf/turf'
+import { bbox as turfBbox } from '@turf/bbox'
 import type { AssetSchemas } from '../../domain/asset.js'
 import { DomainError, invalidParameter, serviceUnavailable } from '../../domain/errors.js'
 import { PROBLEM, REASON, type Bilingual } from '../../domain/messages.js'

@@ -1,4 +1,4 @@
-import { booleanPointInPolygon } from '@turf/turf'
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon'
 import { api, ApiError, type Coverage, type FeatureCollection } from '../api-client/index.js'
 import { locale, t } from '../i18n/index.js'
 import type { createMap } from '../map/index.js'

@@ -1,4 +1,4 @@
-import { bbox as turfBbox } from '@turf/turf'
+import { bbox as turfBbox } from '@turf/bbox'
 import { cellToBoundary } from 'h3-js'
 import {
   Map as MapLibreMap,
