@@ -1,9 +1,8 @@
 import fs from 'node:fs'
-import { PGlite } from '@electric-sql/pglite'
-import { postgis } from '@electric-sql/pglite-postgis'
+import type { PGlite } from '@electric-sql/pglite'
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
 import { Migrator } from 'kysely/migration'
-import pg from 'pg'
+import type pg from 'pg'
 import type { DB, Database } from './database.js'
 import { lockDataDir, type DataDirLock } from './lock.js'
 import { migrations } from './migrations/index.js'
@@ -39,8 +38,10 @@ export interface OpenOptions {
 
 /** Opens the database: the one place that knows PGlite from PostgreSQL. */
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  // Each driver is imported when it is used: a start on one backend loads nothing of the other.
   if (options.databaseUrl) {
-    const pool = postgresPool(options)
+    const { default: driver } = await import('pg')
+    const pool = postgresPool(driver, options)
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
     try {
       await sql`select 1`.execute(db)
@@ -67,6 +68,10 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   }
   let pg: PGlite
   try {
+    const [{ PGlite }, { postgis }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite-postgis'),
+    ])
     pg = await PGlite.create(dataDir, { extensions: { postgis } })
   } catch (e) {
     lock?.release()
@@ -88,10 +93,12 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 const INT8_OID = 20
 
 /** node-postgres's parsers, except int8 as a number (as PGlite gives it). */
-function typeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
-  if (oid === INT8_OID) return Number
-  const parse: unknown = pg.types.getTypeParser(oid, format === 'binary' ? 'binary' : 'text')
-  return parse as (value: string) => unknown
+function typeParser(driver: typeof pg) {
+  return (oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) => {
+    if (oid === INT8_OID) return Number
+    const parse: unknown = driver.types.getTypeParser(oid, format === 'binary' ? 'binary' : 'text')
+    return parse as (value: string) => unknown
+  }
 }
 
 /**
@@ -100,22 +107,22 @@ function typeParser(oid: number, format?: 'text' | 'binary'): (value: string) =>
  * a free connection. A broken connection leaves the pool (node-postgres drops a client that is no
  * longer queryable), so the first request after the outage reconnects.
  */
-function postgresPool(options: OpenOptions): pg.Pool {
+function postgresPool(driver: typeof pg, options: OpenOptions): pg.Pool {
   const connectTimeoutMs = (options.connectTimeoutS ?? 3) * 1000
   // node-postgres has one timeout for both waits; the pool's `Client` option is its documented
   // way to give new connections their own (shorter) connect timeout.
-  class Client extends pg.Client {
+  class Client extends driver.Client {
     constructor(config?: pg.ClientConfig) {
       super({ ...config, connectionTimeoutMillis: connectTimeoutMs })
     }
   }
-  const pool = new pg.Pool({
+  const pool = new driver.Pool({
     connectionString: options.databaseUrl,
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: options.acquireTimeoutMs ?? 15_000,
     Client,
     // int8 (counts, sums) as numbers, as PGlite returns them: one behaviour on both backends.
-    types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
+    types: { getTypeParser: typeParser(driver) as typeof pg.types.getTypeParser },
   })
   // A connection the server closes (a restart, an admin's pg_terminate_backend) is an event,
   // not a crash. Idle, the pool drops it; checked out (between a transaction's statements), the
