@@ -12,8 +12,9 @@
  * - Network distances (scripts/bench/network.ts): OSM import and graph load on the real extracts,
  *   one multi-source Dijkstra on synthetic province- and national-size graphs, against pgRouting.
  * - Load and tiles (scripts/bench/load.ts): the service as its own process under autocannon with
- *   100,000 generated assets, on PostgreSQL and PGlite. `npm run bench -- --only load` (or `--only availability`) runs just
- *   that section and prints it (BENCHMARKS.md is only written by the full run).
+ *   100,000 generated assets, on PostgreSQL and PGlite. `npm run bench -- --only load` (or
+ *   `availability`, `start`) runs just that section and prints it; with `--write` it also replaces
+ *   that section of BENCHMARKS.md, saying when and on what it was measured again.
  *
  * Results, machine info and ratios against the goals go to BENCHMARKS.md.
  */
@@ -47,7 +48,9 @@ const onlyAt = process.argv.indexOf('--only')
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined
 const sections = { load: benchLoad, availability: benchAvailability, start: benchStart }
 if (only !== undefined && only in sections) {
-  console.log(await sections[only as keyof typeof sections]())
+  const markdown = await sections[only as keyof typeof sections]()
+  console.log(markdown)
+  if (process.argv.includes('--write')) replaceSection(markdown)
   process.exit(0)
 } else if (only !== undefined && only !== 'engine') {
   throw new Error('--only takes one section: engine, load, availability or start')
@@ -410,3 +413,21 @@ ${availability}
 ${start}`
 fs.writeFileSync(path.join(projectRoot, 'BENCHMARKS.md'), report)
 console.log('Wrote BENCHMARKS.md')
+
+/** Replaces one section of BENCHMARKS.md (from its heading to the next) with a new run of it. */
+function replaceSection(markdown: string): void {
+  const file = path.join(projectRoot, 'BENCHMARKS.md')
+  const old = fs.readFileSync(file, 'utf8')
+  const heading = markdown.slice(0, markdown.indexOf('\n'))
+  const from = old.indexOf(heading)
+  if (from < 0) throw new Error(`BENCHMARKS.md has no section "${heading}": run the full bench`)
+  const next = old.indexOf('\n## ', from + heading.length)
+  const measured = `_Measured again on its own (\`npm run bench -- --only ${only} --write\`) on ${new Date()
+    .toISOString()
+    .slice(0, 10)}: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node.js ${
+    process.version
+  }, load average (1 min) when it started ${loadBefore.toFixed(2)}._\n`
+  const section = `${markdown.trimEnd()}\n\n${measured}`
+  fs.writeFileSync(file, old.slice(0, from) + section + (next < 0 ? '' : old.slice(next)))
+  console.log(`Wrote the section "${heading}" of BENCHMARKS.md`)
+}
