@@ -235,11 +235,22 @@ export function ogcRoutes(deps: {
 }) {
   const { features, clock } = deps
   const app = new OpenAPIHono<AppEnv>()
-  const root = `${deps.publicUrl ?? ''}${API_BASE}/ogc`
+  /**
+   * The service's address: BUURTKAART_PUBLIC_URL, else the request's own origin. Links are
+   * absolute because GDAL (3.6) resolves a root-relative href against the page's URL. An answer
+   * whose links come from the request's Host header is not stored by any cache (no-store), so a
+   * forged Host cannot be remembered and served to others.
+   */
+  const originOf = (c: Context) => {
+    if (deps.publicUrl) return deps.publicUrl
+    c.header('Cache-Control', 'no-store')
+    return new URL(c.req.url).origin
+  }
+  const rootOf = (c: Context) => `${originOf(c)}${API_BASE}/ogc`
 
   /** A page's self and alternate links, in JSON (`json` type) and HTML. */
-  const selfLinks = (path: string, json: string, html: boolean, query = ''): Link[] => {
-    const at = (f: string) => `${root}${path}?${query ? `${query}&` : ''}f=${f}`
+  const selfLinks = (c: Context, path: string, json: string, html: boolean, query = ''): Link[] => {
+    const at = (f: string) => `${rootOf(c)}${path}?${query ? `${query}&` : ''}f=${f}`
     return [
       { href: at(html ? 'html' : 'json'), rel: 'self', type: html ? HTML : json },
       { href: at(html ? 'json' : 'html'), rel: 'alternate', type: html ? json : HTML },
@@ -252,8 +263,8 @@ export function ogcRoutes(deps: {
     return collection
   }
 
-  function collectionJson(col: Collection) {
-    const base = `${root}/collections/${col.id}`
+  function collectionJson(c: Context, col: Collection) {
+    const base = `${rootOf(c)}/collections/${col.id}`
     return {
       id: col.id,
       title: col.title,
@@ -303,21 +314,26 @@ export function ogcRoutes(deps: {
       checkQuery(c, COMMON)
       const html = wantsHtml(c)
       const links: Link[] = [
-        ...selfLinks('', JSON_TYPE, html),
+        ...selfLinks(c, '', JSON_TYPE, html),
         {
-          href: `${deps.publicUrl ?? ''}${API_BASE}/openapi.json`,
+          href: `${originOf(c)}${API_BASE}/openapi.json`,
           rel: 'service-desc',
           type: OPENAPI,
           title: 'The API description (OpenAPI 3.1)',
         },
         {
-          href: `${root}/conformance?f=json`,
+          href: `${rootOf(c)}/conformance?f=json`,
           rel: 'conformance',
           type: JSON_TYPE,
           title: 'Conformance',
         },
-        { href: `${root}/collections?f=json`, rel: 'data', type: JSON_TYPE, title: 'Collections' },
-        { href: `${root}/collections?f=html`, rel: 'data', type: HTML, title: 'Collections' },
+        {
+          href: `${rootOf(c)}/collections?f=json`,
+          rel: 'data',
+          type: JSON_TYPE,
+          title: 'Collections',
+        },
+        { href: `${rootOf(c)}/collections?f=html`, rel: 'data', type: HTML, title: 'Collections' },
       ]
       if (html) return c.html(landingHtml(TITLE, DESCRIPTION, links))
       return c.json({ title: TITLE, description: DESCRIPTION, links }, 200)
@@ -343,7 +359,7 @@ export function ogcRoutes(deps: {
     (c) => {
       checkQuery(c, COMMON)
       if (wantsHtml(c))
-        return c.html(conformanceHtml(CONFORMANCE, selfLinks('/conformance', JSON_TYPE, true)))
+        return c.html(conformanceHtml(CONFORMANCE, selfLinks(c, '/conformance', JSON_TYPE, true)))
       return c.json({ conformsTo: [...CONFORMANCE] }, 200)
     },
   )
@@ -367,8 +383,8 @@ export function ogcRoutes(deps: {
     async (c) => {
       checkQuery(c, COMMON)
       const html = wantsHtml(c)
-      const list = (await features.collections()).map(collectionJson)
-      const links = selfLinks('/collections', JSON_TYPE, html)
+      const list = (await features.collections()).map((col) => collectionJson(c, col))
+      const links = selfLinks(c, '/collections', JSON_TYPE, html)
       if (html) return c.html(collectionsHtml(list.map(view), links))
       return c.json({ links, collections: list, crs: CRS_URIS }, 200)
     },
@@ -393,7 +409,7 @@ export function ogcRoutes(deps: {
     }),
     async (c) => {
       checkQuery(c, COMMON)
-      const col = collectionJson(await collectionOf(c.req.valid('param').collectionId))
+      const col = collectionJson(c, await collectionOf(c.req.valid('param').collectionId))
       if (wantsHtml(c)) return c.html(collectionHtml(view(col), col.links))
       return c.json(col, 200)
     },
@@ -435,10 +451,10 @@ export function ogcRoutes(deps: {
         return q.toString()
       }
       const path = `/collections/${col.id}/items`
-      const links: Link[] = [...selfLinks(path, GEOJSON, html, pageQuery(page.offset))]
+      const links: Link[] = [...selfLinks(c, path, GEOJSON, html, pageQuery(page.offset))]
       const pageLinks = (rel: 'next' | 'prev', offset: number) =>
         [GEOJSON, HTML].map((type) => ({
-          href: `${root}${path}?${pageQuery(offset) ? `${pageQuery(offset)}&` : ''}f=${type === HTML ? 'html' : 'json'}`,
+          href: `${rootOf(c)}${path}?${pageQuery(offset) ? `${pageQuery(offset)}&` : ''}f=${type === HTML ? 'html' : 'json'}`,
           rel,
           type,
         }))
@@ -447,7 +463,7 @@ export function ogcRoutes(deps: {
       }
       if (page.offset > 0) links.push(...pageLinks('prev', Math.max(0, page.offset - page.limit)))
       links.push({
-        href: `${root}/collections/${col.id}?f=json`,
+        href: `${rootOf(c)}/collections/${col.id}?f=json`,
         rel: 'collection',
         type: JSON_TYPE,
       })
@@ -458,7 +474,7 @@ export function ogcRoutes(deps: {
             col.title,
             result.features.map((f) => ({
               id: f.id,
-              href: `${root}${path}/${encodeURIComponent(f.id)}?f=html`,
+              href: `${rootOf(c)}${path}/${encodeURIComponent(f.id)}?f=html`,
               properties: f.properties,
             })),
             { matched: result.matched, returned: result.features.length },
@@ -516,8 +532,8 @@ export function ogcRoutes(deps: {
       const crsQuery = q.crs ? new URLSearchParams({ crs: q.crs }).toString() : ''
       const html = wantsHtml(c)
       const links: Link[] = [
-        ...selfLinks(path, GEOJSON, html, crsQuery),
-        { href: `${root}/collections/${col.id}?f=json`, rel: 'collection', type: JSON_TYPE },
+        ...selfLinks(c, path, GEOJSON, html, crsQuery),
+        { href: `${rootOf(c)}/collections/${col.id}?f=json`, rel: 'collection', type: JSON_TYPE },
       ]
       c.header('Content-Crs', `<${crs.uri}>`)
       if (html) {
