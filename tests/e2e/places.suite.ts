@@ -304,7 +304,9 @@ export const places = feature('places in Chromium', GEMEENTEN, (web) => {
     await page.screenshot({ path: web.shot('asset-tiles') })
 
     // A click on the cluster zooms in two levels, centred on it; the list follows the move.
-    const listAfterMove = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/assets')
+    const listAfterMove = page.waitForResponse(
+      (r) => new URL(r.url()).pathname === '/api/v1/assets',
+    )
     await page.mouse.click(MAP_MIDDLE_X, 450)
     await waitForZoom(page, z + 1.99)
     expect(await zoomOf(page)).toBeCloseTo(z + 2, 1)

@@ -85,7 +85,7 @@ describeBackends(
       const parsed = JSON.parse(out) as GeoJson
       return new Map(
         parsed.features.map((f) => [
-          String(f.properties.id ?? f.id),
+          (f.properties.id as string | undefined) ?? String(f.id),
           numbers(f.geometry.coordinates),
         ]),
       )
