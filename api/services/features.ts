@@ -147,7 +147,11 @@ export function createFeatures(deps: { db: Database; analysis: Analysis; clock: 
         0,
       )
       const f = result.figures
+      // The CBS count the figures are computed on (its control total), as /api/v1/coverage gives.
+      const control = result.surface.controls.get(area.code)
       return {
+        inhabitants: control ? control.official : area.inhabitants,
+        inhabitants_year: control ? control.year : area.inhabitants_year,
         inhabitants_within: people(f.inhabitantsWithin),
         coverage_share: f.share === null ? null : Number(f.share.toFixed(6)),
         mean_distance_m: f.meanDistanceM === null ? null : Number(f.meanDistanceM.toFixed(1)),
@@ -157,6 +161,8 @@ export function createFeatures(deps: { db: Database; analysis: Analysis; clock: 
     } catch (e) {
       if (e instanceof DomainError && e.code === 'conflict') {
         return {
+          inhabitants: area.inhabitants,
+          inhabitants_year: area.inhabitants_year,
           inhabitants_within: null,
           coverage_share: null,
           mean_distance_m: null,
