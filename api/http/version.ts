@@ -53,7 +53,8 @@ export function apiVersionHeader(): MiddlewareHandler {
 export function deprecatedAlias(): MiddlewareHandler {
   return async (c, next) => {
     await next()
-    const successor = versionedPath(c.req.path)
+    // The path as sent (percent-encoded), so the header holds only characters a header may.
+    const successor = versionedPath(new URL(c.req.url).pathname)
     if (!successor) return
     c.res.headers.set('Deprecation', `@${DEPRECATED_AT}`)
     c.res.headers.append('Link', `<${successor}>; rel="successor-version"`)

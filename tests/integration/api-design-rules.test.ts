@@ -90,6 +90,9 @@ describeBackends('NLGov API Design Rules', (ctx) => {
       '</api/v1/exports/assets.csv>; rel="successor-version"',
     )
     expect((await call(ctx().anon, 'GET', '/api/v1/exports/assets.csv')).status).toBe(200)
+    // The successor is the path as sent, percent-encoded (a header holds no control characters).
+    const odd = await call(ctx().anon, 'GET', '/api/areas/GM%20%0A')
+    expect(odd.headers.get('link')).toBe('</api/v1/areas/GM%20%0A>; rel="successor-version"')
     const current = await call(ctx().anon, 'GET', '/api/v1/assets?limit=1')
     expect(current.headers.get('deprecation')).toBeNull()
   })
