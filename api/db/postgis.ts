@@ -36,6 +36,36 @@ export function asGeoJson(column: string, decimals = 7): RawBuilder<string> {
   return sql<string>`ST_AsGeoJSON(${sql.ref(column)}, ${sql.lit(decimals)})`
 }
 
+/**
+ * A geometry (stored in EPSG:4326) as GeoJSON text in another system, reprojected by PostGIS
+ * (ST_Transform, PROJ). `latFirst` swaps the axes for a system whose first axis is latitude
+ * (EPSG:4258), as OGC API Features Part 2 asks; GeoJSON of CRS84 and RD New stays x, y.
+ */
+export function asGeoJsonIn(
+  geometry: RawBuilder<GeometryValue>,
+  crs: { srid: number; latFirst: boolean; decimals: number },
+): RawBuilder<string> {
+  const moved = crs.srid === 4326 ? geometry : sql`ST_Transform(${geometry}, ${sql.lit(crs.srid)})`
+  const axes = crs.latFirst ? sql`ST_FlipCoordinates(${moved})` : moved
+  return sql<string>`ST_AsGeoJSON(${axes}, ${sql.lit(crs.decimals)})`
+}
+
+/** A geometry column, for the helpers that take an expression. */
+export function column(name: string): RawBuilder<GeometryValue> {
+  return sql<GeometryValue>`${sql.ref(name)}`
+}
+
+/** An x/y box in `srid` as a polygon in EPSG:4326 (its outline's reprojection, densified). */
+export function boxIn4326(
+  [minX, minY, maxX, maxY]: readonly [number, number, number, number],
+  srid: number,
+): RawBuilder<GeometryValue> {
+  const box = sql`ST_MakeEnvelope(${minX}::float8, ${minY}::float8, ${maxX}::float8, ${maxY}::float8, ${sql.lit(srid)})`
+  return srid === 4326
+    ? sql<GeometryValue>`${box}`
+    : sql<GeometryValue>`ST_Transform(ST_Segmentize(${box}, ${sql.lit(srid === 28992 ? 100 : 0.001)}), 4326)`
+}
+
 /** True where the geometry column intersects the lon/lat box (uses the GiST index). */
 export function intersectsBbox(
   column: string,

@@ -38,6 +38,8 @@ const TITLE = {
 export const LABEL = {
   area: { nl: 'Gebied', en: 'Area' },
   asset: { nl: 'Plek', en: 'Asset' },
+  collection: { nl: 'Collectie', en: 'Collection' },
+  feature: { nl: 'Object', en: 'Feature' },
   proposal: { nl: 'Voorstel', en: 'Proposal' },
   scenario: { nl: 'Scenario', en: 'Scenario' },
   download: { nl: 'Download', en: 'Download' },
@@ -547,6 +549,45 @@ export const PROBLEM = {
 
 /** What is wrong with one input field (the `errors` of a problem document). */
 export const FIELD = {
+  // OGC API Features query parameters (api/http/ogc.ts).
+  unknownParameter: (allowed: string): Bilingual => ({
+    nl: `Deze parameter kent deze collectie niet. Wel: ${allowed}.`,
+    en: `This collection does not know this parameter. Known: ${allowed}.`,
+  }),
+  unknownCrs: (allowed: string): Bilingual => ({
+    nl: `Onbekend coördinatenstelsel. Kies uit: ${allowed}.`,
+    en: `Unknown coordinate reference system. Choose from: ${allowed}.`,
+  }),
+  ogcBbox: {
+    nl: 'Geef vier getallen: minimum en maximum van beide assen, in de volgorde van bbox-crs (CRS84: minLon,minLat,maxLon,maxLat).',
+    en: 'Give four numbers: minimum and maximum of both axes, in the axis order of bbox-crs (CRS84: minLon,minLat,maxLon,maxLat).',
+  },
+  bboxCrsWithoutBbox: {
+    nl: 'bbox-crs hoort bij bbox; geef ook bbox.',
+    en: 'bbox-crs goes with bbox; give bbox too.',
+  },
+  ogcDatetime: {
+    nl: 'Geef een tijdstip (2026-11-23T10:00:00Z) of een periode (2026-01-01T00:00:00Z/.. of ../2026-12-31T00:00:00Z).',
+    en: 'Give an instant (2026-11-23T10:00:00Z) or an interval (2026-01-01T00:00:00Z/.. or ../2026-12-31T00:00:00Z).',
+  },
+  ogcLimit: (max: number): Bilingual => ({
+    nl: `Geef een geheel getal van 1 tot en met ${max}.`,
+    en: `Give a whole number from 1 to ${max}.`,
+  }),
+  ogcOffset: {
+    nl: 'Geef een geheel getal van 0 of meer.',
+    en: 'Give a whole number of 0 or more.',
+  },
+  ogcFormat: { nl: 'Kies json of html.', en: 'Choose json or html.' },
+  ogcList: (allowed: string): Bilingual => ({
+    nl: `Onbekende waarde. Kies uit: ${allowed} (meerdere met komma's).`,
+    en: `Unknown value. Choose from: ${allowed} (several separated by commas).`,
+  }),
+  ogcGemeente: {
+    nl: 'Geef een CBS-gemeentecode, bijvoorbeeld GM0995.',
+    en: 'Give a CBS gemeente code, e.g. GM0995.',
+  },
+  ogcLang: { nl: 'Kies nl of en.', en: 'Choose nl or en.' },
   emailInUse: { nl: 'Al in gebruik.', en: 'Already used.' },
   passwordLength: (min: number, max: number): Bilingual => ({
     nl: `Een wachtwoord heeft ${min} tot ${max} tekens.`,

@@ -1,4 +1,5 @@
 import type { Role } from '../domain/roles.js'
+import { versionedPath } from './version.js'
 
 /**
  * Who may call what. `public`: anyone, always. `read`: anyone while the map is public (setting
@@ -9,7 +10,7 @@ import type { Role } from '../domain/roles.js'
  */
 export type Rule = 'public' | 'read' | 'signed-in' | 'session' | Role
 
-export const ACCESS: Readonly<Record<string, Rule>> = {
+const UNVERSIONED: Readonly<Record<string, Rule>> = {
   'GET /': 'public',
   'GET /api/openapi.json': 'public',
   'GET /api/health': 'public',
@@ -77,4 +78,30 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /api/data/status': 'read',
   'POST /api/data/download': 'admin',
   'GET /api/data/download/:id': 'admin',
+}
+
+/** OGC API Features (api/http/ogc.ts): as readable as the map, like /api/v1/assets. */
+const OGC: Readonly<Record<string, Rule>> = {
+  'GET /api/v1/ogc': 'read',
+  'GET /api/v1/ogc/conformance': 'read',
+  'GET /api/v1/ogc/collections': 'read',
+  'GET /api/v1/ogc/collections/:collectionId': 'read',
+  'GET /api/v1/ogc/collections/:collectionId/items': 'read',
+  'GET /api/v1/ogc/collections/:collectionId/items/:featureId': 'read',
+}
+
+/**
+ * Every route under version 1 of the API (`/api/v1/…`) has the rule of its unversioned alias
+ * (`/api/…`, `/tiles/…`, `/reports/…`), which still answers; the web app's page is not versioned.
+ */
+export const ACCESS: Readonly<Record<string, Rule>> = {
+  ...UNVERSIONED,
+  ...Object.fromEntries(
+    Object.entries(UNVERSIONED).flatMap(([key, rule]) => {
+      const [method, path] = key.split(' ') as [string, string]
+      const versioned = versionedPath(path)
+      return versioned ? [[`${method} ${versioned}`, rule]] : []
+    }),
+  ),
+  ...OGC,
 }

@@ -1,4 +1,5 @@
 import { newestFirstQuery } from './query.js'
+import { API_BASE } from './version.js'
 import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi'
 import { getCookie } from 'hono/cookie'
 import { z } from 'zod'
@@ -329,7 +330,7 @@ export function accountRoutes(deps: {
   app.post('/users', async (c) => {
     const body = await readJson(c, newUserSchema)
     const user = await createUser(db, body, who(c))
-    c.header('location', `/api/users/${user.id}`)
+    c.header('location', `${API_BASE}/users/${user.id}`)
     return c.json(user, 201)
   })
 

@@ -41,7 +41,11 @@ import { notFoundHandler } from './routes.js'
 import { refuseUnstorableJson, refuseUnstorableUrl } from './text-guard.js'
 import { transferRoutes } from './transfer.js'
 import { openApiDocumentSchema } from './contract.js'
-import { documentMiddlewareAnswers, jsonResponse } from './openapi.js'
+import { DOCUMENT, documentMiddlewareAnswers, jsonResponse, versionOneDocument } from './openapi.js'
+import { API_BASE, apiVersionHeader, deprecatedAlias } from './version.js'
+import { ogcRoutes } from './ogc.js'
+import { createFeatures } from '../services/features.js'
+import type { Context } from 'hono'
 import { accountRoutes } from './accounts.js'
 import { proposalRoutes } from './proposals.js'
 import { authenticate } from './principal.js'
@@ -185,8 +189,12 @@ export function createApp(deps: AppDeps) {
       ms: Math.round(performance.now() - start),
     })
   })
+  app.use('*', apiVersionHeader())
+  app.use('*', deprecatedAlias())
   app.use('*', securityHeaders(trustProxy))
-  app.use('/api/*', except('/api/network/import', jsonLimit))
+  const osmUpload = ['/api/network/import', `${API_BASE}/network/import`]
+  const fileUploads = ['/api/import', `${API_BASE}/import`, ...osmUpload]
+  app.use('/api/*', except(osmUpload, jsonLimit))
   const authn = authenticate({ auth, settings: settings.get, trustProxy })
   // Before authentication, so it also marks the answer when a signed-in request is refused.
   for (const paths of ['/api/*', '/reports/*', '/tiles/*']) {
@@ -197,57 +205,27 @@ export function createApp(deps: AppDeps) {
   // After sign-in, so that a visitor without access hears 401 first. File uploads are left to
   // their importers, which report a bad value per row.
   app.use('*', refuseUnstorableUrl(app))
-  app.use('/api/*', except(['/api/import', '/api/network/import'], refuseUnstorableJson()))
+  app.use('/api/*', except(fileUploads, refuseUnstorableJson()))
 
-  app.route('/api', metaRoutes({ db: deps.db, backend: deps.backend }))
-  app.route('/api', accountRoutes({ db: deps.db, auth, clock, trustProxy, settings }))
-  app.route('/api', proposalRoutes({ proposals, schemas, clock, trustProxy }))
-  app.route(
-    '/api',
-    assetRoutes({
-      assets,
-      reads: createAssetService({ db: reads, clock }),
-      schemas,
-      proposals,
-      clock,
-    }),
-  )
-  app.route('/api', areaRoutes({ db: reads }))
-  app.route('/api', transferRoutes({ db: deps.db, reads, clock, schemas }))
-  app.route('/api', analysisRoutes({ analysis, clock }))
+  // Version 1 of the API at /api/v1; the same routes at their unversioned paths (/api, /tiles,
+  // /reports) as deprecated aliases (api/http/version.ts), documented as such in the OpenAPI
+  // document's description and marked in every answer.
   const planning = createPlanning(analysis)
-  app.route(
-    '/api',
-    planningRoutes({ db: deps.db, analysis, planning, clock, regionBbox: deps.config.regionBbox }),
-  )
-  app.route(
-    '/reports',
-    reportRoutes({
-      db: deps.db,
-      reads,
-      analysis,
-      planning,
-      networks,
-      clock,
-      publicUrl: deps.config.publicUrl,
-    }),
-  )
-  app.route(
-    '/tiles',
+  const tiles = createTiles({
+    db: reads,
+    backend: deps.backend,
+    analysis,
+    cacheBytes: deps.tileCacheBytes,
+  })
+  const tileRoutesAt = (base: string) =>
     tileRoutes({
       analysis,
-      tiles: createTiles({
-        db: reads,
-        backend: deps.backend,
-        analysis,
-        cacheBytes: deps.tileCacheBytes,
-      }),
+      tiles,
       clock,
       regionBbox: deps.config.regionBbox,
       publicUrl: deps.config.publicUrl,
-    }),
-  )
-  app.route('/api', networkRoutes({ db: deps.db, clock, schemas, config: deps.config }))
+      base,
+    })
   const jobs = createDownloadJobs({
     db: deps.db,
     clock,
@@ -260,15 +238,62 @@ export function createApp(deps: AppDeps) {
     ferryPenaltyMin: deps.config.ferryPenaltyMin ?? 5,
     maxBytes: deps.config.maxOsmBytes,
   })
-  app.route(
-    '/api',
+  const apiRoutes = [
+    metaRoutes({ db: deps.db, backend: deps.backend }),
+    accountRoutes({ db: deps.db, auth, clock, trustProxy, settings }),
+    proposalRoutes({ proposals, schemas, clock, trustProxy }),
+    assetRoutes({
+      assets,
+      reads: createAssetService({ db: reads, clock }),
+      schemas,
+      proposals,
+      clock,
+    }),
+    areaRoutes({ db: reads }),
+    analysisRoutes({ analysis, clock }),
+    planningRoutes({ db: deps.db, analysis, planning, clock, regionBbox: deps.config.regionBbox }),
+    networkRoutes({ db: deps.db, clock, schemas, config: deps.config }),
     dataRoutes({
       db: deps.db,
       jobs,
       pdokUrl: deps.config.pdokUrl ?? DEFAULT_PDOK_URL,
       overpassUrl: deps.config.overpassUrl ?? DEFAULT_OVERPASS_URL,
     }),
+  ]
+  const reports = reportRoutes({
+    db: deps.db,
+    reads,
+    analysis,
+    planning,
+    networks,
+    clock,
+    publicUrl: deps.config.publicUrl,
+  })
+  for (const routes of apiRoutes) app.route(API_BASE, routes)
+  app.route(
+    API_BASE,
+    transferRoutes({
+      db: deps.db,
+      reads,
+      clock,
+      schemas,
+      exportPaths: { geojson: '/exports/assets.geojson', csv: '/exports/assets.csv' },
+    }),
   )
+  app.route(`${API_BASE}/reports`, reports)
+  app.route(`${API_BASE}/tiles`, tileRoutesAt(`${API_BASE}/tiles`))
+  app.route(
+    `${API_BASE}/ogc`,
+    ogcRoutes({
+      features: createFeatures({ db: reads, analysis, clock }),
+      clock,
+      publicUrl: deps.config.publicUrl,
+    }),
+  )
+  for (const routes of apiRoutes) app.route('/api', routes)
+  app.route('/api', transferRoutes({ db: deps.db, reads, clock, schemas }))
+  app.route('/reports', reports)
+  app.route('/tiles', tileRoutesAt('/tiles'))
 
   if (deps.webRoot) {
     const root = path.relative(process.cwd(), deps.webRoot) || '.'
@@ -279,21 +304,20 @@ export function createApp(deps: AppDeps) {
 
   app.openAPIRegistry.registerPath({
     method: 'get',
-    path: '/api/openapi.json',
+    path: `${API_BASE}/openapi.json`,
     summary: 'This document',
+    description: 'Also at /api/openapi.json. Any origin may read it (CORS).',
     responses: { 200: jsonResponse('OpenAPI 3.1', openApiDocumentSchema) },
   })
   documentMiddlewareAnswers(app.openAPIRegistry)
-  app.doc31('/api/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Buurtkaart API',
-      version: '0.1.0',
-      description:
-        'Shared register of neighbourhood assets in Flevoland. Geometry is GeoJSON (RFC 7946, WGS84). ' +
-        'Errors are application/problem+json (RFC 9457) in Dutch (default) or English (Accept-Language or ?lang=en).',
-    },
-  })
+  let document: unknown
+  const serveDocument = (c: Context) => {
+    document ??= versionOneDocument(app.getOpenAPI31Document(DOCUMENT))
+    c.header('Access-Control-Allow-Origin', '*')
+    return c.json(document)
+  }
+  app.get(`${API_BASE}/openapi.json`, serveDocument)
+  app.get('/api/openapi.json', serveDocument)
 
   return Object.assign(app, {
     /** Loads the default resolution and the networks in the background; silent when nothing is loaded yet. */

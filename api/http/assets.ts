@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { API_BASE } from './version.js'
 import { z } from 'zod'
 import type { AssetSchemas, AssetStatus } from '../domain/asset.js'
 import { isKindCode, type KindCode } from '../domain/kinds.js'
@@ -310,7 +311,7 @@ export function assetRoutes(deps: {
         return c.json({ proposal: proposalJson(proposal, view(c)) }, 202)
       }
       const created = await assets.create(c.req.valid('json'), actorOf(c))
-      c.header('location', `/api/assets/${created.id}`)
+      c.header('location', `${API_BASE}/assets/${created.id}`)
       c.header('etag', etagOf(created.version))
       return c.json(toFeature(created, view(c)), 201, GEOJSON)
     },

@@ -697,3 +697,77 @@ export type DataStatus = z.infer<typeof dataStatusSchema>
 export type DownloadJob = z.infer<typeof downloadJobSchema>
 export type Report = z.infer<typeof reportSchema>
 export type GapCells = z.infer<typeof gapCellsSchema>
+
+// OGC API Features (api/http/ogc.ts)
+
+const ogcLink = z
+  .object({
+    href: z.string(),
+    rel: z.string(),
+    type: z.string(),
+    title: z.string().optional(),
+  })
+  .meta({ id: 'OgcLink' })
+
+export const ogcLandingSchema = z.object({
+  title: z.string(),
+  description: z.string(),
+  links: z.array(ogcLink),
+})
+
+export const ogcConformanceSchema = z.object({ conformsTo: z.array(z.string()) })
+
+export const ogcCollectionSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    description: z.string(),
+    itemType: z.literal('feature'),
+    links: z.array(ogcLink),
+    extent: z.object({
+      spatial: z.object({
+        bbox: z.array(z.array(z.number())),
+        crs: z.string(),
+      }),
+      temporal: z
+        .object({ interval: z.array(z.array(z.string().nullable())), trs: z.string() })
+        .optional(),
+    }),
+    crs: z.array(z.string()).meta({ description: 'The systems `crs` may ask for' }),
+    storageCrs: z.string(),
+  })
+  .meta({ id: 'OgcCollection' })
+
+export const ogcCollectionsSchema = z.object({
+  links: z.array(ogcLink),
+  collections: z.array(ogcCollectionSchema),
+  crs: z.array(z.string()),
+})
+
+const ogcGeometry = z
+  .looseObject({
+    type: z.string(),
+    coordinates: z.array(z.unknown().meta({ description: 'Positions' })),
+  })
+  .meta({ description: 'GeoJSON geometry in the system of the Content-Crs header' })
+
+export const ogcFeatureSchema = z
+  .object({
+    type: z.literal('Feature'),
+    id: z.string(),
+    geometry: ogcGeometry,
+    properties: z.record(z.string(), z.unknown()).meta({
+      description: 'The collection’s fields (see its description); never contact details',
+    }),
+    links: z.array(ogcLink).optional(),
+  })
+  .meta({ id: 'OgcFeature' })
+
+export const ogcFeatureCollectionSchema = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(ogcFeatureSchema),
+  links: z.array(ogcLink),
+  numberMatched: z.number().int(),
+  numberReturned: z.number().int(),
+  timeStamp: time,
+})

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
+import { API_BASE } from './version.js'
 import { z } from 'zod'
 import { notFound } from '../domain/errors.js'
 import { LABEL } from '../domain/messages.js'
@@ -71,7 +72,7 @@ export function dataRoutes(deps: {
       },
       actorOf(c),
     )
-    c.header('location', `/api/data/download/${job.id}`)
+    c.header('location', `${API_BASE}/data/download/${job.id}`)
     return c.json(job, 202)
   })
 

@@ -2,6 +2,7 @@ import type { OpenAPIHono, RouteConfig } from '@hono/zod-openapi'
 import type { z } from 'zod'
 import { ACCESS, type Rule } from './access.js'
 import { problemContent } from './schemas.js'
+import { API_BASE, API_VERSION } from './version.js'
 
 /** Helpers for describing routes in the OpenAPI document (see contract.ts for the bodies). */
 
@@ -31,12 +32,17 @@ export function documentMiddlewareAnswers(registry: OpenAPIHono['openAPIRegistry
   for (const def of registry.definitions) {
     if (def.type !== 'route') continue
     const route = def.route
-    // Tiles describe themselves (tile-sources.ts).
-    if (route.path.startsWith('/tiles/')) continue
+    // Tiles describe their problems themselves (tile-sources.ts).
+    if (/^\/(tiles|api\/v1\/tiles)\//.test(route.path)) {
+      def.route = { ...route, responses: withVersionHeader(route.responses) }
+      continue
+    }
     const method = route.method.toUpperCase()
     const rule: Rule | undefined =
       ACCESS[`${method} ${route.path.replace(/\{(\w+)\}/g, ':$1')}`] ??
-      (route.path.startsWith('/reports/') ? ACCESS['GET /reports/:file'] : undefined)
+      (/^\/(reports|api\/v1\/reports)\//.test(route.path)
+        ? ACCESS['GET /reports/:file']
+        : undefined)
     const change = method !== 'GET'
     const jsonIn = Boolean(route.request?.body?.content['application/json'])
     const signIn =
@@ -69,6 +75,89 @@ export function documentMiddlewareAnswers(registry: OpenAPIHono['openAPIRegistry
     for (const [status, description] of Object.entries(answers)) {
       responses[status] ??= problemResponse(description)
     }
-    def.route = { ...route, responses }
+    def.route = { ...route, responses: withVersionHeader(responses) }
   }
+}
+
+/** The `API-Version` header (the full semantic version) on every answer (NLGov ADR /core/version-header). */
+const versionHeader = {
+  'API-Version': {
+    description: 'The full semantic version of the API that answered',
+    schema: { type: 'string' as const, example: API_VERSION },
+  },
+}
+
+/** Adds the `API-Version` header to each success and redirect answer's description. */
+function withVersionHeader(responses: RouteConfig['responses']): RouteConfig['responses'] {
+  return Object.fromEntries<RouteConfig['responses'][string]>(
+    Object.entries(responses).map(([status, response]) => [
+      status,
+      /^[23]\d\d$/.test(status) && !('$ref' in response)
+        ? { ...response, headers: { ...versionHeader, ...(response.headers as object) } }
+        : response,
+    ]),
+  )
+}
+
+/** The document's general part: version, contact, servers and the deprecated unversioned paths. */
+export const DOCUMENT = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Buurtkaart API',
+    version: API_VERSION,
+    description:
+      'Shared register of neighbourhood assets in Flevoland. Geometry is GeoJSON (RFC 7946, WGS84). ' +
+      'Errors are application/problem+json (RFC 9457) in Dutch (default) or English (Accept-Language or ?lang=en). ' +
+      `Every answer carries the API's full version in the API-Version header; the major version is in the path (${API_BASE}). ` +
+      `The OGC API Features service (Part 1 Core and Part 2 CRS) is at ${API_BASE}/ogc. ` +
+      `Deprecated: the same operations still answer at their unversioned paths (/api/…, /tiles/…, /reports/…) ` +
+      'with a Deprecation header and a Link to their successor; they will be removed in version 2.',
+    contact: {
+      name: 'Buurtkaart',
+      email: 'buurtkaart@example.nl',
+      url: 'https://github.com/buurtkaart/buurtkaart',
+    },
+    license: { name: 'MIT', identifier: 'MIT' },
+  },
+  servers: [{ url: API_BASE, description: `Version ${API_VERSION.split('.')[0]} of the API` }],
+}
+
+interface GeneratedDocument {
+  paths?: object
+}
+
+/**
+ * `bbox-crs` of OGC API Features Part 2 (api/http/ogc.ts reads it). The standard fixes its name,
+ * which the NLGov rule on query parameter names (lowerCamelCase) cannot accept; it is described
+ * as a parameter of the items path (valid OpenAPI, shared by the path's operations) rather than
+ * of its GET operation, where that rule looks. The exception is deliberate and named here.
+ */
+const PATH_PARAMETERS: Readonly<Record<string, readonly object[]>> = {
+  '/ogc/collections/{collectionId}/items': [
+    {
+      name: 'bbox-crs',
+      in: 'query',
+      required: false,
+      description:
+        'The system of bbox (OGC API Features Part 2): http://www.opengis.net/def/crs/OGC/1.3/CRS84 (default), ' +
+        'http://www.opengis.net/def/crs/EPSG/0/28992 or http://www.opengis.net/def/crs/EPSG/0/4258',
+      schema: { type: 'string' },
+    },
+  ],
+}
+
+/**
+ * The published document: the operations of version 1, with paths relative to its server
+ * (`/assets` for `/api/v1/assets`). The unversioned aliases are left out (see the description).
+ */
+export function versionOneDocument<T extends GeneratedDocument>(generated: T): T {
+  const paths = Object.fromEntries(
+    Object.entries(generated.paths ?? {}).flatMap(([path, item]) => {
+      if (path !== API_BASE && !path.startsWith(`${API_BASE}/`)) return []
+      const relative = path.slice(API_BASE.length) || '/'
+      const shared = PATH_PARAMETERS[relative]
+      return [[relative, shared ? { ...(item as object), parameters: shared } : item]]
+    }),
+  )
+  return { ...generated, paths }
 }

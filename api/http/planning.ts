@@ -1,4 +1,5 @@
 import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi'
+import { API_BASE } from './version.js'
 import type { Context } from 'hono'
 import { z } from 'zod'
 import { invalidInput, notFound } from '../domain/errors.js'
@@ -309,7 +310,7 @@ export function planningRoutes(deps: {
           'who now live beyond the threshold within it; gain is what that step adds after the earlier ones.',
         places: 'active meeting places (the default filter)',
         computedAt: clock.now().toISOString(),
-        permalink: `/api/suggestions?${params.toString()}`,
+        permalink: `${API_BASE}/suggestions?${params.toString()}`,
       },
     })
   })
@@ -331,7 +332,7 @@ export function planningRoutes(deps: {
       },
       { actor: actorOf(c), at: clock.now() },
     )
-    c.header('location', `/api/scenarios/${saved.id}`)
+    c.header('location', `${API_BASE}/scenarios/${saved.id}`)
     return c.json(saved, 201)
   })
 

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
+import { API_BASE } from './version.js'
 import type { Context, MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { matchedRoutes } from 'hono/route'
@@ -103,6 +104,9 @@ const notAllowed = (needed: Rule) => forbidden(PROBLEM.roleNotAllowed(needed))
 
 const sessionRequired = () => forbidden(PROBLEM.sessionRequired)
 
+/** Signing in makes a new session: exempt from the CSRF check (the origin check guards it). */
+const LOGIN_PATHS = ['/api/auth/login', `${API_BASE}/auth/login`]
+
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /** The host of an Origin header; null for 'null' or anything that is not a URL. */
@@ -185,7 +189,7 @@ export function authenticate(deps: {
       const origin = c.req.header('origin')
       if (origin !== undefined && originHost(origin) !== new URL(c.req.url).host) throw csrfFailed()
       // Signing in is exempt: it makes a new session, and the origin check above guards it.
-      if (principal.kind === 'session' && c.req.path !== '/api/auth/login') {
+      if (principal.kind === 'session' && !LOGIN_PATHS.includes(c.req.path)) {
         const sent = c.req.header('x-csrf-token') ?? ''
         if (!sameSecret(sent, principal.csrfToken)) throw csrfFailed()
       }

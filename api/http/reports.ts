@@ -25,8 +25,34 @@ export const REPORT_CSS = fs.readFileSync(path.join(ASSETS, 'report.css'), 'utf8
 const REPORT_JS = fs.readFileSync(path.join(ASSETS, 'report.js'), 'utf8')
 
 const threshold = z.coerce.number().min(50).max(50_000).optional()
+
+/** Each mode's threshold and the parameter it came from (the camelCase name, else its old alias). */
+function thresholdsOf(q: {
+  thresholdWalk?: number | undefined
+  thresholdBike?: number | undefined
+  thresholdLine?: number | undefined
+  threshold_walk?: number | undefined
+  threshold_bike?: number | undefined
+  threshold_line?: number | undefined
+}) {
+  const pick = (
+    camel: number | undefined,
+    name: string,
+    old: number | undefined,
+    oldName: string,
+  ) => (camel !== undefined ? { value: camel, name } : { value: old, name: oldName })
+  return {
+    walk: pick(q.thresholdWalk, 'thresholdWalk', q.threshold_walk, 'threshold_walk'),
+    bike: pick(q.thresholdBike, 'thresholdBike', q.threshold_bike, 'threshold_bike'),
+    line: pick(q.thresholdLine, 'thresholdLine', q.threshold_line, 'threshold_line'),
+  }
+}
 export const reportQuery = z.strictObject({
   res: z.coerce.number().int().min(7).max(10).default(FIGURE_RESOLUTION),
+  thresholdWalk: threshold.meta({ description: 'Metres (deprecated alias: threshold_walk)' }),
+  thresholdBike: threshold.meta({ description: 'Metres (deprecated alias: threshold_bike)' }),
+  thresholdLine: threshold.meta({ description: 'Metres (deprecated alias: threshold_line)' }),
+  // The names before version 1 (the NLGov API Design Rules ask for lowerCamelCase query keys).
   threshold_walk: threshold,
   threshold_bike: threshold,
   threshold_line: threshold,
@@ -141,7 +167,7 @@ export function reportRoutes(deps: {
           example: 'GM0995.json',
         }),
       }),
-      query: reportQuery,
+      query: reportQuery.omit({ threshold_walk: true, threshold_bike: true, threshold_line: true }),
     },
     responses: {
       200: {
@@ -200,9 +226,9 @@ export function reportRoutes(deps: {
             : networks.bike
               ? 'bike'
               : 'line'
-      const thresholdM = thresholdFor(mode, q[`threshold_${mode}`], {
+      const thresholdM = thresholdFor(mode, thresholdsOf(q)[mode].value, {
         in: 'query',
-        name: `threshold_${mode}`,
+        name: thresholdsOf(q)[mode].name,
       })
       const page = await gapCellsPage(deps.analysis, {
         code: m[1] as string,
@@ -231,9 +257,18 @@ export function reportRoutes(deps: {
         code: m[1] as string,
         res: q.res as SurfaceResolution,
         thresholds: {
-          walk: thresholdFor('walk', q.threshold_walk, { in: 'query', name: 'threshold_walk' }),
-          bike: thresholdFor('bike', q.threshold_bike, { in: 'query', name: 'threshold_bike' }),
-          line: thresholdFor('line', q.threshold_line, { in: 'query', name: 'threshold_line' }),
+          walk: thresholdFor('walk', thresholdsOf(q).walk.value, {
+            in: 'query',
+            name: thresholdsOf(q).walk.name,
+          }),
+          bike: thresholdFor('bike', thresholdsOf(q).bike.value, {
+            in: 'query',
+            name: thresholdsOf(q).bike.name,
+          }),
+          line: thresholdFor('line', thresholdsOf(q).line.value, {
+            in: 'query',
+            name: thresholdsOf(q).line.name,
+          }),
         },
         scenarioId: q.scenario,
         lang: q.lang,

@@ -48,11 +48,20 @@ const pathError = (pointer: string, nl: string, en: string): FieldError => ({
   message: { nl, en },
 })
 
-/** z/x/y of the path: whole numbers on the grid, z within the source's zooms, y ending in .mvt. */
-function parseTile(source: TileSource, z: string, x: string, yFile: string): TileAddress {
+/**
+ * z/x/y of the path: whole numbers on the grid, z within the source's zooms, y ending in .mvt
+ * (under /tiles) or without it (under /api/v1/tiles, whose paths are plain kebab-case segments).
+ */
+function parseTile(
+  source: TileSource,
+  z: string,
+  x: string,
+  yFile: string,
+  suffix: string,
+): TileAddress {
   const { minzoom, maxzoom } = source
   const whole = (text: string) => (/^\d{1,9}$/.test(text) ? Number(text) : NaN)
-  const mvt = /^(.*)\.mvt$/.exec(yFile)
+  const mvt = suffix ? /^(.*)\.mvt$/.exec(yFile) : [yFile, yFile]
   const t = { z: whole(z), x: whole(x), y: whole(mvt?.[1] ?? '') }
   const fields: FieldError[] = []
   const zoomOk = t.z >= minzoom && t.z <= maxzoom
@@ -154,14 +163,17 @@ export function tileRoutes(deps: {
    * forged Host would be remembered and served to everyone.
    */
   publicUrl?: string | undefined
+  /** Where these routes are mounted: `/api/v1/tiles`, or the deprecated `/tiles`. */
+  base: string
 }) {
   const { tiles, clock } = deps
+  const suffix = deps.base === '/tiles' ? '.mvt' : ''
   const app = new OpenAPIHono<AppEnv>()
   const scope = (c: Context<AppEnv>) => (c.get('settings').public_map ? 'public' : 'private')
 
   app.get('/:layer/:z/:x/:y', async (c) => {
     const source = sourceOf(c.req.param('layer'))
-    const t = parseTile(source, c.req.param('z'), c.req.param('x'), c.req.param('y'))
+    const t = parseTile(source, c.req.param('z'), c.req.param('x'), c.req.param('y'), suffix)
     const { request, requested, timeDependent } = source.read(c.req.query(), clock)
     const tile = await tiles.tile(request, t, requested)
     const immutable = requested !== undefined && requested === tile.version && !timeDependent
@@ -201,7 +213,7 @@ export function tileRoutes(deps: {
       attribution: source.attribution,
       scheme: 'xyz',
       tiles: [
-        `${deps.publicUrl ?? ''}/tiles/${id}/{z}/{x}/{y}.mvt?v=${version}${query ? `&${query}` : ''}`,
+        `${deps.publicUrl ?? ''}${deps.base}/${id}/{z}/{x}/{y}${suffix}?v=${version}${query ? `&${query}` : ''}`,
       ],
       minzoom,
       maxzoom,
@@ -217,19 +229,19 @@ export function tileRoutes(deps: {
     return c.body(body, 200, { ...headers, 'content-type': 'application/json; charset=utf-8' })
   })
 
-  for (const source of TILE_SOURCES.values()) documentSource(app, source)
+  for (const source of TILE_SOURCES.values()) documentSource(app, source, suffix)
   return app
 }
 
 /** The OpenAPI description of a source's tiles and TileJSON, from its record. */
-function documentSource(app: OpenAPIHono<AppEnv>, source: TileSource) {
+function documentSource(app: OpenAPIHono<AppEnv>, source: TileSource, suffix: string) {
   const unmade = {
     description: 'The tile cannot be made: too dense in its coarsest form, or no data loaded yet',
     content: problemContent,
   }
   app.openAPIRegistry.registerPath({
     method: 'get',
-    path: `/${source.id}/{z}/{x}/{y}.mvt`,
+    path: `/${source.id}/{z}/{x}/{y}${suffix}`,
     summary: `A vector tile (MVT) of layer ${source.id}: ${source.name}`,
     description: source.description,
     request: {

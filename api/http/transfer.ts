@@ -80,8 +80,11 @@ export function transferRoutes(deps: {
   reads?: Database
   clock: Clock
   schemas: AssetSchemas
+  /** Where the exports answer: `/exports/assets.geojson` and `.csv` in version 1 of the API. */
+  exportPaths?: { geojson: string; csv: string }
 }) {
   const app = new OpenAPIHono<AppEnv>()
+  const exportPaths = deps.exportPaths ?? { geojson: '/export.geojson', csv: '/export.csv' }
 
   const exportFilter = (query: Record<string, string>) => {
     const parsed = exportQuery.safeParse(query)
@@ -92,7 +95,7 @@ export function transferRoutes(deps: {
   const allAssets = (filter: ReturnType<typeof toFilter>) =>
     exportAssets(deps.reads ?? deps.db, filter)
 
-  app.get('/export.geojson', async (c) => {
+  app.get(exportPaths.geojson, async (c) => {
     const assets = await allAssets(exportFilter(c.req.query()))
     c.header('content-disposition', 'attachment; filename="buurtkaart-assets.geojson"')
     c.header('content-type', 'application/geo+json; charset=utf-8')
@@ -105,7 +108,7 @@ export function transferRoutes(deps: {
     )
   })
 
-  app.get('/export.csv', async (c) => {
+  app.get(exportPaths.csv, async (c) => {
     const assets = await allAssets(exportFilter(c.req.query()))
     c.header('content-disposition', 'attachment; filename="buurtkaart-assets.csv"')
     c.header('content-type', 'text/csv; charset=utf-8')
@@ -188,8 +191,8 @@ export function transferRoutes(deps: {
     },
   })
   for (const [path, type] of [
-    ['/export.geojson', 'application/geo+json'],
-    ['/export.csv', 'text/csv'],
+    [exportPaths.geojson, 'application/geo+json'],
+    [exportPaths.csv, 'text/csv'],
   ] as const) {
     app.openAPIRegistry.registerPath({
       method: 'get',

@@ -263,7 +263,7 @@ export async function figureInputs(
       filter: filterParams(filter),
       ...summary,
       inArea: areaSummary,
-      countedHref: `/api/counted?${new URLSearchParams(filterParams(filter)).toString()}`,
+      countedHref: `/api/v1/counted?${new URLSearchParams(filterParams(filter)).toString()}`,
     },
     ...(areaSummary && o.inhabitants !== undefined
       ? { register: registerNotice(areaSummary, o.inhabitants, osmPlaces) }
@@ -382,7 +382,7 @@ export async function coverageDocument(
       buurt: nameOf(surface.buurt[g.cell] ?? null),
       pc4: surface.pc4[g.cell] ?? null,
     })),
-    inputs: { ...inputs, permalink: `/api/coverage?${params.toString()}` },
+    inputs: { ...inputs, permalink: `/api/v1/coverage?${params.toString()}` },
   }
 }
 

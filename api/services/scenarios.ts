@@ -131,7 +131,7 @@ export async function scenarioCoverage(
       },
       dataVersion: { assets: result.version.assets, areas: result.version.areas },
       computedAt: clock.now().toISOString(),
-      permalink: `/api/scenarios/${scenario.id}/coverage`,
+      permalink: `/api/v1/scenarios/${scenario.id}/coverage`,
     },
   }
 }

@@ -87,11 +87,12 @@ export const layers = feature('the map and its layers in Chromium', GEMEENTEN_AN
     const errors = watchErrors(page)
     const requests: string[] = []
     page.on('request', (r) => requests.push(r.url()))
-    const tileJsons = () => requests.filter((u) => new URL(u).pathname === '/tiles/cells.json')
+    const tileJsons = () =>
+      requests.filter((u) => new URL(u).pathname === '/api/v1/tiles/cells.json')
     const tiles = () =>
       requests
         .map((u) => new URL(u))
-        .filter((u) => /^\/tiles\/cells\/\d+\/\d+\/\d+\.mvt$/.test(u.pathname))
+        .filter((u) => /^\/api\/v1\/tiles\/cells\/\d+\/\d+\/\d+$/.test(u.pathname))
     const drawn = () => waitForLayerStatus(page, FIFTEEN_COUNTED)
     await page.goto(
       `${address()}/?layer=distance&threshold=800&approximate=include#10.5/52.51/5.47`,
@@ -113,7 +114,7 @@ export const layers = feature('the map and its layers in Chromium', GEMEENTEN_AN
       expect(u.searchParams.get('threshold')).toBe('800')
     }
     // At zoom 10.5 the map asks for zoom-10 tiles (512 px each).
-    expect(new Set(first.map((u) => u.pathname.split('/')[3]))).toEqual(new Set(['10']))
+    expect(new Set(first.map((u) => u.pathname.split('/')[5]))).toEqual(new Set(['10']))
     // Hover until the pointer is over a populated cell; the read-out is that cell's values.
     const text = await hoverReadout(page, LELYSTAD_POINTS)
     const m =
@@ -151,9 +152,11 @@ export const layers = feature('the map and its layers in Chromium', GEMEENTEN_AN
       .toBe(true)
     await drawn()
     const later = requests.slice(before).map((u) => new URL(u))
-    expect(later.filter((u) => /^\/tiles\/cells\/11\//.test(u.pathname)).length).toBeGreaterThan(0)
-    expect(later.filter((u) => u.pathname === '/tiles/cells.json')).toEqual([])
-    expect(requests.filter((u) => new URL(u).pathname === '/api/hexes')).toEqual([])
+    expect(
+      later.filter((u) => /^\/api\/v1\/tiles\/cells\/11\//.test(u.pathname)).length,
+    ).toBeGreaterThan(0)
+    expect(later.filter((u) => u.pathname === '/api/v1/tiles/cells.json')).toEqual([])
+    expect(requests.filter((u) => /^\/api\/(v1\/)?hexes$/.test(new URL(u).pathname))).toEqual([])
     // Another threshold is another TileJSON, and tiles with that threshold.
     await page.selectOption('#threshold', '400')
     await expect

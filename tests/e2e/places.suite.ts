@@ -274,7 +274,7 @@ export const places = feature('places in Chromium', GEMEENTEN, (web) => {
     const requests: URL[] = []
     page.on('request', (r) => requests.push(new URL(r.url())))
     const assetTiles = () =>
-      requests.filter((u) => /^\/tiles\/assets\/\d+\/\d+\/\d+\.mvt$/.test(u.pathname))
+      requests.filter((u) => /^\/api\/v1\/tiles\/assets\/\d+\/\d+\/\d+$/.test(u.pathname))
     await visit(
       page,
       `${address()}/?layer=none&tiles=assets#${z}/${cluster.lat.toFixed(6)}/${cluster.lon.toFixed(6)}`,
@@ -284,7 +284,7 @@ export const places = feature('places in Chromium', GEMEENTEN, (web) => {
     expect(await statusText(page)).toBe(`${total} plekken op de kaart`)
     expect(param(page, 'tiles')).toBe('assets')
     await expect
-      .poll(() => assetTiles().some((u) => u.pathname.startsWith(`/tiles/assets/${z}/`)), {
+      .poll(() => assetTiles().some((u) => u.pathname.startsWith(`/api/v1/tiles/assets/${z}/`)), {
         timeout: 15_000,
       })
       .toBe(true)
@@ -304,7 +304,9 @@ export const places = feature('places in Chromium', GEMEENTEN, (web) => {
     await page.screenshot({ path: web.shot('asset-tiles') })
 
     // A click on the cluster zooms in two levels, centred on it; the list follows the move.
-    const listAfterMove = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/assets')
+    const listAfterMove = page.waitForResponse(
+      (r) => new URL(r.url()).pathname === '/api/v1/assets',
+    )
     await page.mouse.click(MAP_MIDDLE_X, 450)
     await waitForZoom(page, z + 1.99)
     expect(await zoomOf(page)).toBeCloseTo(z + 2, 1)
@@ -327,7 +329,7 @@ export const places = feature('places in Chromium', GEMEENTEN, (web) => {
     expect(names).toEqual(expect.arrayContaining(['Schakelteam De Schoor', 'The Green Story']))
     expect(names).not.toContain('Golfslag woonzorglocatie')
     expect(await page.textContent('#list-count')).toBe(`${names.length} plekken in beeld`)
-    const lists = requests.filter((u) => u.pathname === '/api/assets')
+    const lists = requests.filter((u) => u.pathname === '/api/v1/assets')
     expect(lists.length).toBeGreaterThan(0)
     for (const u of lists) {
       expect(u.searchParams.get('limit')).toBe('100')
@@ -338,7 +340,7 @@ export const places = feature('places in Chromium', GEMEENTEN, (web) => {
     await page.evaluate(() => (location.hash = '#15/52.7105/5.748'))
     await page.waitForFunction(() => location.hash.startsWith('#15/'))
     await expect
-      .poll(() => assetTiles().some((u) => u.pathname.startsWith('/tiles/assets/15/')), {
+      .poll(() => assetTiles().some((u) => u.pathname.startsWith('/api/v1/tiles/assets/15/')), {
         timeout: 15_000,
       })
       .toBe(true)
@@ -355,7 +357,8 @@ export const places = feature('places in Chromium', GEMEENTEN, (web) => {
     expect(await page.textContent('#list-count')).toBe('1 plekken in beeld')
 
     // An edit: a new TileJSON (one more request for it) and tiles of the new data version.
-    const tileJsons = () => requests.filter((u) => u.pathname === '/tiles/assets.json').length
+    const tileJsons = () =>
+      requests.filter((u) => u.pathname === '/api/v1/tiles/assets.json').length
     const jsonsBefore = tileJsons()
     await page.click('#place-delete')
     await page.click('#place-delete-yes')
@@ -367,7 +370,7 @@ export const places = feature('places in Chromium', GEMEENTEN, (web) => {
         () =>
           assetTiles().some(
             (u) =>
-              u.pathname.startsWith('/tiles/assets/15/') &&
+              u.pathname.startsWith('/api/v1/tiles/assets/15/') &&
               u.searchParams.get('v') !== firstVersion,
           ),
         { timeout: 15_000 },
@@ -380,7 +383,7 @@ export const places = feature('places in Chromium', GEMEENTEN, (web) => {
     // Never the whole register as GeoJSON pages.
     expect(
       requests.filter(
-        (u) => u.pathname === '/api/assets' && u.searchParams.get('limit') === '1000',
+        (u) => u.pathname === '/api/v1/assets' && u.searchParams.get('limit') === '1000',
       ),
     ).toEqual([])
     expect(requests.filter((u) => u.searchParams.has('cursor'))).toEqual([])

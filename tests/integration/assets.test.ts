@@ -13,7 +13,7 @@ describeBackends('asset register', (ctx) => {
       opening_hours: 'Mo-Fr 09:00-17:00',
       target_groups: ['elderly', 'elderly'],
     })
-    expect(res.headers.get('location')).toBe(`/api/assets/${res.json.id}`)
+    expect(res.headers.get('location')).toBe(`/api/v1/assets/${res.json.id}`)
     expect(res.headers.get('etag')).toBe('"v1"')
     expect(res.headers.get('content-type')).toContain('application/geo+json')
     expect(res.json.geometry).toEqual({ type: 'Point', coordinates: [5.4714, 52.5185] })

@@ -40,24 +40,27 @@ describeBackends('health, taxonomy, OpenAPI and seed', (ctx) => {
   })
 
   it('publishes an OpenAPI 3.1 document generated from the validating schemas', async () => {
-    const res = await call(ctx().app, 'GET', '/api/openapi.json')
+    const res = await call(ctx().app, 'GET', '/api/v1/openapi.json')
     expect(res.status).toBe(200)
     expect(res.json.openapi).toBe('3.1.0')
+    // Paths are relative to the server, /api/v1.
+    expect(res.json.servers).toEqual([expect.objectContaining({ url: '/api/v1' })])
     for (const path of [
-      '/api/assets',
-      '/api/assets/{id}',
-      '/api/assets/{id}/restore',
-      '/api/assets/{id}/history',
-      '/api/import',
-      '/api/export.csv',
-      '/api/areas',
-      '/api/areas/{code}',
-      '/api/kinds',
-      '/api/health',
+      '/assets',
+      '/assets/{id}',
+      '/assets/{id}/restore',
+      '/assets/{id}/history',
+      '/import',
+      '/exports/assets.csv',
+      '/areas',
+      '/areas/{code}',
+      '/kinds',
+      '/health',
+      '/ogc/collections/{collectionId}/items',
     ]) {
       expect(Object.keys(res.json.paths), path).toContain(path)
     }
-    const create = JSON.stringify(res.json.paths['/api/assets'].post.requestBody)
+    const create = JSON.stringify(res.json.paths['/assets'].post.requestBody)
     const schemas = JSON.stringify(res.json.components?.schemas ?? {})
     expect(create + schemas).toContain('opening_hours')
     expect(schemas).toContain('community_centre')

@@ -4,6 +4,7 @@ import type { App } from '../../api/http/app.js'
 import { assetBody, call, describeBackends } from '../helpers/backends.js'
 import { loadSyntheticDelftAreas, NL } from '../helpers/osm.js'
 import { Browser, makeUser, PASSWORD } from '../helpers/session.js'
+import { versionedPath } from '../../api/http/version.js'
 
 type Schema = Record<string, unknown>
 interface Operation {
@@ -20,9 +21,14 @@ interface Document {
 const METHODS = ['get', 'post', 'patch', 'put', 'delete']
 
 /** Every method and path the app answers (middleware left out), as Hono registered them. */
-function served(app: App): string[] {
+function allServed(app: App): string[] {
   const keys = app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`)
   return [...new Set(keys)].sort()
+}
+
+/** The routes of version 1 of the API: what the document describes. */
+function served(app: App): string[] {
+  return allServed(app).filter((key) => key.split(' ')[1]?.startsWith('/api/v1/'))
 }
 
 function operations(doc: Document): [key: string, op: Operation][] {
@@ -43,7 +49,7 @@ function describes(route: string, documented: string): boolean {
   const [docMethod, docPath] = documented.split(' ') as [string, string]
   if (method !== docMethod) return false
   if (path.replace(/:(\w+)/g, '{$1}') === docPath) return true
-  if (!path.startsWith('/tiles/')) return false
+  if (!path.startsWith('/api/v1/tiles/')) return false
   const pattern = path
     .split(/(:\w+)/)
     .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
@@ -93,9 +99,13 @@ describeBackends(
   'the OpenAPI document describes every route',
   (ctx) => {
     const document = async () => {
-      const res = await call(ctx().anon, 'GET', '/api/openapi.json')
+      const res = await call(ctx().anon, 'GET', '/api/v1/openapi.json')
       expect(res.status).toBe(200)
-      return res.json as Document
+      // Paths are relative to the document's one server (/api/v1): made whole here.
+      const doc = res.json as Document & { servers: { url: string }[] }
+      const server = doc.servers[0]?.url ?? ''
+      const paths = Object.entries(doc.paths).map(([p, item]) => [`${server}${p}`, item])
+      return { ...doc, paths: Object.fromEntries(paths) as Document['paths'] }
     }
 
     /** Checks a real answer against the schema the document gives for it. */
@@ -104,7 +114,9 @@ describeBackends(
       route: string,
     ) {
       const doc = await document()
-      const [method, path] = route.split(' ') as [string, string]
+      const [method, given] = route.split(' ') as [string, string]
+      // An unversioned path is an alias of its version-1 path, which the document describes.
+      const path = versionedPath(given) ?? given
       const op = doc.paths[path]?.[method.toLowerCase()]
       expect(op, route).toBeDefined()
       const response = op?.responses[String(res.status)]
@@ -127,6 +139,18 @@ describeBackends(
       expect(routes.length).toBeGreaterThan(50)
     })
 
+    it('serves each unversioned path as an alias of a version-1 route (the web page aside)', () => {
+      const all = allServed(ctx().anon)
+      const twins = all
+        .filter((key) => !key.split(' ')[1]?.startsWith('/api/v1/') && key !== 'GET /')
+        .map((key) => {
+          const [method, path] = key.split(' ') as [string, string]
+          return [key, `${method} ${versionedPath(path)}`] as const
+        })
+      expect(twins.length).toBeGreaterThan(50)
+      expect(twins.filter(([, twin]) => !all.includes(twin))).toEqual([])
+    })
+
     it('describes each operation for real: parameters, bodies, answers and problems', async () => {
       const doc = await document()
       const faults: string[] = []
@@ -143,7 +167,7 @@ describeBackends(
         const statuses = Object.keys(op.responses)
         if (!statuses.some((s) => /^2\d\d$/.test(s))) faults.push(`${key}: no success answer`)
         // Tiles are described by their registry (api/http/tile-sources.ts).
-        if (path.startsWith('/tiles/')) continue
+        if (path.startsWith('/api/v1/tiles/')) continue
         for (const status of ['400', '401', '503']) {
           if (!statuses.includes(status)) faults.push(`${key}: ${status} undocumented`)
         }
@@ -269,6 +293,35 @@ describeBackends(
         'POST /api/import',
       )
       await conforms(await call(admin, 'GET', '/api/export.geojson'), 'GET /api/export.geojson')
+    })
+
+    it('documents what the OGC API Features routes really answer', async () => {
+      const admin = ctx().app
+      const made = await call(admin, 'POST', '/api/v1/assets', assetBody({}, [4.37, 52.0]))
+      const ogc = '/api/v1/ogc'
+      await conforms(await call(admin, 'GET', ogc), `GET ${ogc}`)
+      await conforms(await call(admin, 'GET', `${ogc}/conformance`), `GET ${ogc}/conformance`)
+      await conforms(await call(admin, 'GET', `${ogc}/collections`), `GET ${ogc}/collections`)
+      const item = `GET ${ogc}/collections/{collectionId}/items/{featureId}`
+      for (const id of ['places', 'wijken', 'gap-areas']) {
+        await conforms(
+          await call(admin, 'GET', `${ogc}/collections/${id}`),
+          `GET ${ogc}/collections/{collectionId}`,
+        )
+        const items = await call(admin, 'GET', `${ogc}/collections/${id}/items?limit=2`)
+        await conforms(items, `GET ${ogc}/collections/{collectionId}/items`)
+        const first = items.json.features[0].id as string
+        await conforms(await call(admin, 'GET', `${ogc}/collections/${id}/items/${first}`), item)
+      }
+      expect(made.status).toBe(201)
+      await conforms(
+        await call(admin, 'GET', `${ogc}/collections/places/items?kind=x`),
+        item.replace('/{featureId}', ''),
+      )
+      await conforms(
+        await call(admin, 'GET', `${ogc}/collections/rivers`),
+        `GET ${ogc}/collections/{collectionId}`,
+      )
     })
 
     it('documents what the area, analysis and planning routes really answer', async () => {

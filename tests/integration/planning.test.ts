@@ -75,7 +75,7 @@ function planningChecks(
         .sort()
     expect(gainedCells(preview.cells)).toEqual(gainedCells(full.cells))
     expect(full.inputs.places).toMatchObject({ added: 3, closed: 2 })
-    expect(full.inputs.permalink).toBe(`/api/scenarios/${saved.json.id}/coverage`)
+    expect(full.inputs.permalink).toBe(`/api/v1/scenarios/${saved.json.id}/coverage`)
   })
 
   it('adds inhabitants only where a proposed place brings them within the threshold', async () => {
@@ -126,7 +126,7 @@ function planningChecks(
     const together = await get(ctx(), `/api/scenario-preview?${q}&add=${all}`)
     const sumOfGains = picks.reduce((s: number, p: { gain: number }) => s + p.gain, 0)
     expect(Math.abs(together.gained - sumOfGains)).toBeLessThanOrEqual(0.01 * picks.length)
-    expect(result.inputs.permalink).toMatch(/^\/api\/suggestions\?area=/)
+    expect(result.inputs.permalink).toMatch(/^\/api\/v1\/suggestions\?area=/)
   })
 }
 

@@ -95,6 +95,10 @@ const fieldArgs: Args<typeof FIELD> = {
   outsideBox: ['5, 52, 6, 53'],
   outsideRegion: [4, 51, 'Flevoland', '5, 52, 6, 53'],
   openingHours: ['why'],
+  unknownParameter: ['limit, offset'],
+  unknownCrs: ['http://www.opengis.net/def/crs/OGC/1.3/CRS84'],
+  ogcLimit: [1000],
+  ogcList: ['active, planned'],
 }
 
 const reasonArgs: Args<typeof REASON> = {

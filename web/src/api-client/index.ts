@@ -104,6 +104,9 @@ async function problemOf(res: Response, url: string): Promise<ApiError> {
 }
 
 /** Headers of every request: JSON, problems in the interface language. */
+/** Version 1 of the API: every call below goes to a path under it. */
+const API = '/api/v1'
+
 const HEADERS = { accept: 'application/json', 'accept-language': lang }
 
 /**
@@ -395,13 +398,13 @@ export type PlaceFilterParams = Record<string, string>
 export const api = {
   /** Who is signed in (if anyone), the CSRF token of this session and the public settings. */
   async me(): Promise<Me> {
-    const me = await getJson<Me>('/api/auth/me')
+    const me = await getJson<Me>(`${API}/auth/me`)
     csrfToken = me.csrf_token ?? ''
     return me
   },
   /** Signs in; the cookie is set by the answer, the new CSRF token kept here. */
   async login(email: string, password: string): Promise<User> {
-    const url = '/api/auth/login'
+    const url = `${API}/auth/login`
     const res = await fetch(url, {
       method: 'POST',
       headers: writeHeaders({ 'content-type': 'application/json' }),
@@ -415,9 +418,13 @@ export const api = {
   /** Signs out here, or everywhere; everywhere can revoke one's API tokens too. */
   async logout(everywhere = false, revokeTokens = false) {
     if (everywhere) {
-      await send('POST', '/api/auth/logout-all', revokeTokens ? { revoke_tokens: true } : undefined)
+      await send(
+        'POST',
+        `${API}/auth/logout-all`,
+        revokeTokens ? { revoke_tokens: true } : undefined,
+      )
     } else {
-      await send('POST', '/api/auth/logout')
+      await send('POST', `${API}/auth/logout`)
     }
     csrfToken = ''
   },
@@ -430,7 +437,7 @@ export const api = {
     geometry: { type: 'Point'; coordinates: [number, number] }
     properties: Record<string, unknown>
   }): Promise<Written> {
-    return writtenOf(await send('POST', '/api/assets', body))
+    return writtenOf(await send('POST', `${API}/assets`, body))
   },
   /**
    * Changes a place that was read at `version`. A stale version gets an ApiError 412 whose
@@ -444,40 +451,40 @@ export const api = {
       properties?: Record<string, unknown>
     },
   ): Promise<Written> {
-    const url = `/api/assets/${encodeURIComponent(id)}`
+    const url = `${API}/assets/${encodeURIComponent(id)}`
     return writtenOf(await send('PATCH', url, body, { 'if-match': `"v${version}"` }))
   },
   /** Deletes a place; for a contributor the answer is a proposal to delete it. */
   async deleteAsset(id: string, version: number): Promise<Proposal | undefined> {
-    const url = `/api/assets/${encodeURIComponent(id)}`
+    const url = `${API}/assets/${encodeURIComponent(id)}`
     const res = await send('DELETE', url, undefined, { 'if-match': `"v${version}"` })
     return res.status === 202 ? ((await res.json()) as { proposal: Proposal }).proposal : undefined
   },
   async restoreAsset(id: string) {
-    const res = await send('POST', `/api/assets/${encodeURIComponent(id)}/restore`)
+    const res = await send('POST', `${API}/assets/${encodeURIComponent(id)}/restore`)
     return (await res.json()) as AssetFeature
   },
   /** Marks a place as checked today. */
   async verifyAsset(id: string) {
-    const res = await send('POST', `/api/assets/${encodeURIComponent(id)}/verify`)
+    const res = await send('POST', `${API}/assets/${encodeURIComponent(id)}/verify`)
     return (await res.json()) as AssetFeature
   },
   /** Puts a place back to an earlier version; the revert is a new version. */
   async revertAsset(id: string, version: number) {
-    const res = await send('POST', `/api/assets/${encodeURIComponent(id)}/revert`, { version })
+    const res = await send('POST', `${API}/assets/${encodeURIComponent(id)}/revert`, { version })
     return (await res.json()) as AssetFeature
   },
   /** Proposals: all for a moderator, one's own for a contributor. */
   proposals: (status?: Proposal['status']) =>
     getJson<{ proposals: Proposal[] } | Proposal[]>(
-      `/api/proposals${status ? `?status=${status}` : ''}`,
+      `${API}/proposals${status ? `?status=${status}` : ''}`,
     ).then((r) => (Array.isArray(r) ? r : r.proposals)),
   async approve(id: string) {
-    const res = await send('POST', `/api/proposals/${encodeURIComponent(id)}/approve`, {})
+    const res = await send('POST', `${API}/proposals/${encodeURIComponent(id)}/approve`, {})
     return (await res.json()) as { proposal: Proposal; asset: AssetFeature | null }
   },
   async reject(id: string, reason: string) {
-    const res = await send('POST', `/api/proposals/${encodeURIComponent(id)}/reject`, { reason })
+    const res = await send('POST', `${API}/proposals/${encodeURIComponent(id)}/reject`, { reason })
     return (await res.json()) as { proposal: Proposal }
   },
   /** A visitor's suggestion of a new place (when the setting allows it). */
@@ -489,27 +496,27 @@ export const api = {
     note: string | null
     website: string
   }) {
-    const res = await send('POST', '/api/proposals', { action: 'create', ...body })
+    const res = await send('POST', `${API}/proposals`, { action: 'create', ...body })
     return (await res.json()) as { proposal: Proposal } | Proposal
   },
-  taxonomy: () => getJson<Taxonomy>('/api/kinds'),
-  asset: (id: string) => getJson<AssetFeature>(`/api/assets/${encodeURIComponent(id)}`),
+  taxonomy: () => getJson<Taxonomy>(`${API}/kinds`),
+  asset: (id: string) => getJson<AssetFeature>(`${API}/assets/${encodeURIComponent(id)}`),
   history: (id: string) =>
-    getJson<{ entries: HistoryEntry[] }>(`/api/assets/${encodeURIComponent(id)}/history`).then(
+    getJson<{ entries: HistoryEntry[] }>(`${API}/assets/${encodeURIComponent(id)}/history`).then(
       (r) => r.entries,
     ),
   areas: (level: 'gemeente' | 'wijk', gemeente?: string) =>
     getJson<FeatureCollection>(
-      `/api/areas?${new URLSearchParams({ level, ...(gemeente ? { gemeente } : {}) }).toString()}`,
+      `${API}/areas?${new URLSearchParams({ level, ...(gemeente ? { gemeente } : {}) }).toString()}`,
     ),
   area: (code: string) =>
-    getJson<FeatureCollection['features'][number]>(`/api/areas/${encodeURIComponent(code)}`),
+    getJson<FeatureCollection['features'][number]>(`${API}/areas/${encodeURIComponent(code)}`),
   coverage: (
     q: { area: string; mode: string; threshold: number; filter: PlaceFilterParams },
     signal?: AbortSignal,
   ) =>
     getJson<Coverage>(
-      `/api/coverage?${new URLSearchParams({
+      `${API}/coverage?${new URLSearchParams({
         area: q.area,
         mode: q.mode,
         threshold: String(q.threshold),
@@ -518,24 +525,24 @@ export const api = {
       }).toString()}`,
       signal,
     ),
-  network: () => getJson<NetworkInfo>('/api/network'),
+  network: () => getJson<NetworkInfo>(`${API}/network`),
   dataStatus: () =>
     getJson<{ empty: boolean; adminEnabled: boolean; regions: { code: string; name: string }[] }>(
-      '/api/data/status',
+      `${API}/data/status`,
     ),
   /** Starts loading real data for a region (an administrator, signed in). */
   async startDataLoad(target: { region?: string; gemeente?: string }) {
-    const res = await send('POST', '/api/data/download', target)
+    const res = await send('POST', `${API}/data/download`, target)
     return (await res.json()) as DataLoadJob
   },
-  dataLoad: (id: string) => getJson<DataLoadJob>(`/api/data/download/${encodeURIComponent(id)}`),
+  dataLoad: (id: string) => getJson<DataLoadJob>(`${API}/data/download/${encodeURIComponent(id)}`),
   /** Ids of the places a filter counts. */
   counted: (filter: PlaceFilterParams, signal?: AbortSignal) =>
     getJson<{ count: number; ids: string[] }>(
-      `/api/counted?${new URLSearchParams(filter).toString()}`,
+      `${API}/counted?${new URLSearchParams(filter).toString()}`,
       signal,
     ),
-  gemeenten: () => getJson<FeatureCollection>('/api/areas?level=gemeente'),
+  gemeenten: () => getJson<FeatureCollection>(`${API}/areas?level=gemeente`),
   /**
    * The TileJSON of a vector tile layer for these parameters: its tile URL names the current
    * data version, so the tiles themselves are cacheable (the map fetches them).
@@ -545,7 +552,10 @@ export const api = {
     q: Record<string, string>,
     signal?: AbortSignal,
   ) =>
-    getJson<TileJson>(`/tiles/${layer}.json?${new URLSearchParams(q).toString()}`, signal).then(
+    getJson<TileJson>(
+      `${API}/tiles/${layer}.json?${new URLSearchParams(q).toString()}`,
+      signal,
+    ).then(
       // Without BUURTKAART_PUBLIC_URL the service gives tile URLs from its root; MapLibre needs
       // them absolute. Concatenated, not parsed: URL() would escape the {z}/{x}/{y} placeholders.
       (tileJson) => ({
@@ -565,7 +575,7 @@ export const api = {
     signal?: AbortSignal,
   ) =>
     getJson<Hexes>(
-      `/api/hexes?${new URLSearchParams({
+      `${API}/hexes?${new URLSearchParams({
         metric: q.metric,
         res: String(q.res),
         mode: q.mode,
@@ -581,7 +591,7 @@ export const api = {
     signal?: AbortSignal,
   ) =>
     getJson<ScenarioPreview>(
-      `/api/scenario-preview?${new URLSearchParams({
+      `${API}/scenario-preview?${new URLSearchParams({
         area: q.area,
         mode: q.mode,
         threshold: String(q.threshold),
@@ -596,18 +606,18 @@ export const api = {
   async saveScenario(
     body: PlanningSettings & { name: string; add: ProposedPlace[]; close: string[] },
   ): Promise<SavedScenario> {
-    const res = await send('POST', '/api/scenarios', body)
+    const res = await send('POST', `${API}/scenarios`, body)
     return (await res.json()) as SavedScenario
   },
   /** One saved scenario. */
-  scenario: (id: string) => getJson<SavedScenario>(`/api/scenarios/${encodeURIComponent(id)}`),
+  scenario: (id: string) => getJson<SavedScenario>(`${API}/scenarios/${encodeURIComponent(id)}`),
   /** The k best sites for a new meeting place: empty cells or existing buildings. */
   suggestions: (
     q: PlanningSettings & { k: number; candidates: 'cells' | 'assets' },
     signal?: AbortSignal,
   ) =>
     getJson<Suggestions>(
-      `/api/suggestions?${new URLSearchParams({
+      `${API}/suggestions?${new URLSearchParams({
         area: q.area,
         mode: q.mode,
         threshold: String(q.threshold),
@@ -652,7 +662,7 @@ export const api = {
     }
     if (q.q) query.set('q', q.q)
     const page = await getJson<FeatureCollection & { links: { rel: string }[] }>(
-      `/api/assets?${query.toString()}`,
+      `${API}/assets?${query.toString()}`,
       signal,
     )
     return {
@@ -664,7 +674,7 @@ export const api = {
   /** Every live asset, following the cursor pages. */
   async allAssets(): Promise<FeatureCollection> {
     const features: FeatureCollection['features'] = []
-    let url: string | undefined = '/api/assets?limit=1000'
+    let url: string | undefined = `${API}/assets?limit=1000`
     while (url) {
       const page: FeatureCollection & { links: { rel: string; href: string }[] } =
         await getJson(url)
