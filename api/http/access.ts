@@ -14,6 +14,7 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /api/openapi.json': 'public',
   'GET /api/health': 'public',
   'GET /api/kinds': 'public',
+  'GET /api/opening-hours': 'public',
   'GET /api/settings': 'public',
   'PATCH /api/settings': 'admin',
 

@@ -95,6 +95,10 @@ const fieldArgs: Args<typeof FIELD> = {
   outsideBox: ['5, 52, 6, 53'],
   outsideRegion: [4, 51, 'Flevoland', '5, 52, 6, 53'],
   openingHours: ['why'],
+  openingHoursWord: ['xyz'],
+  openingHoursTime: ['25:00'],
+  openingHoursNoTime: ['ma-vr'],
+  openingHoursOrder: ['09:00', '05:00'],
 }
 
 const reasonArgs: Args<typeof REASON> = {
