@@ -75,6 +75,12 @@ export interface Config {
    */
   readonly publicUrl: string | undefined
   /**
+   * Where people reach the organisation that runs this map about its accessibility (and
+   * anything else): an e-mail address or an https address, named in the accessibility
+   * statement at /toegankelijkheid. Unset: the statement says to contact whoever shared the map.
+   */
+  readonly contact: string | undefined
+  /**
    * The region data an empty installation loads on its first start (a directory with a
    * region.json, default data/region/flevoland); undefined: none.
    */
@@ -145,6 +151,11 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/ })
     .optional()
     .transform((v) => v?.replace(/\/+$/, '')),
+  BUURTKAART_CONTACT: z
+    .union([z.email(), z.url({ protocol: /^https?$/ })], {
+      error: 'must be an e-mail address or an http(s) address',
+    })
+    .optional(),
   BUURTKAART_TOKEN_MAX_DAYS: z.coerce
     .number()
     .int()
@@ -215,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     analysisThreads: e.BUURTKAART_ANALYSIS_THREADS,
     analysisQueue: e.BUURTKAART_ANALYSIS_QUEUE,
     publicUrl: e.BUURTKAART_PUBLIC_URL,
+    contact: e.BUURTKAART_CONTACT,
     regionData:
       e.BUURTKAART_REGION_DATA === 'none'
         ? undefined

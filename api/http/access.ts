@@ -15,6 +15,9 @@ export const ACCESS: Readonly<Record<string, Rule>> = {
   'GET /api/health': 'public',
   'GET /api/kinds': 'public',
   'GET /api/opening-hours': 'public',
+  'GET /toegankelijkheid': 'public',
+  'GET /accessibility': 'public',
+  'GET /toegankelijkheid.css': 'public',
   'GET /api/settings': 'public',
   'PATCH /api/settings': 'admin',
 

@@ -31,6 +31,7 @@ import { createPlanning } from '../services/planning.js'
 import { areaRoutes } from './areas.js'
 import { assetRoutes } from './assets.js'
 import { metaRoutes } from './meta.js'
+import { statementRoutes } from './statement.js'
 import { networkRoutes } from './network.js'
 import { dataRoutes } from './data.js'
 import { createDownloadJobs } from '../services/download/jobs.js'
@@ -78,6 +79,7 @@ export interface AppDeps {
         | 'pdokUrl'
         | 'overpassUrl'
         | 'publicUrl'
+        | 'contact'
         | 'tokenMaxDays'
       >
     >
@@ -230,7 +232,12 @@ export function createApp(deps: AppDeps) {
       networks,
       clock,
       publicUrl: deps.config.publicUrl,
+      trustProxy: deps.config.trustProxy ?? false,
     }),
+  )
+  app.route(
+    '/',
+    statementRoutes({ publicUrl: deps.config.publicUrl, contact: deps.config.contact }),
   )
   app.route(
     '/tiles',
