@@ -70,8 +70,10 @@ export interface Config {
   readonly analysisQueue: number
   /**
    * The address the public reaches the service at (`https://buurtkaart.example.nl`), for the
-   * absolute URLs it hands out (tile URLs in TileJSON, permalinks in reports); unset: URLs
-   * relative to the service's root, never copied from a request's Host header.
+   * absolute URLs it hands out (tile URLs in TileJSON, permalinks and QR code in reports).
+   * Unset: TileJSON's URLs are relative to the service's root, never copied from a request's
+   * Host header; a report, which must print absolute links, makes them from the request and is
+   * then sent `private, no-store` so that no shared cache keeps them.
    */
   readonly publicUrl: string | undefined
   /**

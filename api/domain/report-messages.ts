@@ -165,6 +165,10 @@ export const REPORT = {
     nl: `Met ${places === 1 ? 'de voorgestelde plek' : `de ${places} voorgestelde plekken`}: ${fmt(gain, 'nl')} inwoners erbij binnen ${reach(thresholdM, mode, 'nl')}.`,
     en: `With ${places === 1 ? 'the proposed place' : `the ${places} proposed places`}: ${fmt(gain, 'en')} more inhabitants within ${reach(thresholdM, mode, 'en')}.`,
   }),
+  scenarioMapTitle: {
+    nl: 'Uitsnede: de voorgestelde plek en wie er binnen bereik komt',
+    en: 'Detail: the proposed place and who it brings within reach',
+  },
   scenarioShare: (today: number | null, withScenario: number | null): Bilingual => ({
     nl: `Van ${pct(today, 'nl')} naar ${pct(withScenario, 'nl')} van de inwoners.`,
     en: `From ${pct(today, 'en')} to ${pct(withScenario, 'en')} of the inhabitants.`,

@@ -55,7 +55,12 @@ function niceLength(maxM: number): number {
  * scenario brings within reach, the outlines and names of the areas one level down, places and
  * proposed places, and a scale bar.
  */
-function mapSvg(r: Report): Html | '' {
+function mapSvg(
+  r: Report,
+  o: { titleId: string; focus?: readonly [number, number, number, number] } = {
+    titleId: 'map-title',
+  },
+): Html | '' {
   const lang = r.lang
   const pts: [number, number][] = []
   const project = (lon: number, lat: number) => {
@@ -98,11 +103,11 @@ function mapSvg(r: Report): Html | '' {
   let minY = Infinity
   let maxX = -Infinity
   let maxY = -Infinity
-  for (const [x, y] of pts) {
-    minX = Math.min(minX, x)
-    maxX = Math.max(maxX, x)
-    minY = Math.min(minY, y)
-    maxY = Math.max(maxY, y)
+  for (const [x, y] of o.focus ? [o.focus.slice(0, 2), o.focus.slice(2)] : pts) {
+    minX = Math.min(minX, x!)
+    maxX = Math.max(maxX, x!)
+    minY = Math.min(minY, y!)
+    maxY = Math.max(maxY, y!)
   }
   const W = 1000
   const pad = 40
@@ -143,7 +148,7 @@ function mapSvg(r: Report): Html | '' {
   const bx = pad + 6
   const by = H - 16
   const scaleBar = h`<g class="scale" aria-label="${t(T.scaleTitle, lang)}: ${km(barM, lang)}"><rect x="${bx - 4}" y="${by - 22}" width="${(barPx + 70).toFixed(1)}" height="32" fill="#fff" fill-opacity="0.85"/><path d="M${bx},${by - 8}v8h${barPx.toFixed(1)}v-8" fill="none" stroke="#111827" stroke-width="2.5"/><text x="${(bx + barPx + 8).toFixed(1)}" y="${by}" font-size="17" fill="#111827">${km(barM, lang)}</text></g>`
-  return h`<svg class="map" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="map-title" xmlns="http://www.w3.org/2000/svg">${cells.map(
+  return h`<svg class="map" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${o.titleId}" xmlns="http://www.w3.org/2000/svg">${cells.map(
     (c) =>
       h`<path d="${path(c.xy)}" fill="${c.gained ? '#7c3aed' : c.gap ? '#c2410c' : '#99d5c9'}" fill-opacity="${(c.gained ? 0.75 : c.gap ? 0.35 + 0.6 * Math.sqrt(c.inhabitants / maxN) : 0.55).toFixed(2)}" stroke="none"/>`,
   )}${inner.map(
@@ -161,6 +166,30 @@ function mapSvg(r: Report): Html | '' {
 }
 
 const t = (message: Bilingual, lang: 'nl' | 'en') => message[lang]
+
+/**
+ * The part of the map around a scenario, in RD New metres (minX, minY, maxX, maxY): the
+ * proposed places and the cells they bring within reach, with a margin, at least 3 km tall.
+ */
+function scenarioFocus(r: Report): [number, number, number, number] | undefined {
+  const pts = [
+    ...r.map.proposed.map((p) => lonLatToRd(p.lon, p.lat)),
+    ...r.map.cells
+      .filter((c) => c.gained)
+      .flatMap((c) => c.ring.map(([lon, lat]) => lonLatToRd(lon, lat))),
+  ]
+  if (pts.length === 0) return undefined
+  const xs = pts.map(([x]) => x)
+  const ys = pts.map(([, y]) => y)
+  const margin = 600
+  const half = (lo: number, hi: number) => Math.max((hi - lo) / 2 + margin, 1500)
+  const cx = (Math.min(...xs) + Math.max(...xs)) / 2
+  const cy = (Math.min(...ys) + Math.max(...ys)) / 2
+  // Wide rather than tall, to sit across the page under the scenario's figures.
+  const hy = half(Math.min(...ys), Math.max(...ys))
+  const hx = Math.max(half(Math.min(...xs), Math.max(...xs)), hy * 2.4)
+  return [cx - hx, cy - hy, cx + hx, cy + hy]
+}
 
 /** Horizontal bars per distance band: the area, and the province beside it. */
 function bandsSvg(r: Report): Html | '' {
@@ -251,6 +280,12 @@ export function reportHtml(
     ? h`<section class="scenario"><h2>${t(T.scenarioTitle(sc.scenario.name))}</h2>
 <p class="big">${t(T.scenarioLine(sc.difference.inhabitantsWithin, sc.scenario.thresholdM, sc.scenario.mode, sc.scenario.add.length))}</p>
 <p>${t(T.scenarioShare(sc.today.share, sc.withScenario.share))}</p>
+${(() => {
+  const focus = scenarioFocus(r)
+  return focus
+    ? h`<h3 id="scenario-map-title">${t(T.scenarioMapTitle)}</h3>${mapSvg(r, { titleId: 'scenario-map-title', focus })}`
+    : ''
+})()}
 <ul>${r.map.proposed.map((p) => h`<li><strong>${p.name ?? KINDS.find((k) => k.code === p.kind)?.label[lang] ?? p.kind}</strong>: ${t(T.placeWhere(p.where))}</li>`)}</ul></section>`
     : ''
   // The stylesheet is ours (read from disk by the caller), not user input.

@@ -86,7 +86,14 @@ describeBackends(
     const print = async (url: string, name: string) => {
       const p = await page(url)
       const pdf = path.join(dir, `${name}.pdf`)
-      await p.pdf({ path: pdf, format: 'A4', printBackground: true, preferCSSPageSize: true })
+      await p.pdf({
+        path: pdf,
+        format: 'A4',
+        printBackground: true,
+        preferCSSPageSize: true,
+        tagged: true,
+        outline: true,
+      })
       await p.close()
       const info = (await run('pdfinfo', [pdf])).stdout
       const pages = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1])
@@ -165,6 +172,10 @@ describeBackends(
         )
         expect(pages).toBeLessThanOrEqual(3)
         expect(flat).toContain('Wat als: Huiskamer bij de Zuigerplasdreef')
+        expect(flat).toContain(
+          'Huiskamer van de wijk / inloop: in wijk Havendiep, gemeente Lelystad, ongeveer 60 m van Zuigerplasdreef, Lelystad',
+        )
+        expect(flat).toContain('Komt binnen 800 m hemelsbreed door de voorgestelde plek')
         expect(flat).not.toMatch(/\(52,\d+, 5,\d+\)/)
       },
     )
