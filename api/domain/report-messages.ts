@@ -82,6 +82,7 @@ export const REPORT = {
   print: { nl: 'Afdrukken of opslaan als PDF', en: 'Print or save as PDF' },
   back: { nl: 'Terug naar de kaart', en: 'Back to the map' },
   toolbar: { nl: 'Rapport: afdrukken en downloaden', en: 'Report: print and download' },
+  accessibility: { nl: 'Toegankelijkheid', en: 'Accessibility' },
   downloads: { nl: 'Download de cijfers:', en: 'Download the figures:' },
   mapTitle: {
     nl: 'Kaart: waar wonen mensen te ver weg?',

@@ -373,6 +373,7 @@ ${water ? h`<section><h2>${t(T.waterTitle)}</h2><p>${water}</p></section>` : ''}
 </dl></section>
 </div>
 </main>
+<footer class="no-print report-footer"><a href="${lang === 'en' ? '/accessibility' : '/toegankelijkheid'}">${t(T.accessibility)}</a></footer>
 ${opts.scriptSrc ? h`<script src="${opts.scriptSrc}"></script>` : ''}
 </body>
 </html>`

@@ -131,7 +131,7 @@ describeBackends(
     it.runIf(needsSharedData())(
       'prints every gemeente without scenario on two A4 pages',
       async () => {
-        for (const code of ['GM0034', 'GM0303', 'GM0171', 'GM0050', 'GM0184']) {
+        for (const code of ['GM0034', 'GM0303', 'GM0171', 'GM0050', 'GM0184', 'province']) {
           const { pages, flat } = await print(`/reports/${code}`, `report-${code}-nl`)
           expect(pages, code).toBe(2)
           expect(flat, code).toContain('Hoe is dit berekend?')

@@ -61,6 +61,7 @@ describeBackends(
           /<svg class="qr" viewBox="0 0 \d+ \d+" role="img" aria-label="Scan/,
         )
         expect(html.headers.get('cache-control')).toBe('private, no-store')
+        expect(html.text).toContain('<a href="/toegankelijkheid">Toegankelijkheid</a>')
         expect(html.headers.get('vary')).toMatch(/\bHost\b/)
         // The methods in Dutch only.
         expect(html.text).toContain('in een rechte lijn, in meters in het Rijksdriehoekstelsel')
