@@ -75,8 +75,8 @@ describeBackends(
       fs.rmSync(dir, { recursive: true, force: true })
     })
 
-    const page = async (url: string): Promise<Page> => {
-      const p = await (await browser!.newContext()).newPage()
+    const page = async (url: string, viewport = { width: 1280, height: 800 }): Promise<Page> => {
+      const p = await (await browser!.newContext({ viewport })).newPage()
       const res = await p.goto(base + url)
       expect(res?.status()).toBe(200)
       return p
@@ -197,18 +197,37 @@ describeBackends(
       }
     })
 
-    it.runIf(needsSharedData())('axe finds nothing on the report page', async () => {
-      for (const url of ['/reports/GM0995', '/reports/GM0995?lang=en']) {
-        const p = await page(url)
-        const result = await new AxeBuilder({ page: p })
-          .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-          .analyze()
-        expect(result.violations, `${url}: ${JSON.stringify(result.violations, null, 1)}`).toEqual(
-          [],
-        )
-        await p.close()
-      }
-    })
+    it.runIf(needsSharedData())(
+      'axe finds nothing on the report page, on a phone and at a desk',
+      async () => {
+        for (const [url, name] of [
+          ['/reports/GM0995', 'nl'],
+          ['/reports/GM0995?lang=en', 'en'],
+        ] as const) {
+          for (const viewport of [
+            { width: 390, height: 844 },
+            { width: 1280, height: 800 },
+          ]) {
+            const p = await page(url, viewport)
+            const result = await new AxeBuilder({ page: p })
+              .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+              .analyze()
+            expect(
+              result.violations,
+              `${url} ${viewport.width}: ${JSON.stringify(result.violations, null, 1)}`,
+            ).toEqual([])
+            // Nothing wider than the screen.
+            expect(
+              await p.evaluate(() => document.documentElement.scrollWidth),
+              `${url} ${viewport.width}`,
+            ).toBeLessThanOrEqual(viewport.width)
+            const shot = `report-screen-${name}-${viewport.width}x${viewport.height}-${ctx().backend}.png`
+            await p.screenshot({ path: path.join(RESULTS, shot), fullPage: true })
+            await p.close()
+          }
+        }
+      },
+    )
   },
   {
     reset: 'none',
