@@ -22,6 +22,8 @@ export interface StatementSection {
 
 export const STATEMENT = {
   title: { nl: 'Toegankelijkheidsverklaring', en: 'Accessibility statement' },
+  /** The page's heading: the long Dutch word may break, with a hyphen, on a phone (U+00AD). */
+  heading: { nl: 'Toegankelijkheids\u00adverklaring', en: 'Accessibility statement' },
   skip: { nl: 'Naar de inhoud', en: 'Skip to the content' },
   back: { nl: 'Terug naar de kaart', en: 'Back to the map' },
   siteNav: { nl: 'Buurtkaart', en: 'Buurtkaart' },

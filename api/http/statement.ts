@@ -57,7 +57,7 @@ export function statementHtml(
 <nav aria-label="${t(S.siteNav)}"><a href="/?lang=${lang}">← ${t(S.back)}</a> <a href="${otherHref}" hreflang="${other}" lang="${other}">${t(S.otherLanguage)}</a></nav>
 </header>
 <main id="inhoud" tabindex="-1">
-<h1>${t(S.title)}</h1>
+<h1>${t(S.heading)}</h1>
 <p class="intro">${t(S.intro(o.site))}</p>
 <nav aria-label="${t(S.contents)}" class="toc"><ul>${S.sections.map((s) => h`<li><a href="#${s.id}">${t(s.title)}</a></li>`)}<li><a href="#contact">${t(S.feedbackTitle)}</a></li></ul></nav>
 ${sections}

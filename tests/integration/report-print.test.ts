@@ -180,20 +180,37 @@ describeBackends(
       },
     )
 
-    it('serves the accessibility statement, and axe finds nothing on it', async () => {
+    it('serves the accessibility statement; axe finds nothing on it, on a phone and at a desk', async () => {
       for (const url of ['/toegankelijkheid', '/accessibility']) {
-        const p = await page(url)
-        const result = await new AxeBuilder({ page: p })
-          .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-          .analyze()
-        expect(result.violations, `${url}: ${JSON.stringify(result.violations, null, 1)}`).toEqual(
-          [],
-        )
-        await p.screenshot({
-          path: path.join(RESULTS, `statement${url.replace('/', '-')}-${ctx().backend}.png`),
-          fullPage: true,
-        })
-        await p.close()
+        for (const viewport of [
+          { width: 390, height: 844 },
+          { width: 1280, height: 800 },
+        ]) {
+          const p = await page(url, viewport)
+          const result = await new AxeBuilder({ page: p })
+            .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+            .analyze()
+          expect(
+            result.violations,
+            `${url} ${viewport.width}: ${JSON.stringify(result.violations, null, 1)}`,
+          ).toEqual([])
+          expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+            viewport.width,
+          )
+          // The skip link is the first stop of the keyboard and moves focus to the content.
+          await p.keyboard.press('Tab')
+          expect(await p.evaluate(() => document.activeElement?.className)).toBe('skip')
+          await p.keyboard.press('Enter')
+          expect(await p.evaluate(() => document.activeElement?.id)).toBe('inhoud')
+          await p.screenshot({
+            path: path.join(
+              RESULTS,
+              `statement${url.replace('/', '-')}-${viewport.width}x${viewport.height}-${ctx().backend}.png`,
+            ),
+            fullPage: true,
+          })
+          await p.close()
+        }
       }
     })
 
