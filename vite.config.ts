@@ -13,6 +13,7 @@ const SLOW = [
   'tests/integration/data-download.test.ts',
   'tests/integration/areas.test.ts',
   'tests/integration/coverage.test.ts',
+  'tests/integration/report-print.test.ts',
 ]
 
 /** The order the projects' files start in: the long ones first, so no long file starts last. */

@@ -70,10 +70,18 @@ export interface Config {
   readonly analysisQueue: number
   /**
    * The address the public reaches the service at (`https://buurtkaart.example.nl`), for the
-   * absolute URLs it hands out (tile URLs in TileJSON, permalinks in reports); unset: URLs
-   * relative to the service's root, never copied from a request's Host header.
+   * absolute URLs it hands out (tile URLs in TileJSON, permalinks and QR code in reports).
+   * Unset: TileJSON's URLs are relative to the service's root, never copied from a request's
+   * Host header; a report, which must print absolute links, makes them from the request and is
+   * then sent `private, no-store` so that no shared cache keeps them.
    */
   readonly publicUrl: string | undefined
+  /**
+   * Where people reach the organisation that runs this map about its accessibility (and
+   * anything else): an e-mail address or an https address, named in the accessibility
+   * statement at /toegankelijkheid. Unset: the statement says to contact whoever shared the map.
+   */
+  readonly contact: string | undefined
   /**
    * The region data an empty installation loads on its first start (a directory with a
    * region.json, default data/region/flevoland); undefined: none.
@@ -145,6 +153,11 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/ })
     .optional()
     .transform((v) => v?.replace(/\/+$/, '')),
+  BUURTKAART_CONTACT: z
+    .union([z.email(), z.url({ protocol: /^https?$/ })], {
+      error: 'must be an e-mail address or an http(s) address',
+    })
+    .optional(),
   BUURTKAART_TOKEN_MAX_DAYS: z.coerce
     .number()
     .int()
@@ -215,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     analysisThreads: e.BUURTKAART_ANALYSIS_THREADS,
     analysisQueue: e.BUURTKAART_ANALYSIS_QUEUE,
     publicUrl: e.BUURTKAART_PUBLIC_URL,
+    contact: e.BUURTKAART_CONTACT,
     regionData:
       e.BUURTKAART_REGION_DATA === 'none'
         ? undefined

@@ -4,6 +4,7 @@ import { FIELD, LABEL, type Bilingual } from './messages.js'
 import { bboxContains, type Bbox } from './geo.js'
 import { KIND_CODES, TARGET_GROUP_CODES, type KindCode, type TargetGroupCode } from './kinds.js'
 import { unstorableText } from './text.js'
+import { OPENING_HOURS_CONTEXT, readOpeningHours } from './opening-hours.js'
 
 export const WHEELCHAIR = ['yes', 'limited', 'no', 'unknown'] as const
 export const STATUSES = ['active', 'planned', 'closed'] as const
@@ -109,13 +110,10 @@ const issue = (code: string, message: Bilingual) => ({
   params: { code, nl: message.nl } satisfies IssueParams,
 })
 
-/** The OSM `opening_hours` evaluation context: the Netherlands, for public holidays. */
-const OH_CONTEXT = { lat: 52.5, lon: 5.5, address: { country_code: 'nl', state: 'Flevoland' } }
-
 /** Returns why an OSM `opening_hours` value is invalid, or undefined when it parses. */
 export function openingHoursError(value: string): string | undefined {
   try {
-    new OpeningHours(value, OH_CONTEXT)
+    new OpeningHours(value, OPENING_HOURS_CONTEXT)
     return undefined
   } catch (e) {
     return String(e).replace(/\s+/g, ' ').trim()
@@ -221,18 +219,19 @@ export function assetSchemas(region: { bbox: Bbox; name: string }) {
 
   const openingHours = text(500)
     .nullable()
-    .transform((v) => (v === '' ? null : v))
-    .superRefine((v, ctx) => {
-      if (v === null) return
-      const why = openingHoursError(v)
-      if (why) {
-        ctx.addIssue({
-          code: 'custom',
-          ...issue('invalid_opening_hours', FIELD.openingHours(why)),
-        })
-      }
+    .transform((v, ctx) => {
+      if (v === null || v === '') return null
+      const read = readOpeningHours(v)
+      if (read.ok) return read.value
+      ctx.addIssue({ code: 'custom', ...issue('invalid_opening_hours', read.message) })
+      return z.NEVER
     })
-    .meta({ description: 'OpenStreetMap opening_hours syntax', example: 'Mo-Fr 09:00-17:00' })
+    .meta({
+      description:
+        'OpenStreetMap opening_hours syntax, or common Dutch notation ("di-do 10-16 uur", ' +
+        '"ma t/m vr 9:00-17:00"), which is stored converted to OSM syntax ("Tu-Th 10:00-16:00")',
+      example: 'Mo-Fr 09:00-17:00',
+    })
 
   const fields = {
     name: text(200).pipe(z.string().min(1)).meta({ example: 'Buurthuis De Schoor' }),

@@ -722,6 +722,26 @@ export const FIELD = {
     nl: `Geen geldige openingstijden in OpenStreetMap-notatie (zoals "Mo-Fr 09:00-17:00"): ${why}`,
     en: `Not valid OpenStreetMap opening_hours syntax: ${why}`,
   }),
+  openingHoursWord: (word: string): Bilingual => ({
+    nl: `Dit woord ken ik niet in openingstijden: "${word}". Schrijf de dagen en tijden zo: "di-do 10-16" of "ma t/m vr 9:00-17:00".`,
+    en: `This word is not understood in opening hours: "${word}". Write days and times like "di-do 10-16", "ma t/m vr 9:00-17:00" or "Mo-Fr 09:00-17:00".`,
+  }),
+  openingHoursTime: (time: string): Bilingual => ({
+    nl: `"${time}" is geen tijd. Een tijd ligt tussen 0:00 en 24:00, bijvoorbeeld 9:30 of 17.`,
+    en: `"${time}" is not a time. A time lies between 0:00 and 24:00, for example 9:30 or 17.`,
+  }),
+  openingHoursNoTime: (days: string): Bilingual => ({
+    nl: `Bij "${days}" staat geen tijd. Zet de tijd erachter, bijvoorbeeld "${days} 10-16". Dicht? Schrijf "${days} gesloten".`,
+    en: `"${days}" has no time. Put the time after it, for example "${days} 10-16". Closed? Write "${days} gesloten".`,
+  }),
+  openingHoursOrder: (from: string, to: string): Bilingual => ({
+    nl: `Van ${from} tot ${to} klopt niet: de eindtijd ligt voor de begintijd. Schrijf de tijden van 0 tot 24 uur, dus 17 in plaats van 5.`,
+    en: `From ${from} to ${to} is not right: the end comes before the start. Use the 24-hour clock, so 17 instead of 5.`,
+  }),
+  openingHoursUnreadable: {
+    nl: 'Deze openingstijden kan ik niet lezen. Schrijf eerst de dagen, dan de tijden, bijvoorbeeld "di-do 10-16", "ma t/m vr 9:00-17:00" of "za 10.00-12.30".',
+    en: 'These opening hours cannot be read. Write the days first, then the times, for example "di-do 10-16", "ma t/m vr 9:00-17:00" or "Mo-Fr 09:00-17:00".',
+  },
   email: {
     nl: 'Geen e-mailadres (naam@voorbeeld.nl).',
     en: 'Not an e-mail address (name@example.nl).',

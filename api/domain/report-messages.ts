@@ -27,6 +27,21 @@ const SOURCE: Record<string, Bilingual> = {
   cbs: { nl: 'van CBS', en: 'from CBS' },
 }
 
+const UNIT: Record<'gemeente' | 'wijk' | 'buurt' | 'pc4', Bilingual> = {
+  gemeente: { nl: 'gemeente', en: 'municipality' },
+  wijk: { nl: 'wijk', en: 'district' },
+  buurt: { nl: 'buurt', en: 'neighbourhood' },
+  pc4: { nl: 'postcodegebied (PC4)', en: 'postcode area (PC4)' },
+}
+
+/**
+ * A CBS area name without its numbering: "Wijk 05 Buitengebied Dronten" → "Buitengebied
+ * Dronten" (for map labels and sentences); a name without a number is returned as it is.
+ */
+export function shortAreaName(name: string): string {
+  return name.replace(/^(wijk|buurt)\s+\d+\s+/i, '') || name
+}
+
 /** "800 m lopen": a threshold and how it is travelled, in one language. */
 const reach = (thresholdM: number, mode: Mode, lang: keyof Bilingual) =>
   `${km(thresholdM, lang)} ${MODE[mode][lang]}`
@@ -66,6 +81,8 @@ export const REPORT = {
   }),
   print: { nl: 'Afdrukken of opslaan als PDF', en: 'Print or save as PDF' },
   back: { nl: 'Terug naar de kaart', en: 'Back to the map' },
+  toolbar: { nl: 'Rapport: afdrukken en downloaden', en: 'Report: print and download' },
+  accessibility: { nl: 'Toegankelijkheid', en: 'Accessibility' },
   downloads: { nl: 'Download de cijfers:', en: 'Download the figures:' },
   mapTitle: {
     nl: 'Kaart: waar wonen mensen te ver weg?',
@@ -149,6 +166,10 @@ export const REPORT = {
     nl: `Met ${places === 1 ? 'de voorgestelde plek' : `de ${places} voorgestelde plekken`}: ${fmt(gain, 'nl')} inwoners erbij binnen ${reach(thresholdM, mode, 'nl')}.`,
     en: `With ${places === 1 ? 'the proposed place' : `the ${places} proposed places`}: ${fmt(gain, 'en')} more inhabitants within ${reach(thresholdM, mode, 'en')}.`,
   }),
+  scenarioMapTitle: {
+    nl: 'Uitsnede: de voorgestelde plek en wie er binnen bereik komt',
+    en: 'Detail: the proposed place and who it brings within reach',
+  },
   scenarioShare: (today: number | null, withScenario: number | null): Bilingual => ({
     nl: `Van ${pct(today, 'nl')} naar ${pct(withScenario, 'nl')} van de inwoners.`,
     en: `From ${pct(today, 'en')} to ${pct(withScenario, 'en')} of the inhabitants.`,
@@ -172,10 +193,87 @@ export const REPORT = {
     }
   },
   mResolution: { nl: 'Inwoners en zeshoeken', en: 'Inhabitants and hexagons' },
-  mResolutionText: (resolution: number, units: string, year: string, pc4: boolean): Bilingual => ({
-    nl: `Elke ${units} houdt het eigen CBS-aantal inwoners van ${year}; een gemeente en een wijk tellen dus precies zoals CBS. Binnen de ${units} zijn de inwoners verdeeld over de H3-zeshoeken (resolutie ${resolution}) waar gewoond kan worden${pc4 ? ', naar de dichtheid van de postcodegebieden (PC4, inwoners per km² land)' : ', naar oppervlakte'}; dijken, dammen en smalle stroken (minder dan 100 m breed) en ver afgelegen losse stukjes tellen niet als woongebied. Er wordt niets afgerond: een zeshoek kan een deel van een inwoner bevatten.`,
-    en: `Every ${units} keeps its own CBS count of inhabitants of ${year}, so a gemeente and a wijk count exactly as CBS does. Within each ${units} the inhabitants are placed on the H3 hexagons (resolution ${resolution}) of land people can live on${pc4 ? ', by the density of the postcode areas (PC4, inhabitants per km² of land)' : ', by area'}; dikes, dams, strips under 100 m wide and far-off detached bits do not count as living area. Nothing is rounded: a hexagon may hold part of an inhabitant.`,
+  mResolutionText: (
+    resolution: number,
+    units: 'gemeente' | 'wijk' | 'buurt' | 'pc4',
+    year: string,
+    pc4: boolean,
+  ): Bilingual => ({
+    nl: `Elke ${UNIT[units].nl} houdt het eigen CBS-aantal inwoners van ${year}; een gemeente en een wijk tellen dus precies zoals CBS. Binnen de ${UNIT[units].nl} zijn de inwoners verdeeld over de H3-zeshoeken (resolutie ${resolution}) waar gewoond kan worden${pc4 ? ', naar de dichtheid van de postcodegebieden (PC4, inwoners per km² land)' : ', naar oppervlakte'}; dijken, dammen en smalle stroken (minder dan 100 m breed) en ver afgelegen losse stukjes tellen niet als woongebied. Er wordt niets afgerond: een zeshoek kan een deel van een inwoner bevatten.`,
+    en: `Every ${UNIT[units].en} keeps its own CBS count of inhabitants of ${year}, so a municipality and a district count exactly as CBS does. Within each ${UNIT[units].en} the inhabitants are placed on the H3 hexagons (resolution ${resolution}) of land people can live on${pc4 ? ', by the density of the postcode areas (PC4, inhabitants per km² of land)' : ', by area'}; dikes, dams, strips under 100 m wide and far-off detached bits do not count as living area. Nothing is rounded: a hexagon may hold part of an inhabitant.`,
   }),
+  /** How a distance is measured, per mode (the figures' `inputs.distance`, in both languages). */
+  distanceMethod: {
+    line: {
+      nl: 'in een rechte lijn, in meters in het Rijksdriehoekstelsel (RD New, EPSG:28992), vanaf het bewoonde midden van elke zeshoek',
+      en: 'in a straight line, in metres in the Dutch national grid (RD New, EPSG:28992), from the populated centre of each hexagon',
+    },
+    walk: {
+      nl: 'de kortste looproute over het OpenStreetMap-netwerk (voetpaden, paden en wegen waar lopen mag), vanaf het bewoonde midden van elke zeshoek; zeshoek en plek worden in een rechte lijn met het dichtstbijzijnde bruikbare pad verbonden (die afstand telt mee); een pont telt de overtocht plus een wachttijd',
+      en: 'the shortest walking route over the OpenStreetMap network (footways, paths and roads where walking is allowed), from the populated centre of each hexagon; hexagon and place are joined to the nearest usable path in a straight line (that distance is included); a ferry counts its crossing plus a waiting time',
+    },
+    bike: {
+      nl: 'de kortste fietsroute over het OpenStreetMap-netwerk (fietspaden en wegen waar fietsen mag, eenrichting voor fietsers waar dat is aangegeven), vanaf het bewoonde midden van elke zeshoek; zeshoek en plek worden in een rechte lijn met het dichtstbijzijnde bruikbare pad verbonden (die afstand telt mee); een pont telt de overtocht plus een wachttijd',
+      en: 'the shortest cycling route over the OpenStreetMap network (cycleways and roads where cycling is allowed, one-way for bikes where tagged), from the populated centre of each hexagon; hexagon and place are joined to the nearest usable path in a straight line (included); a ferry counts its crossing plus a waiting time',
+    },
+  } satisfies Record<Mode, Bilingual>,
+  dataVersion: { nl: 'versie van de gegevens', en: 'data version' },
+  mPermalinkData: { nl: 'De cijfers als gegevens (JSON):', en: 'The figures as data (JSON):' },
+  qrCaption: {
+    nl: 'Scan de code om dit rapport online te openen, met de cijfers van nu.',
+    en: 'Scan the code to open this report online, with today’s figures.',
+  },
+  legendGained: (thresholdM: number, mode: Mode): Bilingual => ({
+    nl: `Komt binnen ${reach(thresholdM, mode, 'nl')} door de voorgestelde plek`,
+    en: `Brought within ${reach(thresholdM, mode, 'en')} by the proposed place`,
+  }),
+  legendAreas: (level: 'gemeente' | 'wijk' | 'buurt'): Bilingual => ({
+    nl: `Dunne lijn: grens van ${{ gemeente: 'de gemeenten', wijk: 'de wijken', buurt: 'de buurten' }[level]}, met de naam`,
+    en: `Thin line: boundary of the ${{ gemeente: 'municipalities', wijk: 'districts', buurt: 'neighbourhoods' }[level]}, with its name`,
+  }),
+  scaleTitle: { nl: 'Schaalstok', en: 'Scale bar' },
+  /** Where a proposed place lies: wijk and gemeente, and the nearest known address. */
+  placeWhere: (w: {
+    readonly gemeente: string | null
+    readonly wijk: string | null
+    readonly buurt: string | null
+    readonly nearest: { readonly address: string; readonly distanceM: number } | null
+  }): Bilingual => {
+    const wijk = w.wijk ? shortAreaName(w.wijk) : null
+    const buurt = w.buurt ? shortAreaName(w.buurt) : null
+    const nl: string[] = []
+    const en: string[] = []
+    if (buurt) {
+      nl.push(`in buurt ${buurt}`)
+      en.push(`in the ${buurt} neighbourhood`)
+    }
+    if (wijk) {
+      nl.push(`${buurt ? '' : 'in '}wijk ${wijk}`)
+      en.push(`${buurt ? '' : 'in '}the ${wijk} district`)
+    }
+    if (w.gemeente) {
+      nl.push(`${wijk || buurt ? '' : 'in '}gemeente ${w.gemeente}`)
+      en.push(`${wijk || buurt ? '' : 'in '}${w.gemeente}`)
+    }
+    if (nl.length === 0) {
+      nl.push('buiten de gebieden die in Buurtkaart zijn geladen')
+      en.push('outside the areas loaded in Buurtkaart')
+    }
+    let nlText = nl.join(', ')
+    let enText = en.join(', ')
+    if (w.nearest) {
+      const d = Math.max(10, Math.round(w.nearest.distanceM / 10) * 10)
+      nlText +=
+        w.nearest.distanceM < 25
+          ? `, bij ${w.nearest.address}`
+          : `, ongeveer ${km(d, 'nl')} van ${w.nearest.address}`
+      enText +=
+        w.nearest.distanceM < 25
+          ? `, at ${w.nearest.address}`
+          : `, about ${km(d, 'en')} from ${w.nearest.address}`
+    }
+    return { nl: nlText, en: enText }
+  },
   mDate: { nl: 'Berekend op', en: 'Computed on' },
   mPermalink: { nl: 'Deze cijfers opnieuw maken', en: 'Reproduce these figures' },
   mNetwork: (file: string, newestIso: string | null): Bilingual => ({

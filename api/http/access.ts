@@ -15,6 +15,10 @@ const UNVERSIONED: Readonly<Record<string, Rule>> = {
   'GET /api/openapi.json': 'public',
   'GET /api/health': 'public',
   'GET /api/kinds': 'public',
+  'GET /api/opening-hours': 'public',
+  'GET /toegankelijkheid': 'public',
+  'GET /accessibility': 'public',
+  'GET /toegankelijkheid.css': 'public',
   'GET /api/settings': 'public',
   'PATCH /api/settings': 'admin',
 

@@ -31,6 +31,7 @@ import { createPlanning } from '../services/planning.js'
 import { areaRoutes } from './areas.js'
 import { assetRoutes } from './assets.js'
 import { metaRoutes } from './meta.js'
+import { statementRoutes } from './statement.js'
 import { networkRoutes } from './network.js'
 import { dataRoutes } from './data.js'
 import { createDownloadJobs } from '../services/download/jobs.js'
@@ -82,6 +83,7 @@ export interface AppDeps {
         | 'pdokUrl'
         | 'overpassUrl'
         | 'publicUrl'
+        | 'contact'
         | 'tokenMaxDays'
       >
     >
@@ -268,6 +270,7 @@ export function createApp(deps: AppDeps) {
     networks,
     clock,
     publicUrl: deps.config.publicUrl,
+    trustProxy: deps.config.trustProxy ?? false,
   })
   for (const routes of apiRoutes) app.route(API_BASE, routes)
   app.route(
@@ -294,6 +297,11 @@ export function createApp(deps: AppDeps) {
   app.route('/api', transferRoutes({ db: deps.db, reads, clock, schemas }))
   app.route('/reports', reports)
   app.route('/tiles', tileRoutesAt('/tiles'))
+  // The accessibility statement (toegankelijkheidsverklaring): a page for people, not the API.
+  app.route(
+    '/',
+    statementRoutes({ publicUrl: deps.config.publicUrl, contact: deps.config.contact }),
+  )
 
   if (deps.webRoot) {
     const root = path.relative(process.cwd(), deps.webRoot) || '.'

@@ -62,6 +62,18 @@ export const kindsSchema = z.object({
   location_precision: coded(PRECISIONS),
 })
 
+export const openingHoursSchema = z
+  .object({
+    opening_hours: z.string().meta({
+      description: 'The OpenStreetMap opening_hours value the register would store',
+      example: 'Tu-Th 10:00-16:00',
+    }),
+    notation: z.enum(['osm', 'dutch']).meta({
+      description: 'osm: the text was OSM syntax and is kept; dutch: it was converted',
+    }),
+  })
+  .meta({ id: 'OpeningHours' })
+
 export const openApiDocumentSchema = z
   .looseObject({
     openapi: z.string(),

@@ -9,7 +9,10 @@ import { databaseUnavailable } from './problem.js'
 import { VALUE_NAME } from '../domain/messages.js'
 import { isDatabaseUnavailable } from '../db/availability.js'
 import { problemContent } from './schemas.js'
-import { healthSchema, kindsSchema, type Kinds } from './contract.js'
+import { healthSchema, kindsSchema, openingHoursSchema, type Kinds } from './contract.js'
+import { readOpeningHours } from '../domain/opening-hours.js'
+import { validationFailed } from '../domain/errors.js'
+import { z } from 'zod'
 
 const ENUM_LABELS = VALUE_NAME satisfies {
   wheelchair: Record<(typeof WHEELCHAIR)[number], unknown>
@@ -83,6 +86,44 @@ export function metaRoutes(deps: { db: Database; backend: Backend }) {
         },
         200,
       )
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/opening-hours',
+      summary:
+        'Reads opening hours as a person writes them ("di-do 10-16 uur", "ma t/m vr 9:00-17:00") ' +
+        'and gives the OpenStreetMap value an asset would store: a preview for the place form',
+      request: {
+        query: z.object({
+          text: z.string().max(500).meta({
+            description: 'Opening hours, Dutch notation or OSM syntax',
+            example: 'di-do 10-16 uur',
+          }),
+        }),
+      },
+      responses: {
+        200: {
+          description: 'The OSM opening_hours value',
+          content: { 'application/json': { schema: openingHoursSchema } },
+        },
+        422: {
+          description: 'Not readable; the error says what to write instead',
+          content: problemContent,
+        },
+      },
+    }),
+    (c) => {
+      const read = readOpeningHours(c.req.valid('query').text)
+      if (!read.ok) {
+        throw validationFailed([
+          { pointer: 'text', in: 'query', code: 'invalid_opening_hours', message: read.message },
+        ])
+      }
+      c.header('cache-control', 'public, max-age=3600')
+      return c.json({ opening_hours: read.value, notation: read.notation }, 200)
     },
   )
 

@@ -15,6 +15,7 @@ import type { Planning } from '../services/planning.js'
 import { buildReport, gapCellsPage, MAX_GAPS_PAGE, type Report } from '../services/report.js'
 import type { AppEnv } from './env.js'
 import { reportHtml } from './report-html.js'
+import { isHttps } from './principal.js'
 import { readQuery } from './util.js'
 import { gapCellsSchema, reportSchema } from './contract.js'
 import { problemResponse } from './openapi.js'
@@ -144,6 +145,8 @@ function reportCsv(r: Report): string {
 export function reportRoutes(deps: {
   /** Where the public reaches the service (BUURTKAART_PUBLIC_URL), for absolute permalinks. */
   publicUrl?: string | undefined
+  /** Behind a reverse proxy: HTTPS from X-Forwarded-Proto (for the permalinks' scheme). */
+  trustProxy?: boolean | undefined
   /** The primary: scenarios, read back right after they are saved. */
   db: Database
   /** Area outlines (may be a read replica, see createApp); `db` when absent. */
@@ -251,8 +254,18 @@ export function reportRoutes(deps: {
         'content-type': 'application/geo+json; charset=utf-8',
       })
     }
+    // A printed report needs absolute links (and its QR code one that opens). Without a
+    // configured public address they are made from the request's Host; such an answer is
+    // never stored by a shared cache, so one forged Host cannot put its links in front of
+    // everyone (the reason TileJSON never uses the Host header).
+    let baseUrl = deps.publicUrl
+    if (baseUrl === undefined) {
+      baseUrl = `${isHttps(c, deps.trustProxy ?? false) ? 'https' : 'http'}://${new URL(c.req.url).host}`
+      c.header('Cache-Control', 'private, no-store')
+      c.header('Vary', 'Host', { append: true })
+    }
     const report = await buildReport(
-      { ...deps, networks, baseUrl: deps.publicUrl ?? new URL(c.req.url).origin },
+      { ...deps, networks, baseUrl },
       {
         code: m[1] as string,
         res: q.res as SurfaceResolution,

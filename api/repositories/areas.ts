@@ -1,7 +1,13 @@
 import { sql, type Selectable } from 'kysely'
 import type { AreasTable } from '../db/database.js'
 import type { Area, AreaInput, AreaLevel } from '../domain/areas.js'
-import { asGeoJson, intersectsBbox, isValid, multiPolygonFromGeoJson } from '../db/postgis.js'
+import {
+  asGeoJson,
+  intersectsBbox,
+  isValid,
+  multiPolygonFromGeoJson,
+  pointFromLonLat,
+} from '../db/postgis.js'
 import type { Bbox } from '../domain/geo.js'
 import { toIso } from './assets.js'
 import type { Executor } from '../db/database.js'
@@ -150,4 +156,34 @@ export async function getArea(db: Executor, code: string) {
 export async function hasAreas(db: Executor): Promise<boolean> {
   const row = await db.selectFrom('areas').select('code').limit(1).executeTakeFirst()
   return row !== undefined
+}
+
+/** The areas of one level for a map (the report's): name and outline simplified to about 10 m. */
+export async function areaOutlines(
+  db: Executor,
+  filter: { level: AreaLevel; gemeente?: string | undefined; parent?: string | undefined },
+): Promise<{ code: string; name: string; geometry: string }[]> {
+  let query = db
+    .selectFrom('areas')
+    .select(['code', 'name'])
+    .select(sql<string>`ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, 0.0001), 5)`.as('geometry'))
+    .where('level', '=', filter.level)
+  if (filter.gemeente) query = query.where('gemeente_code', '=', filter.gemeente)
+  if (filter.parent) query = query.where('parent_code', '=', filter.parent)
+  return query.orderBy('code').execute()
+}
+
+/** The areas (every level) that hold a point, finest last: gemeente, wijk, buurt, PC4. */
+export async function areasAt(
+  db: Executor,
+  lon: number,
+  lat: number,
+): Promise<{ code: string; name: string; level: AreaLevel }[]> {
+  const rows = await db
+    .selectFrom('areas')
+    .select(['code', 'name', 'level'])
+    .where(sql<boolean>`ST_Intersects(geom, ${pointFromLonLat(lon, lat)})`, '=', true)
+    .orderBy('code')
+    .execute()
+  return rows.map((r) => ({ code: r.code, name: r.name, level: r.level }))
 }

@@ -1,10 +1,11 @@
-import { cellToBoundary } from 'h3-js'
+import { cellToBoundary, cellToParent, getResolution } from 'h3-js'
 import { DEFAULT_PLACE_FILTER } from '../domain/places.js'
 import type { Mode } from '../domain/reach.js'
 import type { Selection } from '../domain/coverage.js'
 import { SURFACE_RESOLUTIONS, type SurfaceResolution } from '../domain/surface.js'
 import type { Database } from '../db/database.js'
-import { getArea, listAreas } from '../repositories/areas.js'
+import { areaOutlines, areasAt, getArea } from '../repositories/areas.js'
+import { nearestAddress } from '../repositories/assets.js'
 import { coverageDocument, type Pin } from './figures.js'
 import { findScenario, scenarioCoverage } from './scenarios.js'
 import { DEFAULT_THRESHOLD, type Analysis, type AreaRef } from './analysis.js'
@@ -35,7 +36,32 @@ export interface MapCell {
   readonly inhabitants: number
   readonly distanceM: number | null
   readonly gap: boolean
+  /** Brought within reach by the report's scenario (its own mode and threshold). */
+  readonly gained: boolean
 }
+
+/** An area drawn on the report's map: outline and where its name goes. */
+export interface MapArea {
+  readonly code: string
+  readonly name: string
+  readonly outline: unknown
+  /** Where the name goes: amid the area's inhabitants; null when nobody lives there. */
+  readonly label: readonly [number, number] | null
+  /** Its inhabitants on the surface: names of larger areas are placed first. */
+  readonly inhabitants: number
+}
+
+/** Where a proposed place lies, in words a reader recognises (never bare coordinates). */
+export interface PlaceWhere {
+  readonly gemeente: string | null
+  readonly wijk: string | null
+  readonly buurt: string | null
+  /** The nearest known address in the register within NEAREST_ADDRESS_M, and how far. */
+  readonly nearest: { readonly address: string; readonly distanceM: number } | null
+}
+
+/** How far a known address may be to describe where a proposed place lies (metres). */
+export const NEAREST_ADDRESS_M = 250
 
 /**
  * Everything the gap report of one area shows, computed by the same engine and parameters as
@@ -96,6 +122,18 @@ export async function buildReport(
     reach = await analysis.reachFor(mapRes, primary, DEFAULT_PLACE_FILTER)
     byCell = cellsOf(reach.surface.selections.get(area.code))
   }
+  let scenario = null
+  if (o.scenarioId) {
+    const stored = await findScenario(deps.db, o.scenarioId)
+    if (!stored) throw notFound(LABEL.scenario, o.scenarioId)
+    scenario = await scenarioCoverage(analysis, deps.planning, deps.clock, stored)
+  }
+  // The cells the scenario brings within reach, as the map's (possibly coarser) hexagons.
+  const gainedCells = new Set<string>()
+  for (const c of scenario?.cells ?? []) {
+    if (!c.gained || !c.cell) continue
+    gainedCells.add(getResolution(c.cell) > mapRes ? cellToParent(c.cell, mapRes) : c.cell)
+  }
   const cells: MapCell[] = [...byCell]
     .filter(([, n]) => n > 0)
     .map(([c, n]) => {
@@ -107,6 +145,7 @@ export async function buildReport(
         inhabitants: n,
         distanceM: Number.isFinite(d) ? Math.round(d) : null,
         gap: !(d <= t),
+        gained: gainedCells.has(id),
       }
     })
   const level = area.level
@@ -115,25 +154,51 @@ export async function buildReport(
       level === 'province' ? p.gemeente_code !== null : p[`${level}_code`] === area.code,
     )
     .map((p) => ({ name: p.name, kind: p.kind, lon: p.lon, lat: p.lat }))
+  // The area's outline, and the areas one level down with their names (the province's
+  // gemeenten, a gemeente's wijken, a wijk's buurten where they are loaded).
+  const reads = deps.reads ?? deps.db
   const outlines: unknown[] = []
-  if (area.level === 'province') {
-    for (const g of await listAreas(deps.reads ?? deps.db, { level: 'gemeente' }))
-      outlines.push(parse(g.geometry))
-  } else {
-    const row = await getArea(deps.reads ?? deps.db, area.code)
+  if (area.level !== 'province') {
+    const row = await getArea(reads, area.code)
     if (row) outlines.push(parse(row.geometry))
   }
+  const below =
+    area.level === 'province'
+      ? await areaOutlines(reads, { level: 'gemeente' })
+      : area.level === 'gemeente'
+        ? await areaOutlines(reads, { level: 'wijk', gemeente: area.code })
+        : area.level === 'wijk'
+          ? await areaOutlines(reads, { level: 'buurt', parent: area.code })
+          : []
+  if (area.level === 'province') outlines.push(...below.map((a) => parse(a.geometry)))
+  const areas: MapArea[] = below.map((a) => ({
+    code: a.code,
+    name: a.name,
+    outline: parse(a.geometry),
+    ...labelPoint(reach.surface, a.code),
+  }))
 
-  let scenario = null
-  if (o.scenarioId) {
-    const stored = await findScenario(deps.db, o.scenarioId)
-    if (!stored) throw notFound(LABEL.scenario, o.scenarioId)
-    scenario = await scenarioCoverage(analysis, deps.planning, deps.clock, stored)
+  // Where each proposed place lies: its gemeente, wijk and buurt, and the nearest known address.
+  const proposed = []
+  for (const p of scenario?.scenario.add ?? []) {
+    const at = await areasAt(reads, p.lon, p.lat)
+    const name = (level: string) => at.find((a) => a.level === level)?.name ?? null
+    proposed.push({
+      ...p,
+      where: {
+        gemeente: name('gemeente'),
+        wijk: name('wijk'),
+        buurt: name('buurt'),
+        nearest: (await nearestAddress(reads, p.lon, p.lat, NEAREST_ADDRESS_M)) ?? null,
+      } satisfies PlaceWhere,
+    })
   }
 
   const params = new URLSearchParams({
     res: String(o.res),
-    ...Object.fromEntries(all.map((m) => [`threshold_${m}`, String(threshold(m))])),
+    ...Object.fromEntries(
+      all.map((m) => [`threshold${m[0]?.toUpperCase()}${m.slice(1)}`, String(threshold(m))]),
+    ),
     lang: o.lang,
     ...(o.mode ? { mode: o.mode } : {}),
     ...(o.scenarioId ? { scenario: o.scenarioId } : {}),
@@ -150,13 +215,62 @@ export async function buildReport(
     thresholds: Object.fromEntries(all.map((m) => [m, threshold(m)])) as Record<Mode, number>,
     resolution: o.res,
     figures,
-    map: { resolution: mapRes, cells, places, outlines, proposed: scenario?.scenario.add ?? [] },
+    map: {
+      resolution: mapRes,
+      cells,
+      places,
+      outlines,
+      areas,
+      proposed,
+      gainedThresholdM: scenario?.scenario.thresholdM ?? null,
+      gainedMode: scenario?.scenario.mode ?? null,
+    },
     scenario,
     generatedAt: deps.clock.now().toISOString(),
-    permalink: `${deps.baseUrl ?? ''}/reports/${area.code}?${params.toString()}`,
+    permalink: `${deps.baseUrl ?? ''}/api/v1/reports/${area.code}?${params.toString()}`,
     dataChanged: changed,
     lang: o.lang,
   }
+}
+
+/**
+ * Where an area's name goes on the map: the populated cell nearest to the inhabitants' centre
+ * (so a wijk with a long dike or a crescent shape is named where people live, and the name is
+ * never in the water); null for an area without inhabitants.
+ */
+function labelPoint(
+  surface: Awaited<ReturnType<Analysis['reachFor']>>['surface'],
+  code: string,
+): { label: [number, number] | null; inhabitants: number } {
+  const selection = surface.selections.get(code)
+  if (!selection) return { label: null, inhabitants: 0 }
+  const { lon, lat } = surface.points
+  let sx = 0
+  let sy = 0
+  let sw = 0
+  for (let i = 0; i < selection.cell.length; i++) {
+    const c = selection.cell[i] as number
+    const w = selection.inhabitants[i] as number
+    sx += (lon[c] as number) * w
+    sy += (lat[c] as number) * w
+    sw += w
+  }
+  if (!(sw > 0)) return { label: null, inhabitants: 0 }
+  const cx = sx / sw
+  const cy = sy / sw
+  const k = Math.cos((cy * Math.PI) / 180)
+  let best = -1
+  let bestD = Infinity
+  for (let i = 0; i < selection.cell.length; i++) {
+    if (!((selection.inhabitants[i] as number) > 0)) continue
+    const c = selection.cell[i] as number
+    const d = ((lon[c] as number) - cx) ** 2 * k * k + ((lat[c] as number) - cy) ** 2
+    if (d < bestD) {
+      bestD = d
+      best = c
+    }
+  }
+  return { label: best < 0 ? null : [lon[best] as number, lat[best] as number], inhabitants: sw }
 }
 
 /** Inhabitants per cell of a selection (portions of one cell summed). */

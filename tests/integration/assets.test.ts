@@ -33,6 +33,47 @@ describeBackends('asset register', (ctx) => {
     })
   })
 
+  it('takes opening hours in Dutch notation and stores them as OSM syntax', async () => {
+    const res = await create({ opening_hours: 'di-do 10-16 uur' })
+    expect(res.json.properties.opening_hours).toBe('Tu-Th 10:00-16:00')
+    const changed = await call(
+      ctx().app,
+      'PATCH',
+      `/api/assets/${res.json.id}`,
+      { properties: { opening_hours: 'ma t/m vr 9:00-17:00; za 10.00-12.30' } },
+      { 'if-match': '"v1"' },
+    )
+    expect(changed.status, changed.text).toBe(200)
+    expect(changed.json.properties.opening_hours).toBe('Mo-Fr 09:00-17:00; Sa 10:00-12:30')
+  })
+
+  it('refuses unreadable opening hours with 422, the field named, in plain Dutch and English', async () => {
+    const res = await call(
+      ctx().app,
+      'POST',
+      '/api/assets',
+      assetBody({ opening_hours: 'maandag 9 tot 5' }),
+    )
+    expect(res.status).toBe(422)
+    expect(res.headers.get('content-type')).toContain('application/problem+json')
+    const [error] = res.json.errors
+    expect(error.pointer).toBe('/properties/opening_hours')
+    expect(error.code).toBe('invalid_opening_hours')
+    expect(error.messages.nl).toContain('de eindtijd ligt voor de begintijd')
+    expect(error.messages.en).toContain('the end comes before the start')
+    expect(JSON.stringify(res.json)).not.toMatch(/Unexpected token|Please use/)
+    const en = await call(
+      ctx().app,
+      'POST',
+      '/api/assets?lang=en',
+      assetBody({ opening_hours: 'di-do 10-16 lunch' }),
+    )
+    expect(en.status).toBe(422)
+    expect(en.json.errors[0].detail).toBe(
+      'This word is not understood in opening hours: "lunch". Write days and times like "di-do 10-16", "ma t/m vr 9:00-17:00" or "Mo-Fr 09:00-17:00".',
+    )
+  })
+
   it('takes is_meeting_place from the kind unless it is given', async () => {
     const bench = await create({ kind: 'bench', name: 'Bankje bij de vijver' })
     expect(bench.json.properties.is_meeting_place).toBe(false)

@@ -39,6 +39,27 @@ describeBackends('health, taxonomy, OpenAPI and seed', (ctx) => {
     expect(res.json.target_groups.length).toBeGreaterThan(5)
   })
 
+  it('previews opening hours for the place form: Dutch notation in, OSM syntax out', async () => {
+    const res = await call(
+      ctx().anon,
+      'GET',
+      `/api/opening-hours?text=${encodeURIComponent('di-do 10-16 uur')}`,
+    )
+    expect(res.status, res.text).toBe(200)
+    expect(res.json).toEqual({ opening_hours: 'Tu-Th 10:00-16:00', notation: 'dutch' })
+    const osm = await call(ctx().anon, 'GET', '/api/opening-hours?text=Mo-Fr%2009:00-17:00')
+    expect(osm.json).toEqual({ opening_hours: 'Mo-Fr 09:00-17:00', notation: 'osm' })
+    const bad = await call(ctx().anon, 'GET', '/api/opening-hours?text=ma-vr')
+    expect(bad.status).toBe(422)
+    expect(bad.headers.get('content-type')).toContain('application/problem+json')
+    expect(bad.json.errors[0]).toMatchObject({
+      pointer: 'text',
+      in: 'query',
+      code: 'invalid_opening_hours',
+    })
+    expect(bad.json.errors[0].messages.nl).toContain('Bij "ma-vr" staat geen tijd.')
+  })
+
   it('publishes an OpenAPI 3.1 document generated from the validating schemas', async () => {
     const res = await call(ctx().app, 'GET', '/api/v1/openapi.json')
     expect(res.status).toBe(200)

@@ -37,7 +37,7 @@ describeBackends(
         expect(r.figures.line.province.share).toBe(province.share)
         // Absolute, and pinned to the data the figures were computed on.
         expect(r.permalink).toBe(
-          `http://localhost/reports/GM0995?res=10&threshold_line=800&lang=nl&data=${coverage.inputs.dataVersion.data}&fp=${coverage.inputs.dataVersion.fingerprint}`,
+          `http://localhost/api/v1/reports/GM0995?res=10&thresholdLine=800&lang=nl&data=${coverage.inputs.dataVersion.data}&fp=${coverage.inputs.dataVersion.fingerprint}`,
         )
         expect(r.figures.line.area.gapAreas).toEqual(coverage.gapAreas)
 
@@ -54,8 +54,22 @@ describeBackends(
         expect(html.text).toContain('<script src="/reports/report.js"></script>')
         expect(html.text).toContain('CBS Wijk- en Buurtkaart (CC BY 4.0)')
         expect(html.text).toContain(coverage.gapAreas[0].label.nl)
+        // Printed links are absolute (here from the request: no public URL is configured, so
+        // no shared cache may keep the page), with the permalink as a QR code.
+        expect(html.text).toContain(`<a href="${r.permalink.replaceAll('&', '&amp;')}">`)
+        expect(html.text).toMatch(
+          /<svg class="qr" viewBox="0 0 \d+ \d+" role="img" aria-label="Scan/,
+        )
+        expect(html.headers.get('cache-control')).toBe('private, no-store')
+        expect(html.text).toContain('<a href="/toegankelijkheid">Toegankelijkheid</a>')
+        expect(html.headers.get('vary')).toMatch(/\bHost\b/)
+        // The methods in Dutch only.
+        expect(html.text).toContain('in een rechte lijn, in meters in het Rijksdriehoekstelsel')
+        expect(html.text).not.toContain('straight line in RD New')
         const en = await call(ctx().app, 'GET', '/reports/GM0995?lang=en')
         expect(en.text).toContain('<h1>Meeting places in Lelystad</h1>')
+        expect(en.text).toContain('in a straight line, in metres in the Dutch national grid')
+        expect(en.text).not.toMatch(/hemelsbreed|inwoners|Rijksdriehoekstelsel/)
 
         const csv = await call(ctx().app, 'GET', '/reports/GM0995.csv')
         expect(csv.text).toContain(

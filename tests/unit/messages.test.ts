@@ -99,6 +99,10 @@ const fieldArgs: Args<typeof FIELD> = {
   unknownCrs: ['http://www.opengis.net/def/crs/OGC/1.3/CRS84'],
   ogcLimit: [1000],
   ogcList: ['active, planned'],
+  openingHoursWord: ['xyz'],
+  openingHoursTime: ['25:00'],
+  openingHoursNoTime: ['ma-vr'],
+  openingHoursOrder: ['09:00', '05:00'],
 }
 
 const reasonArgs: Args<typeof REASON> = {
@@ -144,6 +148,16 @@ const reportArgs: Args<typeof REPORT> = {
   mPlacesText: [3, { osm: 2, user: 1 }, 1, 1],
   mResolutionText: [9, 'wijk', '2024', true],
   mNetwork: ['flevoland.osm.pbf', null],
+  legendGained: [800, 'walk'],
+  legendAreas: ['wijk'],
+  placeWhere: [
+    {
+      gemeente: 'Dronten',
+      wijk: 'Wijk 05 Buitengebied Dronten',
+      buurt: null,
+      nearest: { address: 'De Zuiderzeestraat 1', distanceM: 60 },
+    },
+  ],
   dataChanged: [[]],
   registerNotice: [
     { noOsmImport: true, fewPlaces: { counted: 0, inhabitants: 10 }, approximateLeftOut: 1 },

@@ -47,6 +47,8 @@ export const reportCommand = defineCommand({
           walk: Boolean(await networks.networkFor('walk')),
           bike: Boolean(await networks.networkFor('bike')),
         },
+        // Printed links must be absolute: the public address, else this machine's service.
+        baseUrl: config.publicUrl ?? `http://localhost:${config.port}`,
       },
       {
         code: args.code,
@@ -75,10 +77,19 @@ export const reportCommand = defineCommand({
           format: 'A4',
           printBackground: true,
           preferCSSPageSize: true,
+          // Headings, tables and reading order for assistive technology, and a bookmark per
+          // heading (the accessibility statement says the PDF has them).
+          tagged: true,
+          outline: true,
         })
       } finally {
         await browser.close()
       }
+    }
+    if (!config.publicUrl) {
+      io.out(
+        `Note: BUURTKAART_PUBLIC_URL is not set, so the report's links and QR code point to http://localhost:${config.port}; set it to the address the public uses.`,
+      )
     }
     const f = report.figures[report.primary]?.area
     if (f) {
