@@ -264,7 +264,7 @@ export function reportHtml(
   const placesIn = primary.area.inputs.places.inArea
   const units =
     (['gemeente', 'wijk', 'buurt', 'pc4'] as const).find((u) => u === pop.units) ?? 'wijk'
-  const origin = r.permalink.slice(0, r.permalink.indexOf('/reports/'))
+  const origin = r.permalink.slice(0, r.permalink.indexOf('/api/v1/reports/'))
   const detour = walk?.area.network?.meanDetourFactor ?? null
   const water =
     r.primary === 'line'
