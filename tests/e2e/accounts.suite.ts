@@ -107,7 +107,12 @@ export const accounts = feature(
         'Ook mijn API-tokens intrekken',
       )
       await page.check('#logout-all-tokens')
+      // Wide: asked first; "Nee" keeps everyone signed in.
       await page.click('#logout-all')
+      await page.click('#logout-all-no')
+      expect((await fetch(`${address()}/api/auth/me`, { headers: bearer })).status).toBe(200)
+      await page.click('#logout-all')
+      await page.click('#logout-all-yes')
       await waitForToast(page, 'U bent overal uitgelogd. Uw API-tokens zijn ingetrokken.')
       expect((await fetch(`${address()}/api/auth/me`, { headers: bearer })).status).toBe(401)
       const elsewhere = await other.context.request.get(`${address()}/api/auth/me`)

@@ -504,6 +504,12 @@ export const api = {
     ),
   area: (code: string) =>
     getJson<FeatureCollection['features'][number]>(`/api/areas/${encodeURIComponent(code)}`),
+  /** The areas of one level in a box (west, south, east, north), for their names on the map. */
+  areasIn: (level: 'wijk' | 'buurt', bbox: readonly number[], signal?: AbortSignal) =>
+    getJson<FeatureCollection>(
+      `/api/areas?${new URLSearchParams({ level, bbox: bbox.map((v) => v.toFixed(4)).join(',') }).toString()}`,
+      signal,
+    ),
   coverage: (
     q: { area: string; mode: string; threshold: number; filter: PlaceFilterParams },
     signal?: AbortSignal,

@@ -34,6 +34,7 @@ export const baseStyle: StyleSpecification = {
   sources: {
     gemeenten: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     selected: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+    gap: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     review: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     scenario: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     assets: {
@@ -58,6 +59,19 @@ export const baseStyle: StyleSpecification = {
       type: 'line',
       source: 'selected',
       paint: { 'line-color': '#111827', 'line-width': 3 },
+    },
+    // The gap area chosen in the gap list: outlined in the gap colour, over a white halo.
+    {
+      id: 'gap-halo',
+      type: 'line',
+      source: 'gap',
+      paint: { 'line-color': '#ffffff', 'line-width': 6 },
+    },
+    {
+      id: 'gap-line',
+      type: 'line',
+      source: 'gap',
+      paint: { 'line-color': '#a50f15', 'line-width': 3, 'line-dasharray': [2, 1] },
     },
   ],
 }
@@ -415,7 +429,7 @@ export function legendFor(
   switch (metric) {
     case 'detour':
       return {
-        title: t('legendDetour', how),
+        title: t('legendDetour', mode === 'line' ? t('overTheRoad') : how),
         items: [
           ...DETOUR_STEPS.map((s, i) => {
             const next = DETOUR_STEPS[i + 1]

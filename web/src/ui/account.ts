@@ -172,7 +172,20 @@ export function createAccount(onChange: (why: 'login' | 'logout') => void) {
   openButton.addEventListener('click', () => openLogin())
   closeButton.addEventListener('click', closeLogin)
   byId<HTMLButtonElement>('logout').addEventListener('click', () => void logout(false))
-  byId<HTMLButtonElement>('logout-all').addEventListener('click', () => void logout(true))
+  // Signing out everywhere is wide: asked first, the answer next to the button.
+  const confirmAll = byId<HTMLElement>('logout-all-confirm')
+  byId<HTMLButtonElement>('logout-all').addEventListener('click', () => {
+    confirmAll.hidden = false
+    byId<HTMLButtonElement>('logout-all-no').focus()
+  })
+  byId<HTMLButtonElement>('logout-all-no').addEventListener('click', () => {
+    confirmAll.hidden = true
+    byId<HTMLButtonElement>('logout-all').focus()
+  })
+  byId<HTMLButtonElement>('logout-all-yes').addEventListener('click', () => {
+    confirmAll.hidden = true
+    void logout(true)
+  })
 
   return {
     /** Asks the API who is signed in; without an answer, a visitor on a public map. */
