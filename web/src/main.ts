@@ -33,7 +33,9 @@ const view = createMap(byId<HTMLElement>('map'), {
   camera: initial.camera,
   // On a phone the bottom sheet lies over the map: what the map shows must clear it.
   coveredBelow: () =>
-    phone.matches && panel ? Math.max(0, window.innerHeight - panel.getBoundingClientRect().top) : 0,
+    phone.matches && panel
+      ? Math.max(0, window.innerHeight - panel.getBoundingClientRect().top)
+      : 0,
   onBasemap: (ok) => {
     byId<HTMLElement>('basemap-note').hidden = ok
     document.body.dataset.basemap = ok ? 'pdok' : 'offline'

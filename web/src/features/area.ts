@@ -212,7 +212,9 @@ export function createArea(deps: {
       const hit = wijkFeatures.find((f) =>
         booleanPointInPolygon([lon, lat], f as Parameters<typeof booleanPointInPolygon>[1]),
       )
-      return hit ? { code: String(hit.properties.code), name: String(hit.properties.name) } : undefined
+      return hit
+        ? { code: String(hit.properties.code), name: String(hit.properties.name) }
+        : undefined
     },
   }
 }

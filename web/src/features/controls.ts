@@ -133,9 +133,7 @@ export function createControls(deps: { store: Store<ViewState>; taxonomy: Promis
     const noNetwork = loaded.length === 1
     if (detour) {
       detour.disabled = noNetwork
-      detour.text = noNetwork
-        ? `${t('layerDetour')} (${t('needsNetwork')})`
-        : t('layerDetour')
+      detour.text = noNetwork ? `${t('layerDetour')} (${t('needsNetwork')})` : t('layerDetour')
     }
     byId<HTMLElement>('layer-note').hidden = !noNetwork
     store.set(possible(store.get()))

@@ -577,9 +577,7 @@ export function createMap(
     locate: () => geolocate.trigger(),
     /** Hears where the device is once "locate me" found it. */
     onLocated(handler: (lon: number, lat: number) => void) {
-      geolocate.on('geolocate', (e) =>
-        handler(e.coords.longitude, e.coords.latitude),
-      )
+      geolocate.on('geolocate', (e) => handler(e.coords.longitude, e.coords.latitude))
     },
     /** Names the areas of one level on the map (replacing that level's names). */
     async showLabels(level: LabelLevel, data: FeatureCollection) {
@@ -625,7 +623,11 @@ export function createMap(
       } as GeoJsonData)
       gapMarkers.forEach((m, i) => m.getElement().classList.toggle('chosen', i === chosenGap))
       if (outline) {
-        const [w, s, e, n] = turfBbox({ type: 'Feature', properties: {}, geometry: outline } as Parameters<typeof turfBbox>[0])
+        const [w, s, e, n] = turfBbox({
+          type: 'Feature',
+          properties: {},
+          geometry: outline,
+        } as Parameters<typeof turfBbox>[0])
         map.fitBounds([w, s, e, n], { padding: padding(60), maxZoom: 14 })
       } else if (point) {
         map.flyTo({ center: point, zoom: Math.max(map.getZoom(), 13), padding: padding(20) })

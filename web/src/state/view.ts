@@ -264,7 +264,9 @@ export function fromUrl(url: string | { search: string; hash: string }): ViewSta
     camera: parseCamera(hash),
     lang: q.get('lang') === 'en' ? 'en' : 'nl',
     tiles: q.get('tiles') === 'assets',
-    section: q.has('section') ? parseSection(q.get('section')) : defaultSection(UUID.test(place) ? place : ''),
+    section: q.has('section')
+      ? parseSection(q.get('section'))
+      : defaultSection(UUID.test(place) ? place : ''),
   }
 }
 
