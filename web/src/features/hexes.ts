@@ -109,9 +109,18 @@ export function createHexLayer(deps: {
   function failed(message: string) {
     layerStatus.replaceChildren(
       document.createTextNode(`${message} `),
-      retryButton('layer-retry', () => void refresh()),
+      retryButton('layer-retry', () => void retry()),
     )
     document.body.dataset.layerFailed = 'true'
+  }
+
+  /** Asks again from scratch: a new source, so tiles that failed are fetched anew. */
+  async function retry() {
+    hexKey = ''
+    hexFailed = false
+    layerStatus.textContent = t('layerLoading')
+    await view.showHexTiles(undefined, 'population')
+    await refresh()
   }
 
   let timer: ReturnType<typeof setTimeout> | undefined

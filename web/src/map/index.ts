@@ -492,7 +492,9 @@ export function createMap(
       draft?.remove()
       draft = undefined
       if (!position) return
-      draft = new Marker({ draggable: true, color: '#0b6e4f' }).setLngLat(position).addTo(map)
+      draft = new Marker({ draggable: true, color: '#0b6e4f', className: 'draft-pin' })
+        .setLngLat(position)
+        .addTo(map)
       draft.on('dragend', () => {
         const p = draft?.getLngLat()
         if (p) moved(p.lng, p.lat)
@@ -622,14 +624,8 @@ export function createMap(
         features: outline ? [{ type: 'Feature', properties: {}, geometry: outline }] : [],
       } as GeoJsonData)
       gapMarkers.forEach((m, i) => m.getElement().classList.toggle('chosen', i === chosenGap))
-      if (outline) {
-        const [w, s, e, n] = turfBbox({
-          type: 'Feature',
-          properties: {},
-          geometry: outline,
-        } as Parameters<typeof turfBbox>[0])
-        map.fitBounds([w, s, e, n], { padding: padding(60), maxZoom: 14 })
-      } else if (point) {
+      // The gap's point in the middle (as a tap on its marker would), its outline around it.
+      if (point) {
         map.flyTo({ center: point, zoom: Math.max(map.getZoom(), 13), padding: padding(20) })
       }
     },

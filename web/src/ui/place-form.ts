@@ -212,11 +212,12 @@ export function createPlaceForm(deps: {
   /** A spot chosen by a tap or the device: the pin is shown, and the form comes back. */
   function placed(lon: number, lat: number) {
     setPosition(lon, lat)
-    deps.map.flyTo(lon, lat, 15)
+    // The sheet first, so the map knows how much of it the sheet covers.
     if (document.body.dataset.picking === 'true') {
       setPicking(false)
       input<HTMLInputElement>('name').focus({ preventScroll: true })
     }
+    deps.map.flyTo(lon, lat, 15)
   }
 
   const clearErrors = () => {
