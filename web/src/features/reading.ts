@@ -19,8 +19,11 @@ export function createReading(deps: {
   const card = byId<HTMLElement>('reading')
 
   function close() {
+    // The focus was on the card: back to the map it read.
+    const hadFocus = card.contains(document.activeElement)
     card.hidden = true
     card.replaceChildren()
+    if (hadFocus) document.querySelector<HTMLElement>('.maplibregl-canvas')?.focus()
   }
 
   function read(r: MapReading) {

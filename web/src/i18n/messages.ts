@@ -478,6 +478,7 @@ export const nl = {
     'Deze laag heeft een wegennet nodig. Er is nog geen wegennet geladen; een beheerder kan dat doen.',
   placeListTitle: 'Plekken in beeld (lijst)',
   readingLabel: 'Op deze plek',
+  accountMore: 'Account',
 }
 
 export type Messages = { readonly [K in keyof typeof nl]: (typeof nl)[K] }
@@ -941,4 +942,5 @@ export const en: Messages = {
     'This layer needs a road network. No road network is loaded yet; an administrator can load one.',
   placeListTitle: 'Places in view (list)',
   readingLabel: 'At this spot',
+  accountMore: 'Account',
 }

@@ -285,6 +285,8 @@ export function createPlaceForm(deps: {
   }
 
   function forceClose() {
+    // The focus was in the form: back to the button that opens it.
+    const hadFocus = section.contains(document.activeElement)
     section.hidden = true
     unsavedBox.hidden = true
     editing = undefined
@@ -295,6 +297,12 @@ export function createPlaceForm(deps: {
     clearErrors()
     document.body.dataset.adding = 'false'
     setPicking(false)
+    if (hadFocus) {
+      const opener = ['add-place', 'suggest-place']
+        .map((id) => byId<HTMLButtonElement>(id))
+        .find((b) => !b.hidden)
+      opener?.focus({ preventScroll: true })
+    }
     try {
       localStorage.removeItem(DRAFT_KEY)
     } catch {

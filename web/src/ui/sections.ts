@@ -45,6 +45,8 @@ export function createSections(store: Store<ViewState>) {
     // A place that opens shows itself.
     if (s.place && s.place !== prev.place && s.section !== 'plek') {
       store.set({ section: 'plek' })
+      // On a phone the sheet shows the place, not the top of the panel.
+      byId<HTMLElement>('panel-main').scrollIntoView({ block: 'start' })
       return
     }
     if (s.section !== prev.section) render(s.section)
