@@ -274,7 +274,7 @@ export const access = feature('a map for everyone in Chromium', GEMEENTEN_AND_WI
           icon: l.querySelector('svg') !== null,
           words: text.textContent.trim().split(/\s+/).length,
           lines,
-          fits: text.scrollWidth <= text.clientWidth + 1,
+          fits: l.scrollWidth <= l.clientWidth + 1,
         }
       }),
     )

@@ -148,9 +148,11 @@ export function createHexLayer(deps: {
       failed(t('layerFailed'))
     },
   })
+  // A touch screen has no hover: a tap is read out by the reading card instead.
+  const touch = window.matchMedia('(hover: none)')
   view.onHexHover((properties, point) => {
     const { layer, mode } = store.get()
-    if (!properties || layer === 'none') {
+    if (!properties || layer === 'none' || touch.matches) {
       readout.hidden = true
       return
     }

@@ -64,6 +64,8 @@ export function createReading(deps: {
     parts.push(closer)
     card.replaceChildren(...parts)
     card.hidden = false
+    // The card says it all: no hover read-out beside it.
+    byId<HTMLElement>('readout').hidden = true
   }
 
   // The area chosen elsewhere: a card that offered it is out of date.

@@ -43,11 +43,13 @@ export function createSections(store: Store<ViewState>) {
 
   store.subscribe((s, prev) => {
     // A place that opens shows itself.
-    if (s.place && s.place !== prev.place && s.section !== 'plek') {
-      store.set({ section: 'plek' })
+    if (s.place && s.place !== prev.place) {
       // On a phone the sheet shows the place, not the top of the panel.
       byId<HTMLElement>('panel-main').scrollIntoView({ block: 'start' })
-      return
+      if (s.section !== 'plek') {
+        store.set({ section: 'plek' })
+        return
+      }
     }
     if (s.section !== prev.section) render(s.section)
   })
