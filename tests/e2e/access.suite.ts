@@ -150,7 +150,7 @@ export const access = feature('a map for everyone in Chromium', GEMEENTEN_AND_WI
         await page.waitForSelector('body[data-layer="distance"]')
         await mapIdle(page)
         const map = (await page.locator('#map').boundingBox())!
-        await page.mouse.click(map.x + map.width / 2, map.y + Math.min(200, map.height / 4))
+        await page.mouse.click(map.x + map.width / 2, map.y + map.height * 0.4)
         await page.waitForSelector('#reading:not([hidden])')
         await expectAccessible(page, 'reading')
         expect(errors).toEqual([])

@@ -479,6 +479,9 @@ export const nl = {
   placeListTitle: 'Plekken in beeld (lijst)',
   readingLabel: 'Op deze plek',
   accountMore: 'Account',
+  scenarioAddCenter: 'Zet een plek in het midden van de kaart',
+  scenarioKeys:
+    'Met het toetsenbord: zet de plek in het midden en verschuif haar met de pijltjestoetsen.',
 }
 
 export type Messages = { readonly [K in keyof typeof nl]: (typeof nl)[K] }
@@ -943,4 +946,6 @@ export const en: Messages = {
   placeListTitle: 'Places in view (list)',
   readingLabel: 'At this spot',
   accountMore: 'Account',
+  scenarioAddCenter: 'Put a place in the middle of the map',
+  scenarioKeys: 'With the keyboard: put the place in the middle and move it with the arrow keys.',
 }

@@ -575,15 +575,25 @@ export function createMap(
     flyTo(lon: number, lat: number, zoom = 13) {
       map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), zoom), padding: padding(20) })
     },
+    /** The middle of the part of the map that can be seen (above the bottom sheet). */
+    center(): [number, number] {
+      const canvas = map.getContainer()
+      const below = options.coveredBelow?.() ?? 0
+      const p = map.unproject([canvas.clientWidth / 2, (canvas.clientHeight - below) / 2])
+      return [p.lng, p.lat]
+    },
     /** Asks the device where it is and goes there (the map's "locate me" button). */
     locate: () => geolocate.trigger(),
     /** Hears where the device is once "locate me" found it. */
     onLocated(handler: (lon: number, lat: number) => void) {
       geolocate.on('geolocate', (e) => handler(e.coords.longitude, e.coords.latitude))
     },
-    /** Names the areas of one level on the map (replacing that level's names). */
+    /** Names the areas of one level on the map (replacing that level's names); wijken outlined. */
     async showLabels(level: LabelLevel, data: FeatureCollection) {
       await loaded
+      if (level === 'wijk') {
+        await (map.getSource('wijken') as GeoJSONSource).setData(data as GeoJsonData)
+      }
       for (const m of labels[level]) m.remove()
       labels[level] = data.features.map((f) => {
         const element = document.createElement('div')

@@ -35,6 +35,7 @@ export const baseStyle: StyleSpecification = {
     gemeenten: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     selected: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     gap: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+    wijken: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     review: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     scenario: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     assets: {
@@ -48,6 +49,14 @@ export const baseStyle: StyleSpecification = {
   layers: [
     { id: 'background', type: 'background', paint: { 'background-color': '#eef1f4' } },
     { id: 'gemeenten-fill', type: 'fill', source: 'gemeenten', paint: { 'fill-color': '#fbfcfd' } },
+    // Wijk outlines: thin and quiet, from the town's zoom on.
+    {
+      id: 'wijken-line',
+      type: 'line',
+      source: 'wijken',
+      minzoom: 10.5,
+      paint: { 'line-color': '#8b93a3', 'line-width': 0.7, 'line-dasharray': [3, 2] },
+    },
     {
       id: 'gemeenten-line',
       type: 'line',

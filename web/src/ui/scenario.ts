@@ -30,6 +30,8 @@ export interface ScenarioMap {
   showScenarioCells(
     cells: readonly { cell: string; gained: boolean; lost: boolean }[],
   ): Promise<number>
+  /** The middle of the part of the map that can be seen. */
+  center(): [number, number]
 }
 
 /** The kind a proposed place gets unless chosen otherwise: a neighbourhood living room. */
@@ -473,6 +475,11 @@ export function createScenario(deps: {
       open()
       kindSelect.focus()
     }
+  })
+  // Without a mouse: a place in the middle of the map, then the arrow keys move its pin.
+  byId<HTMLButtonElement>('scenario-add-center').addEventListener('click', () => {
+    add(...deps.map.center())
+    proposed[proposed.length - 1]?.element?.focus()
   })
   byId<HTMLButtonElement>('scenario-leave').addEventListener('click', () => {
     leave()
