@@ -233,6 +233,28 @@ export const access = feature('a map for everyone in Chromium', GEMEENTEN_AND_WI
     const [report] = await Promise.all([context.waitForEvent('page'), page.keyboard.press('Enter')])
     await report.waitForLoadState('load')
     expect(new URL(report.url()).pathname).toBe('/reports/GM0995')
+    await report.close()
+    // A what-if without a mouse: a place in the middle of the map, moved with the arrow keys.
+    await page.bringToFront()
+    await tabTo(page, '#tab-rapport', { back: true })
+    await page.keyboard.press('ArrowLeft')
+    await page.keyboard.press('ArrowLeft')
+    await tabTo(page, '#scenario-open')
+    await page.keyboard.press('Enter')
+    await tabTo(page, '#scenario-add-center')
+    await page.keyboard.press('Enter')
+    expect(
+      await page.evaluate(() => document.activeElement?.closest('.scenario-pin') !== null),
+    ).toBe(true)
+    await page.waitForSelector('#scenario-gain')
+    const added = param(page, 'add')
+    await page.keyboard.press('Shift+ArrowRight')
+    await page.waitForFunction(
+      (before) => new URL(location.href).searchParams.get('add') !== before,
+      added,
+    )
+    await page.waitForSelector('#scenario-result:not([aria-busy])')
+    expect(await page.textContent('#scenario-gain')).toMatch(/^[+−][\d.]+ inwoners|^\+0/)
   })
 
   it("Fatima's story on a phone: the sheet makes way, the pin in view, checks before sending, 'Opgeslagen' in sight", async () => {
