@@ -223,7 +223,7 @@ export const accounts = feature(
       await fatima.page.waitForSelector('body[data-ready="true"]')
       await fatima.page.click('#place-edit')
       // Drag the pin 120 px to the right and 60 px down.
-      const pin = (await fatima.page.locator('.maplibregl-marker').boundingBox())!
+      const pin = (await fatima.page.locator('.draft-pin').boundingBox())!
       const x = pin.x + pin.width / 2
       const y = pin.y + pin.height - 6
       await fatima.page.mouse.move(x, y)

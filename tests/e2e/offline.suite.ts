@@ -14,6 +14,7 @@ import {
   createUsers,
   feature,
   GEMEENTEN,
+  openSection,
   serveWebApp,
   signInWithForm,
   statusText,
@@ -143,6 +144,7 @@ export const offline = feature('offline and failures in Chromium', GEMEENTEN, (w
     expect(
       await marloes.page.$eval('#hex-legend .chip', (e) => getComputedStyle(e).backgroundColor),
     ).toBe('rgb(253, 231, 37)')
+    await openSection(marloes.page, 'gebied')
     expect(
       await marloes.page.$$eval('.bands .bar', (bars) =>
         Math.max(...bars.map((b) => (b as HTMLElement).offsetWidth)),
