@@ -116,6 +116,7 @@ export const places = feature('places in Chromium', GEMEENTEN, (web) => {
     // After a reload it is still there, and search finds it.
     await page.reload()
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+    await openSection(page, 'kaart')
     await page.fill('#search', 'vijver')
     await page.waitForSelector('#search-results button:has-text("Bankje bij de vijver")')
     expect(errors).toEqual([])
