@@ -475,7 +475,7 @@ export const nl = {
   checkFields: 'Nog niet verzonden: vul eerst in wat hieronder rood staat.',
   needsNetwork: 'kan pas als er een wegennet is geladen',
   layerNeedsNetwork:
-    'Deze laag heeft een wegennet nodig. Er is nog geen wegennet geladen; een beheerder kan dat doen.',
+    'Nog geen wegennet geladen: de omweg-laag en afstanden lopend of fietsend over de weg kunnen pas als een beheerder een wegennet laadt.',
   placeListTitle: 'Plekken in beeld (lijst)',
   readingLabel: 'Op deze plek',
   accountMore: 'Account',
@@ -942,7 +942,7 @@ export const en: Messages = {
   checkFields: 'Not sent yet: first fill in what is marked in red below.',
   needsNetwork: 'needs a road network to be loaded',
   layerNeedsNetwork:
-    'This layer needs a road network. No road network is loaded yet; an administrator can load one.',
+    'No road network loaded yet: the detour layer and walking or cycling distances become available once an administrator loads one.',
   placeListTitle: 'Places in view (list)',
   readingLabel: 'At this spot',
   accountMore: 'Account',
