@@ -213,7 +213,9 @@ export function createMap(
     const zoom = map.getZoom()
     for (const level of Object.keys(labels) as LabelLevel[]) {
       const [from, to] = LABEL_ZOOMS[level]
-      const shown = zoom >= from && zoom < to
+      // Without buurten (not loaded, or none in view) the wijk names stay as the map zooms in.
+      const until = level === 'wijk' && labels.buurt.length === 0 ? Infinity : to
+      const shown = zoom >= from && zoom < until
       for (const m of labels[level]) m.getElement().hidden = !shown
     }
   }
