@@ -508,6 +508,15 @@ export function createPlaceForm(deps: {
     void submit()
   })
   form.addEventListener('input', saveDraft)
+  // A missing name or kind, once given, is no longer reported.
+  form.addEventListener('change', (e) => {
+    const target = e.target as HTMLInputElement
+    if (target.name === 'kind') byId<HTMLElement>('err-kind').textContent = ''
+    if (target.name === 'name' && target.value.trim() !== '') {
+      byId<HTMLElement>('err-name').textContent = ''
+      target.removeAttribute('aria-invalid')
+    }
+  })
   byId<HTMLButtonElement>('add-cancel').addEventListener('click', close)
   byId<HTMLButtonElement>('add-unsaved-discard').addEventListener('click', forceClose)
   byId<HTMLButtonElement>('add-unsaved-keep').addEventListener('click', () => {
