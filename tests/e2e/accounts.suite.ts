@@ -56,7 +56,7 @@ export const accounts = feature(
       expect(await page.isVisible('#add-place')).toBe(true)
       expect(await page.isHidden('#login-hint')).toBe(true)
       expect(await page.isHidden('#login-open')).toBe(true)
-      expect(await page.getAttribute('#my-data', 'href')).toBe('/api/me/export')
+      expect(await page.getAttribute('#my-data', 'href')).toBe('/api/v1/me/export')
       await page.waitForSelector('#my-proposals-list li')
       expect(await page.textContent('#my-proposals')).toContain(
         'U heeft nog geen voorstellen gedaan.',
@@ -107,7 +107,12 @@ export const accounts = feature(
         'Ook mijn API-tokens intrekken',
       )
       await page.check('#logout-all-tokens')
+      // Wide: asked first; "Nee" keeps everyone signed in.
       await page.click('#logout-all')
+      await page.click('#logout-all-no')
+      expect((await fetch(`${address()}/api/auth/me`, { headers: bearer })).status).toBe(200)
+      await page.click('#logout-all')
+      await page.click('#logout-all-yes')
       await waitForToast(page, 'U bent overal uitgelogd. Uw API-tokens zijn ingetrokken.')
       expect((await fetch(`${address()}/api/auth/me`, { headers: bearer })).status).toBe(401)
       const elsewhere = await other.context.request.get(`${address()}/api/auth/me`)
@@ -218,7 +223,7 @@ export const accounts = feature(
       await fatima.page.waitForSelector('body[data-ready="true"]')
       await fatima.page.click('#place-edit')
       // Drag the pin 120 px to the right and 60 px down.
-      const pin = (await fatima.page.locator('.maplibregl-marker').boundingBox())!
+      const pin = (await fatima.page.locator('.draft-pin').boundingBox())!
       const x = pin.x + pin.width / 2
       const y = pin.y + pin.height - 6
       await fatima.page.mouse.move(x, y)

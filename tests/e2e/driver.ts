@@ -433,8 +433,18 @@ export async function waitForToast(page: Page, text: string, timeout = 30_000) {
   await page.waitForSelector(`#toast:has-text(${JSON.stringify(text)})`, { timeout })
 }
 
-/** Chooses an area in the panel and waits until the app shows it. */
+/** The panel's sections, each behind its tab. */
+export type Section = 'kaart' | 'gebied' | 'plek' | 'rapport'
+
+/** Opens a section of the panel by its tab and waits until it shows. */
+export async function openSection(page: Page, section: Section) {
+  await page.click(`#tab-${section}`)
+  await page.waitForSelector(`#section-${section}:not([hidden])`)
+}
+
+/** Chooses an area in the panel (its Gebied section) and waits until the app shows it. */
 export async function chooseArea(page: Page, code: string) {
+  await openSection(page, 'gebied')
   await page.selectOption('#gemeente', code)
   await page.waitForSelector(`body[data-area="${code}"]`)
 }

@@ -10,6 +10,8 @@ import {
   feature,
   GEMEENTEN_AND_WIJKEN,
   hoverReadout,
+  mapIdle,
+  openSection,
   LELYSTAD_POINTS,
   param,
   visit,
@@ -190,10 +192,10 @@ export const layers = feature('the map and its layers in Chromium', GEMEENTEN_AN
     expect(errors).toEqual([])
   })
 
-  it("shows an area's coverage from a permalink, and a gap click flies there", async () => {
+  it("shows an area's coverage from a permalink, and a gap click flies there, outlines and reads it out", async () => {
     const page = await web.page('1200x900')
     const errors = watchErrors(page, { console: false })
-    await page.goto(`${address()}/?layer=none&area=GM0995`)
+    await page.goto(`${address()}/?layer=none&area=GM0995&section=gebied`)
     await page.waitForSelector('body[data-area="GM0995"]', { timeout: 30_000 })
     expect(await page.inputValue('#gemeente')).toBe('GM0995')
     const headline = ((await page.textContent('.headline')) ?? '').replace(/\s+/g, ' ').trim()
@@ -203,8 +205,18 @@ export const layers = feature('the map and its layers in Chromium', GEMEENTEN_AN
     expect(await page.locator('.bands li').count()).toBe(5)
     expect(await page.locator('button[data-gap]').count()).toBeGreaterThan(0)
     await page.locator('.area').screenshot({ path: web.shot('area') })
+    // Each gap area has its numbered marker on the map.
+    expect(await page.locator('.gap-pin').count()).toBe(
+      await page.locator('button[data-gap]').count(),
+    )
+    expect(await page.textContent('.gap-pin >> nth=0')).toBe('1')
     await page.click('button[data-gap="0"]')
     await waitForZoom(page, 12.9, 10_000)
+    await page.waitForSelector('body[data-gap="0"]')
+    expect(await page.getAttribute('button[data-gap="0"]', 'aria-pressed')).toBe('true')
+    expect(await page.textContent('#map-announce')).toMatch(/^Op de kaart omlijnd: 1\. \S/)
+    await mapIdle(page)
+    await page.screenshot({ path: web.shot('gap-chosen') })
     expect(param(page, 'area')).toBe('GM0995')
     expect(errors).toEqual([])
   })
@@ -290,6 +302,7 @@ export const detours = feature('walking distances and detours in Chromium', DELF
     await page.waitForSelector('#area-figures dt:has-text("Omweg")')
     expect(await page.textContent('#area-figures')).toContain('600 zonder pad of weg in de buurt')
     // Switching to the straight line keeps the detour layer meaningful: it goes back to walk.
+    await openSection(page, 'kaart')
     await page.selectOption('#layer', 'distance')
     await page.selectOption('#mode', 'bike')
     await page.waitForFunction(() =>

@@ -14,10 +14,12 @@ import {
   createUsers,
   feature,
   GEMEENTEN,
+  openSection,
   serveWebApp,
   signInWithForm,
   statusText,
   visit,
+  waitForLayerStatus,
   waitForToast,
   watchErrors,
 } from './driver.js'
@@ -45,8 +47,8 @@ export const offline = feature('offline and failures in Chromium', GEMEENTEN, (w
     expect(found.features).toHaveLength(1)
   })
 
-  it('says so when the hexagon layer cannot load: its TileJSON or its tiles', async () => {
-    const failedText = 'Deze laag kon niet laden. Probeer het opnieuw.'
+  it('says so when the hexagon layer cannot load, its TileJSON or its tiles, and tries again on request', async () => {
+    const failedText = 'Deze laag kon niet laden. Opnieuw proberen'
     for (const broken of ['**/tiles/cells.json?**', '**/tiles/cells/**']) {
       const page = await web.page('1200x800')
       let refused = 0
@@ -64,6 +66,11 @@ export const offline = feature('offline and failures in Chromium', GEMEENTEN, (w
       if (broken.endsWith('.json?**')) {
         expect(await page.getAttribute('body', 'data-layer')).toBeNull()
       }
+      // "Opnieuw proberen" once the connection is back: the layer is drawn.
+      await page.unroute(broken)
+      await page.click('#layer-retry')
+      await waitForLayerStatus(page, /cellen/)
+      expect(await page.getAttribute('body', 'data-layer')).toBe('distance')
       await page.context().close()
     }
   })
@@ -137,6 +144,7 @@ export const offline = feature('offline and failures in Chromium', GEMEENTEN, (w
     expect(
       await marloes.page.$eval('#hex-legend .chip', (e) => getComputedStyle(e).backgroundColor),
     ).toBe('rgb(253, 231, 37)')
+    await openSection(marloes.page, 'gebied')
     expect(
       await marloes.page.$$eval('.bands .bar', (bars) =>
         Math.max(...bars.map((b) => (b as HTMLElement).offsetWidth)),

@@ -12,6 +12,7 @@ import {
   GEMEENTEN,
   MAP_MIDDLE_X,
   mapIdle,
+  openSection,
   param,
   pixelAt,
   statusText,
@@ -69,11 +70,14 @@ export const places = feature('places in Chromium', GEMEENTEN, (web) => {
     await page.click('#search-results button')
     await page.waitForSelector('#place-body h3')
     expect(await page.textContent('#place-body h3')).toBe('Hof van Hestia')
+    // The place opened its section; the search is one tab away.
+    expect(param(page, 'section')).toBeNull()
+    await openSection(page, 'kaart')
     await page.fill('#search', 'bestaat-niet')
     expect(await page.textContent('#search-results')).toContain('Geen plek gevonden')
   })
 
-  it("adds a place: position on the map, the API's field errors inline, saved and shown", async () => {
+  it("adds a place: position on the map, missing fields and the API's field errors inline, saved and shown", async () => {
     const { page } = await web.signedIn('trusted')
     const errors = watchErrors(page, { console: false })
     await visit(page, `${address()}/?layer=none#15/52.512/5.49`)
@@ -84,13 +88,12 @@ export const places = feature('places in Chromium', GEMEENTEN, (web) => {
     )
     await page.mouse.click(MAP_MIDDLE_X, 450)
     expect(await page.textContent('#add-where')).toContain('Plek gekozen')
+    // Name and kind are checked before anything is sent.
     await page.click('#add-form button[type=submit]')
-    await page.waitForFunction(
-      () => (document.querySelector('#err-name')?.textContent ?? '') !== '',
-    )
-    expect(await page.textContent('#err-name')).toBe('Dit veld mag niet leeg zijn.')
-    expect(await page.textContent('#err-kind')).toBe('Dit veld is verplicht.')
+    expect(await page.textContent('#err-name')).toBe('Vul een naam in.')
+    expect(await page.textContent('#err-kind')).toBe('Kies wat voor plek het is.')
     expect(await page.getAttribute('#add-name', 'aria-invalid')).toBe('true')
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('add-name')
     await page.fill('#add-name', 'Bankje bij de vijver')
     await page.check('#add-kinds input[value="bench"]')
     await page.click('#add-form summary')
@@ -101,7 +104,20 @@ export const places = feature('places in Chromium', GEMEENTEN, (web) => {
     )
     expect(await page.textContent('#err-opening_hours')).toContain('Geen geldige openingstijden')
     expect(await page.textContent('#err-name')).toBe('')
-    await page.fill('#add-opening_hours', '')
+    // Opening hours as people write them: the form says what will be stored, or what is wrong.
+    await page.fill('#add-opening_hours', '9 tot 5')
+    await page.waitForFunction(
+      () => (document.querySelector('#err-opening_hours')?.textContent ?? '') !== '',
+    )
+    expect(await page.getAttribute('#add-opening_hours', 'aria-invalid')).toBe('true')
+    await page.fill('#add-opening_hours', 'di-do 10-16 uur')
+    await page.waitForFunction(
+      () => (document.querySelector('#hint-opening_hours')?.textContent ?? '') !== '',
+    )
+    expect(await page.textContent('#hint-opening_hours')).toBe(
+      'Wordt opgeslagen als Tu-Th 10:00-16:00 (de schrijfwijze van OpenStreetMap).',
+    )
+    expect(await page.textContent('#err-opening_hours')).toBe('')
     await page.click('#add-form button[type=submit]')
     await waitForToast(page, 'Opgeslagen: Bankje bij de vijver')
     await waitForStatus(page, '17 plekken op de kaart')
@@ -113,6 +129,7 @@ export const places = feature('places in Chromium', GEMEENTEN, (web) => {
     // After a reload it is still there, and search finds it.
     await page.reload()
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 })
+    await openSection(page, 'kaart')
     await page.fill('#search', 'vijver')
     await page.waitForSelector('#search-results button:has-text("Bankje bij de vijver")')
     expect(errors).toEqual([])
@@ -217,6 +234,7 @@ export const places = feature('places in Chromium', GEMEENTEN, (web) => {
     await page.waitForSelector('#place-body h3', { timeout: 30_000 })
     expect(await page.textContent('#place-body h3')).toBe(name)
     expect(await page.textContent('#place-body p.description')).toBe('<b>vet</b>')
+    await openSection(page, 'kaart')
     await page.fill('#search', 'script')
     await page.waitForSelector('#search-results button')
     expect(await page.textContent('#search-results button')).toContain('<script>')

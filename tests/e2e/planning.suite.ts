@@ -11,6 +11,7 @@ import {
   feature,
   GEMEENTEN_AND_WIJKEN,
   MAP_MIDDLE_X,
+  openSection,
   param,
   waitForZoom,
   watchErrors,
@@ -25,13 +26,13 @@ export const planning = feature('planning in Chromium', GEMEENTEN_AND_WIJKEN, (w
     const context = await web.context('1200x900')
     const page = await context.newPage()
     const errors = watchErrors(page)
-    await page.goto(`${address()}/?layer=none&area=GM0995`)
+    await page.goto(`${address()}/?layer=none&area=GM0995&section=rapport`)
     await page.waitForSelector('body[data-area="GM0995"]', { timeout: 30_000 })
     const headline = ((await page.textContent('.headline')) ?? '').replace(/\s+/g, ' ')
     const share = /\(([\d,]+)%\)/.exec(headline)?.[1] ?? ''
     expect(share).not.toBe('')
     expect(await page.getAttribute('#report-link', 'href')).toBe(
-      '/reports/GM0995?lang=nl&mode=line&threshold_line=800',
+      '/api/v1/reports/GM0995?lang=nl&mode=line&thresholdLine=800',
     )
     const [report] = await Promise.all([context.waitForEvent('page'), page.click('#report-link')])
     await report.waitForLoadState('load')
@@ -68,7 +69,7 @@ export const planning = feature('planning in Chromium', GEMEENTEN_AND_WIJKEN, (w
     const { context, page } = await web.signedIn('trusted')
     const errors = watchErrors(page)
     const failed = failedResponses(page)
-    await page.goto(`${address()}/?layer=gap&area=GM0995`)
+    await page.goto(`${address()}/?layer=gap&area=GM0995&section=gebied`)
     await page.waitForSelector('body[data-area="GM0995"][data-layer="gap"]', {
       timeout: 30_000,
     })
@@ -134,7 +135,7 @@ export const planning = feature('planning in Chromium', GEMEENTEN_AND_WIJKEN, (w
     const id = param(page, 'scenario') ?? ''
     expect(id).toMatch(/^[0-9a-f-]{36}$/)
     expect(await page.getAttribute('#scenario-report', 'href')).toBe(
-      `/reports/GM0995?lang=nl&mode=line&threshold_line=800&scenario=${id}`,
+      `/api/v1/reports/GM0995?lang=nl&mode=line&thresholdLine=800&scenario=${id}`,
     )
     expect(await page.getAttribute('#report-link', 'href')).toContain(`scenario=${id}`)
     const [report] = await Promise.all([
@@ -182,8 +183,10 @@ export const planning = feature('planning in Chromium', GEMEENTEN_AND_WIJKEN, (w
     expect((await precision('exact')).status).toBe(200)
     await page.goto(`${address()}/?layer=none&area=GM0995&whatif=1&place=${hestia}`)
     await page.waitForSelector('#place-scenario-close', { timeout: 30_000 })
-    expect(await page.isVisible('#scenario')).toBe(true)
+    // The scenario is open in the Gebied section while the place shows in its own.
+    expect(await page.getAttribute('#scenario', 'hidden')).toBeNull()
     await page.click('#place-scenario-close')
+    await openSection(page, 'gebied')
     await page.waitForSelector('#scenario-gain')
     expect(await page.textContent('#scenario-places')).toContain('Gaat dicht: Hof van Hestia')
     expect(await page.textContent('#scenario-gain')).toMatch(
@@ -205,7 +208,7 @@ export const planning = feature('planning in Chromium', GEMEENTEN_AND_WIJKEN, (w
   it('suggests where the next place should go; the first one gains in the scenario what it promised', async () => {
     const page = await web.page('1200x900')
     const errors = watchErrors(page)
-    await page.goto(`${address()}/?layer=gap&area=GM0995`)
+    await page.goto(`${address()}/?layer=gap&area=GM0995&section=gebied`)
     await page.waitForSelector('body[data-area="GM0995"]', { timeout: 30_000 })
     await page.click('#next-open')
     await page.waitForSelector('body[data-suggestions]')

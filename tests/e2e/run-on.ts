@@ -28,6 +28,12 @@ const FILES = {
     const { accounts } = await import('./accounts.suite.js')
     describeFeatures([accounts])
   },
+  /** The map for everyone: axe-core on every screen, the stories by keyboard, the phone flow. */
+  async access() {
+    const { describeFeatures } = await import('./driver.js')
+    const { access } = await import('./access.suite.js')
+    describeFeatures([access])
+  },
   /** Languages and screens, offline and failures; an empty installation loading its data. */
   async pages() {
     const { describeFeatures } = await import('./driver.js')

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createStore, latest } from '../../web/src/state/store.js'
 import {
   DEFAULT_VIEW,
+  SECTIONS,
   filterQuery,
   fromUrl,
   gemeenteOf,
@@ -50,7 +51,16 @@ describe('the view state of a URL', () => {
       camera: { zoom: 10.5, lat: 52.51, lon: 5.47, bearing: 0, pitch: 0 },
       lang: 'en',
       tiles: true,
+      section: 'plek',
     } satisfies ViewState)
+  })
+
+  it('opens the section a link names, else the place when it has one, else the map', () => {
+    expect(fromUrl('/?section=gebied&area=GM0995').section).toBe('gebied')
+    expect(fromUrl(`/?place=${uuid}`).section).toBe('plek')
+    expect(fromUrl('/?section=elsewhere').section).toBe('kaart')
+    expect(toUrl({ ...DEFAULT_VIEW, section: 'rapport' })).toContain('section=rapport')
+    expect(toUrl({ ...DEFAULT_VIEW, place: uuid, section: 'plek' })).not.toContain('section')
   })
 
   it('keeps the links of the README and the browser tests as they were', () => {
@@ -177,6 +187,7 @@ describe('the view state of a URL', () => {
       ),
       lang: fc.constantFrom('nl' as const, 'en' as const),
       tiles: fc.boolean(),
+      section: fc.constantFrom(...SECTIONS),
     })
     fc.assert(
       fc.property(view, (state) => {

@@ -500,6 +500,12 @@ export const api = {
     return (await res.json()) as { proposal: Proposal } | Proposal
   },
   taxonomy: () => getJson<Taxonomy>(`${API}/kinds`),
+  /** How the API stores opening hours as typed (Dutch notation or OSM syntax), or a 422. */
+  openingHours: (text: string, signal?: AbortSignal) =>
+    getJson<{ opening_hours: string; notation: 'osm' | 'dutch' }>(
+      `${API}/opening-hours?${new URLSearchParams({ text }).toString()}`,
+      signal,
+    ),
   asset: (id: string) => getJson<AssetFeature>(`${API}/assets/${encodeURIComponent(id)}`),
   history: (id: string) =>
     getJson<{ entries: HistoryEntry[] }>(`${API}/assets/${encodeURIComponent(id)}/history`).then(
@@ -511,6 +517,12 @@ export const api = {
     ),
   area: (code: string) =>
     getJson<FeatureCollection['features'][number]>(`${API}/areas/${encodeURIComponent(code)}`),
+  /** The areas of one level in a box (west, south, east, north), for their names on the map. */
+  areasIn: (level: 'wijk' | 'buurt', bbox: readonly number[], signal?: AbortSignal) =>
+    getJson<FeatureCollection>(
+      `${API}/areas?${new URLSearchParams({ level, bbox: bbox.map((v) => v.toFixed(4)).join(',') }).toString()}`,
+      signal,
+    ),
   coverage: (
     q: { area: string; mode: string; threshold: number; filter: PlaceFilterParams },
     signal?: AbortSignal,

@@ -85,6 +85,8 @@ export function createControls(deps: { store: Store<ViewState>; taxonomy: Promis
     if (s.layer === 'detour' && mode === 'line') {
       const network = available.find((m) => m !== 'line')
       if (network) return { mode: network }
+      // No network: the detour cannot be drawn; the list says why.
+      return { mode, layer: 'none' }
     }
     return { mode }
   }
@@ -121,11 +123,19 @@ export function createControls(deps: { store: Store<ViewState>; taxonomy: Promis
       option.disabled = !profile
       option.text = profile
         ? modeWords(option.value)
-        : `${modeWords(option.value)} (${t('noNetwork')})`
+        : `${modeWords(option.value)} (${t('needsNetwork')})`
       if (profile) loaded.push(parseMode(option.value))
     }
     available = loaded
     networksKnown = true
+    // The detour compares the road with the straight line: without a network it cannot be drawn.
+    const detour = [...layerSelect.options].find((o) => o.value === 'detour')
+    const noNetwork = loaded.length === 1
+    if (detour) {
+      detour.disabled = noNetwork
+      detour.text = noNetwork ? `${t('layerDetour')} (${t('needsNetwork')})` : t('layerDetour')
+    }
+    byId<HTMLElement>('layer-note').hidden = !noNetwork
     store.set(possible(store.get()))
     render(store.get())
   }

@@ -7,6 +7,7 @@ import { latest, type Store } from '../state/store.js'
 import { filterQuery, type ViewState } from '../state/view.js'
 import { byId } from '../ui/dom.js'
 import { legendItem } from '../ui/page.js'
+import { loading, retryButton } from '../ui/progress.js'
 
 /**
  * The hexagon layer from vector tiles: one TileJSON request per choice of layer, mode,
@@ -60,6 +61,7 @@ export function createHexLayer(deps: {
     hexPending = false
     if (metric === 'none') {
       hexKey = ''
+      loading('layer', false)
       await view.showHexTiles(undefined, 'population')
       layerStatus.textContent = ''
       delete document.body.dataset.layer
@@ -75,6 +77,7 @@ export function createHexLayer(deps: {
       ...filter,
     }
     layerStatus.textContent = t('layerLoading')
+    loading('layer', true)
     try {
       const [tileJson, counted] = await Promise.all([
         api.tileJson('cells', query, signal),
@@ -95,10 +98,29 @@ export function createHexLayer(deps: {
       if (signal.aborted) return
       hexPending = false
       hexKey = ''
+      loading('layer', false)
       await view.showHexTiles(undefined, metric)
-      layerStatus.textContent = e instanceof ApiError ? e.message : t('layerFailed')
+      failed(e instanceof ApiError && e.status < 500 ? e.message : t('layerFailed'))
       delete document.body.dataset.layer
     }
+  }
+
+  /** The layer could not load: says so, with a button that asks again. */
+  function failed(message: string) {
+    layerStatus.replaceChildren(
+      document.createTextNode(`${message} `),
+      retryButton('layer-retry', () => void retry()),
+    )
+    document.body.dataset.layerFailed = 'true'
+  }
+
+  /** Asks again from scratch: a new source, so tiles that failed are fetched anew. */
+  async function retry() {
+    hexKey = ''
+    hexFailed = false
+    layerStatus.textContent = t('layerLoading')
+    await view.showHexTiles(undefined, 'population')
+    await refresh()
   }
 
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -111,20 +133,26 @@ export function createHexLayer(deps: {
     // The tiles in view are drawn: say how many cells there are, and what the layer counts.
     drawn: (cells) => {
       if (!hexKey || hexPending) return
-      layerStatus.textContent = hexFailed
-        ? t('layerFailed')
-        : t('cells', formatNumber(cells)) + countedText
+      loading('layer', false)
+      if (hexFailed) failed(t('layerFailed'))
+      else {
+        layerStatus.textContent = t('cells', formatNumber(cells)) + countedText
+        delete document.body.dataset.layerFailed
+      }
       document.body.dataset.layer = hexKey.split('|')[0]
     },
     failed: () => {
       if (!hexKey || hexPending) return
       hexFailed = true
-      layerStatus.textContent = t('layerFailed')
+      loading('layer', false)
+      failed(t('layerFailed'))
     },
   })
+  // A touch screen has no hover: a tap is read out by the reading card instead.
+  const touch = window.matchMedia('(hover: none)')
   view.onHexHover((properties, point) => {
     const { layer, mode } = store.get()
-    if (!properties || layer === 'none') {
+    if (!properties || layer === 'none' || touch.matches) {
       readout.hidden = true
       return
     }

@@ -50,6 +50,8 @@ export function createPlanning(deps: {
   /** "Rapport maken": the report of the area on screen, with the scenario once it is saved. */
   function showReportLink(s: ViewState) {
     areaActions.hidden = !s.area
+    byId<HTMLElement>('report-actions').hidden = !s.area
+    byId<HTMLElement>('report-none').hidden = Boolean(s.area)
     if (s.area) reportLink.href = scenario.reportUrl(s.area, s.scenario?.saved)
   }
 

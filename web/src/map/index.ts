@@ -1,9 +1,14 @@
 import { bbox as turfBbox } from '@turf/bbox'
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon'
+import { centroid } from '@turf/centroid'
+import { pointOnFeature } from '@turf/point-on-feature'
 import { cellToBoundary } from 'h3-js'
 import {
+  GeolocateControl,
   Map as MapLibreMap,
   Marker,
   NavigationControl,
+  ScaleControl,
   setWorkerUrl,
   type GeoJSONSource,
   type LayerSpecification,
@@ -12,6 +17,7 @@ import {
 // MapLibre 6 runs its parsing in a module worker; Vite bundles it and gives its URL.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url'
 import type { FeatureCollection, TileJson } from '../api-client/index.js'
+import { t } from '../i18n/index.js'
 import { roundCamera, type Camera } from '../state/view.js'
 import { KIND_ICONS, rasterise } from './icons.js'
 import {
@@ -119,10 +125,42 @@ const CELLS_LAYER = 'cells'
 
 type FillPaint = NonNullable<Extract<LayerSpecification, { type: 'fill' }>['paint']>
 
+/** Area names drawn on the map, per level, and the zooms at which each level is named. */
+const LABEL_ZOOMS = {
+  gemeente: [0, 11.5],
+  wijk: [11, 14],
+  buurt: [13.5, 25],
+} as const
+export type LabelLevel = keyof typeof LABEL_ZOOMS
+
+/** A point inside an area to write its name at: the centroid when it lies inside, else any. */
+function labelPoint(feature: FeatureCollection['features'][number]): [number, number] {
+  const f = feature as Parameters<typeof centroid>[0]
+  const c = centroid(f).geometry.coordinates as [number, number]
+  if (booleanPointInPolygon(c, f as Parameters<typeof booleanPointInPolygon>[1])) return c
+  return pointOnFeature(f).geometry.coordinates as [number, number]
+}
+
+/** What a click on the map (beside the places) reads out. */
+export interface MapReading {
+  lon: number
+  lat: number
+  point: { x: number; y: number }
+  /** The hexagon under the click, if a layer is drawn. */
+  cell: Record<string, unknown> | undefined
+  /** The gemeente under the click. */
+  gemeente: { code: string; name: string } | undefined
+}
+
 /** The only MapLibre code of the app. */
 export function createMap(
   container: HTMLElement,
-  options: { camera?: Camera | undefined; onBasemap?: (available: boolean) => void } = {},
+  options: {
+    camera?: Camera | undefined
+    onBasemap?: (available: boolean) => void
+    /** How much of the map the panel covers at the bottom (the bottom sheet on a phone), px. */
+    coveredBelow?: () => number
+  } = {},
 ) {
   setWorkerUrl(workerUrl)
   const start = options.camera
@@ -138,6 +176,15 @@ export function createMap(
           pitch: start.pitch,
         }
       : { bounds: FLEVOLAND_BOUNDS, fitBoundsOptions: { padding: 20 } }),
+    // The controls' own texts in the interface language.
+    locale: {
+      'NavigationControl.ZoomIn': t('zoomIn'),
+      'NavigationControl.ZoomOut': t('zoomOut'),
+      'GeolocateControl.FindMyLocation': t('findMyLocation'),
+      'GeolocateControl.LocationNotAvailable': t('locationUnavailable'),
+      'ScaleControl.Meters': 'm',
+      'ScaleControl.Kilometers': 'km',
+    },
     attributionControl: {
       compact: false,
       // Areas and inhabitants from CBS/Kadaster; places and paths may come from OpenStreetMap (ODbL).
@@ -148,6 +195,37 @@ export function createMap(
     },
   })
   map.addControl(new NavigationControl({ showCompass: false }))
+  // "Where am I?": one fix, the map goes there (no following, which would fight the person).
+  const geolocate = new GeolocateControl({
+    positionOptions: { enableHighAccuracy: true, timeout: 10_000 },
+    trackUserLocation: false,
+    fitBoundsOptions: { maxZoom: 15 },
+  })
+  map.addControl(geolocate)
+  map.addControl(new ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left')
+  /** Room to leave around what the map fits or flies to: the bottom sheet is not free map. */
+  const padding = (px: number) => ({
+    top: px,
+    left: px,
+    right: px,
+    bottom: px + (options.coveredBelow?.() ?? 0),
+  })
+  /** The names of areas on the map, per level: HTML markers (no glyph server needed). */
+  const labels: Record<LabelLevel, Marker[]> = { gemeente: [], wijk: [], buurt: [] }
+  const showLabelsForZoom = () => {
+    const zoom = map.getZoom()
+    for (const level of Object.keys(labels) as LabelLevel[]) {
+      const [from, to] = LABEL_ZOOMS[level]
+      // Without buurten (not loaded, or none in view) the wijk names stay as the map zooms in.
+      const until = level === 'wijk' && labels.buurt.length === 0 ? Infinity : to
+      const shown = zoom >= from && zoom < until
+      for (const m of labels[level]) m.getElement().hidden = !shown
+    }
+  }
+  map.on('zoom', showLabelsForZoom)
+  /** The gap areas' numbered markers. */
+  let gapMarkers: Marker[] = []
+  let chosenGap: number | undefined
   const loaded = new Promise<void>((resolve) => map.once('load', () => resolve()))
   let draft: Marker | undefined
   /** The metric drawn and the tile URL it is drawn from. */
@@ -357,7 +435,7 @@ export function createMap(
       } as GeoJsonData)
       if (feature && fit) {
         const [w, s, e, n] = turfBbox(feature as Parameters<typeof turfBbox>[0])
-        map.fitBounds([w, s, e, n], { padding: 30 })
+        map.fitBounds([w, s, e, n], { padding: padding(30) })
       }
     },
     /**
@@ -410,7 +488,7 @@ export function createMap(
         const lats = points.map((p) => p[1])
         map.fitBounds(
           [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)],
-          { padding: 80, maxZoom: 16, duration: 600 },
+          { padding: padding(80), maxZoom: 16, duration: 600 },
         )
       })
     },
@@ -419,7 +497,9 @@ export function createMap(
       draft?.remove()
       draft = undefined
       if (!position) return
-      draft = new Marker({ draggable: true, color: '#0b6e4f' }).setLngLat(position).addTo(map)
+      draft = new Marker({ draggable: true, color: '#0b6e4f', className: 'draft-pin' })
+        .setLngLat(position)
+        .addTo(map)
       draft.on('dragend', () => {
         const p = draft?.getLngLat()
         if (p) moved(p.lng, p.lat)
@@ -492,20 +572,89 @@ export function createMap(
       const lons = points.map((p) => p[0])
       const lats = points.map((p) => p[1])
       map.fitBounds([Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)], {
-        padding: 80,
+        padding: padding(80),
         maxZoom: 14,
         duration: 600,
       })
     },
-    flyTo(lon: number, lat: number) {
-      map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 13) })
+    flyTo(lon: number, lat: number, zoom = 13) {
+      map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), zoom), padding: padding(20) })
+    },
+    /** The middle of the part of the map that can be seen (above the bottom sheet). */
+    center(): [number, number] {
+      const canvas = map.getContainer()
+      const below = options.coveredBelow?.() ?? 0
+      const p = map.unproject([canvas.clientWidth / 2, (canvas.clientHeight - below) / 2])
+      return [p.lng, p.lat]
+    },
+    /** Asks the device where it is and goes there (the map's "locate me" button). */
+    locate: () => geolocate.trigger(),
+    /** Hears where the device is once "locate me" found it. */
+    onLocated(handler: (lon: number, lat: number) => void) {
+      geolocate.on('geolocate', (e) => handler(e.coords.longitude, e.coords.latitude))
+    },
+    /** Names the areas of one level on the map (replacing that level's names); wijken outlined. */
+    async showLabels(level: LabelLevel, data: FeatureCollection) {
+      await loaded
+      if (level === 'wijk') {
+        await (map.getSource('wijken') as GeoJSONSource).setData(data as GeoJsonData)
+      }
+      for (const m of labels[level]) m.remove()
+      labels[level] = data.features.map((f) => {
+        const element = document.createElement('div')
+        element.className = `area-label area-label-${level}`
+        element.setAttribute('aria-hidden', 'true')
+        element.textContent = typeof f.properties.name === 'string' ? f.properties.name : ''
+        return new Marker({ element }).setLngLat(labelPoint(f)).addTo(map)
+      })
+      showLabelsForZoom()
     },
     /**
-     * Clicks: a place opens it, a cluster zooms in, anywhere else picks the gemeente there.
+     * The gap areas of the chosen area as numbered markers (none given: none shown); a click on
+     * one is the same as a click on its line in the list.
+     */
+    showGapMarkers(
+      gaps: readonly { point: [number, number]; label: string }[],
+      onChoose: (index: number) => void,
+    ) {
+      for (const m of gapMarkers) m.remove()
+      gapMarkers = gaps.map((g, i) => {
+        const element = document.createElement('button')
+        element.type = 'button'
+        element.className = 'gap-pin'
+        element.textContent = String(i + 1)
+        element.setAttribute('aria-label', t('gapMarker', i + 1, g.label))
+        element.addEventListener('click', (e) => {
+          e.stopPropagation()
+          onChoose(i)
+        })
+        return new Marker({ element }).setLngLat(g.point).addTo(map)
+      })
+    },
+    /** Outlines one gap area (or none) and brings it into view. */
+    async showGap(outline: unknown, point: [number, number] | undefined) {
+      await loaded
+      await (map.getSource('gap') as GeoJSONSource).setData({
+        type: 'FeatureCollection',
+        features: outline ? [{ type: 'Feature', properties: {}, geometry: outline }] : [],
+      } as GeoJsonData)
+      gapMarkers.forEach((m, i) => m.getElement().classList.toggle('chosen', i === chosenGap))
+      // The gap's point in the middle (as a tap on its marker would), its outline around it.
+      if (point) {
+        map.flyTo({ center: point, zoom: Math.max(map.getZoom(), 13), padding: padding(20) })
+      }
+    },
+    /** Marks which numbered gap marker is the chosen one. */
+    chooseGap(index: number | undefined) {
+      chosenGap = index
+    },
+    /**
+     * Clicks: a place opens it, a cluster zooms in, anywhere else reads what is there (the
+     * cell, the gemeente): reading is not choosing.
      */
     onClick(handlers: {
       place: (id: string) => void
-      gemeente: (code: string) => void
+      read: (reading: MapReading) => void
       /** While a new place is being added, a click picks its position instead. */
       pick?: () => ((lon: number, lat: number) => void) | undefined
       /** In a what-if scenario, a click beside the places proposes a new one there. */
@@ -554,7 +703,16 @@ export function createMap(
         }
         const area = map.queryRenderedFeatures(e.point, { layers: ['gemeenten-fill'] })[0]
         const code = area?.properties?.code as string | undefined
-        if (code) handlers.gemeente(code)
+        const cell = map.getLayer(HEX_LAYER)
+          ? map.queryRenderedFeatures(e.point, { layers: [HEX_LAYER] })[0]?.properties
+          : undefined
+        handlers.read({
+          lon: e.lngLat.lng,
+          lat: e.lngLat.lat,
+          point: { x: e.point.x, y: e.point.y },
+          cell,
+          gemeente: code ? { code, name: String(area?.properties?.name ?? code) } : undefined,
+        })
       })
       for (const layer of ['asset-points', 'asset-clusters']) {
         map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = 'pointer'))
@@ -579,13 +737,6 @@ export function createMap(
         handler(hit?.properties, e.point)
       })
       map.on('mouseout', () => handler(undefined, { x: 0, y: 0 }))
-      // On a touch screen there is no hover: a tap on a cell reads it out.
-      map.on('touchend', (e) => {
-        const hit = map.getLayer('hexes-fill')
-          ? map.queryRenderedFeatures(e.point, { layers: ['hexes-fill'] })[0]
-          : undefined
-        handler(hit?.properties, e.point)
-      })
     },
     camera,
     /** After every pan, zoom or turn: where the map looks now. */

@@ -34,6 +34,8 @@ export const baseStyle: StyleSpecification = {
   sources: {
     gemeenten: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     selected: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+    gap: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+    wijken: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     review: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     scenario: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     assets: {
@@ -47,6 +49,14 @@ export const baseStyle: StyleSpecification = {
   layers: [
     { id: 'background', type: 'background', paint: { 'background-color': '#eef1f4' } },
     { id: 'gemeenten-fill', type: 'fill', source: 'gemeenten', paint: { 'fill-color': '#fbfcfd' } },
+    // Wijk outlines: thin and quiet, from the town's zoom on.
+    {
+      id: 'wijken-line',
+      type: 'line',
+      source: 'wijken',
+      minzoom: 10.5,
+      paint: { 'line-color': '#8b93a3', 'line-width': 0.7, 'line-dasharray': [3, 2] },
+    },
     {
       id: 'gemeenten-line',
       type: 'line',
@@ -58,6 +68,19 @@ export const baseStyle: StyleSpecification = {
       type: 'line',
       source: 'selected',
       paint: { 'line-color': '#111827', 'line-width': 3 },
+    },
+    // The gap area chosen in the gap list: outlined in the gap colour, over a white halo.
+    {
+      id: 'gap-halo',
+      type: 'line',
+      source: 'gap',
+      paint: { 'line-color': '#ffffff', 'line-width': 6 },
+    },
+    {
+      id: 'gap-line',
+      type: 'line',
+      source: 'gap',
+      paint: { 'line-color': '#a50f15', 'line-width': 3, 'line-dasharray': [2, 1] },
     },
   ],
 }
@@ -415,7 +438,7 @@ export function legendFor(
   switch (metric) {
     case 'detour':
       return {
-        title: t('legendDetour', how),
+        title: t('legendDetour', mode === 'line' ? t('overTheRoad') : how),
         items: [
           ...DETOUR_STEPS.map((s, i) => {
             const next = DETOUR_STEPS[i + 1]

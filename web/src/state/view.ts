@@ -27,6 +27,9 @@ export type Status = (typeof STATUSES)[number]
 export const WHEELCHAIR = ['', 'limited', 'yes'] as const
 export type Wheelchair = (typeof WHEELCHAIR)[number]
 export type Lang = 'nl' | 'en'
+/** The panel's sections (the brief's Kaart, Gebied, Plek, Rapport), one open at a time. */
+export const SECTIONS = ['kaart', 'gebied', 'plek', 'rapport'] as const
+export type Section = (typeof SECTIONS)[number]
 
 /** Which places count. */
 export interface PlaceFilter {
@@ -82,6 +85,8 @@ export interface ViewState {
   lang: Lang
   /** `?tiles=assets`: draw the places from vector tiles whatever the register's size. */
   tiles: boolean
+  /** The open section of the panel. */
+  section: Section
 }
 
 export const DEFAULT_FILTER: PlaceFilter = {
@@ -105,6 +110,7 @@ export const DEFAULT_VIEW: ViewState = {
   camera: undefined,
   lang: 'nl',
   tiles: false,
+  section: 'kaart',
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -126,6 +132,7 @@ export const parseThreshold = (v: string | null): Threshold =>
 export const parseMode = (v: string | null): Mode => oneOf(MODES, v, DEFAULT_VIEW.mode)
 export const parseResolution = (v: string | null): Resolution =>
   oneOf(RESOLUTIONS, v, DEFAULT_VIEW.res)
+export const parseSection = (v: string | null): Section => oneOf(SECTIONS, v, 'kaart')
 export const parseWheelchair = (v: string | null): Wheelchair =>
   oneOf(WHEELCHAIR, v, DEFAULT_FILTER.wheelchair)
 
@@ -233,6 +240,9 @@ export function roundCamera(c: Camera): Camera {
   }
 }
 
+/** The section a link opens when it names none: the place when it has one, else the map. */
+const defaultSection = (place: string): Section => (place ? 'plek' : 'kaart')
+
 /**
  * The view a URL describes (a URL, a location, or its text). Every value is checked: one that
  * is missing or not understood is the default, so an old or hand-edited link still opens.
@@ -254,6 +264,9 @@ export function fromUrl(url: string | { search: string; hash: string }): ViewSta
     camera: parseCamera(hash),
     lang: q.get('lang') === 'en' ? 'en' : 'nl',
     tiles: q.get('tiles') === 'assets',
+    section: q.has('section')
+      ? parseSection(q.get('section'))
+      : defaultSection(UUID.test(place) ? place : ''),
   }
 }
 
@@ -277,6 +290,7 @@ export function toSearchParams(state: ViewState): URLSearchParams {
   }
   if (state.lang !== 'nl') q.set('lang', state.lang)
   if (state.tiles) q.set('tiles', 'assets')
+  if (state.section !== defaultSection(state.place)) q.set('section', state.section)
   return q
 }
 

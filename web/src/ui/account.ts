@@ -172,7 +172,27 @@ export function createAccount(onChange: (why: 'login' | 'logout') => void) {
   openButton.addEventListener('click', () => openLogin())
   closeButton.addEventListener('click', closeLogin)
   byId<HTMLButtonElement>('logout').addEventListener('click', () => void logout(false))
-  byId<HTMLButtonElement>('logout-all').addEventListener('click', () => void logout(true))
+  // On a phone the account's actions fold away, out of the thumb's way over the map.
+  const more = byId<HTMLButtonElement>('account-more')
+  more.addEventListener('click', () => {
+    const open = more.getAttribute('aria-expanded') !== 'true'
+    more.setAttribute('aria-expanded', String(open))
+    document.body.dataset.accountOpen = String(open)
+  })
+  // Signing out everywhere is wide: asked first, the answer next to the button.
+  const confirmAll = byId<HTMLElement>('logout-all-confirm')
+  byId<HTMLButtonElement>('logout-all').addEventListener('click', () => {
+    confirmAll.hidden = false
+    byId<HTMLButtonElement>('logout-all-no').focus()
+  })
+  byId<HTMLButtonElement>('logout-all-no').addEventListener('click', () => {
+    confirmAll.hidden = true
+    byId<HTMLButtonElement>('logout-all').focus()
+  })
+  byId<HTMLButtonElement>('logout-all-yes').addEventListener('click', () => {
+    confirmAll.hidden = true
+    void logout(true)
+  })
 
   return {
     /** Asks the API who is signed in; without an answer, a visitor on a public map. */

@@ -56,7 +56,7 @@ export function renderCoverage(c: Coverage): string {
   const gaps = c.gapAreas
     .map(
       (g, i) =>
-        `<li><button type="button" class="gap" data-gap="${i}">` +
+        `<li><button type="button" class="gap" data-gap="${i}" aria-pressed="false">` +
         `${escapeHtml(t('gapArea', g.label[lang], formatPeople(g.inhabitants), range(g.distanceM)))}` +
         `${g.sparse ? ` <span class="sparse">(${t('sparseArea')})</span>` : ''}</button></li>`,
     )

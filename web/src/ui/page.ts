@@ -31,6 +31,19 @@ export function setUpPage(): void {
     switchLanguage(lang === 'nl' ? 'en' : 'nl'),
   )
 
+  // The skip link moves the focus without touching the URL's hash (the map's position).
+  const skip = document.querySelector<HTMLAnchorElement>('.skip-link')
+  skip?.addEventListener('click', (e) => {
+    e.preventDefault()
+    const target = byId<HTMLElement>('panel-main')
+    // On a phone the content is in the bottom sheet: open it.
+    if (window.matchMedia('(max-width: 700px)').matches) {
+      document.body.dataset.sheet = 'open'
+      byId<HTMLElement>('sheet-handle').setAttribute('aria-expanded', 'true')
+    }
+    target.focus()
+  })
+
   // On a phone the panel is a bottom sheet: the handle opens and closes it.
   const sheetHandle = byId<HTMLButtonElement>('sheet-handle')
   sheetHandle.addEventListener('click', () => {

@@ -6,11 +6,36 @@ import {
   type Taxonomy,
 } from '../api-client/index.js'
 import { pickLabel, t } from '../i18n/index.js'
+import { KIND_ICONS } from '../map/icons.js'
+import { latest } from '../state/store.js'
 import { byId, escapeHtml } from './dom.js'
 
 /** The map abilities the form needs. */
 export interface DraftMap {
   setDraft(position: [number, number] | undefined, moved: (lon: number, lat: number) => void): void
+  /** Brings a point into view (the pin just placed), the bottom sheet taken into account. */
+  flyTo(lon: number, lat: number, zoom?: number): void
+  /** Asks the device where it is (the map's "locate me"). */
+  locate(): void
+}
+
+/** A kind's Maki icon as an inline SVG element (decorative: the label says what it is). */
+function kindIcon(code: string): SVGElement | undefined {
+  const svg = KIND_ICONS[code]
+  if (!svg) return undefined
+  const doc = new DOMParser().parseFromString(svg, 'image/svg+xml')
+  const icon = doc.documentElement as unknown as SVGElement
+  icon.removeAttribute('id')
+  icon.setAttribute('aria-hidden', 'true')
+  icon.setAttribute('focusable', 'false')
+  icon.setAttribute('class', 'kind-icon')
+  return document.importNode(icon, true)
+}
+
+/** While a spot is chosen on a phone the sheet is a one-line bar and the map is free. */
+function setPicking(on: boolean) {
+  document.body.dataset.picking = String(on)
+  byId<HTMLElement>('pick-bar').hidden = !on
 }
 
 /** The fields the form edits, by their API names. */
@@ -106,6 +131,8 @@ export function createPlaceForm(deps: {
   onSaved: (place: AssetFeature, previous: { version: number; values: Values } | undefined) => void
   /** A contributor's change (or a visitor's suggestion) went to the moderators. */
   onProposed: (proposal: Proposal) => void
+  /** The form opened (its section shows it). */
+  onOpen?: () => void
 }) {
   const section = byId<HTMLElement>('add')
   const title = byId<HTMLElement>('add-title')
@@ -183,6 +210,17 @@ export function createPlaceForm(deps: {
     if (byPerson) saveDraft()
   }
 
+  /** A spot chosen by a tap or the device: the pin is shown, and the form comes back. */
+  function placed(lon: number, lat: number) {
+    setPosition(lon, lat)
+    // The sheet first, so the map knows how much of it the sheet covers.
+    if (document.body.dataset.picking === 'true') {
+      setPicking(false)
+      input<HTMLInputElement>('name').focus({ preventScroll: true })
+    }
+    deps.map.flyTo(lon, lat, 15)
+  }
+
   const clearErrors = () => {
     summary.replaceChildren()
     geometryError.textContent = ''
@@ -204,7 +242,11 @@ export function createPlaceForm(deps: {
       radio.type = 'radio'
       radio.name = 'kind'
       radio.value = kind.code
-      label.append(radio, pickLabel(kind.label))
+      radio.setAttribute('aria-describedby', 'err-kind')
+      const text = document.createElement('span')
+      text.textContent = pickLabel(kind.label)
+      const icon = kindIcon(kind.code)
+      label.append(radio, ...(icon ? [icon] : []), text)
       box.append(label)
     }
   }
@@ -231,10 +273,21 @@ export function createPlaceForm(deps: {
     if (values) fill(values)
     initial = edit ? edit.base : read()
     document.body.dataset.adding = 'true'
-    input<HTMLInputElement>('name').focus()
+    deps.onOpen?.()
+    // A new place on a phone starts with its spot: the map free, the form a bar below.
+    const phone = window.matchMedia('(max-width: 700px)').matches
+    if (!edit && !values && phone) {
+      setPicking(true)
+      byId<HTMLElement>('pick-bar').focus()
+    } else {
+      setPicking(false)
+      input<HTMLInputElement>('name').focus()
+    }
   }
 
   function forceClose() {
+    // The focus was in the form: back to the button that opens it.
+    const hadFocus = section.contains(document.activeElement)
     section.hidden = true
     unsavedBox.hidden = true
     editing = undefined
@@ -244,6 +297,13 @@ export function createPlaceForm(deps: {
     form.reset()
     clearErrors()
     document.body.dataset.adding = 'false'
+    setPicking(false)
+    if (hadFocus) {
+      const opener = ['add-place', 'suggest-place']
+        .map((id) => byId<HTMLButtonElement>(id))
+        .find((b) => !b.hidden)
+      opener?.focus({ preventScroll: true })
+    }
     try {
       localStorage.removeItem(DRAFT_KEY)
     } catch {
@@ -361,13 +421,35 @@ export function createPlaceForm(deps: {
     }
   }
 
-  async function save() {
-    clearErrors()
+  /**
+   * What the person can fix before anything is sent: a spot, a name and a kind. Says so next to
+   * each field and moves the focus to the first; true when all is there.
+   */
+  function complete(values: Values): boolean {
+    const missing: HTMLElement[] = []
     if (!position) {
       geometryError.textContent = t('pickFirst')
-      return
+      missing.push(locationButton.hidden ? input('name') : locationButton)
     }
+    if (values.name.trim() === '') {
+      byId<HTMLElement>('err-name').textContent = t('nameRequired')
+      input('name').setAttribute('aria-invalid', 'true')
+      missing.push(input('name'))
+    }
+    if (!values.kind) {
+      byId<HTMLElement>('err-kind').textContent = t('kindRequired')
+      missing.push(form.querySelector<HTMLInputElement>('input[name=kind]') ?? input('name'))
+    }
+    if (missing.length === 0) return true
+    summary.textContent = t('checkFields')
+    missing[0]?.focus()
+    return false
+  }
+
+  async function save() {
+    clearErrors()
     const values = read()
+    if (!complete(values) || !position) return
     try {
       if (editing) {
         const patch = patchOf(values, editing.base)
@@ -427,22 +509,71 @@ export function createPlaceForm(deps: {
     void submit()
   })
   form.addEventListener('input', saveDraft)
+  // Opening hours as people write them ("di-do 10-16 uur"): the API says what it will store, or
+  // in plain words what it cannot read, while the person types.
+  const hoursRequest = latest()
+  let hoursTimer: ReturnType<typeof setTimeout> | undefined
+  const hoursInput = input<HTMLInputElement>('opening_hours')
+  hoursInput.addEventListener('input', () => {
+    clearTimeout(hoursTimer)
+    hoursRequest.cancel()
+    const hint = byId<HTMLElement>('hint-opening_hours')
+    const error = byId<HTMLElement>('err-opening_hours')
+    hint.textContent = ''
+    error.textContent = ''
+    hoursInput.removeAttribute('aria-invalid')
+    const text = hoursInput.value.trim()
+    if (text === '') return
+    hoursTimer = setTimeout(() => {
+      const signal = hoursRequest.next()
+      api.openingHours(text, signal).then(
+        (r) => {
+          if (signal.aborted) return
+          if (r.notation === 'dutch') hint.textContent = t('openingHoursStored', r.opening_hours)
+        },
+        (e: unknown) => {
+          if (signal.aborted || !(e instanceof ApiError) || e.status !== 422) return
+          error.textContent = e.fields[0]?.detail ?? e.message
+          hoursInput.setAttribute('aria-invalid', 'true')
+        },
+      )
+    }, 400)
+  })
+  // A missing name or kind, once given, is no longer reported.
+  form.addEventListener('change', (e) => {
+    const target = e.target as HTMLInputElement
+    if (target.name === 'kind') byId<HTMLElement>('err-kind').textContent = ''
+    if (target.name === 'name' && target.value.trim() !== '') {
+      byId<HTMLElement>('err-name').textContent = ''
+      target.removeAttribute('aria-invalid')
+    }
+  })
   byId<HTMLButtonElement>('add-cancel').addEventListener('click', close)
   byId<HTMLButtonElement>('add-unsaved-discard').addEventListener('click', forceClose)
   byId<HTMLButtonElement>('add-unsaved-keep').addEventListener('click', () => {
     unsavedBox.hidden = true
     input<HTMLInputElement>('name').focus()
   })
-  locationButton.addEventListener('click', () => {
+  const useLocation = () => {
     if (!navigator.geolocation) {
       geometryError.textContent = t('noGeolocation')
+      setPicking(false)
       return
     }
     navigator.geolocation.getCurrentPosition(
-      (p) => setPosition(p.coords.longitude, p.coords.latitude),
-      () => (geometryError.textContent = t('locationUnavailable')),
+      (p) => placed(p.coords.longitude, p.coords.latitude),
+      () => {
+        geometryError.textContent = t('locationUnavailable')
+        setPicking(false)
+      },
       { enableHighAccuracy: true, timeout: 10_000 },
     )
+  }
+  locationButton.addEventListener('click', useLocation)
+  byId<HTMLButtonElement>('pick-locate').addEventListener('click', useLocation)
+  byId<HTMLButtonElement>('pick-done').addEventListener('click', () => {
+    setPicking(false)
+    input<HTMLInputElement>('name').focus()
   })
   byId<HTMLButtonElement>('add-place').addEventListener('click', () => open(undefined, undefined))
   byId<HTMLButtonElement>('suggest-place').addEventListener('click', () =>
@@ -459,7 +590,7 @@ export function createPlaceForm(deps: {
 
   return {
     /** While the form is open, a map click picks (or moves) the position. */
-    picking: () => (section.hidden ? undefined : setPosition),
+    picking: () => (section.hidden ? undefined : placed),
     close,
     isOpen: () => !section.hidden,
     /** Edits a place as it is now. */

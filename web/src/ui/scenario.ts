@@ -30,6 +30,8 @@ export interface ScenarioMap {
   showScenarioCells(
     cells: readonly { cell: string; gained: boolean; lost: boolean }[],
   ): Promise<number>
+  /** The middle of the part of the map that can be seen. */
+  center(): [number, number]
 }
 
 /** The kind a proposed place gets unless chosen otherwise: a neighbourhood living room. */
@@ -474,6 +476,11 @@ export function createScenario(deps: {
       kindSelect.focus()
     }
   })
+  // Without a mouse: a place in the middle of the map, then the arrow keys move its pin.
+  byId<HTMLButtonElement>('scenario-add-center').addEventListener('click', () => {
+    add(...deps.map.center())
+    proposed[proposed.length - 1]?.element?.focus()
+  })
   byId<HTMLButtonElement>('scenario-leave').addEventListener('click', () => {
     leave()
     openButton.focus()
@@ -485,10 +492,10 @@ export function createScenario(deps: {
     const q = new URLSearchParams({ lang })
     if (s) {
       q.set('mode', s.mode)
-      q.set(`threshold_${s.mode}`, String(s.threshold))
+      q.set(`threshold${s.mode[0]?.toUpperCase() ?? ''}${s.mode.slice(1)}`, String(s.threshold))
     }
     if (scenarioId) q.set('scenario', scenarioId)
-    return `/reports/${encodeURIComponent(area)}?${q.toString()}`
+    return `/api/v1/reports/${encodeURIComponent(area)}?${q.toString()}`
   }
 
   return {
