@@ -225,16 +225,6 @@ export async function findAreaOutlines(
   }
 }
 
-/** How many areas each level holds. */
-export async function areaLevelCounts(db: Executor): Promise<Map<AreaLevel, number>> {
-  const rows = await db
-    .selectFrom('areas')
-    .select(['level', (eb) => eb.fn.countAll<number>().as('n')])
-    .groupBy('level')
-    .execute()
-  return new Map(rows.map((r) => [r.level, Number(r.n)]))
-}
-
 /** The lon/lat box of the live places, or of a level's areas; null when there are none. */
 export async function extentOf(
   db: Executor,

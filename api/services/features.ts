@@ -9,7 +9,6 @@ import { DEFAULT_PLACE_FILTER } from '../domain/places.js'
 import { FIGURE_RESOLUTION } from '../domain/surface.js'
 import type { Database } from '../db/database.js'
 import {
-  areaLevelCounts,
   boxToLonLat,
   extentOf,
   findAreaOutlines,
@@ -22,6 +21,7 @@ import {
   type PublicPlace,
   type SpatialFilter,
 } from '../repositories/features.js'
+import { areasPerLevel } from '../repositories/population.js'
 import { DEFAULT_THRESHOLD, type Analysis } from './analysis.js'
 import { people } from './figures.js'
 
@@ -93,7 +93,7 @@ export function createFeatures(deps: { db: Database; analysis: Analysis; clock: 
   const { db, analysis } = deps
 
   async function collections(): Promise<Collection[]> {
-    const counts = await areaLevelCounts(db)
+    const counts = await areasPerLevel(db)
     const places: Collection = {
       id: 'places',
       title: 'Plekken / Places',

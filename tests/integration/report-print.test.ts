@@ -111,11 +111,11 @@ describeBackends(
     it.runIf(needsSharedData())(
       'prints a gemeente without scenario on two A4 pages, the methods all in Dutch',
       async () => {
-        const { pages, flat } = await print('/reports/GM0995', 'report-GM0995-nl')
+        const { pages, flat } = await print('/api/v1/reports/GM0995', 'report-GM0995-nl')
         expect(pages).toBe(2)
         expect(flat).toContain('Ontmoetingsplekken in Lelystad')
         expect(flat).toContain('Hoe is dit berekend?')
-        expect(flat).toContain(`${PUBLIC_URL}/reports/GM0995?`)
+        expect(flat).toContain(`${PUBLIC_URL}/api/v1/reports/GM0995?`)
         for (const english of [
           'straight line',
           'populated centre',
@@ -132,7 +132,7 @@ describeBackends(
       'prints every gemeente without scenario on two A4 pages',
       async () => {
         for (const code of ['GM0034', 'GM0303', 'GM0171', 'GM0050', 'GM0184', 'province']) {
-          const { pages, flat } = await print(`/reports/${code}`, `report-${code}-nl`)
+          const { pages, flat } = await print(`/api/v1/reports/${code}`, `report-${code}-nl`)
           expect(pages, code).toBe(2)
           expect(flat, code).toContain('Hoe is dit berekend?')
         }
@@ -140,7 +140,7 @@ describeBackends(
     )
 
     it.runIf(needsSharedData())('prints the English report all in English', async () => {
-      const { pages, flat } = await print('/reports/GM0995?lang=en', 'report-GM0995-en')
+      const { pages, flat } = await print('/api/v1/reports/GM0995?lang=en', 'report-GM0995-en')
       expect(pages).toBe(2)
       expect(flat).toContain('Meeting places in Lelystad')
       expect(flat).toContain('How was this computed?')
@@ -167,7 +167,7 @@ describeBackends(
         })
         expect(saved.status, saved.text).toBe(201)
         const { pages, flat } = await print(
-          `/reports/GM0995?scenario=${saved.json.id}`,
+          `/api/v1/reports/GM0995?scenario=${saved.json.id}`,
           'report-GM0995-scenario-nl',
         )
         expect(pages).toBeLessThanOrEqual(3)
@@ -218,8 +218,8 @@ describeBackends(
       'axe finds nothing on the report page, on a phone and at a desk',
       async () => {
         for (const [url, name] of [
-          ['/reports/GM0995', 'nl'],
-          ['/reports/GM0995?lang=en', 'en'],
+          ['/api/v1/reports/GM0995', 'nl'],
+          ['/api/v1/reports/GM0995?lang=en', 'en'],
         ] as const) {
           for (const viewport of [
             { width: 390, height: 844 },
