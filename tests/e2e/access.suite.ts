@@ -261,7 +261,8 @@ export const access = feature('a map for everyone in Chromium', GEMEENTEN_AND_WI
     const { page } = await signedInAt(web, PHONE)
     const posts: string[] = []
     page.on('request', (r) => {
-      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/assets') posts.push(r.url())
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/assets')
+        posts.push(r.url())
     })
     await visit(page, `${address()}/?layer=none#14/52.505/5.47`)
     await page.tap('#add-place')
@@ -369,7 +370,7 @@ export const access = feature('a map for everyone in Chromium', GEMEENTEN_AND_WI
 
   it('offers "Opnieuw proberen" when the figures fail, and the map keeps to what the panel says', async () => {
     const page = await web.page(DESKTOP)
-    await page.route('**/api/coverage?**', (route) =>
+    await page.route('**/api/v1/coverage?**', (route) =>
       route.fulfill({
         status: 503,
         contentType: 'application/problem+json',

@@ -102,7 +102,9 @@ export const places = feature('places in Chromium', GEMEENTEN, (web) => {
     await page.waitForFunction(
       () => (document.querySelector('#err-opening_hours')?.textContent ?? '') !== '',
     )
-    expect(await page.textContent('#err-opening_hours')).toContain('Geen geldige openingstijden')
+    expect(await page.textContent('#err-opening_hours')).toContain(
+      'Dit woord ken ik niet in openingstijden',
+    )
     expect(await page.textContent('#err-name')).toBe('')
     // Opening hours as people write them: the form says what will be stored, or what is wrong.
     await page.fill('#add-opening_hours', '9 tot 5')
