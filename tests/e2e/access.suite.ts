@@ -384,7 +384,7 @@ export const access = feature('a map for everyone in Chromium', GEMEENTEN_AND_WI
       'De cijfers konden niet laden. Opnieuw proberen',
     )
     expect(await page.isHidden('#progress')).toBe(true)
-    await page.unroute('**/api/coverage?**')
+    await page.unroute('**/api/v1/coverage?**')
     await page.click('#figures-retry')
     await page.waitForSelector('body[data-area="GM0995"]')
     expect(await page.locator('.gap-pin').count()).toBeGreaterThan(0)
