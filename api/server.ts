@@ -1,24 +1,34 @@
 import fs from 'node:fs'
 import type { Server } from 'node:http'
 import path from 'node:path'
-import { adminSocketPath, serveAdminSocket, type AdminSocket } from './admin/socket.js'
+import type { AdminSocket } from './admin/socket.js'
 import { ConfigError, loadConfig, projectRoot } from './config.js'
 import { DataDirInUseError } from './db/lock.js'
 import { assetSchemas } from './domain/asset.js'
 import { migrateToLatest, openDatabase, redactUrl, type DatabaseHandle } from './db/create-db.js'
 import { awaitReplicaSchema } from './db/replica.js'
-import { createApp } from './http/app.js'
-import { listen } from './http/listen.js'
 import { jsonLogger } from './logger.js'
 import { systemClock } from './domain/clock.js'
-import { workerCompute } from './services/compute/pool.js'
-import { ensureSurface } from './services/population.js'
-import { loadRegionDataIfEmpty } from './services/region-data.js'
-import { seedIfEmpty } from './services/seed.js'
 import { SEED_FILE } from './seed-file.js'
 
 /** Longest a graceful shutdown may take before open connections are dropped. */
 const SHUTDOWN_TIMEOUT_MS = 25_000
+
+/**
+ * What the service needs once its database is open: the HTTP app and the start-up steps. Imported
+ * while PGlite compiles and opens (most of which happens off this thread), not before it.
+ */
+function importService() {
+  return Promise.all([
+    import('./http/app.js'),
+    import('./http/listen.js'),
+    import('./admin/socket.js'),
+    import('./services/compute/pool.js'),
+    import('./services/population.js'),
+    import('./services/region-data.js'),
+    import('./services/seed.js'),
+  ])
+}
 
 async function main() {
   let config
@@ -40,12 +50,24 @@ async function main() {
         ? `Opening embedded PGlite + PostGIS in ${config.dataDir}`
         : `Creating embedded PGlite + PostGIS in ${config.dataDir} (first start: unpacking PostGIS takes about 10 s)`,
   )
+  const service = importService()
+  // Awaited below; a failure to open the database is the error to report, not this one.
+  service.catch(() => {})
   const handle = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     maxConnections: config.dbPoolMax,
     purpose: 'the Buurtkaart service',
   })
+  const [
+    { createApp },
+    { listen },
+    { adminSocketPath, serveAdminSocket },
+    { workerCompute },
+    { ensureSurface },
+    { loadRegionDataIfEmpty },
+    { seedIfEmpty },
+  ] = await service
   const applied = await migrateToLatest(handle.db)
   if (applied.length > 0) log.info(`Applied migrations: ${applied.join(', ')}`)
   if (config.seedOnEmpty) {

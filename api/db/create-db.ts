@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import type { PGlite } from '@electric-sql/pglite'
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
-import { Migrator } from 'kysely/migration'
+import { DEFAULT_MIGRATION_TABLE, Migrator } from 'kysely/migration'
 import type pg from 'pg'
 import type { DB, Database } from './database.js'
 import { lockDataDir, type DataDirLock } from './lock.js'
@@ -151,8 +151,31 @@ function migrator(db: Database): Migrator {
   return new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } })
 }
 
-/** Runs every pending migration. Throws with the failing migration's error. */
+/**
+ * The names of the applied migrations in order, read from Kysely's own table without the
+ * Migrator's set-up (it creates its tables and lock row if missing: DDL on every call); none on
+ * a database that was never migrated.
+ */
+async function appliedMigrations(db: Database): Promise<string[]> {
+  const table = await sql<{
+    t: string | null
+  }>`select to_regclass(${DEFAULT_MIGRATION_TABLE})::text as t`.execute(db)
+  if (!table.rows[0]?.t) return []
+  const rows = await sql<{ name: string }>`select name from ${sql.table(
+    DEFAULT_MIGRATION_TABLE,
+  )} order by name`.execute(db)
+  // Sorted here, not by the database's collation: the same order as `Object.keys(migrations)`.
+  return rows.rows.map((r) => r.name).sort()
+}
+
+/**
+ * Runs every pending migration. Throws with the failing migration's error. A database that holds
+ * exactly the migrations this code has (the usual start) is left alone without the Migrator.
+ */
 export async function migrateToLatest(db: Database): Promise<string[]> {
+  const known = Object.keys(migrations).sort()
+  const applied = await appliedMigrations(db)
+  if (applied.length === known.length && applied.every((name, i) => name === known[i])) return []
   const { error, results } = await migrator(db).migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName
@@ -165,7 +188,5 @@ export async function migrateToLatest(db: Database): Promise<string[]> {
 
 /** The name of the newest applied migration, or null on an empty database. */
 export async function currentMigration(db: Database): Promise<string | null> {
-  const all = await migrator(db).getMigrations()
-  const applied = all.filter((m) => m.executedAt !== undefined)
-  return applied.at(-1)?.name ?? null
+  return (await appliedMigrations(db)).at(-1) ?? null
 }
