@@ -311,6 +311,10 @@ export const access = feature('a map for everyone in Chromium', GEMEENTEN_AND_WI
     await page.screenshot({ path: web.shot('phone-form') })
     await page.tap('#add-form button[type=submit]')
     await waitForToast(page, 'Opgeslagen: Picknickbank bij het Zilverstrand')
+    // The sheet shrinks back after the save (a CSS transition): measure where it comes to rest.
+    await page.waitForFunction(() =>
+      document.getAnimations().every((a) => a.playState !== 'running'),
+    )
     const toast = (await page.locator('#toast').boundingBox())!
     const top = await page.evaluate(
       () => document.querySelector('.panel')!.getBoundingClientRect().top,
