@@ -1,10 +1,8 @@
-import type { AssetStatus } from '../domain/asset.js'
 import type { AreaLevel } from '../domain/areas.js'
 import type { Clock } from '../domain/clock.js'
 import { DomainError } from '../domain/errors.js'
 import type { GapArea } from '../domain/gap-areas.js'
-import type { KindCode } from '../domain/kinds.js'
-import type { Crs, TimeInterval, XyBox } from '../domain/ogc.js'
+import type { Crs, XyBox } from '../domain/ogc.js'
 import { DEFAULT_PLACE_FILTER } from '../domain/places.js'
 import { FIGURE_RESOLUTION } from '../domain/surface.js'
 import type { Database } from '../db/database.js'
@@ -18,8 +16,8 @@ import {
   reprojectGeoJson,
   type AreaOutline,
   type Page,
+  type PlaceQuery,
   type PublicPlace,
-  type SpatialFilter,
 } from '../repositories/features.js'
 import { areasPerLevel } from '../repositories/population.js'
 import { DEFAULT_THRESHOLD, type Analysis } from './analysis.js'
@@ -57,13 +55,9 @@ export interface Collection {
   readonly interval: readonly [string | null, string | null] | null
 }
 
-export interface ItemsQuery {
+/** Which items (the places' filters; areas and gap areas read `within` and `gemeente`), and in which CRS. */
+export interface ItemsQuery extends PlaceQuery {
   readonly crs: Crs
-  readonly within?: SpatialFilter | undefined
-  readonly kinds?: readonly KindCode[] | undefined
-  readonly statuses?: readonly AssetStatus[] | undefined
-  readonly gemeente?: string | undefined
-  readonly changed?: TimeInterval | undefined
 }
 
 export interface Feature {
