@@ -81,6 +81,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
+          // A browser test waits for what the page shows; on a busy machine that takes longer.
+          testTimeout: 120_000,
           globalSetup: ['tests/helpers/global-setup.ts'],
         },
       },

@@ -8,7 +8,6 @@
  * `postgresql/<feature>.test.ts` run it on one backend each (see run-on.ts), each file with one
  * Chromium.
  */
-import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import type http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -21,7 +20,7 @@ import {
   type Page,
   type Request,
 } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, inject } from 'vitest'
 import { projectRoot } from '../../api/config.js'
 import { createApp } from '../../api/http/app.js'
 import { listen } from '../../api/http/listen.js'
@@ -35,6 +34,7 @@ import {
   TEST_CONFIG,
   testSchemas,
 } from '../helpers/backends.js'
+import { buildWebApp } from '../helpers/web-build.js'
 
 /** Screenshots and PDFs of the runs, for a person to look at. */
 export const SCREENSHOTS = path.join(projectRoot, 'test-results')
@@ -48,63 +48,12 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------------------------
 // The built web app
 
-/** What the built web app is made of: its sources, the build's configuration, the dependencies. */
-const WEB_SOURCES = ['web', 'vite.config.ts', 'tsconfig.json', 'package-lock.json']
-
-function sourceKey(): string {
-  const hash = createHash('sha256')
-  const add = (relative: string) => {
-    const full = path.join(projectRoot, relative)
-    const stat = fs.statSync(full, { throwIfNoEntry: false })
-    if (!stat) return
-    if (stat.isDirectory()) {
-      if (relative === path.join('web', 'dist')) return
-      for (const name of fs.readdirSync(full).sort()) add(path.join(relative, name))
-      return
-    }
-    hash.update(relative).update('\0').update(fs.readFileSync(full)).update('\0')
-  }
-  for (const source of WEB_SOURCES) add(source)
-  return hash.digest('hex').slice(0, 12)
-}
-
-let webRoot: Promise<string> | undefined
-
 /**
- * The web app built into `.cache/web-<key of its sources>`: the first test file of a run builds
- * it, the others (and later runs, until a source changes) reuse it. Two files that start at once
- * may both build; the first to finish keeps its folder.
+ * The web app the global set-up built for this run (see helpers/web-build.ts); a file run without
+ * it (an editor's single test) builds it here.
  */
 export function builtWebApp(): Promise<string> {
-  webRoot ??= (async () => {
-    const cache = path.join(projectRoot, '.cache')
-    const dir = path.join(cache, `web-${sourceKey()}`)
-    if (fs.existsSync(path.join(dir, 'index.html'))) return dir
-    const building = `${dir}.building-${process.pid}`
-    // Vite is imported only to build: most test files find the build made.
-    const { build } = await import('vite')
-    await build({
-      configFile: path.join(projectRoot, 'vite.config.ts'),
-      logLevel: 'warn',
-      build: { outDir: building, emptyOutDir: true },
-    })
-    try {
-      fs.renameSync(building, dir)
-    } catch {
-      // Another test file was first: its build is of the same sources.
-      fs.rmSync(building, { recursive: true, force: true })
-    }
-    // Builds of earlier sources (an hour old, so no run still serves them) go.
-    for (const name of fs.readdirSync(cache)) {
-      const old = path.join(cache, name)
-      if (!name.startsWith('web-') || old === dir) continue
-      if (Date.now() - fs.statSync(old).mtimeMs > 3_600_000) {
-        fs.rmSync(old, { recursive: true, force: true })
-      }
-    }
-    return dir
-  })()
-  return webRoot
+  return Promise.resolve(inject('webRoot') ?? buildWebApp())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -419,12 +368,17 @@ export async function waitForStatus(page: Page, text: string) {
   )
 }
 
-/** Waits until the hexagon layer's status line matches `pattern` (the layer is drawn). */
+/**
+ * Waits until the hexagon layer's status line matches `pattern` (the layer is drawn). The first
+ * layer of a suite waits for the service's first analysis of the province, which on a machine
+ * busy with other test files can take longer than Playwright's default 30 s.
+ */
 export async function waitForLayerStatus(page: Page, pattern: RegExp) {
   await page.waitForFunction(
     ([source, flags]) =>
       new RegExp(source, flags).test(document.querySelector('#layer-status')?.textContent ?? ''),
     [pattern.source, pattern.flags] as const,
+    { timeout: 90_000 },
   )
 }
 

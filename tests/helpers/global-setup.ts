@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node'
 import { projectRoot } from '../../api/config.js'
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../api/db/create-db.js'
 import { AREA_SETS, loadRealAreas, REAL_AREAS, SHARED_DATA, type AreaSet } from './real-data.js'
+import { buildWebApp } from './web-build.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,6 +15,8 @@ declare module 'vitest' {
     /** Per set of real areas, a PGlite template with them loaded (absent without shared/data). */
     pgliteAreaTemplates: Partial<Record<AreaSet, string>>
     postgresAreaTemplateUrls: Partial<Record<AreaSet, string>>
+    /** The built web app (browser tests only; null elsewhere). */
+    webRoot: string | null
   }
 }
 
@@ -172,14 +175,17 @@ export default async function setup(project: TestProject) {
   // Without shared/data there are no real areas to load; a test that needs them says so (and
   // fails in CI) when it opens its database.
   const realData = fs.existsSync(SHARED_DATA)
-  const [pglite, postgres, pgliteAreas, postgresAreas] = await Promise.all([
+  const [pglite, postgres, pgliteAreas, postgresAreas, webRoot] = await Promise.all([
     pgliteTemplate(),
     url ? postgresTemplate(url) : null,
     realData ? perSet(pgliteAreaTemplate) : {},
     realData && url ? perSet((set) => postgresAreaTemplate(url, set)) : {},
+    // Built once here, beside the templates, not by each browser test file that starts first.
+    project.name === 'e2e' ? once('web', buildWebApp) : null,
   ])
   project.provide('pgliteTemplate', pglite)
   project.provide('postgresTemplateUrl', postgres)
   project.provide('pgliteAreaTemplates', pgliteAreas)
   project.provide('postgresAreaTemplateUrls', postgresAreas)
+  project.provide('webRoot', webRoot)
 }

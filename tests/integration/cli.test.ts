@@ -14,8 +14,8 @@ import { sha256 } from '../../api/services/auth.js'
 import { createUser } from '../../api/services/users.js'
 import {
   assetBody,
+  type AreaSet,
   backends,
-  loadRealAreas,
   testSchemas,
   needsSharedData,
   openTestDatabase,
@@ -32,21 +32,26 @@ const run = promisify(execFile)
  * A database for a command-line script to open on its own: PGlite is one process at a time, so
  * the test closes its handle first and hands the script the data directory or URL.
  */
-async function scriptDatabase(backend: Backend): Promise<{
+async function scriptDatabase(
+  backend: Backend,
+  areas?: AreaSet,
+): Promise<{
   env: Record<string, string>
   reopen: () => ReturnType<typeof openDatabase>
   dispose: () => Promise<void>
 }> {
   if (backend === 'pglite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-cli-'))
-    fs.cpSync(inject('pgliteTemplate'), dir, { recursive: true })
+    const template = areas ? inject('pgliteAreaTemplates')[areas] : inject('pgliteTemplate')
+    if (!template) throw new Error(`no template with the real areas ${areas}`)
+    fs.cpSync(template, dir, { recursive: true })
     return {
       env: { BUURTKAART_DATA_DIR: dir },
       reopen: () => openDatabase({ dataDir: dir }),
       dispose: () => Promise.resolve(fs.rmSync(dir, { recursive: true, force: true })),
     }
   }
-  const opened = await openTestDatabase(backend)
+  const opened = await openTestDatabase(backend, { areas })
   const name = (await sql<{ n: string }>`select current_database() as n`.execute(opened.handle.db))
     .rows[0]?.n
   const url = new URL(inject('postgresTemplateUrl') ?? '')
@@ -164,10 +169,10 @@ describe.each(backends())('command-line scripts [%s]', (backend) => {
   it.runIf(needsSharedData())(
     'npm run report prints the gap report of Lelystad to a PDF whose first page has the figures',
     async () => {
-      const db = await scriptDatabase(backend)
+      // The real gemeenten and wijken, from the run's template.
+      const db = await scriptDatabase(backend, 'gemeenten+wijken')
       dispose = db.dispose
       const handle = await db.reopen()
-      await loadRealAreas(handle, systemClock, ['gemeenten', 'wijken'])
       const assets = createAssetService({ db: handle.db, clock: systemClock })
       for (const [i, p] of [
         [5.4714, 52.5185],

@@ -14,7 +14,6 @@ import {
   assetBody,
   backends,
   call,
-  loadRealAreas,
   openTestDatabase,
   steppingClock,
   TEST_CONFIG,
@@ -72,8 +71,8 @@ describe.each(backends())('read replica [%s]', (backend) => {
     // The replica: the real gemeenten with their inhabitants, and two other places.
     replica = await openTestDatabase(backend, {
       readOnly: true,
+      areas: 'gemeenten',
       fill: async (h) => {
-        await loadRealAreas(h, clock, ['gemeenten'])
         ids.replicaAlmere = (await create(h.db, clock, 'Replica Almere', ALMERE)).id
         ids.replicaLelystad = (await create(h.db, clock, 'Replica Lelystad', LELYSTAD)).id
       },

@@ -32,11 +32,9 @@ import {
   call,
   describeBackends,
   openTestDatabase,
-  resetDatabase,
   steppingClock,
   testAccounts,
   withToken,
-  loadRealAreas,
   needsSharedData,
   TEST_CONFIG,
   realAreasIfShared,
@@ -753,9 +751,11 @@ describe.runIf(backends().includes('postgresql'))(
     const disposers: (() => Promise<void>)[] = []
     beforeAll(async () => {
       for (const backend of ['pglite', 'postgresql'] as const) {
-        const opened = await openTestDatabase(backend)
+        // The real gemeenten and wijken come from the run's template, loaded once.
+        const opened = await openTestDatabase(backend, {
+          areas: realAreasIfShared('gemeenten+wijken'),
+        })
         disposers.push(opened.dispose)
-        await resetDatabase(opened.handle)
         const clock = steppingClock()
         const app = createApp({ db: opened.handle.db, backend, config: TEST_CONFIG, clock })
         const accounts = testAccounts(opened.handle, clock)
@@ -763,7 +763,6 @@ describe.runIf(backends().includes('postgresql'))(
           backend,
           withToken(app, () => accounts.token('admin')),
         )
-        if (needsSharedData()) await loadRealAreas(opened.handle, clock, ['gemeenten', 'wijken'])
         await samePlaces(opened.handle.db, 3000)
       }
     }, 600_000)
