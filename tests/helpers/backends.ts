@@ -67,6 +67,25 @@ export function backends(): Backend[] {
  * `readOnly` makes it refuse writes afterwards, as a streaming replica (hot standby) does, once
  * `fill` has written what it should hold.
  */
+/** The template for `areas` (or the empty one without), failing with what is missing. */
+function withAreas<T>(
+  areas: AreaSet | undefined,
+  templates: Partial<Record<AreaSet, T>>,
+  empty: T,
+): T {
+  if (!areas) return empty
+  const template = templates[areas]
+  if (template !== undefined) return template
+  // Without shared/data: a test that needs it fails in CI (and here says what is missing).
+  for (const name of AREA_SETS[areas]) requireSharedData(REAL_AREAS[name][0])
+  throw new Error(`no template with the real areas ${areas}: restart the test run`)
+}
+
+/** The PGlite data directory to copy for a test database, with `areas` loaded if given. */
+export function pgliteTemplateDir(areas?: AreaSet): string {
+  return withAreas(areas, inject('pgliteAreaTemplates'), inject('pgliteTemplate'))
+}
+
 export async function openTestDatabase(
   backend: Backend,
   options: {
@@ -77,19 +96,9 @@ export async function openTestDatabase(
   } = {},
 ): Promise<{ handle: DatabaseHandle; dispose: () => Promise<void> }> {
   const areas = options.areas
-  const withAreas = <T>(templates: Partial<Record<AreaSet, T>>, empty: T): T => {
-    if (!areas) return empty
-    const template = templates[areas]
-    if (template !== undefined) return template
-    // Without shared/data: a test that needs it fails in CI (and here says what is missing).
-    for (const name of AREA_SETS[areas]) requireSharedData(REAL_AREAS[name][0])
-    throw new Error(`no template with the real areas ${areas}: restart the test run`)
-  }
   if (backend === 'pglite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-test-'))
-    fs.cpSync(withAreas(inject('pgliteAreaTemplates'), inject('pgliteTemplate')), dir, {
-      recursive: true,
-    })
+    fs.cpSync(pgliteTemplateDir(areas), dir, { recursive: true })
     const handle = await openDatabase({ dataDir: dir })
     await options.fill?.(handle)
     // PGlite has one session: a session setting holds for every later statement.
@@ -104,7 +113,7 @@ export async function openTestDatabase(
   }
   const emptyUrl = inject('postgresTemplateUrl')
   if (!emptyUrl) throw new Error('no PostgreSQL template')
-  const templateUrl = withAreas(inject('postgresAreaTemplateUrls'), emptyUrl)
+  const templateUrl = withAreas(areas, inject('postgresAreaTemplateUrls'), emptyUrl)
   const name = `buurtkaart_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`
   const admin = await openDatabase({
     databaseUrl: templateUrl.replace(/\/[^/]*$/, '/postgres'),

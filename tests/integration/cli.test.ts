@@ -19,6 +19,7 @@ import {
   testSchemas,
   needsSharedData,
   openTestDatabase,
+  pgliteTemplateDir,
   REAL_COUNTS_2024,
   requireSharedData,
   truncateTables,
@@ -42,9 +43,7 @@ async function scriptDatabase(
 }> {
   if (backend === 'pglite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-cli-'))
-    const template = areas ? inject('pgliteAreaTemplates')[areas] : inject('pgliteTemplate')
-    if (!template) throw new Error(`no template with the real areas ${areas}`)
-    fs.cpSync(template, dir, { recursive: true })
+    fs.cpSync(pgliteTemplateDir(areas), dir, { recursive: true })
     return {
       env: { BUURTKAART_DATA_DIR: dir },
       reopen: () => openDatabase({ dataDir: dir }),
