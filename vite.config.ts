@@ -45,8 +45,10 @@ export default defineConfig({
   worker: { format: 'es' },
   test: {
     root: '.',
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Hang guards, not timing assertions: on a 2-core machine running three files at once a test
+    // takes up to three times as long as alone (CI once hit 60 s on a real-province load).
+    testTimeout: 120_000,
+    hookTimeout: 240_000,
     pool: 'forks',
     // One file more than there are cores: most of an integration or browser file's time is spent
     // waiting on Chromium, a database or a child process (two files on two cores kept them 64%
@@ -73,7 +75,13 @@ export default defineConfig({
       {
         extends: true,
         // The real service as a process, real province data, PDFs, a private PostgreSQL cluster.
-        test: { name: 'slow', include: SLOW, globalSetup: ['tests/helpers/global-setup.ts'] },
+        test: {
+          name: 'slow',
+          include: SLOW,
+          // Loads of the real province: about 25 s alone here, more beside two other files.
+          testTimeout: 240_000,
+          globalSetup: ['tests/helpers/global-setup.ts'],
+        },
       },
       {
         extends: true,
@@ -82,7 +90,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           // A browser test waits for what the page shows; on a busy machine that takes longer.
-          testTimeout: 120_000,
+          testTimeout: 180_000,
           globalSetup: ['tests/helpers/global-setup.ts'],
         },
       },
