@@ -1,5 +1,11 @@
 import fc from 'fast-check'
-import { cellToLatLng, cellToParent } from 'h3-js'
+import {
+  cellArea,
+  cellToLatLng,
+  cellToParent,
+  polygonToCellsExperimental,
+  POLYGON_TO_CELLS_FLAGS,
+} from 'h3-js'
 import { area as turfArea, booleanPointInPolygon } from '@turf/turf'
 import { describe, expect, it } from 'vitest'
 import {
@@ -188,5 +194,57 @@ describe('population surface (properties)', () => {
       const expected = turfArea({ type: 'Feature', properties: {}, geometry })
       expect(Math.abs(total - expected) / expected).toBeLessThan(0.002)
     }
+  })
+
+  it("weighs the same cells as H3's own polygon-to-cells: whole cells inside, nothing outside", () => {
+    // Random quadrilaterals (convex or not, up to about 3 km) with a hole in some: cellOverlaps
+    // visits cells in groups instead of asking H3 at resolution 10; the cells must be H3's.
+    const quad = fc.tuple(
+      fc.double({ min: 5.3, max: 5.7, noNaN: true }),
+      fc.double({ min: 52.3, max: 52.6, noNaN: true }),
+      fc.array(fc.double({ min: 0.004, max: 0.025, noNaN: true }), { minLength: 4, maxLength: 4 }),
+      fc.boolean(),
+    )
+    fc.assert(
+      fc.property(quad, ([lon, lat, r, hole]) => {
+        const ring = [
+          [lon - r[0]!, lat],
+          [lon, lat - r[1]!],
+          [lon + r[2]!, lat],
+          [lon, lat + r[3]!],
+          [lon - r[0]!, lat],
+        ]
+        const inner = [
+          [lon - 0.001, lat - 0.001],
+          [lon - 0.001, lat + 0.001],
+          [lon + 0.001, lat + 0.001],
+          [lon + 0.001, lat - 0.001],
+          [lon - 0.001, lat - 0.001],
+        ]
+        const rings = hole ? [ring, inner] : [ring]
+        const overlaps = cellOverlaps({ type: 'Polygon', coordinates: rings })
+        const touching = new Set(
+          polygonToCellsExperimental(
+            rings,
+            10,
+            POLYGON_TO_CELLS_FLAGS.containmentOverlapping,
+            true,
+          ),
+        )
+        const inside = polygonToCellsExperimental(
+          rings,
+          10,
+          POLYGON_TO_CELLS_FLAGS.containmentFull,
+          true,
+        )
+        for (const cell of overlaps.keys()) expect(touching.has(cell)).toBe(true)
+        for (const cell of inside) expect(overlaps.get(cell)).toBe(cellArea(cell, 'm2'))
+        // No boundary cell lost: the overlaps add up to the polygon's area.
+        const total = sum(overlaps.values())
+        const area = turfArea({ type: 'Polygon', coordinates: rings })
+        expect(Math.abs(total - area) / area).toBeLessThan(0.002)
+      }),
+      { numRuns: 40 },
+    )
   })
 })
