@@ -3,6 +3,7 @@ import { pointOnFeature } from '@turf/turf'
 import { sql } from 'kysely'
 import { expect, it } from 'vitest'
 import { createApp } from '../../api/http/app.js'
+import { loadSurface, replaceSurface } from '../../api/repositories/population.js'
 import {
   assetBody,
   call,
@@ -261,3 +262,53 @@ describeBackends(
     reset: 'none',
   },
 )
+
+describeBackends('the stored surface', (ctx) => {
+  it('reads back every number bit for bit, and a missing code as null', async () => {
+    // Numbers whose decimal form is long or extreme: each must come back as the same float8.
+    const awkward = [1 / 3, 0.1 + 0.2, 5e-324, 1.7976931348623157e308, 123456.78901234567, 1e21]
+    const cells = ['8a1969c5568ffff', '8a1969c556a7fff', '8a1969c556b7fff'].map((cell, i) => ({
+      cell,
+      inhabitants: awkward[i] as number,
+      lon: 5.4 + (awkward[i + 1] as number) / 1e9,
+      lat: 52.5 - (awkward[i + 2] as number) / 1e300,
+      x: -(awkward[i + 3] as number),
+      y: 2 ** -1074 * (i + 1),
+    }))
+    const portions = [
+      { cell: cells[0]!.cell, unit: 'WK099501', pc4: '8232', inhabitants: 1 / 7 },
+      { cell: cells[0]!.cell, unit: 'WK099502', pc4: null, inhabitants: 2 / 3 },
+      { cell: cells[2]!.cell, unit: 'WK099501', pc4: '8233', inhabitants: 0 },
+    ]
+    await ctx()
+      .handle.db.transaction()
+      .execute((trx) =>
+        replaceSurface(
+          trx,
+          [{ res: 10, cells, portions }],
+          {
+            source_level: 'wijk',
+            sources: [],
+            inhabitants: 1,
+            areas_version: 1,
+            built_at: '2026-12-06T00:00:00.000Z',
+            model_version: 2,
+            year: 2024,
+            model: {} as never,
+          },
+          [],
+          (unit) => ({ gemeente: 'GM0995', wijk: unit === 'WK099501' ? unit : null, buurt: null }),
+        ),
+      )
+    const stored = await loadSurface(ctx().handle.db, 10)
+    expect(stored.cells.cell).toEqual(cells.map((c) => c.cell))
+    for (const key of ['inhabitants', 'lon', 'lat', 'x', 'y'] as const) {
+      expect([...stored.cells[key]], key).toEqual(cells.map((c) => c[key]))
+    }
+    expect(stored.portions.unit).toEqual(portions.map((p) => p.unit))
+    expect(stored.portions.pc4).toEqual(portions.map((p) => p.pc4))
+    expect(stored.portions.wijk).toEqual(['WK099501', null, 'WK099501'])
+    expect(stored.portions.buurt).toEqual([null, null, null])
+    expect([...stored.portions.inhabitants]).toEqual(portions.map((p) => p.inhabitants))
+  })
+})
