@@ -109,6 +109,7 @@ export async function cellValues(
     })
     const cells = [...counts.keys()]
       .filter((cell) => {
+        if (!p.bbox) return true
         const [lat, lon] = cellToLatLng(cell)
         return inBox(lon, lat)
       })
@@ -149,8 +150,10 @@ export async function cellValues(
     if (!(inhabitants > 0)) continue
     if (p.metric === 'gap' && !((agg.gap[i] as number) > 0)) continue
     const cell = index.cells[i] as string
-    const [lat, lon] = cellToLatLng(cell)
-    if (!inBox(lon, lat)) continue
+    if (p.bbox) {
+      const [lat, lon] = cellToLatLng(cell)
+      if (!inBox(lon, lat)) continue
+    }
     const props: Record<string, TileValue> = {
       cell,
       res,
@@ -190,27 +193,52 @@ export async function cellValues(
 /** Why a cell has no network distance, by the codes of `UNREACHABLE` (as GET /api/hexes). */
 const UNREACHABLE_NAMES: readonly (string | null)[] = [null, 'no_path_nearby', 'no_place_reachable']
 
+/**
+ * Where the cells of one set of values lie: their centres in Web Mercator metres and how far a
+ * cell reaches from its centre (two edge lengths, stretched by Mercator's 1/cos(lat)). Made once
+ * per set of values: a tile then tests numbers instead of asking H3 for every cell of the province.
+ */
+interface CellCentres {
+  readonly x: Float64Array
+  readonly y: Float64Array
+  readonly reachM: Float64Array
+}
+const centresCache = new WeakMap<CellValues, CellCentres>()
+function centresOf(values: CellValues): CellCentres {
+  let centres = centresCache.get(values)
+  if (centres) return centres
+  const n = values.cells.length
+  const edge = getHexagonEdgeLengthAvg(values.res, UNITS.m)
+  centres = { x: new Float64Array(n), y: new Float64Array(n), reachM: new Float64Array(n) }
+  for (let i = 0; i < n; i++) {
+    const [lat, lon] = cellToLatLng(values.cells[i] as string)
+    const [x, y] = lonLatToMercator(lon, lat)
+    centres.x[i] = x
+    centres.y[i] = y
+    centres.reachM[i] = (2 * edge) / Math.cos((lat * Math.PI) / 180)
+  }
+  centresCache.set(values, centres)
+  return centres
+}
+
 /** The cells of `values` that reach into tile `t` (with its buffer), clipped and snapped. */
 export function cellFeatures(values: CellValues, t: TileAddress): TileFeature[] {
   const box = tileBox(t)
   const k = 1 / unitSize(t.z)
-  const edge = getHexagonEdgeLengthAvg(values.res, UNITS.m)
+  const centres = centresOf(values)
   const features: TileFeature[] = []
-  values.cells.forEach((cell, i) => {
-    const [lat, lon] = cellToLatLng(cell)
-    // A cell lies within two edge lengths of its centre; Mercator stretches that by 1/cos(lat).
-    const reach = ((2 * edge) / Math.cos((lat * Math.PI) / 180)) * k + BUFFER
-    const [cx, cy] = lonLatToMercator(lon, lat)
-    const tx = (cx - box.minX) * k
-    const ty = (box.maxY - cy) * k
-    if (tx < -reach || tx > EXTENT + reach || ty < -reach || ty > EXTENT + reach) return
-    const ring = cellToBoundary(cell).map(([la, lo]): [number, number] => {
+  for (let i = 0; i < values.cells.length; i++) {
+    const reach = (centres.reachM[i] as number) * k + BUFFER
+    const tx = ((centres.x[i] as number) - box.minX) * k
+    const ty = (box.maxY - (centres.y[i] as number)) * k
+    if (tx < -reach || tx > EXTENT + reach || ty < -reach || ty > EXTENT + reach) continue
+    const ring = cellToBoundary(values.cells[i] as string).map(([la, lo]): [number, number] => {
       const [x, y] = lonLatToMercator(lo, la)
       return [(x - box.minX) * k, (box.maxY - y) * k]
     })
     const rings = polygonsToTileRings([[clipRing(ring, -BUFFER, EXTENT + BUFFER)]])
     if (rings.length > 0)
       features.push({ type: 'polygon', rings, properties: values.properties[i] ?? {} })
-  })
+  }
   return features
 }
