@@ -20,6 +20,7 @@ import {
   requireSharedData,
   type AreaSet,
 } from './real-data.js'
+import { LOCAL_CONNECT_TIMEOUT_S } from './local-postgres.js'
 
 export const TEST_CONFIG = {
   regionBbox: DEFAULT_REGION_BBOX,
@@ -118,13 +119,18 @@ export async function openTestDatabase(
   const admin = await openDatabase({
     databaseUrl: templateUrl.replace(/\/[^/]*$/, '/postgres'),
     maxConnections: 1,
+    connectTimeoutS: LOCAL_CONNECT_TIMEOUT_S,
   })
   const template = new URL(templateUrl).pathname.slice(1)
   await sql`create database ${sql.id(name)} template ${sql.id(template)}`.execute(admin.db)
   const u = new URL(templateUrl)
   u.pathname = `/${name}`
   if (options.fill) {
-    const writer = await openDatabase({ databaseUrl: u.toString(), maxConnections: 2 })
+    const writer = await openDatabase({
+      databaseUrl: u.toString(),
+      maxConnections: 2,
+      connectTimeoutS: LOCAL_CONNECT_TIMEOUT_S,
+    })
     await options.fill(writer).finally(() => writer.close())
   }
   // Holds for connections opened after it: the pool below.
@@ -133,7 +139,11 @@ export async function openTestDatabase(
       admin.db,
     )
   }
-  const handle = await openDatabase({ databaseUrl: u.toString(), maxConnections: 5 })
+  const handle = await openDatabase({
+    databaseUrl: u.toString(),
+    maxConnections: 5,
+    connectTimeoutS: LOCAL_CONNECT_TIMEOUT_S,
+  })
   return {
     handle,
     dispose: async () => {

@@ -24,6 +24,7 @@ import {
   requireSharedData,
   truncateTables,
 } from '../helpers/backends.js'
+import { LOCAL_CONNECT_TIMEOUT_S } from '../helpers/local-postgres.js'
 import { runScript } from '../helpers/scripts.js'
 import { pbfBytes } from '../helpers/osm.js'
 
@@ -57,7 +58,12 @@ async function scriptDatabase(
   url.pathname = `/${name}`
   return {
     env: { DATABASE_URL: url.toString() },
-    reopen: () => openDatabase({ databaseUrl: url.toString(), maxConnections: 1 }),
+    reopen: () =>
+      openDatabase({
+        databaseUrl: url.toString(),
+        maxConnections: 1,
+        connectTimeoutS: LOCAL_CONNECT_TIMEOUT_S,
+      }),
     dispose: opened.dispose,
   }
 }
