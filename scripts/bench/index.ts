@@ -13,7 +13,7 @@
  *   one multi-source Dijkstra on synthetic province- and national-size graphs, against pgRouting.
  * - Load and tiles (scripts/bench/load.ts): the service as its own process under autocannon with
  *   100,000 generated assets, on PostgreSQL and PGlite. `npm run bench -- --only load` (or
- *   `availability`, `start`) runs just that section and prints it; with `--write` it also replaces
+ *   `engine`, `availability`, `start`) runs just that section and prints it; with `--write` it also replaces
  *   that section of BENCHMARKS.md, saying when and on what it was measured again.
  *
  * Results, machine info and ratios against the goals go to BENCHMARKS.md.
@@ -275,14 +275,6 @@ for (const [gm, cov] of engineResult) {
 console.log(
   `PostGIS (${baseline.backend}): p50 ${fmt(baseline.ms.p50)} ms; largest coverage difference ${maxDiffPp.toFixed(4)} pp`,
 )
-if (only === 'engine') {
-  console.log(
-    `Surface build ${fmt(buildMs)} ms (import ${fmt(importMs)} ms); ${surface.cells.length} cells; ratio ${(baseline.ms.p50 / engine.p50).toFixed(0)}×`,
-  )
-  await compute.close()
-  process.exit(0)
-}
-
 // --- National scale ----------------------------------------------------------------------------
 const TILES = Math.ceil(Math.sqrt(2_500_000 / surface.cells.length))
 const tileSize = 120_000
@@ -323,43 +315,8 @@ console.log(
   `National scale: ${nationalCells.x.length} cells, ${nationalPlaces.x.length} places: p50 ${fmt(national.p50)} ms`,
 )
 
-// --- Network distances -------------------------------------------------------------------------
-const network = await benchNetwork({
-  origins: cells,
-  originsLabel: 'the populated res-10 cells of the real Flevoland surface above',
-})
-
-// --- Planning: scenario preview and suggestions ------------------------------------------------
-const planning = benchPlanning({
-  origins: cells,
-  inhabitants: surface.inhabitants,
-})
-
-// --- Load and tiles (issue 8) ----------------------------------------------------------------
-const load = await benchLoad()
-
-// --- Availability under heavy analysis (issue 16) ----------------------------------------------
-const availability = await benchAvailability()
-
-// --- Production start (issue 18) ---------------------------------------------------------------
-const start = await benchStart()
-
-// --- BENCHMARKS.md -----------------------------------------------------------------------------
-const pgVersion =
-  baseline.backend === 'PostgreSQL'
-    ? `PostgreSQL with PostGIS ${baseline.version}`
-    : `PGlite with PostGIS ${baseline.version}`
 const ratio = baseline.ms.p50 / engine.p50
-const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
-const report = `# Benchmarks
-
-Written by \`npm run bench\` (scripts/bench/index.ts) on ${new Date().toISOString().slice(0, 10)}. Re-run it to refresh this file.
-
-Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()} ${os.release()},
-Node.js ${process.version}; baselines on ${pgVersion}${network.baseline ? ` and ${network.baseline}` : ''}. Load average
-(1 min) when the run started: ${loadBefore.toFixed(2)}; other work on the machine makes the figures noisier.
-
-## Gap analysis engine (issue: gap analysis engine)
+const engineSection = `## Gap analysis engine (issue: gap analysis engine)
 
 Data: the real CBS wijken of Flevoland (2022 outlines, ${units?.withCount ?? '?'} areas, ${Math.round(
   units?.inhabitants ?? 0,
@@ -401,7 +358,49 @@ ${fmt(importMs)} ms). The service does that once when areas or counts are loaded
 Memory (for docs/scaling.md): the province's population surface, all four resolutions as the
 service keeps it per data version, holds ${mib(surfaceBytes)} of heap (${exactHeap ? 'measured after a forced garbage collection' : 'rough: run without --expose-gc'}); the national-scale
 input above (${nationalCells.x.length.toLocaleString('en-GB')} cells and ${nationalPlaces.x.length.toLocaleString('en-GB')} places as coordinate arrays) holds ${mib(nationalBytes)}.
+`
+if (only === 'engine') {
+  console.log(engineSection)
+  if (process.argv.includes('--write')) replaceSection(engineSection)
+  process.exit(0)
+}
 
+// --- Network distances -------------------------------------------------------------------------
+const network = await benchNetwork({
+  origins: cells,
+  originsLabel: 'the populated res-10 cells of the real Flevoland surface above',
+})
+
+// --- Planning: scenario preview and suggestions ------------------------------------------------
+const planning = benchPlanning({
+  origins: cells,
+  inhabitants: surface.inhabitants,
+})
+
+// --- Load and tiles (issue 8) ----------------------------------------------------------------
+const load = await benchLoad()
+
+// --- Availability under heavy analysis (issue 16) ----------------------------------------------
+const availability = await benchAvailability()
+
+// --- Production start (issue 18) ---------------------------------------------------------------
+const start = await benchStart()
+
+// --- BENCHMARKS.md -----------------------------------------------------------------------------
+const pgVersion =
+  baseline.backend === 'PostgreSQL'
+    ? `PostgreSQL with PostGIS ${baseline.version}`
+    : `PGlite with PostGIS ${baseline.version}`
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
+const report = `# Benchmarks
+
+Written by \`npm run bench\` (scripts/bench/index.ts) on ${new Date().toISOString().slice(0, 10)}. Re-run it to refresh this file.
+
+Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()} ${os.release()},
+Node.js ${process.version}; baselines on ${pgVersion}${network.baseline ? ` and ${network.baseline}` : ''}. Load average
+(1 min) when the run started: ${loadBefore.toFixed(2)}; other work on the machine makes the figures noisier.
+
+${engineSection}
 ${network.markdown}
 
 ${planning}
