@@ -180,7 +180,7 @@ const CUT_RESOLUTION = 6
  * all its cells inside; elsewhere each cell is clipped to the piece. Every resolution-10 cell has
  * one resolution-8 parent, so each is weighed once. (H3's own polygon-to-cells at resolution 10,
  * run twice, once for overlapping and once for contained cells, took two thirds of the time of
- * rebuilding the province's surface; the result is the same.)
+ * rebuilding the province's surface; on the real outlines the cells are the same.)
  */
 function overlapWeights(rings: Ring[], weights: Map<string, number>): void {
   const near = new Set<string>()
