@@ -40,10 +40,26 @@ import { benchAvailability } from './availability.js'
 import { benchLoad } from './load.js'
 import { benchPlanning } from './planning.js'
 import { benchStart } from './start.js'
-import { mib, retainedHeap, typedArrayBytes } from './memory.js'
+import { mib, retainedHeap, settleHeap, typedArrayBytes } from './memory.js'
 import { benchDatabaseUrl, benchNetwork, fmt, rng, SHARED, stats, timeAsync } from './network.js'
 
 const loadBefore = os.loadavg()[0] ?? 0
+/**
+ * How fast this machine is right now: sorting 2 million pseudo-random doubles (CPU and memory, as
+ * the engine uses them). Machines of one kind, and one machine over a day, differed by 1.5-2x
+ * here, so each figure says how fast the machine was when it was measured.
+ */
+const sortMs = (() => {
+  const values = new Float64Array(2_000_000)
+  let seed = 20261206
+  for (let i = 0; i < values.length; i++) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31
+    values[i] = seed / 2 ** 31
+  }
+  const start = performance.now()
+  values.sort()
+  return performance.now() - start
+})()
 const onlyAt = process.argv.indexOf('--only')
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined
 const sections = { load: benchLoad, availability: benchAvailability, start: benchStart }
@@ -115,6 +131,7 @@ if (!meta) throw new Error('no surface')
 const controls = await loadControls(surfaceDb.db)
 const rows = await Promise.all(SURFACE_RESOLUTIONS.map((r) => loadSurface(surfaceDb.db, r)))
 await surfaceDb.close()
+await settleHeap()
 const [loaded, surfaceBytes, exactHeap] = retainedHeap(() =>
   SURFACE_RESOLUTIONS.map((r, i) => buildSurface(r, rows[i] as never, meta, controls)),
 )
@@ -398,7 +415,9 @@ Written by \`npm run bench\` (scripts/bench/index.ts) on ${new Date().toISOStrin
 
 Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${os.type()} ${os.release()},
 Node.js ${process.version}; baselines on ${pgVersion}${network.baseline ? ` and ${network.baseline}` : ''}. Load average
-(1 min) when the run started: ${loadBefore.toFixed(2)}; other work on the machine makes the figures noisier.
+(1 min) when the run started: ${loadBefore.toFixed(2)}; other work on the machine makes the figures noisier. How fast
+the machine was: sorting 2 million doubles took ${fmt(sortMs)} ms when the run started (the same code took 1.5-2x as long
+on some days as on others here; compare figures of runs with similar sort times).
 
 ${engineSection}
 ${network.markdown}
@@ -425,7 +444,7 @@ function replaceSection(markdown: string): void {
     .toISOString()
     .slice(0, 10)}: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node.js ${
     process.version
-  }, load average (1 min) when it started ${loadBefore.toFixed(2)}._\n`
+  }, load average (1 min) when it started ${loadBefore.toFixed(2)}, sorting 2 million doubles took ${fmt(sortMs)} ms._\n`
   const section = `${markdown.trimEnd()}\n\n${measured}`
   fs.writeFileSync(file, old.slice(0, from) + section + (next < 0 ? '' : old.slice(next)))
   console.log(`Wrote the section "${heading}" of BENCHMARKS.md`)

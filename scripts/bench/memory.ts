@@ -31,6 +31,18 @@ function used(): number {
   return m.heapUsed + m.arrayBuffers
 }
 
+/**
+ * Lets memory that is already garbage go before a measurement starts: a closed PGlite's
+ * WebAssembly memory (hundreds of MiB of array buffers) is released by a later collection, and
+ * counted before but not after `make` it hid the surface's growth (the bench once wrote 0 MiB).
+ */
+export async function settleHeap(): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    gc?.()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
 /** Runs `make` and returns its result with the heap growth it left behind (bytes). */
 export function retainedHeap<T>(make: () => T): [T, number, boolean] {
   const before = used()
