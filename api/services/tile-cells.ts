@@ -101,19 +101,18 @@ export async function cellValues(
   p: CellParams,
   res: number,
 ): Promise<CellValues> {
-  const inBox = (lon: number, lat: number) => !p.bbox || bboxContains(p.bbox, [lon, lat])
+  // Without a bbox every cell is in: no centre to look up.
+  const inBox = (cell: string) => {
+    if (!p.bbox) return true
+    const [lat, lon] = cellToLatLng(cell)
+    return bboxContains(p.bbox, [lon, lat])
+  }
   if (p.metric === 'density') {
     const counts = await analysis.density(res, {
       kinds: p.filter.kinds,
       statuses: p.filter.statuses,
     })
-    const cells = [...counts.keys()]
-      .filter((cell) => {
-        if (!p.bbox) return true
-        const [lat, lon] = cellToLatLng(cell)
-        return inBox(lon, lat)
-      })
-      .sort()
+    const cells = [...counts.keys()].filter(inBox).sort()
     return {
       res,
       cells,
@@ -150,10 +149,7 @@ export async function cellValues(
     if (!(inhabitants > 0)) continue
     if (p.metric === 'gap' && !((agg.gap[i] as number) > 0)) continue
     const cell = index.cells[i] as string
-    if (p.bbox) {
-      const [lat, lon] = cellToLatLng(cell)
-      if (!inBox(lon, lat)) continue
-    }
+    if (!inBox(cell)) continue
     const props: Record<string, TileValue> = {
       cell,
       res,

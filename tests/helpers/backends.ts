@@ -20,7 +20,7 @@ import {
   requireSharedData,
   type AreaSet,
 } from './real-data.js'
-import { LOCAL_CONNECT_TIMEOUT_S } from './local-postgres.js'
+import { openLocalPostgres } from './local-postgres.js'
 
 export const TEST_CONFIG = {
   regionBbox: DEFAULT_REGION_BBOX,
@@ -63,11 +63,6 @@ export function backends(): Backend[] {
   return onlyBackend ? all.filter((b) => b === onlyBackend) : all
 }
 
-/**
- * Opens a private, migrated database for one test file, cloned from the global template.
- * `readOnly` makes it refuse writes afterwards, as a streaming replica (hot standby) does, once
- * `fill` has written what it should hold.
- */
 /** The template for `areas` (or the empty one without), failing with what is missing. */
 function withAreas<T>(
   areas: AreaSet | undefined,
@@ -87,6 +82,11 @@ export function pgliteTemplateDir(areas?: AreaSet): string {
   return withAreas(areas, inject('pgliteAreaTemplates'), inject('pgliteTemplate'))
 }
 
+/**
+ * Opens a private, migrated database for one test file, cloned from the global template.
+ * `readOnly` makes it refuse writes afterwards, as a streaming replica (hot standby) does, once
+ * `fill` has written what it should hold.
+ */
 export async function openTestDatabase(
   backend: Backend,
   options: {
@@ -116,21 +116,13 @@ export async function openTestDatabase(
   if (!emptyUrl) throw new Error('no PostgreSQL template')
   const templateUrl = withAreas(areas, inject('postgresAreaTemplateUrls'), emptyUrl)
   const name = `buurtkaart_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`
-  const admin = await openDatabase({
-    databaseUrl: templateUrl.replace(/\/[^/]*$/, '/postgres'),
-    maxConnections: 1,
-    connectTimeoutS: LOCAL_CONNECT_TIMEOUT_S,
-  })
+  const admin = await openLocalPostgres(templateUrl.replace(/\/[^/]*$/, '/postgres'), 1)
   const template = new URL(templateUrl).pathname.slice(1)
   await sql`create database ${sql.id(name)} template ${sql.id(template)}`.execute(admin.db)
   const u = new URL(templateUrl)
   u.pathname = `/${name}`
   if (options.fill) {
-    const writer = await openDatabase({
-      databaseUrl: u.toString(),
-      maxConnections: 2,
-      connectTimeoutS: LOCAL_CONNECT_TIMEOUT_S,
-    })
+    const writer = await openLocalPostgres(u.toString(), 2)
     await options.fill(writer).finally(() => writer.close())
   }
   // Holds for connections opened after it: the pool below.
@@ -139,11 +131,7 @@ export async function openTestDatabase(
       admin.db,
     )
   }
-  const handle = await openDatabase({
-    databaseUrl: u.toString(),
-    maxConnections: 5,
-    connectTimeoutS: LOCAL_CONNECT_TIMEOUT_S,
-  })
+  const handle = await openLocalPostgres(u.toString(), 5)
   return {
     handle,
     dispose: async () => {

@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node'
 import { projectRoot } from '../../api/config.js'
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../api/db/create-db.js'
 import { AREA_SETS, loadRealAreas, REAL_AREAS, SHARED_DATA, type AreaSet } from './real-data.js'
-import { LOCAL_CONNECT_TIMEOUT_S } from './local-postgres.js'
+import { openLocalPostgres } from './local-postgres.js'
 import { buildWebApp } from './web-build.js'
 
 declare module 'vitest' {
@@ -117,11 +117,7 @@ function pgliteAreaTemplate(set: AreaSet): Promise<string> {
 
 /** Creates database `name` on the server of `url` (dropping an old one), from `template` if given. */
 async function createDatabase(url: string, name: string, template?: string): Promise<string> {
-  const admin = await openDatabase({
-    databaseUrl: url,
-    maxConnections: 1,
-    connectTimeoutS: LOCAL_CONNECT_TIMEOUT_S,
-  })
+  const admin = await openLocalPostgres(url, 1)
   try {
     await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin.db)
     await (
@@ -139,11 +135,7 @@ async function createDatabase(url: string, name: string, template?: string): Pro
 function postgresTemplate(url: string): Promise<string> {
   return once('postgres', async () => {
     const templateUrl = await createDatabase(url, `buurtkaart_test_template_${CHECKOUT}`)
-    const handle = await openDatabase({
-      databaseUrl: templateUrl,
-      maxConnections: 1,
-      connectTimeoutS: LOCAL_CONNECT_TIMEOUT_S,
-    })
+    const handle = await openLocalPostgres(templateUrl, 1)
     await migrateToLatest(handle.db).finally(() => handle.close())
     return templateUrl
   })
@@ -155,11 +147,7 @@ function postgresAreaTemplate(url: string, set: AreaSet): Promise<string> {
     const empty = new URL(await postgresTemplate(url)).pathname.slice(1)
     const name = `buurtkaart_test_areas_${CHECKOUT}_${set.replace('+', '_')}`
     const templateUrl = await createDatabase(url, name, empty)
-    const handle = await openDatabase({
-      databaseUrl: templateUrl,
-      maxConnections: 2,
-      connectTimeoutS: LOCAL_CONNECT_TIMEOUT_S,
-    })
+    const handle = await openLocalPostgres(templateUrl, 2)
     await fillWithAreas(handle, set).finally(() => handle.close())
     return templateUrl
   })

@@ -24,7 +24,7 @@ import {
   requireSharedData,
   truncateTables,
 } from '../helpers/backends.js'
-import { LOCAL_CONNECT_TIMEOUT_S } from '../helpers/local-postgres.js'
+import { openLocalPostgres } from '../helpers/local-postgres.js'
 import { runScript } from '../helpers/scripts.js'
 import { pbfBytes } from '../helpers/osm.js'
 
@@ -58,12 +58,7 @@ async function scriptDatabase(
   url.pathname = `/${name}`
   return {
     env: { DATABASE_URL: url.toString() },
-    reopen: () =>
-      openDatabase({
-        databaseUrl: url.toString(),
-        maxConnections: 1,
-        connectTimeoutS: LOCAL_CONNECT_TIMEOUT_S,
-      }),
+    reopen: () => openLocalPostgres(url.toString(), 1),
     dispose: opened.dispose,
   }
 }
