@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { PGlite } from '@electric-sql/pglite'
-import { postgis } from '@electric-sql/pglite-postgis'
+import { postgisCore } from './postgis-bundle.js'
 
 const run = promisify(execFile)
 
@@ -59,7 +59,7 @@ export async function backupPglite(dataDir: string, file: string): Promise<void>
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     throw new Error(`No embedded database in ${dataDir}.`)
   }
-  const pg = await PGlite.create(dataDir, { extensions: { postgis } })
+  const pg = await PGlite.create(dataDir, { extensions: { postgis: await postgisCore() } })
   try {
     const dump = await pg.dumpDataDir('gzip')
     fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()))
@@ -83,7 +83,10 @@ export async function restorePglite(
     fs.renameSync(dataDir, kept)
   }
   const blob = new Blob([fs.readFileSync(file)])
-  const pg = await PGlite.create(dataDir, { extensions: { postgis }, loadDataDir: blob })
+  const pg = await PGlite.create(dataDir, {
+    extensions: { postgis: await postgisCore() },
+    loadDataDir: blob,
+  })
   try {
     await pg.query('select 1')
   } finally {

@@ -68,9 +68,9 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   }
   let pg: PGlite
   try {
-    const [{ PGlite }, { postgis }] = await Promise.all([
+    const [{ PGlite }, postgis] = await Promise.all([
       import('@electric-sql/pglite'),
-      import('@electric-sql/pglite-postgis'),
+      import('./postgis-bundle.js').then((m) => m.postgisCore()),
     ])
     pg = await PGlite.create(dataDir, { extensions: { postgis } })
   } catch (e) {
