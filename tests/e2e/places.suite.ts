@@ -36,6 +36,8 @@ export const places = feature('places in Chromium', GEMEENTEN, (web) => {
     const errors = watchErrors(page, { console: false })
     // Binnentuin Het Rode Klif (seed, town precision) sits in the middle of the map.
     await visit(page, `${address()}/?layer=none#14/52.509/5.4725`)
+    // A person clicks the place once the map shows it (the places layer drawn, not only loaded).
+    await mapIdle(page)
     await page.mouse.click(MAP_MIDDLE_X, 400)
     await page.waitForSelector('body[data-place]', { timeout: 10_000 })
     expect(await page.textContent('#place-body h3')).toBe('Binnentuin Het Rode Klif')
