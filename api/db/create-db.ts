@@ -34,6 +34,8 @@ export interface OpenOptions {
   readonly purpose?: string
   /** The caller holds the embedded database's lock itself (a restore, for its whole length). */
   readonly lockHeld?: boolean
+  /** PGlite only: a data directory as a tarball to start from (a copy, e.g. into `memory://`). */
+  readonly loadDataDir?: Blob
 }
 
 /** Opens the database: the one place that knows PGlite from PostgreSQL. */
@@ -72,7 +74,10 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       import('@electric-sql/pglite'),
       import('./postgis-bundle.js').then((m) => m.postgisCore()),
     ])
-    pg = await PGlite.create(dataDir, { extensions: { postgis } })
+    pg = await PGlite.create(dataDir, {
+      extensions: { postgis },
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    })
   } catch (e) {
     lock?.release()
     throw e

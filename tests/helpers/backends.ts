@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, inject } from 'vitest'
 import { DEFAULT_REGION_BBOX, DEFAULT_TOKEN_MAX_DAYS } from '../../api/config.js'
@@ -98,19 +96,16 @@ export async function openTestDatabase(
 ): Promise<{ handle: DatabaseHandle; dispose: () => Promise<void> }> {
   const areas = options.areas
   if (backend === 'pglite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-test-'))
-    fs.cpSync(pgliteTemplateDir(areas), dir, { recursive: true })
-    const handle = await openDatabase({ dataDir: dir })
+    // In memory, from the template's tarball: the same database as a copy of its directory,
+    // without writing 130 MB to disk per test file (and PGlite's file calls after it).
+    const handle = await openDatabase({
+      dataDir: 'memory://',
+      loadDataDir: new Blob([fs.readFileSync(`${pgliteTemplateDir(areas)}.tar`)]),
+    })
     await options.fill?.(handle)
     // PGlite has one session: a session setting holds for every later statement.
     if (options.readOnly) await sql`set default_transaction_read_only = on`.execute(handle.db)
-    return {
-      handle,
-      dispose: async () => {
-        await handle.close()
-        fs.rmSync(dir, { recursive: true, force: true })
-      },
-    }
+    return { handle, dispose: () => handle.close() }
   }
   const emptyUrl = inject('postgresTemplateUrl')
   if (!emptyUrl) throw new Error('no PostgreSQL template')

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { sql } from 'kysely'
+import { create as createTar } from 'tar'
 import type { TestProject } from 'vitest/node'
 import { projectRoot } from '../../api/config.js'
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../api/db/create-db.js'
@@ -63,15 +64,26 @@ function emptyKey(): string {
   return hash(pglite.version, ...sources(path.join(projectRoot, 'api/db/migrations')))
 }
 
-/** A PGlite data directory in .cache, made by `fill` unless a run already made it. */
+/**
+ * A PGlite data directory in .cache, made by `fill` unless a run already made it, and the same
+ * as a tarball beside it (`<dir>.tar`, see pgliteTemplateTar): a test database starts in memory
+ * from that, without copying the directory on disk.
+ */
 async function cachedDir(name: string, fill: (dir: string) => Promise<void>): Promise<string> {
   const dir = path.join(projectRoot, '.cache', name)
-  if (fs.existsSync(path.join(dir, 'PG_VERSION'))) return dir
-  const building = `${dir}.building-${process.pid}`
-  fs.rmSync(building, { recursive: true, force: true })
-  await fill(building)
-  fs.rmSync(dir, { recursive: true, force: true })
-  fs.renameSync(building, dir)
+  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
+    const building = `${dir}.building-${process.pid}`
+    fs.rmSync(building, { recursive: true, force: true })
+    await fill(building)
+    fs.rmSync(dir, { recursive: true, force: true })
+    fs.renameSync(building, dir)
+  }
+  const tarball = `${dir}.tar`
+  if (!fs.existsSync(tarball)) {
+    const building = `${tarball}.building-${process.pid}`
+    await createTar({ file: building, cwd: dir, portable: true }, fs.readdirSync(dir))
+    fs.renameSync(building, tarball)
+  }
   return dir
 }
 
