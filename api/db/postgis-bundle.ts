@@ -52,6 +52,8 @@ export async function postgisCore(cacheDir = POSTGIS_CACHE_DIR): Promise<Extensi
   }
 }
 
+const coreBundles = new Map<string, Promise<URL | undefined>>()
+
 /** The core bundle in `cacheDir`, cut once per process; undefined when it could not be. */
 export function postgisCoreBundle(cacheDir = POSTGIS_CACHE_DIR): Promise<URL | undefined> {
   let cut = coreBundles.get(cacheDir)
@@ -67,9 +69,8 @@ export function postgisCoreBundle(cacheDir = POSTGIS_CACHE_DIR): Promise<URL | u
   return cut
 }
 
-const coreBundles = new Map<string, Promise<URL | undefined>>()
-/** The full bundle's location, as pglite-postgis's own set-up names it. */
-async function fullBundle(): Promise<string> {
+/** The full bundle's file, as pglite-postgis's own set-up names it. */
+export async function fullPostgisBundle(): Promise<string> {
   const { bundlePath } = await postgis.setup(
     {} as never,
     { PGLITE_ENV: {} } as Parameters<typeof postgis.setup>[1],
@@ -84,7 +85,7 @@ async function fullBundle(): Promise<string> {
  * and renamed, so processes opening at the same time never read half a bundle.
  */
 async function cutCoreBundle(cacheDir: string): Promise<URL> {
-  const full = await fullBundle()
+  const full = await fullPostgisBundle()
   const stat = fs.statSync(full)
   const target = path.join(cacheDir, `postgis-core-${stat.size}-${Math.round(stat.mtimeMs)}.tar.gz`)
   if (fs.existsSync(target)) return pathToFileURL(target)

@@ -2,7 +2,8 @@
  * Start (issue 18): how long `npm start` takes until the service answers, on the embedded
  * database with the shipped Flevoland region data. The first start of a fresh install and data
  * directory builds nothing (the build is made first, as a deploy would), cuts the PostGIS core
- * bundle (see api/db/postgis-bundle.ts), unpacks PostGIS and loads the region; every warm start after it finds the build up to date and the data directory present.
+ * bundle (see api/db/postgis-bundle.ts), unpacks PostGIS and loads the region; every warm start
+ * after it finds the build up to date and the data directory present.
  * Timed from spawning `node scripts/start.mjs` (what `npm start` runs, without npm's own start-up)
  * to the first 200 of GET /api/health, polled every 20 ms; the service is stopped with SIGTERM
  * between starts.

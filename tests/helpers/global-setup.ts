@@ -66,8 +66,8 @@ function emptyKey(): string {
 
 /**
  * A PGlite data directory in .cache, made by `fill` unless a run already made it, and the same
- * as a tarball beside it (`<dir>.tar`, see pgliteTemplateTar): a test database starts in memory
- * from that, without copying the directory on disk.
+ * as a tarball beside it (`<dir>.tar`): openTestDatabase starts a test database in memory from
+ * that, without copying the directory on disk.
  */
 async function cachedDir(name: string, fill: (dir: string) => Promise<void>): Promise<string> {
   const dir = path.join(projectRoot, '.cache', name)

@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url'
 import { postgis } from '@electric-sql/pglite-postgis'
 import { list } from 'tar'
 import { afterAll, describe, expect, it } from 'vitest'
-import { inPostgisCore, postgisCore, postgisCoreBundle } from '../../api/db/postgis-bundle.js'
+import {
+  fullPostgisBundle,
+  inPostgisCore,
+  postgisCore,
+  postgisCoreBundle,
+} from '../../api/db/postgis-bundle.js'
 
 const dirs: string[] = []
 const tempDir = () => {
@@ -28,9 +33,7 @@ describe('the PostGIS core bundle for embedded PGlite', () => {
     const core = await postgisCoreBundle(cache)
     expect(core).toBeDefined()
     const kept = await files(fileURLToPath(core!))
-    const full = await files(
-      fileURLToPath((await postgis.setup({} as never, { PGLITE_ENV: {} })).bundlePath),
-    )
+    const full = await files(await fullPostgisBundle())
     for (const p of [
       'lib/postgresql/postgis-3.so',
       'share/postgresql/extension/postgis.control',
