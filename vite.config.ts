@@ -52,7 +52,8 @@ export default defineConfig({
     pool: 'forks',
     // The unit, integration and slow files share a process per worker (isolate: false): each
     // file still gets its own database, service and state, but Vitest does not load the API's
-    // modules, Hono, Kysely and PGlite's WebAssembly again for every file. Measured here on both
+    // modules, Hono, Kysely and PGlite's JavaScript again for every file (PGlite still compiles
+    // its WebAssembly and PostGIS on each open: it takes no compiled module). Measured here on both
     // databases: integration 150 → 127 s (worker CPU 241 → 199 s), slow 293 → 274 s (300 → 273
     // CPU-s), unit 9.2 → 6.9 s. The browser files stay isolated: each has its own Chromium.
     isolate: false,
