@@ -436,9 +436,10 @@ export async function nextFrame(page: Page) {
 const QUIET_MS = 200
 
 /**
- * Waits until the map is idle, as MapLibre's `idle` event means it (no camera move, fade or tile
- * on its way), seen from outside because the app does not expose its map: nothing asked of the
- * app is still unanswered, and WebGL has not drawn for a moment.
+ * Waits until the map is idle: MapLibre's `idle` came after the last data load or camera move
+ * (the app shows it as `body[data-map="idle"]`: no tile or GeoJSON on its way in the map's
+ * worker, no move or fade), nothing asked of the app is still unanswered (an answer not yet
+ * handed to the map), and WebGL has not drawn for a moment (a restyle, which loads no data).
  */
 export async function mapIdle(page: Page, timeout = 15_000) {
   const pending = inFlight.get(page)
@@ -448,7 +449,9 @@ export async function mapIdle(page: Page, timeout = 15_000) {
         (pending?.size ?? 0) === 0 &&
         (await page.evaluate((quiet) => {
           const last = (window as unknown as { __lastDrawn: number }).__lastDrawn
-          return last > 0 && performance.now() - last >= quiet
+          return (
+            document.body.dataset.map === 'idle' && last > 0 && performance.now() - last >= quiet
+          )
         }, QUIET_MS)),
       { timeout, interval: 50, message: 'the map to be idle' },
     )

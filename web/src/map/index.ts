@@ -227,6 +227,13 @@ export function createMap(
   let gapMarkers: Marker[] = []
   let chosenGap: number | undefined
   const loaded = new Promise<void>((resolve) => map.once('load', () => resolve()))
+  // Whether the map has drawn everything asked of it (MapLibre's `idle`: no data on its way, no
+  // camera move or fade), as a visible state for whoever drives the page (the browser tests).
+  const busy = () => (document.body.dataset.map = 'busy')
+  busy()
+  map.on('dataloading', busy)
+  map.on('movestart', busy)
+  map.on('idle', () => (document.body.dataset.map = 'idle'))
   let draft: Marker | undefined
   /** The metric drawn and the tile URL it is drawn from. */
   let hexes: { metric: HexMetric; url: string } | undefined
