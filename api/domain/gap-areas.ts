@@ -319,8 +319,10 @@ export function inhabitantsBeyond(
  * - The label names the main wijk (most inhabitants of the area); then, when the wijk is at least
  *   `largeWijkKm2` large or is the main wijk of more than one gap area, the direction of the area's
  *   point from the wijk's centre on 8 compass points ("midden" near the centre); then the main
- *   buurt (when known and not named as the wijk) and the main PC4. Labels that would be equal get
- *   16 compass points, then numbers in ranking order ("gebied 2").
+ *   buurt (when known and not named as the wijk) and the main PC4. An area whose main wijk holds
+ *   less than half of its inhabitants is named by that wijk and the number of other wijken it
+ *   spans ("Kustwijk en 10 andere wijken"), without direction, buurt or PC4. Labels that would be
+ *   equal get 16 compass points, then numbers in ranking order ("gebied 2").
  * - Ranking, points and labels cover all areas, so a label does not change with `limit`; name
  *   lists, surfaces, `sparse` and outlines are computed only for the areas returned.
  *
@@ -827,6 +829,10 @@ const DIRECTION_WORDS = new Map<Direction, Bilingual>([
   ...COMPASS.map(([d, nl, en]) => [d, { nl, en }] as const),
 ])
 const AREA_WORD: Bilingual = { nl: 'gebied', en: 'area' }
+const OTHER_WIJKEN = {
+  nl: (n: number) => (n === 1 ? 'en 1 andere wijk' : `en ${n} andere wijken`),
+  en: (n: number) => (n === 1 ? 'and 1 other district' : `and ${n} other districts`),
+} as const
 
 /** Direction of `point` from the wijk's centre, on 8 or 16 compass points, or `C` near it. */
 function directionIn(wijk: WijkShape, point: LonLat, points: 8 | 16): Direction {
@@ -842,6 +848,8 @@ function directionIn(wijk: WijkShape, point: LonLat, points: 8 | 16): Direction 
 
 interface LabelParts {
   readonly wijk: string
+  /** How many other wijken the area spans when the main wijk holds less than half its people. */
+  readonly otherWijken: number
   direction: Direction | null
   readonly buurt: string | null
   readonly pc4: string | null
@@ -852,6 +860,7 @@ interface LabelParts {
 
 function labelText(p: LabelParts, lang: Lang): string {
   let text = p.wijk
+  if (p.otherWijken > 0) text += ` ${OTHER_WIJKEN[lang](p.otherWijken)}`
   if (p.direction) text += `, ${(DIRECTION_WORDS.get(p.direction) as Bilingual)[lang]}`
   if (p.buurt) text += ` – ${p.buurt}`
   if (p.number > 0) text += `, ${AREA_WORD[lang]} ${p.number}`
@@ -889,6 +898,17 @@ function labelAreas(
   const largeWijk = options.largeWijkKm2 ?? LARGE_WIJK_KM2
   const areasInWijk = new Int32Array(codes.length)
   for (const w of mainWijk) areasInWijk[w] = (areasInWijk[w] as number) + 1
+  // Per area: the inhabitants in wijken, the main wijk's share of them, and how many wijken.
+  const inWijken = new Float64Array(count)
+  const inMainWijk = new Float64Array(count)
+  const wijkCount = new Int32Array(count)
+  for (const [key, people] of tallies.wijk) {
+    const a = Math.floor(key / codes.length)
+    if (!(people > 0)) continue
+    inWijken[a] = (inWijken[a] as number) + people
+    wijkCount[a] = (wijkCount[a] as number) + 1
+    if (key - a * codes.length === mainWijk[a]) inMainWijk[a] = people
+  }
   const shapeOf = (a: number) => context.wijken.get(codes[mainWijk[a] as number] as string)
   const pointOf = (a: number): LonLat => [areas.pointLon[a] as number, areas.pointLat[a] as number]
 
@@ -898,14 +918,19 @@ function labelAreas(
     const b = mainBuurt[a] as number
     const buurt = b < 0 ? null : nameOf(codes[b] as string)
     const p = mainPc4[a] as number
+    // An area whose main wijk holds less than half its people is named by that wijk and how
+    // many others it spans; a direction, buurt or postcode of the main wijk would mislead.
+    const spread = (inMainWijk[a] as number) * 2 < (inWijken[a] as number)
     const directed =
+      !spread &&
       shape !== undefined &&
       (shape.areaKm2 >= largeWijk || (areasInWijk[mainWijk[a] as number] as number) > 1)
     return {
       wijk,
+      otherWijken: spread ? (wijkCount[a] as number) - 1 : 0,
       direction: directed ? directionIn(shape, pointOf(a), 8) : null,
-      buurt: buurt !== null && buurt.toLowerCase() !== wijk.toLowerCase() ? buurt : null,
-      pc4: p < 0 ? null : (codes[p] as string),
+      buurt: !spread && buurt !== null && buurt.toLowerCase() !== wijk.toLowerCase() ? buurt : null,
+      pc4: spread || p < 0 ? null : (codes[p] as string),
       number: 0,
       id: null,
     }

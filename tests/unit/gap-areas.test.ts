@@ -319,6 +319,46 @@ describe('gap areas: labels', () => {
     expect(areas[0]?.severity).toBe(6000)
   })
 
+  it('names an area over several wijken, none with half its people, by the main one and the others', () => {
+    // One connected line of cells over three wijken: 40 + 35 + 25 inhabitants.
+    const rows = [
+      row(at(0), 40, 1500, 'WK030301', 'BU03030101', '8251'),
+      row(at(1), 35, 1500, 'WK030302', null, '8253'),
+      row(at(2), 25, 1500, 'WK030303', null, '8254'),
+    ]
+    const [area] = gapAreas(
+      gapCellsFromRows(rows),
+      context({ WK030301: { centre: polder, areaKm2: 126 } }),
+    ).areas
+    expect(area?.label).toEqual({
+      nl: 'Wijk 01 Dronten en 2 andere wijken',
+      en: 'Wijk 01 Dronten and 2 other districts',
+    })
+    expect(area?.direction).toBeNull()
+    expect(area?.wijken.map((w) => w.inhabitants)).toEqual([40, 35, 25])
+  })
+
+  it('keeps the main wijk alone in the label when it holds half of the people or more', () => {
+    const rows = [
+      row(at(0), 50, 1500, 'WK030301', 'BU03030101', '8251'),
+      row(at(1), 49, 1500, 'WK030302', null, '8253'),
+      row(at(2), 1, 1500, 'WK030303', null, '8254'),
+    ]
+    const [area] = gapAreas(gapCellsFromRows(rows), context()).areas
+    expect(area?.label.nl).toBe('Wijk 01 Dronten – Dronten-Noord (8251)')
+    const [two] = gapAreas(
+      gapCellsFromRows([
+        row(at(0), 10, 1500, 'WK030301', null, '8251'),
+        row(at(1), 11, 1500, 'WK030302', null, '8253'),
+      ]),
+      context(),
+    ).areas
+    expect(two?.label).toEqual({
+      nl: 'Wijk 02 Dronten-Oost (8253)',
+      en: 'Wijk 02 Dronten-Oost (8253)',
+    })
+  })
+
   it('numbers equal labels when the wijk has no known centre', () => {
     const rows = [row(at(0), 1, 1000, 'WK030309'), row(at(5), 2, 1000, 'WK030309')]
     const areas = gapAreas(gapCellsFromRows(rows), context()).areas
