@@ -371,6 +371,28 @@ export const access = feature('a map for everyone in Chromium', GEMEENTEN_AND_WI
     )
     await mapIdle(page)
     await page.screenshot({ path: web.shot('orientation-z13') })
+    // Almere's many wijken at z11.5: where names would cover each other, one gives way.
+    await visit(page, `${address()}/?layer=none#11.5/52.37/5.22`)
+    await mapIdle(page)
+    const boxes = await page.$$eval('.area-label:not([hidden])', (all) =>
+      all.map((a) => {
+        const r = a.getBoundingClientRect()
+        return { name: a.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom }
+      }),
+    )
+    const names = boxes.map((b) => b.name)
+    expect(names.length).toBeGreaterThan(15)
+    // The wijk with the most inhabitants keeps its name; so does the small centre beside it.
+    expect(names).toContain('Muziekwijk Noord')
+    expect(names).toContain('Centrum Almere Stad')
+    const overlapping = boxes.flatMap((a, i) =>
+      boxes
+        .slice(i + 1)
+        .filter((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+        .map((b) => `${a.name} / ${b.name}`),
+    )
+    expect(overlapping).toEqual([])
+    await page.screenshot({ path: web.shot('orientation-almere-z11.5') })
   })
 
   it('offers "Opnieuw proberen" when the figures fail, and the map keeps to what the panel says', async () => {

@@ -20,6 +20,7 @@ import type { FeatureCollection, TileJson } from '../api-client/index.js'
 import { t } from '../i18n/index.js'
 import { roundCamera, type Camera } from '../state/view.js'
 import { KIND_ICONS, rasterise } from './icons.js'
+import { placeLabels } from './label-placement.js'
 import {
   ASSET_TILE_SOURCE,
   assetLayers,
@@ -133,6 +134,12 @@ const LABEL_ZOOMS = {
 } as const
 export type LabelLevel = keyof typeof LABEL_ZOOMS
 
+/** An area's name on the map, and its size on the screen once measured. */
+interface AreaLabel {
+  readonly marker: Marker
+  size?: { readonly width: number; readonly height: number }
+}
+
 /** A point inside an area to write its name at: the centroid when it lies inside, else any. */
 function labelPoint(feature: FeatureCollection['features'][number]): [number, number] {
   const f = feature as Parameters<typeof centroid>[0]
@@ -210,17 +217,40 @@ export function createMap(
     right: px,
     bottom: px + (options.coveredBelow?.() ?? 0),
   })
-  /** The names of areas on the map, per level: HTML markers (no glyph server needed). */
-  const labels: Record<LabelLevel, Marker[]> = { gemeente: [], wijk: [], buurt: [] }
+  /**
+   * The names of areas on the map, per level: HTML markers (no glyph server needed), each level
+   * most inhabitants first, with the size of its name once it has been shown.
+   */
+  const labels: Record<LabelLevel, AreaLabel[]> = { gemeente: [], wijk: [], buurt: [] }
+  /**
+   * Shows the names of the levels that help at this zoom; where names would cover each other,
+   * the coarser level and then the area with more inhabitants keeps its name. Panning keeps the
+   * names' places relative to each other, so this runs only when the zoom or the names change.
+   */
   const showLabelsForZoom = () => {
     const zoom = map.getZoom()
+    const candidates: AreaLabel[] = []
     for (const level of Object.keys(labels) as LabelLevel[]) {
       const [from, to] = LABEL_ZOOMS[level]
       // Without buurten (not loaded, or none in view) the wijk names stay as the map zooms in.
       const until = level === 'wijk' && labels.buurt.length === 0 ? Infinity : to
-      const shown = zoom >= from && zoom < until
-      for (const m of labels[level]) m.getElement().hidden = !shown
+      if (zoom >= from && zoom < until) candidates.push(...labels[level])
+      else for (const label of labels[level]) label.marker.getElement().hidden = true
     }
+    // Names not measured yet are shown first and then measured together (one layout).
+    const unmeasured = candidates.filter((label) => !label.size)
+    for (const label of unmeasured) label.marker.getElement().hidden = false
+    for (const label of unmeasured) {
+      const element = label.marker.getElement()
+      label.size = { width: element.offsetWidth, height: element.offsetHeight }
+    }
+    const keep = placeLabels(
+      candidates.map((label) => {
+        const at = map.project(label.marker.getLngLat())
+        return { x: at.x, y: at.y, ...(label.size as { width: number; height: number }) }
+      }),
+    )
+    candidates.forEach((label, i) => (label.marker.getElement().hidden = !keep[i]))
   }
   map.on('zoom', showLabelsForZoom)
   /** The gap areas' numbered markers. */
@@ -606,14 +636,18 @@ export function createMap(
       if (level === 'wijk') {
         await (map.getSource('wijken') as GeoJSONSource).setData(data as GeoJsonData)
       }
-      for (const m of labels[level]) m.remove()
-      labels[level] = data.features.map((f) => {
-        const element = document.createElement('div')
-        element.className = `area-label area-label-${level}`
-        element.setAttribute('aria-hidden', 'true')
-        element.textContent = typeof f.properties.name === 'string' ? f.properties.name : ''
-        return new Marker({ element }).setLngLat(labelPoint(f)).addTo(map)
-      })
+      for (const label of labels[level]) label.marker.remove()
+      const inhabitants = (f: FeatureCollection['features'][number]) =>
+        typeof f.properties.inhabitants === 'number' ? f.properties.inhabitants : 0
+      labels[level] = [...data.features]
+        .sort((a, b) => inhabitants(b) - inhabitants(a))
+        .map((f) => {
+          const element = document.createElement('div')
+          element.className = `area-label area-label-${level}`
+          element.setAttribute('aria-hidden', 'true')
+          element.textContent = typeof f.properties.name === 'string' ? f.properties.name : ''
+          return { marker: new Marker({ element }).setLngLat(labelPoint(f)).addTo(map) }
+        })
       showLabelsForZoom()
     },
     /**
