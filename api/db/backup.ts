@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process'
 import fs from 'node:fs'
-import path from 'node:path'
 import { promisify } from 'node:util'
-import { PGlite } from '@electric-sql/pglite'
-import { postgisCore } from './postgis-bundle.js'
+import { sql } from 'kysely'
+import { openDatabase } from './create-db.js'
 
 const run = promisify(execFile)
 
@@ -11,7 +10,8 @@ const run = promisify(execFile)
  * Backup and restore of the whole database, for both backends. PostgreSQL: pg_dump's custom
  * format and pg_restore (the tools of the server's major version; the password goes through
  * PGPASSWORD, never the command line). Embedded PGlite: its data directory as a gzipped tarball
- * (PGlite's own dump); the service must be stopped, as PGlite is one process at a time.
+ * (PGlite's own dump, made by whoever owns the database: `DatabaseHandle.dumpDataDir`); a restore
+ * needs the service stopped, as PGlite is one process at a time.
  */
 
 /** A connection URL without its password, and the password for PGPASSWORD. */
@@ -55,42 +55,44 @@ export async function restorePostgres(databaseUrl: string, file: string): Promis
   )
 }
 
-export async function backupPglite(dataDir: string, file: string): Promise<void> {
-  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    throw new Error(`No embedded database in ${dataDir}.`)
-  }
-  const pg = await PGlite.create(dataDir, { extensions: { postgis: await postgisCore() } })
-  try {
-    const dump = await pg.dumpDataDir('gzip')
-    fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()))
-  } finally {
-    await pg.close()
-  }
-}
-
 /**
- * Restores a PGlite backup into `dataDir`. An existing database there is moved aside (kept as
- * `<dataDir>.before-restore-<time>`), never deleted.
+ * Restores a PGlite backup into `dataDir`. The backup is first unpacked and opened in a staging
+ * directory beside it; only when that database opens does it take the place of `dataDir`. An
+ * existing database there is moved aside (kept as `<dataDir>.before-restore-<time>`), never
+ * deleted; a backup that does not open changes nothing. The caller holds `dataDir`'s lock.
  */
 export async function restorePglite(
   dataDir: string,
   file: string,
   now: Date,
 ): Promise<string | undefined> {
-  let kept: string | undefined
-  if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0) {
-    kept = `${dataDir}.before-restore-${now.toISOString().replace(/[:.]/g, '-')}`
-    fs.renameSync(dataDir, kept)
-  }
-  const blob = new Blob([fs.readFileSync(file)])
-  const pg = await PGlite.create(dataDir, {
-    extensions: { postgis: await postgisCore() },
-    loadDataDir: blob,
-  })
+  const stamp = now.toISOString().replace(/[:.]/g, '-')
+  const staging = `${dataDir}.restoring-${stamp}`
+  fs.rmSync(staging, { recursive: true, force: true })
   try {
-    await pg.query('select 1')
-  } finally {
-    await pg.close()
+    const handle = await openDatabase({
+      dataDir: staging,
+      lockHeld: true,
+      loadDataDir: new Blob([fs.readFileSync(file)]),
+    })
+    try {
+      await sql`select 1`.execute(handle.db)
+    } finally {
+      await handle.close()
+    }
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true })
+    throw e
   }
+  let kept: string | undefined
+  if (fs.existsSync(dataDir)) {
+    if (fs.readdirSync(dataDir).length > 0) {
+      kept = `${dataDir}.before-restore-${stamp}`
+      fs.renameSync(dataDir, kept)
+    } else {
+      fs.rmdirSync(dataDir)
+    }
+  }
+  fs.renameSync(staging, dataDir)
   return kept
 }

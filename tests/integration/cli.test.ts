@@ -310,6 +310,28 @@ describe.each(backends())('command-line scripts [%s]', (backend) => {
     const refused = await script('restore.ts', [file], db.env)
     expect(refused.code).toBe(1)
     expect(refused.stderr).toMatch(/--force/)
+    // A damaged backup (cut off half-way) is refused and changes nothing: the database is the
+    // one that was there, in its place, with no staging copy left beside it.
+    const damaged = path.join(dir, `damaged-${path.basename(file)}`)
+    const whole = fs.readFileSync(file)
+    fs.writeFileSync(damaged, whole.subarray(0, Math.floor(whole.length / 2)))
+    const beside = () =>
+      db.env.BUURTKAART_DATA_DIR
+        ? fs
+            .readdirSync(path.dirname(db.env.BUURTKAART_DATA_DIR))
+            .filter((f) => f.startsWith(`${path.basename(db.env.BUURTKAART_DATA_DIR ?? '')}.`))
+        : []
+    const besideBefore = beside()
+    const failed = await script('restore.ts', [damaged, '--force'], db.env)
+    expect(failed.code, failed.stdout).toBe(1)
+    expect(failed.stderr).toMatch(/Restore failed, nothing was replaced/)
+    const unchanged = await db.reopen()
+    const left = await snapshot(unchanged)
+    await unchanged.close()
+    expect(left.users).toEqual(before.users)
+    expect(left.assets).toEqual([])
+    expect(beside()).toEqual(besideBefore)
+
     const restored = await script('restore.ts', [file, '--force'], db.env)
     expect(restored.code, restored.stderr).toBe(0)
     expect(restored.stdout).toContain('1 places, 2 history entries, 1 users')
@@ -317,5 +339,14 @@ describe.each(backends())('command-line scripts [%s]', (backend) => {
     expect(await snapshot(after)).toEqual(before)
     await after.close()
     fs.rmSync(dir, { recursive: true, force: true })
+    // The embedded database that was replaced was kept beside the data directory.
+    for (const kept of beside()) {
+      if (kept.includes('.before-restore-')) {
+        fs.rmSync(path.join(path.dirname(db.env.BUURTKAART_DATA_DIR ?? ''), kept), {
+          recursive: true,
+          force: true,
+        })
+      }
+    }
   })
 })
