@@ -19,6 +19,7 @@ import {
   type AreaSet,
 } from './real-data.js'
 import { openLocalPostgres } from './local-postgres.js'
+import { templateTarball } from './template-tarball.js'
 
 export const TEST_CONFIG = {
   regionBbox: DEFAULT_REGION_BBOX,
@@ -100,7 +101,7 @@ export async function openTestDatabase(
     // without writing 130 MB to disk per test file (and PGlite's file calls after it).
     const handle = await openDatabase({
       dataDir: 'memory://',
-      loadDataDir: new Blob([fs.readFileSync(`${pgliteTemplateDir(areas)}.tar`)]),
+      loadDataDir: new Blob([fs.readFileSync(templateTarball(pgliteTemplateDir(areas)))]),
     })
     await options.fill?.(handle)
     // PGlite has one session: a session setting holds for every later statement.

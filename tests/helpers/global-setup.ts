@@ -8,6 +8,7 @@ import { projectRoot } from '../../api/config.js'
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../api/db/create-db.js'
 import { AREA_SETS, loadRealAreas, REAL_AREAS, SHARED_DATA, type AreaSet } from './real-data.js'
 import { openLocalPostgres } from './local-postgres.js'
+import { templateTarball } from './template-tarball.js'
 import { buildWebApp } from './web-build.js'
 
 declare module 'vitest' {
@@ -66,7 +67,7 @@ function emptyKey(): string {
 
 /**
  * A PGlite data directory in .cache, made by `fill` unless a run already made it, and the same
- * as a tarball beside it (`<dir>.tar`): openTestDatabase starts a test database in memory from
+ * as a tarball beside it (templateTarball): openTestDatabase starts a test database in memory from
  * that, without copying the directory on disk.
  */
 async function cachedDir(name: string, fill: (dir: string) => Promise<void>): Promise<string> {
@@ -78,7 +79,7 @@ async function cachedDir(name: string, fill: (dir: string) => Promise<void>): Pr
     fs.rmSync(dir, { recursive: true, force: true })
     fs.renameSync(building, dir)
   }
-  const tarball = `${dir}.tar`
+  const tarball = templateTarball(dir)
   if (!fs.existsSync(tarball)) {
     const building = `${tarball}.building-${process.pid}`
     await createTar({ file: building, cwd: dir, portable: true }, fs.readdirSync(dir))
