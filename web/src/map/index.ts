@@ -242,12 +242,15 @@ export function createMap(
     for (const label of unmeasured) label.marker.getElement().hidden = false
     for (const label of unmeasured) {
       const element = label.marker.getElement()
-      label.size = { width: element.offsetWidth, height: element.offsetHeight }
+      // A map not laid out yet (hidden) measures 0: measured again next time.
+      if (element.offsetWidth > 0) {
+        label.size = { width: element.offsetWidth, height: element.offsetHeight }
+      }
     }
     const keep = placeLabels(
       candidates.map((label) => {
         const at = map.project(label.marker.getLngLat())
-        return { x: at.x, y: at.y, ...(label.size as { width: number; height: number }) }
+        return { x: at.x, y: at.y, ...(label.size ?? { width: 0, height: 0 }) }
       }),
     )
     candidates.forEach((label, i) => (label.marker.getElement().hidden = !keep[i]))
