@@ -315,11 +315,14 @@ describe.each(backends())('command-line scripts [%s]', (backend) => {
     const damaged = path.join(dir, `damaged-${path.basename(file)}`)
     const whole = fs.readFileSync(file)
     fs.writeFileSync(damaged, whole.subarray(0, Math.floor(whole.length / 2)))
+    // What lies beside the embedded data directory (its parent's entries named `<dir>.…`).
+    const dataDir = db.env.BUURTKAART_DATA_DIR
     const beside = () =>
-      db.env.BUURTKAART_DATA_DIR
+      dataDir
         ? fs
-            .readdirSync(path.dirname(db.env.BUURTKAART_DATA_DIR))
-            .filter((f) => f.startsWith(`${path.basename(db.env.BUURTKAART_DATA_DIR ?? '')}.`))
+            .readdirSync(path.dirname(dataDir))
+            .filter((f) => f.startsWith(`${path.basename(dataDir)}.`))
+            .map((f) => path.join(path.dirname(dataDir), f))
         : []
     const besideBefore = beside()
     const failed = await script('restore.ts', [damaged, '--force'], db.env)
@@ -340,13 +343,8 @@ describe.each(backends())('command-line scripts [%s]', (backend) => {
     await after.close()
     fs.rmSync(dir, { recursive: true, force: true })
     // The embedded database that was replaced was kept beside the data directory.
-    for (const kept of beside()) {
-      if (kept.includes('.before-restore-')) {
-        fs.rmSync(path.join(path.dirname(db.env.BUURTKAART_DATA_DIR ?? ''), kept), {
-          recursive: true,
-          force: true,
-        })
-      }
+    for (const kept of beside().filter((f) => f.includes('.before-restore-'))) {
+      fs.rmSync(kept, { recursive: true, force: true })
     }
   })
 })
