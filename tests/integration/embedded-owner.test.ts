@@ -16,8 +16,6 @@ import { runScript } from '../helpers/scripts.js'
  * command-line tools — run their command inside the service that owns it.
  */
 
-const TSX = path.join(projectRoot, 'node_modules', '.bin', 'tsx')
-
 function dataDirFromTemplate(): string {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'buurtkaart-owner-')), 'pglite')
   fs.cpSync(inject('pgliteTemplate'), dir, { recursive: true })
@@ -28,7 +26,10 @@ const script = runScript
 
 /** The real service (api/server.ts) on `dataDir`, as `npm start` runs it; resolves when ready. */
 async function startService(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(TSX, [path.join(projectRoot, 'api', 'server.ts')], {
+  // One process, as `npm start` runs the built server: tsx's launcher in between relays SIGTERM
+  // and kills the service outright (exit 143) when it does not answer within 30 ms, which a
+  // busy machine can miss. tests/helpers/loadtest.ts starts it the same way.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join('api', 'server.ts')], {
     cwd: projectRoot,
     env: {
       ...process.env,
