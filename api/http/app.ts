@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { serveStatic } from '@hono/node-server/serve-static'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import { except } from 'hono/combine'
@@ -26,6 +25,8 @@ import { analysisRoutes } from './analysis.js'
 import { planningRoutes } from './planning.js'
 import { reportRoutes } from './reports.js'
 import { tileRoutes } from './tiles.js'
+import { webAppFiles } from './web-files.js'
+import { compressJson } from './compress.js'
 import { createTiles } from '../services/tiles.js'
 import { createPlanning } from '../services/planning.js'
 import { areaRoutes } from './areas.js'
@@ -194,6 +195,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', apiVersionHeader())
   app.use('*', deprecatedAlias())
   app.use('*', securityHeaders(trustProxy))
+  app.use('/api/*', compressJson)
   const osmUpload = ['/api/network/import', `${API_BASE}/network/import`]
   const fileUploads = ['/api/import', `${API_BASE}/import`, ...osmUpload]
   app.use('/api/*', except(osmUpload, jsonLimit))
@@ -304,10 +306,10 @@ export function createApp(deps: AppDeps) {
   )
 
   if (deps.webRoot) {
-    const root = path.relative(process.cwd(), deps.webRoot) || '.'
+    const web = webAppFiles(deps.webRoot)
     // After the API routes: only paths they did not answer reach the files.
-    app.use('/*', serveStatic({ root }))
-    app.get('/', serveStatic({ root, path: 'index.html' }))
+    app.use('/*', web.files)
+    app.get('/', web.index)
   }
 
   app.openAPIRegistry.registerPath({

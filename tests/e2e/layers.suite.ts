@@ -42,6 +42,17 @@ export const layers = feature('the map and its layers in Chromium', GEMEENTEN_AN
     page.on('requestfailed', (r) => {
       if (!r.url().startsWith('https://api.pdok.nl/')) failed.push(`failed ${r.url()}`)
     })
+    // The page and its code as they cross the network: compressed, content-named code kept.
+    const files: string[] = []
+    page.on('response', (r) => {
+      const { pathname } = new URL(r.url())
+      if (r.url().startsWith(address()) && !pathname.startsWith('/api/')) {
+        const h = r.headers()
+        files.push(
+          `${pathname.replace(/-[\w-]{8}\./, '-<hash>.')} ${h['content-encoding']} ${h['cache-control']}`,
+        )
+      }
+    })
     await visit(page, address() + '/')
     expect(await page.textContent('#status')).toBe('16 plekken op de kaart')
     expect(await page.locator('#map canvas').count()).toBe(1)
@@ -58,6 +69,15 @@ export const layers = feature('the map and its layers in Chromium', GEMEENTEN_AN
     await page.screenshot({ path: web.shot('map') })
     expect(errors).toEqual([])
     expect(failed).toEqual([])
+    const immutable = 'public, max-age=31536000, immutable'
+    expect(files).toEqual(
+      expect.arrayContaining([
+        '/ br no-cache',
+        `/assets/index-<hash>.js br ${immutable}`,
+        `/assets/index-<hash>.css br ${immutable}`,
+        `/assets/maplibre-gl-worker-<hash>.js br ${immutable}`,
+      ]),
+    )
   })
 
   it('draws the distance layer from a permalink, with legend and a read-out on hover', async () => {

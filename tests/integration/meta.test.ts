@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { gunzipSync } from 'node:zlib'
 import { expect, it } from 'vitest'
 import { migrations } from '../../api/db/migrations/index.js'
 import { SEED_FILE } from '../../api/seed-file.js'
@@ -114,5 +115,30 @@ describeBackends('health, taxonomy, OpenAPI and seed', (ctx) => {
       (f: { properties: { name: string } }) => f.properties.name === 'Homerushuis',
     )
     expect(homerus.properties.status).toBe('planned')
+  })
+
+  it('sends JSON gzipped to a client that takes it, but never an answer whose ETag guards an edit', async () => {
+    const deps = { db: ctx().handle.db, clock: ctx().clock, schemas: testSchemas }
+    await seedIfEmpty(deps, fs.readFileSync(SEED_FILE, 'utf8'))
+    const get = (url: string, encoding?: string) =>
+      ctx().anon.request(url, encoding ? { headers: { 'accept-encoding': encoding } } : {})
+
+    // The register as GeoJSON (well over 1 KB): gzipped, and the same JSON once unpacked.
+    const plain = await get('/api/v1/assets?limit=100')
+    const zipped = await get('/api/v1/assets?limit=100', 'gzip, deflate, br')
+    expect(plain.headers.get('content-encoding')).toBeNull()
+    expect(zipped.headers.get('content-encoding')).toBe('gzip')
+    for (const res of [plain, zipped]) expect(res.headers.get('vary')).toMatch(/Accept-Encoding/i)
+    const text = await plain.text()
+    const packed = Buffer.from(await zipped.arrayBuffer())
+    expect(packed.length).toBeLessThan(text.length / 2)
+    expect(JSON.parse(gunzipSync(packed).toString())).toEqual(JSON.parse(text))
+
+    // One place: its strong ETag is what the next edit sends in If-Match, so it stays as it is.
+    const id = (JSON.parse(text) as { features: { id: string }[] }).features[0]!.id
+    const one = await get(`/api/v1/assets/${id}`, 'gzip')
+    expect(one.status).toBe(200)
+    expect(one.headers.get('content-encoding')).toBeNull()
+    expect(one.headers.get('etag')).toMatch(/^"/)
   })
 })
