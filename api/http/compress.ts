@@ -6,8 +6,8 @@ const JSON_TYPE = /^application\/(?:json|[\w.-]+\+json)\s*(?:;|$)/i
 
 /**
  * Compresses the API's JSON answers with gzip for clients that accept it (Hono's compress, which
- * streams, and leaves an answer that says it is under 1 KB alone): the wijken of Flevoland are 95 kB as JSON and
- * about a fifth of that on a phone's connection.
+ * streams, and leaves an answer that says it is under 1 KB alone): the wijken of Flevoland are
+ * 95 kB as JSON and about a fifth of that on a phone's connection.
  *
  * Not compressed: an answer with an ETag. One place's ETag is the version an editor sends back
  * in If-Match, which RFC 9110 compares strongly, and a compressed copy may only carry a weak
